@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, readdirSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { App } from "cdktf";
+import { buildApp } from "../../main";
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { EnvironmentConfig } from "../../modules/config/schema";
+
+/** One resource of a synthesized stack. */
+export interface SynthResource {
+  readonly stack: string;
+  readonly type: string;
+  readonly name: string;
+  /** Terraform address, e.g. `aws_vpc.vpc_6776A399`. */
+  readonly address: string;
+  /** Construct path, e.g. `dev-network/vpc/vpc`. */
+  readonly path: string;
+  readonly values: Record<string, any>;
+}
+
+export interface SynthesizedApp {
+  readonly outdir: string;
+  /** stack name -> parsed cdk.tf.json */
+  readonly stacks: Record<string, any>;
+  /** Path of a stack's cdk.tf.json. */
+  file(stack: string): string;
+  /** Every resource of `type` across all stacks (or one stack). */
+  resources(type: string, stack?: string): SynthResource[];
+}
+
+/** Synthesizes the given environments (default: all) into a fresh temp directory. */
+export function synthesize(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
+  buildApp(new App({ outdir }), environments).synth();
+  const stackDir = join(outdir, "stacks");
+  const stacks: Record<string, any> = {};
+  for (const name of readdirSync(stackDir)) {
+    stacks[name] = JSON.parse(readFileSync(join(stackDir, name, "cdk.tf.json"), "utf8"));
+  }
+  return {
+    outdir,
+    stacks,
+    file: (stack) => join(stackDir, stack, "cdk.tf.json"),
+    resources(type, only) {
+      const found: SynthResource[] = [];
+      for (const [stack, doc] of Object.entries(stacks)) {
+        if (only && stack !== only) continue;
+        for (const [name, values] of Object.entries<any>(doc.resource?.[type] ?? {})) {
+          found.push({ stack, type, name, address: `${type}.${name}`, path: values["//"]?.metadata?.path, values });
+        }
+      }
+      return found;
+    },
+  };
+}
+
+/** Every resource of every type in a stack document. */
+export function allResources(stack: string, doc: any): SynthResource[] {
+  return Object.entries<Record<string, any>>(doc.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries<any>(byName).map(([name, values]) => ({
+      stack,
+      type,
+      name,
+      address: `${type}.${name}`,
+      path: values["//"]?.metadata?.path,
+      values,
+    })),
+  );
+}

@@ -1,0 +1,11 @@
+/** Jest runs transpile-only: type-checking is `npm run typecheck` (tsc --noEmit), a separate step. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  // Synthesizing both environments once per file takes ~1 s; conftest runs take a few more.
+  testTimeout: 120000,
+};

@@ -1,0 +1,36 @@
+import { App } from "cdktf";
+import { ENVIRONMENTS } from "./modules/config/environments";
+import { EnvironmentConfig } from "./modules/config/schema";
+import { ConfigError, selectEnvironments, validateEnvironments } from "./modules/config/validate";
+import { NetworkStack } from "./modules/network/network-stack";
+import { SecurityStack } from "./modules/security/security-stack";
+
+/** Builds every stack of the given environments into `app`. */
+export function buildApp(app: App, environments: readonly EnvironmentConfig[]): App {
+  for (const env of environments) {
+    const security = new SecurityStack(app, env);
+    new NetworkStack(app, env, security);
+  }
+  return app;
+}
+
+/** `--env dev,prod` or MEDICARE_ENV=dev,prod selects environments; the default is all of them. */
+function environmentSelection(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => a === "--env" || a.startsWith("--env="));
+  if (i < 0) return process.env.MEDICARE_ENV;
+  const value = argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+  if (!value || value.startsWith("--")) throw new ConfigError(["--env needs a value, e.g. --env dev or --env dev,prod"]);
+  return value;
+}
+
+if (require.main === module) {
+  try {
+    validateEnvironments(ENVIRONMENTS);
+    const selected = selectEnvironments(ENVIRONMENTS, environmentSelection(process.argv.slice(2)));
+    buildApp(new App(), selected).synth();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,155 @@
+import { cidrsOverlap, isPublicIpv4, parseCidr, parseIpv4 } from "./cidr";
+import { EnvironmentConfig } from "./schema";
+
+/** Thrown when a config is invalid; lists every problem with the field to change. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Regions whose AWS-managed DNS Firewall domain lists and AZ names this project knows. */
+export const SUPPORTED_REGIONS = ["eu-west-1", "eu-west-2"] as const;
+
+/** Retention values CloudWatch Logs accepts, in days. */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** Audit logs are kept at least a year (CONTROLS.md, logs row). */
+export const MIN_LOG_RETENTION_DAYS = 365;
+
+const MIN_VPC_PREFIX = 16;
+const MAX_VPC_PREFIX = 22;
+
+/** Collects problems for one environment; `at` is the field path used in messages. */
+class Problems {
+  readonly list: string[] = [];
+  add(at: string, message: string): void {
+    this.list.push(`${at}: ${message}`);
+  }
+}
+
+function checkCidr(problems: Problems, at: string, value: unknown, hint: string) {
+  const cidr = typeof value === "string" ? parseCidr(value) : undefined;
+  if (!cidr) {
+    problems.add(at, `${JSON.stringify(value)} is not an IPv4 CIDR with no host bits set (e.g. "10.20.0.0/16"); ${hint}`);
+  }
+  return cidr;
+}
+
+function checkOneOf<T>(problems: Problems, at: string, value: unknown, allowed: readonly T[]): void {
+  if (!allowed.includes(value as T)) {
+    problems.add(at, `${JSON.stringify(value)} is not allowed; use one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+  }
+}
+
+function checkPattern(problems: Problems, at: string, value: unknown, pattern: RegExp, what: string): void {
+  if (typeof value !== "string" || !pattern.test(value)) {
+    problems.add(at, `${JSON.stringify(value)} is not ${what}`);
+  }
+}
+
+function validateEnvironment(key: string, env: EnvironmentConfig, problems: Problems): void {
+  const at = (field: string) => `environments.${key}.${field}`;
+
+  if (env.name !== key) problems.add(at("name"), `must equal its key "${key}" (stack names derive from it)`);
+  checkPattern(problems, at("name"), env.name, /^[a-z][a-z0-9]{1,9}$/, "2-10 lowercase letters or digits, starting with a letter");
+  checkPattern(problems, at("accountId"), env.accountId, /^\d{12}$/, "a 12-digit AWS account id");
+  checkOneOf(problems, at("region"), env.region, SUPPORTED_REGIONS);
+  checkOneOf(problems, at("backupRegion"), env.backupRegion, SUPPORTED_REGIONS);
+  if (env.backupRegion === env.region) {
+    problems.add(at("backupRegion"), `must differ from region "${env.region}" so backup copies survive a regional outage`);
+  }
+  checkPattern(problems, at("owner"), env.owner, /^[a-z0-9][a-z0-9-]{1,62}$/, "a lowercase team name (letters, digits, '-')");
+  checkPattern(problems, at("alarmEmail"), env.alarmEmail, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an email address");
+  if (!CLOUDWATCH_RETENTION_DAYS.includes(env.logRetentionDays as (typeof CLOUDWATCH_RETENTION_DAYS)[number])) {
+    problems.add(at("logRetentionDays"), `${env.logRetentionDays} is not a CloudWatch Logs retention value; use one of ${CLOUDWATCH_RETENTION_DAYS.filter((d) => d >= MIN_LOG_RETENTION_DAYS).join(", ")}`);
+  } else if (env.logRetentionDays < MIN_LOG_RETENTION_DAYS) {
+    problems.add(at("logRetentionDays"), `${env.logRetentionDays} is below the ${MIN_LOG_RETENTION_DAYS}-day minimum for audit logs; raise it`);
+  }
+
+  const vpc = checkCidr(problems, at("network.vpcCidr"), env.network?.vpcCidr, "set the VPC range");
+  if (vpc && (vpc.prefix < MIN_VPC_PREFIX || vpc.prefix > MAX_VPC_PREFIX)) {
+    problems.add(at("network.vpcCidr"), `/${vpc.prefix} is outside /${MIN_VPC_PREFIX}../${MAX_VPC_PREFIX}; AWS allows /16 at most and each of 3 tiers x 3 AZs needs a subnet`);
+  }
+  if (!Number.isInteger(env.network?.azCount) || env.network.azCount < 2 || env.network.azCount > 3) {
+    problems.add(at("network.azCount"), `${JSON.stringify(env.network?.azCount)} must be 2 or 3 (Multi-AZ needs 2; ${env.region} has 3)`);
+  }
+  checkOneOf(problems, at("network.natGateways"), env.network?.natGateways, ["perAz", "single"]);
+
+  const onPrem = checkCidr(problems, at("onPrem.cidr"), env.onPrem?.cidr, "set the on-premises network range");
+  if (vpc && onPrem && cidrsOverlap(vpc, onPrem)) {
+    problems.add(at("onPrem.cidr"), `${env.onPrem.cidr} overlaps network.vpcCidr ${env.network.vpcCidr}; VPN routing needs disjoint ranges`);
+  }
+  const peer = typeof env.onPrem?.vpnPeerIp === "string" ? parseIpv4(env.onPrem.vpnPeerIp) : undefined;
+  if (peer === undefined) {
+    problems.add(at("onPrem.vpnPeerIp"), `${JSON.stringify(env.onPrem?.vpnPeerIp)} is not an IPv4 address; set the public IP of the on-premises VPN device`);
+  } else if (!isPublicIpv4(peer)) {
+    problems.add(at("onPrem.vpnPeerIp"), `${env.onPrem.vpnPeerIp} is not a public address; a customer gateway needs the device's internet-facing IP`);
+  }
+  const asn = env.onPrem?.bgpAsn;
+  if (asn !== undefined && !(Number.isInteger(asn) && asn >= 1 && asn <= 4294967294 && asn !== 7224 && asn !== 9059)) {
+    problems.add(at("onPrem.bgpAsn"), `${asn} is not a usable BGP ASN (1..4294967294, not AWS's 7224/9059); omit it for static routing`);
+  }
+  const port = env.onPrem?.databasePort;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    problems.add(at("onPrem.databasePort"), `${JSON.stringify(port)} is not a TCP port (1..65535)`);
+  }
+
+  const state = env.state;
+  if (!state || (state.kind !== "local" && state.kind !== "s3")) {
+    problems.add(at("state.kind"), `${JSON.stringify((state as { kind?: unknown } | undefined)?.kind)} is not allowed; use "local" or "s3"`);
+  } else if (state.kind === "s3") {
+    checkPattern(problems, at("state.bucket"), state.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
+    checkOneOf(problems, at("state.region"), state.region, SUPPORTED_REGIONS);
+    checkPattern(problems, at("state.kmsKeyArn"), state.kmsKeyArn, /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "a KMS key ARN (state is always encrypted with a customer-managed key)");
+    const lock = state.lock ?? "lockfile";
+    if (lock !== "lockfile") {
+      checkPattern(problems, at("state.lock.dynamodbTable"), lock?.dynamodbTable, /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name");
+    }
+  }
+}
+
+/**
+ * Validates every environment and the relations between them.
+ * @throws ConfigError listing every problem, each naming the field to change.
+ */
+export function validateEnvironments(environments: Readonly<Record<string, EnvironmentConfig>>): void {
+  const problems = new Problems();
+  const keys = Object.keys(environments);
+  if (keys.length === 0) problems.add("environments", "no environment is defined");
+  for (const key of keys) validateEnvironment(key, environments[key], problems);
+
+  // Every VPC reaches the same on-premises network, whose router needs one route per VPC.
+  for (let i = 0; i < keys.length; i++) {
+    for (let j = i + 1; j < keys.length; j++) {
+      const a = parseCidr(environments[keys[i]].network?.vpcCidr ?? "");
+      const b = parseCidr(environments[keys[j]].network?.vpcCidr ?? "");
+      if (a && b && cidrsOverlap(a, b)) {
+        problems.add(`environments.${keys[j]}.network.vpcCidr`, `${environments[keys[j]].network.vpcCidr} overlaps environments.${keys[i]}.network.vpcCidr ${environments[keys[i]].network.vpcCidr}; give each environment its own range`);
+      }
+    }
+  }
+  if (problems.list.length > 0) throw new ConfigError(problems.list);
+}
+
+/**
+ * Picks the environments to synthesize from a comma-separated selection.
+ * @throws ConfigError naming the unknown environment and the known ones.
+ */
+export function selectEnvironments(
+  environments: Readonly<Record<string, EnvironmentConfig>>,
+  selection: string | undefined,
+): EnvironmentConfig[] {
+  const known = Object.keys(environments);
+  if (selection === undefined || selection.trim() === "") return known.map((k) => environments[k]);
+  const wanted = selection.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !known.includes(w));
+  if (unknown.length > 0) {
+    throw new ConfigError(unknown.map((u) => `environment ${JSON.stringify(u)} is unknown; choose from ${known.join(", ")}`));
+  }
+  return wanted.map((w) => environments[w]);
+}

@@ -1,0 +1,40 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { MedicareStack } from "../core/medicare-stack";
+import { DomainKey } from "../security/keys";
+
+export interface EncryptedLogGroupProps {
+  /** Path below `/medicare/<env>/`, e.g. `network/flow-logs`. */
+  readonly path: string;
+  /** The logs domain key; required, so a log group cannot be created unencrypted. */
+  readonly key: DomainKey;
+}
+
+/**
+ * A CloudWatch log group encrypted with the logs key and kept for the environment's
+ * retention (>= 365 days, enforced by config validation). Neither can be switched off.
+ */
+export class EncryptedLogGroup extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
+    super(scope, id);
+    const stack = MedicareStack.of(this);
+    if (props.key.domain !== "logs") {
+      throw new Error(`${this.node.path}: log groups are encrypted with the logs key, not the ${props.key.domain} key`);
+    }
+    this.logGroup = new CloudwatchLogGroup(this, "group", {
+      name: `/medicare/${stack.env.name}/${props.path}`,
+      kmsKeyId: props.key.arn,
+      retentionInDays: stack.env.logRetentionDays,
+    });
+  }
+
+  get arn(): string {
+    return this.logGroup.arn;
+  }
+
+  get name(): string {
+    return this.logGroup.name;
+  }
+}

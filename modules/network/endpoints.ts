@@ -1,0 +1,124 @@
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { MedicareStack } from "../core/medicare-stack";
+import { policyJson } from "../iam/policy-document";
+import { SubnetLayout } from "./subnet-layout";
+import { TieredVpc } from "./vpc";
+
+/**
+ * The AWS APIs the private tiers call, reached without the internet:
+ * - ssm, ssmmessages, ec2messages: Systems Manager agent (Patch Manager, Session Manager) on app instances
+ * - logs, monitoring: CloudWatch agent on app instances; alarms' metrics
+ * - kms, secretsmanager, sts: campaign Lambdas and DMS (data tier, which has no NAT) fetch keys, secrets, credentials
+ * - sqs, sns, states, xray: the campaign Lambdas' queues, SMS, Step Functions and tracing
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "logs",
+  "monitoring",
+  "kms",
+  "secretsmanager",
+  "sts",
+  "sqs",
+  "sns",
+  "states",
+  "xray",
+] as const;
+
+/**
+ * S3 buckets owned by AWS that the SSM agent and the Amazon Linux package manager read
+ * (anonymously or with the instance role) through the S3 gateway endpoint.
+ */
+function awsOwnedBucketsForPatching(region: string): string[] {
+  return [
+    `arn:aws:s3:::al2023-repos-${region}-*/*`,
+    `arn:aws:s3:::amazonlinux-2-repos-${region}/*`,
+    `arn:aws:s3:::aws-ssm-${region}/*`,
+    `arn:aws:s3:::amazon-ssm-${region}/*`,
+    `arn:aws:s3:::amazon-ssm-packages-${region}/*`,
+    `arn:aws:s3:::${region}-birdwatcher-prod/*`,
+    `arn:aws:s3:::aws-ssm-distributor-file-${region}/*`,
+    `arn:aws:s3:::aws-ssm-document-attachments-${region}/*`,
+    `arn:aws:s3:::patch-baseline-snapshot-${region}/*`,
+  ];
+}
+
+export interface PrivateEndpointsProps {
+  readonly network: TieredVpc;
+  readonly layout: SubnetLayout;
+  /** Subnets that hold the endpoint interfaces (one per AZ). */
+  readonly subnets: readonly Subnet[];
+}
+
+/**
+ * The S3 gateway endpoint for the app tier and interface endpoints for the APIs above.
+ * Endpoint policies form a data perimeter: only this account's principals may use them,
+ * so stolen credentials of another account cannot carry data out through them.
+ */
+export class PrivateEndpoints extends Construct {
+  readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: PrivateEndpointsProps) {
+    super(scope, id);
+    const stack = MedicareStack.of(this);
+    const vpcId = props.network.vpc.id;
+    const onlyThisAccount = {
+      sid: "OnlyPrincipalsOfThisAccount",
+      principals: { AWS: "*" },
+      actions: ["*"],
+      conditions: { StringEquals: { "aws:PrincipalAccount": stack.accountId } },
+    };
+
+    new VpcEndpoint(this, "s3", {
+      vpcId,
+      serviceName: `com.amazonaws.${stack.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: props.network.routeTables.app.map((t) => t.id),
+      policy: policyJson([
+        onlyThisAccount,
+        {
+          sid: "PatchRepositoriesOwnedByAws",
+          principals: { AWS: "*" },
+          actions: ["s3:GetObject"],
+          resources: awsOwnedBucketsForPatching(stack.region),
+        },
+      ]),
+      tags: { Name: stack.resourceName("endpoint", "s3") },
+    });
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: stack.resourceName("interface-endpoints"),
+      description: "HTTPS to AWS API interface endpoints from the app and data tiers",
+      vpcId,
+      tags: { Name: stack.resourceName("interface-endpoints") },
+    });
+    for (const tier of ["app", "data"] as const) {
+      new VpcSecurityGroupIngressRule(this, `https-from-${tier}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `HTTPS from the ${tier} tier`,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: props.layout.tierCidr(tier),
+      });
+    }
+
+    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      new VpcEndpoint(this, service, {
+        vpcId,
+        serviceName: `com.amazonaws.${stack.region}.${service}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: props.subnets.map((s) => s.id),
+        securityGroupIds: [this.securityGroup.id],
+        policy: policyJson([onlyThisAccount]),
+        tags: { Name: stack.resourceName("endpoint", service) },
+      });
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { Construct } from "constructs";
+import { CustomerGateway } from "@cdktf/provider-aws/lib/customer-gateway";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpnConnection, VpnConnectionConfig } from "@cdktf/provider-aws/lib/vpn-connection";
+import { VpnConnectionRoute } from "@cdktf/provider-aws/lib/vpn-connection-route";
+import { VpnGateway } from "@cdktf/provider-aws/lib/vpn-gateway";
+import { VpnGatewayRoutePropagation } from "@cdktf/provider-aws/lib/vpn-gateway-route-propagation";
+import { OnPremConfig } from "../config/schema";
+import { MedicareStack } from "../core/medicare-stack";
+import { EncryptedLogGroup } from "../logs/encrypted-log-group";
+import { DomainKey } from "../security/keys";
+
+/** The only IPsec proposals either tunnel will negotiate: IKEv2, AES-256, SHA-2, strong DH groups. */
+export const VPN_PROPOSALS = {
+  ikeVersions: ["ikev2"],
+  encryption: ["AES256", "AES256-GCM-16"],
+  integrity: ["SHA2-256", "SHA2-384", "SHA2-512"],
+  dhGroups: [19, 20, 21],
+} as const;
+
+export interface SiteToSiteVpnProps {
+  readonly vpc: Vpc;
+  readonly onPrem: OnPremConfig;
+  /** Route tables that learn the on-premises routes (app and data tiers). */
+  readonly routeTables: readonly RouteTable[];
+  readonly logsKey: DomainKey;
+}
+
+/**
+ * Site-to-site VPN to the on-premises network, for DMS replication and backup delivery.
+ * Both tunnels accept only the proposals above; tunnel activity is logged encrypted;
+ * pre-shared keys are kept in Secrets Manager rather than in Terraform state.
+ */
+export class SiteToSiteVpn extends Construct {
+  readonly connection: VpnConnection;
+
+  constructor(scope: Construct, id: string, props: SiteToSiteVpnProps) {
+    super(scope, id);
+    const stack = MedicareStack.of(this);
+    const staticRouting = props.onPrem.bgpAsn === undefined;
+
+    const customerGateway = new CustomerGateway(this, "customer-gateway", {
+      ipAddress: props.onPrem.vpnPeerIp,
+      // AWS requires an ASN even for static routing; 65000 is the documented placeholder.
+      bgpAsn: String(props.onPrem.bgpAsn ?? 65000),
+      type: "ipsec.1",
+      tags: { Name: stack.resourceName("on-prem") },
+    });
+    const gateway = new VpnGateway(this, "vpn-gateway", {
+      vpcId: props.vpc.id,
+      tags: { Name: stack.resourceName("vgw") },
+    });
+    const tunnelLogs = new EncryptedLogGroup(this, "tunnel-logs", { path: "network/vpn-tunnels", key: props.logsKey });
+
+    const p = VPN_PROPOSALS;
+    const tunnel = (n: 1 | 2): Partial<VpnConnectionConfig> => {
+      const logs = { cloudwatchLogOptions: { logEnabled: true, logGroupArn: tunnelLogs.arn, logOutputFormat: "json" } };
+      return n === 1
+        ? {
+            tunnel1IkeVersions: [...p.ikeVersions],
+            tunnel1Phase1EncryptionAlgorithms: [...p.encryption],
+            tunnel1Phase1IntegrityAlgorithms: [...p.integrity],
+            tunnel1Phase1DhGroupNumbers: [...p.dhGroups],
+            tunnel1Phase2EncryptionAlgorithms: [...p.encryption],
+            tunnel1Phase2IntegrityAlgorithms: [...p.integrity],
+            tunnel1Phase2DhGroupNumbers: [...p.dhGroups],
+            tunnel1LogOptions: logs,
+          }
+        : {
+            tunnel2IkeVersions: [...p.ikeVersions],
+            tunnel2Phase1EncryptionAlgorithms: [...p.encryption],
+            tunnel2Phase1IntegrityAlgorithms: [...p.integrity],
+            tunnel2Phase1DhGroupNumbers: [...p.dhGroups],
+            tunnel2Phase2EncryptionAlgorithms: [...p.encryption],
+            tunnel2Phase2IntegrityAlgorithms: [...p.integrity],
+            tunnel2Phase2DhGroupNumbers: [...p.dhGroups],
+            tunnel2LogOptions: logs,
+          };
+    };
+    this.connection = new VpnConnection(this, "connection", {
+      customerGatewayId: customerGateway.id,
+      vpnGatewayId: gateway.id,
+      type: "ipsec.1",
+      staticRoutesOnly: staticRouting,
+      presharedKeyStorage: "SecretsManager",
+      ...tunnel(1),
+      ...tunnel(2),
+      tags: { Name: stack.resourceName("vpn", "on-prem") },
+    });
+    if (staticRouting) {
+      new VpnConnectionRoute(this, "on-prem-route", {
+        vpnConnectionId: this.connection.id,
+        destinationCidrBlock: props.onPrem.cidr,
+      });
+    }
+    props.routeTables.forEach((table, i) => {
+      new VpnGatewayRoutePropagation(this, `propagation-${i}`, { vpnGatewayId: gateway.id, routeTableId: table.id });
+    });
+  }
+}
