@@ -36,6 +36,18 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 /** What a security reviewer reads: one row per failure, the fix beneath, then the summary. */
 function renderTable(report: PolicyReport): string {
   const out: string[] = [];
+  const outcome = (rule: RuleInfo) => {
+    const failed = report.findings.filter((f) => f.ruleId === rule.id).length;
+    const excepted = report.excepted.filter((f) => f.ruleId === rule.id).length;
+    return [failed ? `FAIL (${failed})` : "pass", excepted ? `${excepted} excepted` : ""].filter(Boolean).join(", ");
+  };
+  out.push(
+    table(
+      ["RULE", "RESULT", "SEVERITY", "HIPAA", "TITLE"],
+      report.rules.map((r) => [r.id, outcome(r), r.severity, r.hipaa.join(" "), r.title]),
+    ),
+    "",
+  );
   if (report.findings.length > 0) {
     out.push(`FAILURES (${report.findings.length})`, "");
     out.push(
