@@ -1,0 +1,30 @@
+package catalog_test
+
+import data.catalog
+
+catalog_request := {"catalog_request": true}
+
+test_catalog_lists_every_rule_once_with_metadata if {
+	entries := catalog.warn with input as catalog_request
+	ids := [e.msg | some e in entries]
+	count(ids) == count({id | some id in ids})
+	{id | some id in ids} == {
+		"NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006", "NET-007", "NET-008", "NET-009", "NET-010",
+		"KMS-001", "KMS-002", "KMS-003", "LOG-001", "LOG-002", "LOG-003", "TAG-001",
+	}
+	every e in entries {
+		e.metadata.id == e.msg
+		{k | some k, _ in e.metadata} == {"id", "title", "severity", "hipaa", "control", "references", "fix"}
+		e.metadata.severity in {"critical", "high", "medium", "low"}
+		count(e.metadata.references) > 0
+	}
+}
+
+test_catalog_is_silent_on_a_stack if {
+	count(catalog.warn) == 0 with input as {"resource": {"aws_vpc": {"main": {}}}}
+}
+
+test_rules_are_silent_on_the_catalog_request if {
+	findings := [v | some area, name; some v in data.rules[area][name].deny] with input as catalog_request
+	count(findings) == 0
+}
