@@ -1,0 +1,305 @@
+import { spawn } from "child_process";
+import { mkdtempSync, readdirSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join, resolve } from "path";
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { EnvironmentConfig } from "../../modules/config/schema";
+import { ConfigError, selectEnvironments, validateEnvironments } from "../../modules/config/validate";
+
+type Environments = Record<string, EnvironmentConfig>;
+
+/** A deep partial of a config, for describing one change to a valid environment. */
+type Patch<T> = { [K in keyof T]?: T[K] extends object ? Patch<T[K]> | T[K] : T[K] };
+
+function merge<T>(base: T, patch: Patch<T>): T {
+  const out: any = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = (base as any)[key];
+    out[key] =
+      value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object"
+        ? merge(current, value)
+        : value;
+  }
+  return out;
+}
+
+/** The real environments with one environment changed. */
+function withEnv(key: string, patch: Patch<EnvironmentConfig>): Environments {
+  return { ...ENVIRONMENTS, [key]: merge(ENVIRONMENTS[key], patch) };
+}
+
+/** Validates and returns the ConfigError; fails the test when validation passes or throws something else. */
+function configErrorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected a ConfigError, but nothing was thrown");
+}
+
+const problemsOf = (environments: Environments) => configErrorOf(() => validateEnvironments(environments));
+
+/** The one problem reported for `path` (exactly one, so a message cannot hide behind another). */
+function problemAt(error: ConfigError, path: string): string {
+  const matching = error.problems.filter((p) => p.startsWith(`${path}: `));
+  expect(matching).toHaveLength(1);
+  expect(error.message).toContain(matching[0]);
+  return matching[0];
+}
+
+describe("the real ENVIRONMENTS", () => {
+  it("validate", () => {
+    expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+  });
+
+  it("define dev and prod, each keyed by its name", () => {
+    expect(Object.keys(ENVIRONMENTS).sort()).toEqual(["dev", "prod"]);
+    for (const [key, env] of Object.entries(ENVIRONMENTS)) expect(env.name).toBe(key);
+  });
+});
+
+describe("an invalid environment throws ConfigError naming the field and what to change", () => {
+  const cases: readonly [string, Environments, string, RegExp][] = [
+    [
+      "VPC overlapping the on-premises network",
+      withEnv("dev", { onPrem: { cidr: "10.20.128.0/20" } }),
+      "environments.dev.onPrem.cidr",
+      /overlaps network\.vpcCidr 10\.20\.0\.0\/16.*disjoint/,
+    ],
+    [
+      "on-premises network containing the VPC",
+      withEnv("prod", { onPrem: { cidr: "10.0.0.0/8" } }),
+      "environments.prod.onPrem.cidr",
+      /overlaps network\.vpcCidr 10\.10\.0\.0\/16/,
+    ],
+    [
+      "VPCs of two environments overlapping",
+      withEnv("prod", { network: { vpcCidr: "10.20.0.0/16" } }),
+      "environments.prod.network.vpcCidr",
+      /overlaps environments\.dev\.network\.vpcCidr 10\.20\.0\.0\/16; give each environment its own range/,
+    ],
+    [
+      "VPN peer that is not an IP address",
+      withEnv("dev", { onPrem: { vpnPeerIp: "203.0.113.300" } }),
+      "environments.dev.onPrem.vpnPeerIp",
+      /not an IPv4 address; set the public IP/,
+    ],
+    [
+      "VPN peer that is a private address",
+      withEnv("dev", { onPrem: { vpnPeerIp: "192.168.1.1" } }),
+      "environments.dev.onPrem.vpnPeerIp",
+      /not a public address.*internet-facing IP/,
+    ],
+    [
+      "account id that is not 12 digits",
+      withEnv("prod", { accountId: "22222222222" }),
+      "environments.prod.accountId",
+      /not a 12-digit AWS account id/,
+    ],
+    [
+      "account id with letters",
+      withEnv("prod", { accountId: "22222222222x" }),
+      "environments.prod.accountId",
+      /not a 12-digit AWS account id/,
+    ],
+    [
+      "retention that CloudWatch accepts but below 365 days",
+      withEnv("dev", { logRetentionDays: 180 }),
+      "environments.dev.logRetentionDays",
+      /below the 365-day minimum.*raise it/,
+    ],
+    [
+      "retention that is not a CloudWatch value",
+      withEnv("prod", { logRetentionDays: 2000 }),
+      "environments.prod.logRetentionDays",
+      /2000 is not a CloudWatch Logs retention value; use one of 365, 400, .*2192/,
+    ],
+    [
+      "four availability zones",
+      withEnv("dev", { network: { azCount: 4 } }),
+      "environments.dev.network.azCount",
+      /4 must be 2 or 3/,
+    ],
+    [
+      "one availability zone",
+      withEnv("dev", { network: { azCount: 1 } }),
+      "environments.dev.network.azCount",
+      /1 must be 2 or 3/,
+    ],
+    [
+      "BGP ASN reserved by AWS",
+      withEnv("prod", { onPrem: { bgpAsn: 7224 } }),
+      "environments.prod.onPrem.bgpAsn",
+      /7224 is not a usable BGP ASN.*omit it for static routing/,
+    ],
+    [
+      "BGP ASN of zero",
+      withEnv("prod", { onPrem: { bgpAsn: 0 } }),
+      "environments.prod.onPrem.bgpAsn",
+      /0 is not a usable BGP ASN/,
+    ],
+    [
+      "BGP ASN beyond 32 bits",
+      withEnv("prod", { onPrem: { bgpAsn: 4294967295 } }),
+      "environments.prod.onPrem.bgpAsn",
+      /4294967295 is not a usable BGP ASN/,
+    ],
+    [
+      "S3 state with a malformed KMS key ARN",
+      withEnv("dev", {
+        state: { kind: "s3", bucket: "medicare-tfstate", region: "eu-west-2", kmsKeyArn: "alias/terraform-state" },
+      }),
+      "environments.dev.state.kmsKeyArn",
+      /not a KMS key ARN \(state is always encrypted with a customer-managed key\)/,
+    ],
+    [
+      "S3 state locked by a DynamoDB table with an invalid name",
+      withEnv("dev", {
+        state: {
+          kind: "s3",
+          bucket: "medicare-tfstate",
+          region: "eu-west-2",
+          kmsKeyArn: "arn:aws:kms:eu-west-2:111111111111:key/12345678-1234-1234-1234-123456789012",
+          lock: { dynamodbTable: "tf locks!" },
+        },
+      }),
+      "environments.dev.state.lock.dynamodbTable",
+      /not a DynamoDB table name/,
+    ],
+    [
+      "name that differs from its key",
+      withEnv("dev", { name: "qa" }),
+      "environments.dev.name",
+      /must equal its key "dev"/,
+    ],
+  ];
+
+  it.each(cases)("%s", (_why, environments, path, says) => {
+    const error = problemsOf(environments);
+    expect(error.name).toBe("ConfigError");
+    expect(problemAt(error, path)).toMatch(says);
+    // The only problem: a fixture that broke something else by accident would prove nothing about `path`.
+    expect(error.problems.map((p) => p.split(": ")[0])).toEqual([path]);
+  });
+
+  it("accepts a valid S3 state config with either lock", () => {
+    const s3 = {
+      kind: "s3" as const,
+      bucket: "medicare-tfstate",
+      region: "eu-west-2",
+      kmsKeyArn: "arn:aws:kms:eu-west-2:111111111111:key/12345678-1234-1234-1234-123456789012",
+    };
+    expect(() => validateEnvironments(withEnv("dev", { state: s3 }))).not.toThrow();
+    expect(() => validateEnvironments(withEnv("dev", { state: { ...s3, lock: { dynamodbTable: "terraform-locks" } } }))).not.toThrow();
+  });
+
+  it("reports several problems at once, each with its own field", () => {
+    const error = problemsOf({
+      ...withEnv("dev", {
+        accountId: "123",
+        network: { azCount: 4 },
+        onPrem: { vpnPeerIp: "10.1.2.3" },
+        logRetentionDays: 30,
+      }),
+      prod: merge(ENVIRONMENTS.prod, { network: { vpcCidr: "10.20.0.0/16" } }),
+    });
+    const paths = error.problems.map((p) => p.split(": ")[0]).sort();
+    expect(paths).toEqual(
+      [
+        "environments.dev.accountId",
+        "environments.dev.logRetentionDays",
+        "environments.dev.network.azCount",
+        "environments.dev.onPrem.vpnPeerIp",
+        "environments.prod.network.vpcCidr",
+      ].sort(),
+    );
+    for (const problem of error.problems) expect(error.message).toContain(problem);
+  });
+
+  it("rejects an empty set of environments", () => {
+    expect(problemAt(problemsOf({}), "environments")).toMatch(/no environment is defined/);
+  });
+});
+
+describe("selectEnvironments", () => {
+  it("selects every environment when nothing is asked for", () => {
+    expect(selectEnvironments(ENVIRONMENTS, undefined).map((e) => e.name)).toEqual(["dev", "prod"]);
+    expect(selectEnvironments(ENVIRONMENTS, " ").map((e) => e.name)).toEqual(["dev", "prod"]);
+  });
+
+  it("selects a comma-separated list", () => {
+    expect(selectEnvironments(ENVIRONMENTS, "prod").map((e) => e.name)).toEqual(["prod"]);
+    expect(selectEnvironments(ENVIRONMENTS, "prod, dev").map((e) => e.name)).toEqual(["prod", "dev"]);
+  });
+
+  it("names an unknown environment and lists the known ones", () => {
+    const error = configErrorOf(() => selectEnvironments(ENVIRONMENTS, "dev,nope"));
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toContain('environment "nope" is unknown');
+    expect(error.message).toContain("choose from dev, prod");
+  });
+});
+
+describe("main.ts on the command line", () => {
+  const root = resolve(__dirname, "../..");
+  let outdir: string;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), "medicare-cli-"));
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  interface Run {
+    code: number | null;
+    stderr: string;
+  }
+
+  function runMain(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((done, fail) => {
+      const inherited = { ...process.env };
+      delete inherited.MEDICARE_ENV;
+      const child = spawn(process.execPath, ["--import", "tsx", "main.ts", ...args], {
+        cwd: root,
+        env: { ...inherited, CDKTF_OUTDIR: outdir, ...env },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", fail);
+      child.on("close", (code) => done({ code, stderr }));
+    });
+  }
+
+  // The three runs are independent; start them together.
+  let runs: Record<"flag" | "variable" | "noValue", Run>;
+  beforeAll(async () => {
+    const [flag, variable, noValue] = await Promise.all([
+      runMain(["--env", "nope"]),
+      runMain([], { MEDICARE_ENV: "nope" }),
+      runMain(["--env"]),
+    ]);
+    runs = { flag, variable, noValue };
+  });
+
+  it.each([
+    ["--env nope", "flag"],
+    ["MEDICARE_ENV=nope", "variable"],
+  ] as const)("%s exits 2 naming the environment and the known ones", (_how, which) => {
+    const run = runs[which];
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('environment "nope" is unknown');
+    expect(run.stderr).toContain("choose from dev, prod");
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+  });
+
+  it("--env with no value exits 2 saying how to pass one", () => {
+    expect(runs.noValue.code).toBe(2);
+    expect(runs.noValue.stderr).toContain("--env needs a value");
+  });
+
+  it("writes nothing when the selection is invalid", () => {
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+});
