@@ -19,6 +19,9 @@ export const VPN_PROPOSALS = {
   dhGroups: [19, 20, 21],
 } as const;
 
+/** Largest ASN the customer gateway's `bgp_asn` accepts. */
+const MAX_BGP_ASN = 2147483647;
+
 export interface SiteToSiteVpnProps {
   readonly vpc: Vpc;
   readonly onPrem: OnPremConfig;
@@ -40,10 +43,12 @@ export class SiteToSiteVpn extends Construct {
     const stack = MedicareStack.of(this);
     const staticRouting = props.onPrem.bgpAsn === undefined;
 
+    // AWS requires an ASN even for static routing; 65000 is the documented placeholder.
+    // bgp_asn takes 2-byte and 4-byte ASNs up to 2147483647; larger ones go in bgp_asn_extended.
+    const asn = props.onPrem.bgpAsn ?? 65000;
     const customerGateway = new CustomerGateway(this, "customer-gateway", {
       ipAddress: props.onPrem.vpnPeerIp,
-      // AWS requires an ASN even for static routing; 65000 is the documented placeholder.
-      bgpAsn: String(props.onPrem.bgpAsn ?? 65000),
+      ...(asn <= MAX_BGP_ASN ? { bgpAsn: String(asn) } : { bgpAsnExtended: String(asn) }),
       type: "ipsec.1",
       tags: { Name: stack.resourceName("on-prem") },
     });

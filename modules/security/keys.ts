@@ -24,9 +24,13 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 
 const ENCRYPT_DECRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
-/** Administration without use: the account (through IAM) manages the key but cannot decrypt with it. */
+/**
+ * Administration without use: the account (through IAM) manages the key but cannot decrypt
+ * with it. Named actions, not `kms:Create*`, which would include kms:CreateGrant: a grant is
+ * key usage by another route.
+ */
 const KEY_ADMINISTRATION = [
-  "kms:Create*",
+  "kms:CreateAlias",
   "kms:Describe*",
   "kms:Enable*",
   "kms:List*",
