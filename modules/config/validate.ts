@@ -105,7 +105,7 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
   } else if (state.kind === "s3") {
     checkPattern(problems, at("state.bucket"), state.bucket, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name");
     checkOneOf(problems, at("state.region"), state.region, SUPPORTED_REGIONS);
-    checkPattern(problems, at("state.kmsKeyArn"), state.kmsKeyArn, /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "a KMS key ARN (state is always encrypted with a customer-managed key)");
+    checkPattern(problems, at("state.kmsKeyArn"), state.kmsKeyArn, /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})$/, "a KMS key ARN (state is always encrypted with a customer-managed key)");
     const lock = state.lock ?? "lockfile";
     if (lock !== "lockfile") {
       checkPattern(problems, at("state.lock.dynamodbTable"), lock?.dynamodbTable, /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name");
