@@ -58,31 +58,19 @@ export class SiteToSiteVpn extends Construct {
     });
     const tunnelLogs = new EncryptedLogGroup(this, "tunnel-logs", { path: "network/vpn-tunnels", key: props.logsKey });
 
-    const p = VPN_PROPOSALS;
-    const tunnel = (n: 1 | 2): Partial<VpnConnectionConfig> => {
-      const logs = { cloudwatchLogOptions: { logEnabled: true, logGroupArn: tunnelLogs.arn, logOutputFormat: "json" } };
-      return n === 1
-        ? {
-            tunnel1IkeVersions: [...p.ikeVersions],
-            tunnel1Phase1EncryptionAlgorithms: [...p.encryption],
-            tunnel1Phase1IntegrityAlgorithms: [...p.integrity],
-            tunnel1Phase1DhGroupNumbers: [...p.dhGroups],
-            tunnel1Phase2EncryptionAlgorithms: [...p.encryption],
-            tunnel1Phase2IntegrityAlgorithms: [...p.integrity],
-            tunnel1Phase2DhGroupNumbers: [...p.dhGroups],
-            tunnel1LogOptions: logs,
-          }
-        : {
-            tunnel2IkeVersions: [...p.ikeVersions],
-            tunnel2Phase1EncryptionAlgorithms: [...p.encryption],
-            tunnel2Phase1IntegrityAlgorithms: [...p.integrity],
-            tunnel2Phase1DhGroupNumbers: [...p.dhGroups],
-            tunnel2Phase2EncryptionAlgorithms: [...p.encryption],
-            tunnel2Phase2IntegrityAlgorithms: [...p.integrity],
-            tunnel2Phase2DhGroupNumbers: [...p.dhGroups],
-            tunnel2LogOptions: logs,
-          };
-    };
+    // The same proposals and logging for both tunnels: tunnel1* and tunnel2* attributes.
+    const tunnel = (n: 1 | 2): Partial<VpnConnectionConfig> => ({
+      [`tunnel${n}IkeVersions`]: [...VPN_PROPOSALS.ikeVersions],
+      [`tunnel${n}Phase1EncryptionAlgorithms`]: [...VPN_PROPOSALS.encryption],
+      [`tunnel${n}Phase1IntegrityAlgorithms`]: [...VPN_PROPOSALS.integrity],
+      [`tunnel${n}Phase1DhGroupNumbers`]: [...VPN_PROPOSALS.dhGroups],
+      [`tunnel${n}Phase2EncryptionAlgorithms`]: [...VPN_PROPOSALS.encryption],
+      [`tunnel${n}Phase2IntegrityAlgorithms`]: [...VPN_PROPOSALS.integrity],
+      [`tunnel${n}Phase2DhGroupNumbers`]: [...VPN_PROPOSALS.dhGroups],
+      [`tunnel${n}LogOptions`]: {
+        cloudwatchLogOptions: { logEnabled: true, logGroupArn: tunnelLogs.arn, logOutputFormat: "json" },
+      },
+    });
     this.connection = new VpnConnection(this, "connection", {
       customerGatewayId: customerGateway.id,
       vpnGatewayId: gateway.id,
