@@ -27,7 +27,10 @@ if (require.main === module) {
   try {
     validateEnvironments(ENVIRONMENTS);
     const selected = selectEnvironments(ENVIRONMENTS, environmentSelection(process.argv.slice(2)));
-    buildApp(new App(), selected).synth();
+    const app = buildApp(new App(), selected);
+    app.synth();
+    const stacks = app.node.children.map((stack) => stack.node.id).join(", ");
+    console.log(`Synthesized ${stacks} to ${app.outdir}/stacks/<stack>/cdk.tf.json`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { PolicyInputError, PolicyReport, runPolicies } from "../../scripts/lib/policy-engine";
@@ -32,6 +32,12 @@ beforeAll(() => {
   app = synthesize();
   scratch = mkdtempSync(join(tmpdir(), "medicare-policy-test-"));
   real = runPolicies(Object.keys(app.stacks).map((s) => app.file(s)), { exceptionsFile: NO_EXCEPTIONS, now: NOW });
+});
+
+afterAll(() => {
+  rmSync(app.outdir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(join(NO_EXCEPTIONS, ".."), { recursive: true, force: true });
 });
 
 describe("the real synthesized stacks", () => {
