@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "./lib/paths";
+import { CONFTEST_VERIFY_ARGS } from "./lib/policy-engine";
 import { ensureConftest } from "./lib/tools";
 
 interface Sample {
@@ -88,7 +89,7 @@ function main(): void {
       measure("synth (all stacks, all environments)", [node, "--import", "tsx", "main.ts"], runs, { ...process.env, CDKTF_OUTDIR: outdir }),
       measure("npx cdktf synth", [bin("cdktf"), "synth", "--output", join(outdir, "cli")], 1, { ...process.env, CHECKPOINT_DISABLE: "1" }),
       measure("policy run (all stacks)", [node, "--import", "tsx", "scripts/policy.ts"], runs),
-      measure("conftest verify", [conftest, "verify", "--no-color", "--policy", "policies", "--data", "policies/data"], runs),
+      measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
       measure("jest (whole suite)", [bin("jest"), "--ci", "--silent"], 1),
     ];
     const header = ["benchmark", "runs", "median s", "min s", "peak RSS MB"];

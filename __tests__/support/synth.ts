@@ -41,16 +41,10 @@ export function synthesize(environments: readonly EnvironmentConfig[] = Object.v
     outdir,
     stacks,
     file: (stack) => join(stackDir, stack, "cdk.tf.json"),
-    resources(type, only) {
-      const found: SynthResource[] = [];
-      for (const [stack, doc] of Object.entries(stacks)) {
-        if (only && stack !== only) continue;
-        for (const [name, values] of Object.entries<any>(doc.resource?.[type] ?? {})) {
-          found.push({ stack, type, name, address: `${type}.${name}`, path: values["//"]?.metadata?.path, values });
-        }
-      }
-      return found;
-    },
+    resources: (type, only) =>
+      Object.entries(stacks)
+        .filter(([stack]) => !only || stack === only)
+        .flatMap(([stack, doc]) => allResources(stack, doc).filter((r) => r.type === type)),
   };
 }
 

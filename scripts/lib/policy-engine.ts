@@ -78,7 +78,8 @@ interface ConftestResult {
   warnings?: { msg: string; metadata?: Record<string, any> }[];
 }
 
-function stackOf(file: string): string {
+/** The stack a checked file belongs to: its folder for cdk.tf.json, else the file name. */
+export function stackOf(file: string): string {
   return basename(file) === "cdk.tf.json" ? basename(dirname(file)) : basename(file);
 }
 
@@ -240,10 +241,17 @@ export function runPolicies(files: readonly string[], options: RunOptions = {}):
   };
 }
 
-/** Runs `conftest verify` (every rule's passing and failing fixtures); returns its output and success. */
-export function verifyPolicies(): { passed: boolean; output: string } {
-  const { stdout, stderr, status } = runConftest([
-    "verify", "--no-color", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR,
-  ]);
-  return { passed: status === 0, output: `${stdout}${stderr}`.trim() };
+/** Arguments of `conftest verify` over the suite: every rule's passing and failing fixtures. */
+export const CONFTEST_VERIFY_ARGS: readonly string[] = ["verify", "--no-color", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR];
+
+/** Runs `conftest verify`; returns its output, success and test counts. */
+export function verifyPolicies(): { passed: boolean; output: string; testsPassed: number; testsFailed: number } {
+  const { stdout, stderr, status } = runConftest([...CONFTEST_VERIFY_ARGS]);
+  const counts = /(\d+) tests?, (\d+) passed, \d+ warnings?, (\d+) failures?/.exec(stdout);
+  return {
+    passed: status === 0,
+    output: `${stdout}${stderr}`.trim(),
+    testsPassed: counts ? Number(counts[2]) : 0,
+    testsFailed: counts ? Number(counts[3]) : 1,
+  };
 }

@@ -1,4 +1,4 @@
-import { Finding, PolicyReport, RuleInfo } from "./policy-engine";
+import { Finding, PolicyReport, RuleInfo, stackOf } from "./policy-engine";
 
 export const OUTPUT_FORMATS = ["table", "json", "junit", "sarif"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -75,7 +75,7 @@ function renderTable(report: PolicyReport): string {
   if (report.exceptionProblems.length > 0) {
     out.push(`EXCEPTION PROBLEMS (${report.exceptionProblems.length})`, ...report.exceptionProblems.map((p) => `  - ${p}`), "");
   }
-  const stacks = [...new Set(report.files.map((f) => f.split("/").slice(-2, -1)[0] ?? f))];
+  const stacks = [...new Set(report.files.map(stackOf))];
   out.push(
     `Checked ${report.files.length} file(s) (${stacks.join(", ")}) against ${report.rules.length} rules: ` +
       `${report.findings.length} failure(s), ${report.excepted.length} excepted, ${report.exceptionProblems.length} exception problem(s).`,
