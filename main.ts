@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ENVIRONMENTS } from "./modules/config/environments";
 import { EnvironmentConfig } from "./modules/config/schema";
+import { DataStack } from "./modules/data/data-stack";
 import { ConfigError, selectEnvironments, validateEnvironments } from "./modules/config/validate";
 import { NetworkStack } from "./modules/network/network-stack";
 import { SecurityStack } from "./modules/security/security-stack";
@@ -9,7 +10,8 @@ import { SecurityStack } from "./modules/security/security-stack";
 export function buildApp(app: App, environments: readonly EnvironmentConfig[]): App {
   for (const env of environments) {
     const security = new SecurityStack(app, env);
-    new NetworkStack(app, env, security);
+    const network = new NetworkStack(app, env, security);
+    new DataStack(app, env, security, network);
   }
   return app;
 }

@@ -12,9 +12,9 @@ import { TIERS } from "../../modules/network/subnet-layout";
 import { taggableResourceTypes } from "../../scripts/gen-taggable-types";
 import { SynthesizedApp, allResources, synthesize } from "../support/synth";
 
-const COMPONENTS = ["security", "network"];
+const COMPONENTS = ["security", "network", "data"];
 /** The data classification each component declares for its resources. */
-const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal" };
+const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal", data: "phi" };
 const REQUIRED_TAGS = ["owner", "environment", "data-classification", "component"];
 
 const KMS_ARN = (account: string) => `arn:aws:kms:eu-west-2:${account}:key/12345678-1234-1234-1234-123456789012`;
@@ -41,7 +41,7 @@ beforeAll(() => {
 afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("stack names and layout", () => {
-  it("every environment has a <env>-security and a <env>-network stack, and nothing else", () => {
+  it("every environment has a <env>-security, <env>-network and <env>-data stack, and nothing else", () => {
     const expected = Object.keys(ENVIRONMENTS).flatMap((env) => COMPONENTS.map((c) => `${env}-${c}`));
     expect(Object.keys(app.stacks).sort()).toEqual(expected.sort());
   });
@@ -63,19 +63,36 @@ describe("stack names and layout", () => {
     }
     for (const env of Object.keys(ENVIRONMENTS)) {
       expect(manifest.stacks[`${env}-network`].dependencies).toEqual([`${env}-security`]);
+      expect([...manifest.stacks[`${env}-data`].dependencies].sort()).toEqual([`${env}-network`, `${env}-security`]);
     }
   });
 });
 
 describe("provider", () => {
-  it.each(Object.keys(ENVIRONMENTS))("every %s stack has one AWS provider in its region, locked to its account", (env) => {
-    const config = ENVIRONMENTS[env];
-    for (const component of COMPONENTS) {
-      const providers = app.stacks[`${env}-${component}`].provider.aws;
-      expect(providers).toHaveLength(1);
-      expect(providers[0].region).toBe(config.region);
-      expect(providers[0].allowed_account_ids).toEqual([config.accountId]);
-      expect(providers[0].forbidden_account_ids).toBeUndefined();
+  it.each(Object.keys(ENVIRONMENTS))(
+    "every %s stack has one default AWS provider in its region and at most a backup-region alias, all locked to its account",
+    (env) => {
+      const config = ENVIRONMENTS[env];
+      for (const component of COMPONENTS) {
+        const providers: any[] = app.stacks[`${env}-${component}`].provider.aws;
+        const defaults = providers.filter((p) => p.alias === undefined);
+        expect(defaults).toHaveLength(1);
+        expect(defaults[0].region).toBe(config.region);
+        const aliases = providers.filter((p) => p.alias !== undefined);
+        expect(aliases.map((p) => [p.alias, p.region])).toEqual(aliases.length ? [["backup_region", config.backupRegion]] : []);
+        for (const provider of providers) {
+          expect(provider.allowed_account_ids).toEqual([config.accountId]);
+          expect(provider.forbidden_account_ids).toBeUndefined();
+        }
+      }
+    },
+  );
+
+  it("the security and data stacks reach the backup region (keys, access logs, vault and replicas live there)", () => {
+    for (const env of Object.keys(ENVIRONMENTS)) {
+      for (const component of ["security", "data"]) {
+        expect(app.stacks[`${env}-${component}`].provider.aws.map((p: any) => p.alias)).toContain("backup_region");
+      }
     }
   });
 });
@@ -298,7 +315,7 @@ describe("main.ts selection", () => {
 
   it("--env=dev synthesizes only the dev stacks, into CDKTF_OUTDIR", () => {
     expect({ code: dev.code, stderr: dev.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-network", "dev-security"]);
+    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-data", "dev-network", "dev-security"]);
   });
 
   it("an unknown environment among known ones is a ConfigError (exit 2) and nothing is synthesized", () => {

@@ -375,7 +375,11 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-network", 
 
   describe("VPC endpoints", () => {
     const endpoints = () => net.of("aws_vpc_endpoint");
-    const interfaceEndpoints = () => endpoints().filter((e) => e.values.vpc_endpoint_type === "Interface");
+    /** The S3 interface endpoint that on-premises reaches over the VPN (for the daily export). */
+    const isOnPremS3 = (e: SynthResource) =>
+      e.values.vpc_endpoint_type === "Interface" && e.values.service_name === `com.amazonaws.${env.region}.s3`;
+    /** The endpoints of the AWS APIs the private tiers call. */
+    const interfaceEndpoints = () => endpoints().filter((e) => e.values.vpc_endpoint_type === "Interface" && !isOnPremS3(e));
 
     /** The statement of the S3 endpoint that lets anyone read the AWS-owned patch repositories. */
     const isAwsPatchRepoStatement = (endpoint: SynthResource, statement: ReturnType<typeof statementsOf>[number]) =>
@@ -387,7 +391,7 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-network", 
       statement.resources.every((r) => new RegExp(`^arn:aws:s3:::[a-z0-9.*-]*${env.region}[a-z0-9.*-]*/\\*$`).test(r));
 
     it("an S3 gateway endpoint serves exactly the app route tables", () => {
-      const s3 = endpoints().filter((e) => e.values.service_name === `com.amazonaws.${env.region}.s3`);
+      const s3 = endpoints().filter((e) => e.values.service_name === `com.amazonaws.${env.region}.s3` && !isOnPremS3(e));
       expect(s3).toHaveLength(1);
       expect(s3[0].values.vpc_endpoint_type).toBe("Gateway");
       const tables = ((s3[0].values.route_table_ids ?? []) as string[]).map((id) => net.target(id)?.address).sort();
@@ -432,6 +436,24 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-network", 
       );
       expect(exceptions.length).toBeLessThanOrEqual(1);
       for (const statement of exceptions) expect(statement.actions).toEqual(["s3:GetObject"]);
+    });
+
+    it("one S3 interface endpoint in the data tier, without private DNS, admits only HTTPS from on-premises", () => {
+      const onPrem = endpoints().filter(isOnPremS3);
+      expect(onPrem).toHaveLength(1);
+      const [endpoint] = onPrem;
+      // private DNS would hijack the gateway endpoint's in-VPC S3 traffic
+      expect(endpoint.values.private_dns_enabled).toBe(false);
+      const subnets = ((endpoint.values.subnet_ids ?? []) as string[]).map((id) => net.target(id)?.address).sort();
+      expect(subnets).toEqual(addresses(net.subnetsOf("data")));
+      const groups = (endpoint.values.security_group_ids ?? []) as string[];
+      expect(groups).toHaveLength(1);
+      const group = net.target(groups[0])!;
+      expect(group.values.ingress ?? []).toEqual([]);
+      const rules = net.of("aws_vpc_security_group_ingress_rule").filter((r) => net.refersTo(r.values.security_group_id, group, "id"));
+      expect(rules.map((r) => [r.values.ip_protocol, r.values.from_port, r.values.to_port, r.values.cidr_ipv4])).toEqual([
+        ["tcp", 443, 443, env.onPrem.cidr],
+      ]);
     });
 
     it("the interface endpoints' security group admits only HTTPS from the app and data tiers", () => {

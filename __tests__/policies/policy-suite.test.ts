@@ -50,7 +50,7 @@ describe("the real synthesized stacks", () => {
   it("are checked against the whole catalogue, every rule with its metadata", () => {
     expect(real.rules.map((r) => r.id.slice(0, 3))).toEqual(expect.arrayContaining(["NET", "KMS", "LOG", "TAG"]));
     for (const rule of real.rules) {
-      expect(rule.id).toMatch(/^[A-Z]{3}-\d{3}$/);
+      expect(rule.id).toMatch(/^[A-Z][A-Z0-9]{1,3}-\d{3}$/);
       expect(rule.title.length).toBeGreaterThan(10);
       expect(["critical", "high", "medium", "low"]).toContain(rule.severity);
       // CONTROLS.md maps every control to HIPAA letters, except tagging ("—").

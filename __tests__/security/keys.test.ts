@@ -12,6 +12,8 @@ import { resolveRef } from "../support/refs";
 import { SynthResource, SynthesizedApp, synthesize } from "../support/synth";
 
 const DOMAINS = ["data", "logs", "backup", "messaging"];
+/** Keys of the backup region: backup copies and replicas, and the access logs kept there. */
+const BACKUP_REGION_DOMAINS = ["backup", "logs"];
 
 /** KMS operations that use key material: whoever may call one of these can read or write data under the key. */
 const KEY_USAGE = [
@@ -47,14 +49,22 @@ describe.each(Object.keys(ENVIRONMENTS))("%s-security keys", (envName) => {
     const ref = resolveRef(app, stack, alias.values.target_key_id);
     return keys().find((k) => k.name === ref?.name && ref?.stack === stack);
   };
+  /** The primary region's logs key (the backup region has its own, under the same alias name). */
   const logsKey = () => {
-    const alias = aliases().find((a) => a.values.name === `alias/medicare-${envName}-logs`);
+    const alias = aliases().find((a) => a.values.name === `alias/medicare-${envName}-logs` && a.values.provider === undefined);
     expect(alias).toBeDefined();
     return keyOfAlias(alias!)!;
   };
 
-  it("has four keys, one per data domain", () => {
-    expect(keys()).toHaveLength(DOMAINS.length);
+  /** The region a key lives in: its provider's. */
+  const regionOf = (key: SynthResource) => (key.values.provider === "aws.backup_region" ? env.backupRegion : env.region);
+
+  it("has four keys in its region, one per data domain, and the backup and logs keys in the backup region", () => {
+    const domainOf = (key: SynthResource) => key.path.split("/").slice(-2)[0];
+    const inRegion = (region: string) => keys().filter((k) => regionOf(k) === region).map(domainOf).sort();
+    expect(inRegion(env.region)).toEqual([...DOMAINS].sort());
+    expect(inRegion(env.backupRegion)).toEqual([...BACKUP_REGION_DOMAINS].sort());
+    expect(keys()).toHaveLength(DOMAINS.length + BACKUP_REGION_DOMAINS.length);
   });
 
   it("every key rotates, has a 30-day deletion window and an explicit policy", () => {
@@ -99,7 +109,7 @@ describe.each(Object.keys(ENVIRONMENTS))("%s-security keys", (envName) => {
               ? Object.keys(s.conditions).length === 0
               : !(
                   conditionValues(s, "kms:ViaService").length > 0 &&
-                  conditionValues(s, "kms:ViaService").every((v) => v.endsWith(`.${env.region}.amazonaws.com`)) &&
+                  conditionValues(s, "kms:ViaService").every((v) => v.endsWith(`.${regionOf(key)}.amazonaws.com`)) &&
                   conditionValues(s, "kms:CallerAccount").join() === env.accountId
                 ),
           )
@@ -136,19 +146,32 @@ describe.each(Object.keys(ENVIRONMENTS))("%s-security keys", (envName) => {
       expect(conditionValues(statement, "kms:EncryptionContext:aws:logs:arn", ["ArnLike", "ArnEquals"])).toEqual([
         `arn:aws:logs:${env.region}:${env.accountId}:log-group:*`,
       ]);
-      // ... and no other statement of any key lets CloudWatch Logs in
+      // ... and no other statement of any key of this region lets CloudWatch Logs in; the backup
+      // region's logs key admits only that region's CloudWatch Logs.
       const logsAnywhere = keys().flatMap((k) =>
         allows(k)
           .filter((s) => (s.principals.Service ?? []).some((p) => p.startsWith("logs.")))
-          .map((s) => `${k.address}: ${s.sid}`),
+          .map((s) => `${regionOf(k)} ${k.address}: ${s.principals.Service}`),
       );
-      expect(logsAnywhere).toEqual([`${key.address}: ${statement.sid}`]);
+      const backupLogsKey = keys().find((k) => regionOf(k) === env.backupRegion && k.path.endsWith("/logs/key"))!;
+      expect(logsAnywhere.sort()).toEqual(
+        [
+          `${env.region} ${key.address}: logs.${env.region}.amazonaws.com`,
+          `${env.backupRegion} ${backupLogsKey.address}: logs.${env.backupRegion}.amazonaws.com`,
+        ].sort(),
+      );
     });
   });
 
   describe("aliases", () => {
-    it("name each key alias/medicare-<env>-<domain>, one alias per key", () => {
-      expect(aliases().map((a) => a.values.name).sort()).toEqual(DOMAINS.map((d) => `alias/medicare-${envName}-${d}`).sort());
+    it("name each key alias/medicare-<env>-<domain> in its region, one alias per key", () => {
+      const named = (region: string) =>
+        aliases()
+          .filter((a) => (a.values.provider === "aws.backup_region" ? env.backupRegion : env.region) === region)
+          .map((a) => a.values.name)
+          .sort();
+      expect(named(env.region)).toEqual(DOMAINS.map((d) => `alias/medicare-${envName}-${d}`).sort());
+      expect(named(env.backupRegion)).toEqual(BACKUP_REGION_DOMAINS.map((d) => `alias/medicare-${envName}-${d}`).sort());
       const targets = aliases().map((a) => keyOfAlias(a)?.address);
       expect(targets).not.toContain(undefined);
       expect(new Set(targets).size).toBe(keys().length);
@@ -157,7 +180,9 @@ describe.each(Object.keys(ENVIRONMENTS))("%s-security keys", (envName) => {
     it("each alias points at the key of its domain", () => {
       for (const alias of aliases()) {
         const domain = alias.values.name.replace(`alias/medicare-${envName}-`, "");
-        expect(keyOfAlias(alias)!.values.description).toContain(` ${domain} key`);
+        const key = keyOfAlias(alias)!;
+        expect(key.values.description).toContain(` ${domain} key`);
+        expect(key.values.provider).toBe(alias.values.provider);
       }
     });
   });

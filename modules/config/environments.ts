@@ -1,8 +1,13 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import { EnvironmentConfig } from "./schema";
+
+/** Placeholder for the on-premises CA (a throwaway self-signed CA); replace with the real one's PEM. */
+const PLACEHOLDER_ONPREM_CA = readFileSync(join(__dirname, "certificates", "onprem-ca.placeholder.pem"), "utf8");
 
 /**
  * The environments. Account ids and the VPN peer are placeholders until the accounts are
- * provisioned: replace them here (the provider refuses to run against any other account).
+ * provisioned, and so is the on-premises CA: replace them here (the provider refuses to run against any other account).
  */
 export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
   dev: {
@@ -14,7 +19,17 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     alarmEmail: "platform-alerts@medicare.example",
     logRetentionDays: 365,
     network: { vpcCidr: "10.20.0.0/16", azCount: 3, natGateways: "single" },
-    onPrem: { cidr: "192.168.0.0/20", vpnPeerIp: "203.0.113.10", databasePort: 3306 },
+    onPrem: { cidr: "192.168.0.0/20", vpnPeerIp: "203.0.113.10", databasePort: 3306, certificateAuthorityPem: PLACEHOLDER_ONPREM_CA },
+    database: { instanceClass: "db.t4g.medium", instances: 1, backupRetentionDays: 7, databaseName: "medicare" },
+    migration: {
+      sourceEngine: "mysql",
+      sourceHost: "patients-db.medicare.internal",
+      sourceDatabaseName: "patients",
+      replicationInstanceClass: "dms.t3.medium",
+      replicationStorageGib: 50,
+      multiAz: false,
+    },
+    export: { schedule: "cron(30 1 * * ? *)", retentionDays: 14, pullerCommonName: "medicare-dev-export-puller" },
     state: { kind: "local" },
   },
   prod: {
@@ -27,7 +42,23 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     // Six years: HIPAA's documentation retention period (164.316(b)(2)).
     logRetentionDays: 2192,
     network: { vpcCidr: "10.10.0.0/16", azCount: 3, natGateways: "perAz" },
-    onPrem: { cidr: "192.168.0.0/20", vpnPeerIp: "203.0.113.10", bgpAsn: 65010, databasePort: 3306 },
+    onPrem: {
+      cidr: "192.168.0.0/20",
+      vpnPeerIp: "203.0.113.10",
+      bgpAsn: 65010,
+      databasePort: 3306,
+      certificateAuthorityPem: PLACEHOLDER_ONPREM_CA,
+    },
+    database: { instanceClass: "db.r7g.large", instances: 2, backupRetentionDays: 35, databaseName: "medicare" },
+    migration: {
+      sourceEngine: "mysql",
+      sourceHost: "patients-db.medicare.internal",
+      sourceDatabaseName: "patients",
+      replicationInstanceClass: "dms.r6i.large",
+      replicationStorageGib: 100,
+      multiAz: true,
+    },
+    export: { schedule: "cron(30 1 * * ? *)", retentionDays: 35, pullerCommonName: "medicare-prod-export-puller" },
     state: { kind: "local" },
   },
 };

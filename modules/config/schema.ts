@@ -50,6 +50,47 @@ export interface OnPremConfig {
   readonly bgpAsn?: number;
   /** TCP port of the on-premises database that DMS replicates from. */
   readonly databasePort: number;
+  /**
+   * PEM of the on-premises certificate authority. It signed the on-premises database's
+   * server certificate (DMS verifies it: SSL verify-full) and the export puller's client
+   * certificate (IAM Roles Anywhere trusts it).
+   */
+  readonly certificateAuthorityPem: string;
+}
+
+export interface DatabaseConfig {
+  /** Aurora instance class, e.g. `db.r7g.large`. */
+  readonly instanceClass: string;
+  /** Instances in the cluster: 1 is a writer only; each further one is a reader in the next AZ. */
+  readonly instances: number;
+  /** Days of automated backups and point-in-time recovery (7..35). */
+  readonly backupRetentionDays: number;
+  /** Name of the application database (schema) created in the cluster. */
+  readonly databaseName: string;
+}
+
+export interface MigrationConfig {
+  /** Engine of the on-premises database that DMS replicates from. */
+  readonly sourceEngine: "mysql" | "mariadb";
+  /** DNS name of the on-premises database server; its TLS certificate must name it (verify-full). */
+  readonly sourceHost: string;
+  /** Database (schema) on the on-premises server that holds the patients. */
+  readonly sourceDatabaseName: string;
+  /** DMS replication instance class, e.g. `dms.t3.medium`. */
+  readonly replicationInstanceClass: string;
+  /** Storage of the replication instance, in GiB (cached changes and task logs). */
+  readonly replicationStorageGib: number;
+  /** A standby replication instance in a second AZ. */
+  readonly multiAz: boolean;
+}
+
+export interface ExportConfig {
+  /** When the daily export starts: an EventBridge Scheduler cron expression in Europe/London. */
+  readonly schedule: string;
+  /** Days each daily export is locked (Object Lock, compliance mode) and then kept before expiry. */
+  readonly retentionDays: number;
+  /** Common name (CN) of the certificate that the on-premises puller presents to IAM Roles Anywhere. */
+  readonly pullerCommonName: string;
 }
 
 export interface EnvironmentConfig {
@@ -69,6 +110,9 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   readonly network: NetworkConfig;
   readonly onPrem: OnPremConfig;
+  readonly database: DatabaseConfig;
+  readonly migration: MigrationConfig;
+  readonly export: ExportConfig;
   readonly state: StateBackendConfig;
 }
 

@@ -21,6 +21,9 @@ export const CLOUDWATCH_RETENTION_DAYS = [
 /** Audit logs are kept at least a year (CONTROLS.md, logs row). */
 export const MIN_LOG_RETENTION_DAYS = 365;
 
+/** CONTROLS.md, rds row: automated backups kept at least a week. */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+
 const MIN_VPC_PREFIX = 16;
 const MAX_VPC_PREFIX = 22;
 
@@ -99,6 +102,15 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
     problems.add(at("onPrem.databasePort"), `${JSON.stringify(port)} is not a TCP port (1..65535)`);
   }
 
+  const pem = env.onPrem?.certificateAuthorityPem;
+  if (typeof pem !== "string" || !/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/.test(pem)) {
+    problems.add(at("onPrem.certificateAuthorityPem"), "is not one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----); paste the on-premises CA's public certificate");
+  } else if (/PRIVATE KEY/.test(pem)) {
+    problems.add(at("onPrem.certificateAuthorityPem"), "contains a private key; give only the CA's public certificate");
+  }
+
+  validateData(env, problems, at);
+
   const state = env.state;
   if (!state || (state.kind !== "local" && state.kind !== "s3")) {
     problems.add(at("state.kind"), `${JSON.stringify((state as { kind?: unknown } | undefined)?.kind)} is not allowed; use "local" or "s3"`);
@@ -111,6 +123,36 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
       checkPattern(problems, at("state.lock.dynamodbTable"), lock?.dynamodbTable, /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name");
     }
   }
+}
+
+/** Aurora, DMS and export settings: sizes and schedules only, never a switch for a control. */
+function validateData(env: EnvironmentConfig, problems: Problems, at: (field: string) => string): void {
+  const db = env.database;
+  checkPattern(problems, at("database.instanceClass"), db?.instanceClass, /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class (e.g. \"db.r7g.large\")");
+  if (!Number.isInteger(db?.instances) || db.instances < 1 || db.instances > 15) {
+    problems.add(at("database.instances"), `${JSON.stringify(db?.instances)} must be 1..15 (1 writer plus readers)`);
+  }
+  if (!Number.isInteger(db?.backupRetentionDays) || db.backupRetentionDays < MIN_BACKUP_RETENTION_DAYS || db.backupRetentionDays > 35) {
+    problems.add(at("database.backupRetentionDays"), `${JSON.stringify(db?.backupRetentionDays)} must be ${MIN_BACKUP_RETENTION_DAYS}..35 days (RDS allows at most 35)`);
+  }
+  checkPattern(problems, at("database.databaseName"), db?.databaseName, /^[a-z][a-z0-9_]{0,63}$/, "a database name (lowercase letter, then letters, digits, '_')");
+
+  const m = env.migration;
+  checkOneOf(problems, at("migration.sourceEngine"), m?.sourceEngine, ["mysql", "mariadb"]);
+  checkPattern(problems, at("migration.sourceHost"), m?.sourceHost, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, "a DNS name (verify-full checks the server certificate against it; an IP address cannot be verified)");
+  checkPattern(problems, at("migration.sourceDatabaseName"), m?.sourceDatabaseName, /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/, "a MySQL database name");
+  checkPattern(problems, at("migration.replicationInstanceClass"), m?.replicationInstanceClass, /^dms\.[a-z0-9]+\.[a-z0-9]+$/, "a DMS instance class (e.g. \"dms.t3.medium\")");
+  if (!Number.isInteger(m?.replicationStorageGib) || m.replicationStorageGib < 5 || m.replicationStorageGib > 6144) {
+    problems.add(at("migration.replicationStorageGib"), `${JSON.stringify(m?.replicationStorageGib)} must be 5..6144 GiB`);
+  }
+  if (typeof m?.multiAz !== "boolean") problems.add(at("migration.multiAz"), `${JSON.stringify(m?.multiAz)} must be true or false`);
+
+  const e = env.export;
+  checkPattern(problems, at("export.schedule"), e?.schedule, /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, "an EventBridge Scheduler cron expression with six fields, e.g. \"cron(30 1 * * ? *)\"");
+  if (!Number.isInteger(e?.retentionDays) || e.retentionDays < 1 || e.retentionDays > 365) {
+    problems.add(at("export.retentionDays"), `${JSON.stringify(e?.retentionDays)} must be 1..365 days`);
+  }
+  checkPattern(problems, at("export.pullerCommonName"), e?.pullerCommonName, /^[A-Za-z0-9][A-Za-z0-9.-]{2,63}$/, "a certificate common name (letters, digits, '.', '-')");
 }
 
 /**

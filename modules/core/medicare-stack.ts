@@ -20,6 +20,7 @@ export interface MedicareStackProps {
 export class MedicareStack extends TerraformStack {
   readonly env: EnvironmentConfig;
   readonly component: string;
+  private backupRegionAws?: AwsProvider;
 
   /** The MedicareStack that contains `scope`. */
   static of(scope: Construct): MedicareStack {
@@ -49,6 +50,19 @@ export class MedicareStack extends TerraformStack {
         component: props.component,
       }),
     );
+  }
+
+  /**
+   * The AWS provider for the environment's backup region (copies and replicas live there),
+   * created on first use so stacks without backup-region resources declare no alias.
+   */
+  get backupRegionProvider(): AwsProvider {
+    this.backupRegionAws ??= new AwsProvider(this, "aws-backup-region", {
+      alias: "backup_region",
+      region: this.env.backupRegion,
+      allowedAccountIds: [this.env.accountId],
+    });
+    return this.backupRegionAws;
   }
 
   /** A resource name unique per environment: `medicare-<env>-<parts...>`. */

@@ -4,6 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "./permission-boundary";
 import { PolicyStatement, policyJson } from "./policy-document";
+import { UNSCOPED_ACTIONS, onlyUnscopedActions } from "./unscoped-actions";
 
 export interface ServiceRoleProps {
   /** Role name suffix; the full name is `medicare-<env>-<name>`. */
@@ -19,7 +20,10 @@ export interface ServiceRoleProps {
   readonly sourceArnLike: string;
   /** Every role carries the environment's permission boundary. */
   readonly boundary: PermissionBoundary;
-  /** What the role may do; each statement names its resources. */
+  /**
+   * What the role may do; each statement names its resources. Resource "*" is accepted
+   * only for actions that support no resource-level permissions (UNSCOPED_ACTIONS).
+   */
   readonly statements: readonly PolicyStatement[];
 }
 
@@ -34,8 +38,12 @@ export class ServiceRole extends Construct {
     super(scope, id);
     const stack = MedicareStack.of(this);
     for (const statement of props.statements) {
-      if ((statement.resources ?? ["*"]).includes("*")) {
-        throw new Error(`${this.node.path}: statement "${statement.sid}" must name its resources, not "*"`);
+      if ((statement.resources ?? ["*"]).includes("*") && !onlyUnscopedActions(statement.actions)) {
+        const scopable = statement.actions.filter((a) => !UNSCOPED_ACTIONS.has(a));
+        throw new Error(
+          `${this.node.path}: statement "${statement.sid}" must name its resources, not "*" ` +
+            `(${scopable.join(", ")} support resource-level permissions; see modules/iam/unscoped-actions.ts)`,
+        );
       }
     }
     this.role = new IamRole(this, "role", {

@@ -4,8 +4,13 @@ import { MedicareStack } from "../core/medicare-stack";
 import { DomainKey } from "../security/keys";
 
 export interface EncryptedLogGroupProps {
-  /** Path below `/medicare/<env>/`, e.g. `network/flow-logs`. */
-  readonly path: string;
+  /**
+   * Path below `/medicare/<env>/`, e.g. `network/flow-logs`; or, for a log group whose name
+   * an AWS service dictates (`/aws/rds/cluster/<cluster>/audit`, `RDSOSMetrics`), that exact
+   * name as `{ awsName }`, so the group exists encrypted before the service would create it
+   * without a key.
+   */
+  readonly path: string | { readonly awsName: string };
   /** The logs domain key; required, so a log group cannot be created unencrypted. */
   readonly key: DomainKey;
 }
@@ -24,7 +29,7 @@ export class EncryptedLogGroup extends Construct {
       throw new Error(`${this.node.path}: log groups are encrypted with the logs key, not the ${props.key.domain} key`);
     }
     this.logGroup = new CloudwatchLogGroup(this, "group", {
-      name: `/medicare/${stack.env.name}/${props.path}`,
+      name: typeof props.path === "string" ? `/medicare/${stack.env.name}/${props.path}` : props.path.awsName,
       kmsKeyId: props.key.arn,
       retentionInDays: stack.env.logRetentionDays,
     });

@@ -53,6 +53,8 @@ export interface PrivateEndpointsProps {
   readonly layout: SubnetLayout;
   /** Subnets that hold the endpoint interfaces (one per AZ). */
   readonly subnets: readonly Subnet[];
+  /** On-premises network, which reaches S3 (the daily export) through its own interface endpoint. */
+  readonly onPremCidr: string;
 }
 
 /**
@@ -62,6 +64,13 @@ export interface PrivateEndpointsProps {
  */
 export class PrivateEndpoints extends Construct {
   readonly securityGroup: SecurityGroup;
+  /**
+   * S3 interface endpoint in the data tier for the on-premises export puller: a gateway
+   * endpoint only serves traffic that starts inside the VPC, so traffic arriving over the
+   * VPN needs an interface endpoint. Bucket and role policies name it (`aws:SourceVpce`),
+   * so exported data can be read only along this path.
+   */
+  readonly onPremS3: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: PrivateEndpointsProps) {
     super(scope, id);
@@ -107,6 +116,33 @@ export class PrivateEndpoints extends Construct {
         cidrIpv4: props.layout.tierCidr(tier),
       });
     }
+
+    const onPremSecurityGroup = new SecurityGroup(this, "onprem-s3-security-group", {
+      name: stack.resourceName("onprem-s3-endpoint"),
+      description: "HTTPS to the S3 interface endpoint from the on-premises network only",
+      vpcId,
+      tags: { Name: stack.resourceName("onprem-s3-endpoint") },
+    });
+    new VpcSecurityGroupIngressRule(this, "https-from-onprem", {
+      securityGroupId: onPremSecurityGroup.id,
+      description: "HTTPS from the on-premises export puller over the VPN",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: props.onPremCidr,
+    });
+    this.onPremS3 = new VpcEndpoint(this, "s3-onprem", {
+      vpcId,
+      serviceName: `com.amazonaws.${stack.region}.s3`,
+      vpcEndpointType: "Interface",
+      // On-premises clients use the endpoint's own DNS name (bucket.vpce-....s3.<region>.vpce.amazonaws.com);
+      // in-VPC clients keep using the gateway endpoint.
+      privateDnsEnabled: false,
+      subnetIds: props.network.subnets.data.map((s) => s.id),
+      securityGroupIds: [onPremSecurityGroup.id],
+      policy: policyJson([onlyThisAccount]),
+      tags: { Name: stack.resourceName("endpoint", "s3-onprem") },
+    });
 
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
       new VpcEndpoint(this, service, {

@@ -72,11 +72,13 @@ export function tierRules(databasePort: number): Readonly<Record<Tier, readonly 
       { direction: "ingress", ports: EPHEMERAL, peer: "app", why: "interface endpoint replies" },
       { direction: "ingress", ports: EPHEMERAL, peer: "data", why: "Aurora replies to RDS Proxy and DMS" },
       { direction: "ingress", ports: EPHEMERAL, peer: "onprem", why: "on-premises database replies to DMS" },
+      { direction: "ingress", ports: HTTPS, peer: "onprem", why: "on-premises export puller reads the export bucket through the S3 interface endpoint" },
       { direction: "egress", ports: MYSQL, peer: "data", why: "RDS Proxy and DMS to Aurora, across AZs" },
       { direction: "egress", ports: port(databasePort), peer: "onprem", why: "DMS reads the on-premises database over the VPN" },
       { direction: "egress", ports: HTTPS, peer: "app", why: "AWS APIs through the interface endpoints" },
       { direction: "egress", ports: EPHEMERAL, peer: "app", why: "replies to the app tier" },
       { direction: "egress", ports: EPHEMERAL, peer: "data", why: "replies to RDS Proxy and DMS" },
+      { direction: "egress", ports: EPHEMERAL, peer: "onprem", why: "S3 interface endpoint replies to the on-premises export puller" },
     ],
   };
 }

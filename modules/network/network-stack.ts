@@ -16,6 +16,7 @@ import { TieredVpc } from "./vpc";
  */
 export class NetworkStack extends MedicareStack {
   readonly network: TieredVpc;
+  readonly endpoints: PrivateEndpoints;
 
   constructor(scope: Construct, env: EnvironmentConfig, security: SecurityStack) {
     super(scope, { env, component: "network", dataClassification: "internal" });
@@ -32,7 +33,12 @@ export class NetworkStack extends MedicareStack {
     });
     new VpcFlowLog(this, "flow-log", { vpc: this.network.vpc, logsKey, boundary: security.workloadBoundary });
     new DnsProtection(this, "dns", { vpc: this.network.vpc, logsKey });
-    new PrivateEndpoints(this, "endpoints", { network: this.network, layout, subnets: this.network.subnets.app });
+    this.endpoints = new PrivateEndpoints(this, "endpoints", {
+      network: this.network,
+      layout,
+      subnets: this.network.subnets.app,
+      onPremCidr: env.onPrem.cidr,
+    });
     new SiteToSiteVpn(this, "vpn", {
       vpc: this.network.vpc,
       onPrem: env.onPrem,

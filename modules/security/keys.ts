@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -16,7 +17,7 @@ interface KeyUsers {
    */
   readonly viaServices: readonly string[];
   /** Service principals that use the key directly, each with its scoping condition. */
-  readonly servicePrincipals: readonly ((stack: MedicareStack) => PolicyStatement)[];
+  readonly servicePrincipals: readonly ((stack: MedicareStack, region: string) => PolicyStatement)[];
 }
 
 /** A KMS deletion window long enough to notice and cancel a mistaken deletion. */
@@ -64,20 +65,28 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
     servicePrincipals: [],
   },
   logs: {
-    description: "CloudWatch Logs of this account and region: flow, DNS, VPN and application logs",
-    viaServices: [],
+    description: "Logs of this account and region: CloudWatch Logs (flow, DNS, VPN, database, application) and S3 access logs",
+    // Reading S3 access-log objects decrypts through S3.
+    viaServices: ["s3"],
     servicePrincipals: [
-      (stack) => ({
+      (stack, region) => ({
         sid: "CloudWatchLogsOfThisAccountAndRegion",
-        principals: { Service: `logs.${stack.region}.amazonaws.com` },
+        principals: { Service: `logs.${region}.amazonaws.com` },
         actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `${stack.logGroupArnPrefix}*` } },
+        conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${stack.accountId}:log-group:*` } },
+      }),
+      (stack) => ({
+        // S3 server access logging writes SSE-KMS objects to the access-log buckets.
+        sid: "S3AccessLogDeliveryForThisAccount",
+        principals: { Service: "logging.s3.amazonaws.com" },
+        actions: ["kms:GenerateDataKey*"],
+        conditions: { StringEquals: { "aws:SourceAccount": stack.accountId } },
       }),
     ],
   },
   backup: {
-    description: "AWS Backup vaults and snapshot copies",
-    viaServices: ["backup", "rds", "ec2"],
+    description: "AWS Backup vaults, snapshot copies and replicated objects",
+    viaServices: ["backup", "rds", "ec2", "s3"],
     servicePrincipals: [],
   },
   messaging: {
@@ -92,13 +101,13 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
 };
 
 /** Key policy of a domain key: who administers it and who may use it, by name. */
-function keyPolicy(stack: MedicareStack, users: KeyUsers): string {
+function keyPolicy(stack: MedicareStack, region: string, users: KeyUsers): string {
   const account = `arn:aws:iam::${stack.accountId}:root`;
   const statements: PolicyStatement[] = [
     { sid: "AccountAdministersThroughIam", principals: { AWS: account }, actions: KEY_ADMINISTRATION },
   ];
   if (users.viaServices.length > 0) {
-    const viaService = users.viaServices.map((s) => `${s}.${stack.region}.amazonaws.com`);
+    const viaService = users.viaServices.map((s) => `${s}.${region}.amazonaws.com`);
     statements.push(
       {
         sid: "AccountUsesOnlyThroughNamedServices",
@@ -117,32 +126,60 @@ function keyPolicy(stack: MedicareStack, users: KeyUsers): string {
       },
     );
   }
-  statements.push(...users.servicePrincipals.map((statement) => statement(stack)));
+  statements.push(...users.servicePrincipals.map((statement) => statement(stack, region)));
   return policyJson(statements);
+}
+
+/** Where a key lives when not in the stack's primary region. */
+export interface KeyPlacement {
+  readonly region: string;
+  /** The AWS provider alias for that region. */
+  readonly provider: TerraformProvider;
 }
 
 /** A customer-managed key for one data domain, with rotation and a named-user policy. */
 export class DomainKey extends Construct {
   readonly key: KmsKey;
   readonly domain: KeyDomain;
+  /** The region the key lives in (a key only encrypts resources of its own region). */
+  readonly region: string;
 
-  constructor(scope: Construct, domain: KeyDomain) {
+  constructor(scope: Construct, domain: KeyDomain, placement?: KeyPlacement) {
     super(scope, domain);
     const stack = MedicareStack.of(this);
     const users = DOMAINS[domain];
     this.domain = domain;
+    this.region = placement?.region ?? stack.region;
+    const where = placement ? ` (${this.region})` : "";
     this.key = new KmsKey(this, "key", {
-      description: `mediCARE ${stack.env.name} ${domain} key: ${users.description}`,
+      provider: placement?.provider,
+      description: `mediCARE ${stack.env.name} ${domain} key${where}: ${users.description}`,
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: keyPolicy(stack, users),
+      policy: keyPolicy(stack, this.region, users),
     });
-    new KmsAlias(this, "alias", { name: `alias/${stack.resourceName(domain)}`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", {
+      provider: placement?.provider,
+      name: `alias/${stack.resourceName(domain)}`,
+      targetKeyId: this.key.keyId,
+    });
   }
 
   get arn(): string {
     return this.key.arn;
+  }
+}
+
+/** The keys of the backup region: backup copies and replicas, and the logs kept there. */
+export class BackupRegionKeyRing extends Construct {
+  readonly backup: DomainKey;
+  readonly logs: DomainKey;
+
+  constructor(scope: Construct, id: string, placement: KeyPlacement) {
+    super(scope, id);
+    this.backup = new DomainKey(this, "backup", placement);
+    this.logs = new DomainKey(this, "logs", placement);
   }
 }
 

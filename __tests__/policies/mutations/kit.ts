@@ -1,0 +1,65 @@
+/**
+ * The toolkit for mutations: realistic regressions of the REAL synthesized documents, one or more per policy rule.
+ * Each mutation edits the parsed cdk.tf.json of `dev-<stack>` in place; the policy test
+ * applies it, runs conftest and expects a finding with `ruleId`. A rule that no mutation of
+ * the real output can trip would be a rule that proves nothing about this architecture.
+ *
+ * Mutations find their target by construct path or tag, never by the generated resource
+ * name (`vpc_6776A399`), and throw when the target is gone, so a construct refactor fails
+ * loudly instead of turning a mutation into a no-op.
+ */
+
+export interface PolicyMutation {
+  readonly ruleId: string;
+  /** The dev stack the mutation edits (`dev-<stack>`). */
+  readonly stack: "security" | "network" | "data";
+  readonly description: string;
+  mutate(doc: any): void;
+}
+
+export interface Found {
+  readonly type: string;
+  readonly name: string;
+  readonly body: any;
+}
+
+/** Every resource of `type` in the document. */
+export function all(doc: any, type: string): Found[] {
+  return Object.entries<any>(doc.resource?.[type] ?? {}).map(([name, body]) => ({ type, name, body }));
+}
+
+/** Construct path without the stack name: "dev-network/vpc/vpc" -> "vpc/vpc". */
+export function localPath(body: any): string {
+  const path: string = body?.["//"]?.metadata?.path ?? "";
+  return path.split("/").slice(1).join("/");
+}
+
+/** The first resource of `type` matching `where`; throws when there is none. */
+export function find(doc: any, type: string, where: (body: any) => boolean, what: string): Found {
+  const found = all(doc, type).find((r) => where(r.body));
+  if (!found) throw new Error(`mutation target not found: ${type} ${what}`);
+  return found;
+}
+
+export const atPath = (path: string) => (body: any) => localPath(body) === path;
+export const pathEndsWith = (suffix: string) => (body: any) => localPath(body).endsWith(suffix);
+export const tagged = (key: string, value: string) => (body: any) => body?.tags?.[key] === value;
+export const any = () => true;
+
+/** A Terraform reference to a resource attribute, as cdktf writes it. */
+export const ref = (r: Found, attribute: string) => `\${${r.type}.${r.name}.${attribute}}`;
+
+export function addResource(doc: any, type: string, name: string, body: any): void {
+  doc.resource[type] ??= {};
+  doc.resource[type][name] = body;
+}
+
+export function deleteAll(doc: any, type: string): void {
+  if (!doc.resource?.[type]) throw new Error(`mutation target not found: ${type}`);
+  delete doc.resource[type];
+}
+
+export function policyOf(body: any): any {
+  return JSON.parse(body.policy);
+}
+
