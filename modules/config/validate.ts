@@ -103,10 +103,10 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
   }
 
   const pem = env.onPrem?.certificateAuthorityPem;
-  if (typeof pem !== "string" || !/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/.test(pem)) {
+  if (typeof pem === "string" && /PRIVATE KEY/.test(pem)) {
+    problems.add(at("onPrem.certificateAuthorityPem"), "contains a private key; remove it and give only the CA's public certificate (and rotate that key: it has been copied)");
+  } else if (typeof pem !== "string" || !/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/.test(pem)) {
     problems.add(at("onPrem.certificateAuthorityPem"), "is not one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----); paste the on-premises CA's public certificate");
-  } else if (/PRIVATE KEY/.test(pem)) {
-    problems.add(at("onPrem.certificateAuthorityPem"), "contains a private key; give only the CA's public certificate");
   }
 
   validateData(env, problems, at);
