@@ -11,6 +11,11 @@ test_catalog_lists_every_rule_once_with_metadata if {
 	{id | some id in ids} == {
 		"NET-001", "NET-002", "NET-003", "NET-004", "NET-005", "NET-006", "NET-007", "NET-008", "NET-009", "NET-010",
 		"KMS-001", "KMS-002", "KMS-003", "LOG-001", "LOG-002", "LOG-003", "TAG-001",
+		"S3-001", "S3-002", "S3-003", "S3-004", "S3-005", "S3-006",
+		"BAK-001", "BAK-002", "BAK-003", "BAK-004",
+		"SEC-001", "SEC-002", "SEC-003", "LAM-001", "LAM-002", "LAM-003", "LAM-004",
+		"RDS-001", "RDS-002", "RDS-003", "RDS-004", "RDS-005", "RDS-006", "RDS-007", "RDS-008",
+		"DMS-001", "DMS-002", "DMS-003", "DMS-004", "DMS-005", "DMS-006", "DMS-007", "EXP-001", "EXP-002", "EXP-003",
 	}
 	every e in entries {
 		e.metadata.id == e.msg

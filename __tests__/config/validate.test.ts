@@ -64,13 +64,13 @@ describe("an invalid environment throws ConfigError naming the field and what to
   const cases: readonly [string, Environments, string, RegExp][] = [
     [
       "VPC overlapping the on-premises network",
-      withEnv("dev", { onPrem: { cidr: "10.20.128.0/20" } }),
+      withEnv("dev", { onPrem: { cidr: "10.20.128.0/20", dns: { domain: "medicare.internal", servers: ["10.20.128.2"] } } }),
       "environments.dev.onPrem.cidr",
       /overlaps network\.vpcCidr 10\.20\.0\.0\/16.*disjoint/,
     ],
     [
       "on-premises network containing the VPC",
-      withEnv("prod", { onPrem: { cidr: "10.0.0.0/8" } }),
+      withEnv("prod", { onPrem: { cidr: "10.0.0.0/8", dns: { domain: "medicare.internal", servers: ["10.1.0.2"] } } }),
       "environments.prod.onPrem.cidr",
       /overlaps network\.vpcCidr 10\.10\.0\.0\/16/,
     ],
@@ -255,6 +255,65 @@ describe("an invalid environment throws ConfigError naming the field and what to
       withEnv("dev", { export: { pullerCommonName: "export puller" } }),
       "environments.dev.export.pullerCommonName",
       /not a certificate common name/,
+    ],
+    [
+      "on-premises DNS zone with a trailing dot",
+      withEnv("dev", { onPrem: { dns: { domain: "medicare.internal.", servers: ["192.168.0.2"] } } }),
+      "environments.dev.onPrem.dns.domain",
+      /"medicare\.internal\." is not a DNS zone name; set the on-premises zone .*without a trailing dot/,
+    ],
+    [
+      "on-premises DNS zone that is an AWS service zone",
+      withEnv("prod", {
+        onPrem: { dns: { domain: "amazonaws.com", servers: ["192.168.0.2"] } },
+        migration: { sourceHost: "patients-db.amazonaws.com" },
+      }),
+      "environments.prod.onPrem.dns.domain",
+      /AWS service zone; forwarding it on-premises would break the VPC endpoints' private DNS/,
+    ],
+    [
+      "no on-premises DNS server",
+      withEnv("dev", { onPrem: { dns: { domain: "medicare.internal", servers: [] } } }),
+      "environments.dev.onPrem.dns.servers",
+      /lists no DNS server; give 1\.\.6 IPv4 addresses/,
+    ],
+    [
+      "more DNS servers than a forwarding rule takes",
+      withEnv("dev", {
+        onPrem: { dns: { domain: "medicare.internal", servers: [1, 2, 3, 4, 5, 6, 7].map((n) => `192.168.0.${n}`) } },
+      }),
+      "environments.dev.onPrem.dns.servers",
+      /lists 7 servers; a Resolver forwarding rule takes at most 6, so remove some/,
+    ],
+    [
+      "DNS server outside the on-premises network",
+      withEnv("prod", { onPrem: { dns: { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.16.2"] } } }),
+      "environments.prod.onPrem.dns.servers[1]",
+      /192\.168\.16\.2 is outside onPrem\.cidr 192\.168\.0\.0\/20; .*give a resolver inside it/,
+    ],
+    [
+      "DNS server that is not an IP address",
+      withEnv("dev", { onPrem: { dns: { domain: "medicare.internal", servers: ["dns1.medicare.internal"] } } }),
+      "environments.dev.onPrem.dns.servers[0]",
+      /"dns1\.medicare\.internal" is not an IPv4 address/,
+    ],
+    [
+      "the same DNS server twice",
+      withEnv("dev", { onPrem: { dns: { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.0.2"] } } }),
+      "environments.dev.onPrem.dns.servers[1]",
+      /192\.168\.0\.2 is listed twice; remove the duplicate/,
+    ],
+    [
+      "source host outside the on-premises DNS zone",
+      withEnv("prod", { migration: { sourceHost: "patients-db.example.org" } }),
+      "environments.prod.migration.sourceHost",
+      /patients-db\.example\.org is not in onPrem\.dns\.domain medicare\.internal, so nothing in the VPC can resolve it/,
+    ],
+    [
+      "source host that only ends in the zone's letters, not in the zone",
+      withEnv("dev", { migration: { sourceHost: "patients-db.notmedicare.internal" } }),
+      "environments.dev.migration.sourceHost",
+      /not in onPrem\.dns\.domain medicare\.internal/,
     ],
     [
       "name that differs from its key",

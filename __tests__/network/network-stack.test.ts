@@ -174,11 +174,11 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-network", 
       }
     });
 
-    it("every NACL rule is TCP with explicit ports", () => {
+    it("every NACL rule is TCP or UDP with explicit ports", () => {
       const rules = net.of("aws_network_acl").flatMap(rulesOf);
       expect(rules.length).toBeGreaterThan(0);
       for (const rule of rules) {
-        expect(["tcp", "6"]).toContain(String(rule.protocol));
+        expect(["tcp", "6", "udp", "17"]).toContain(String(rule.protocol));
         expect(Number.isInteger(rule.from_port) && Number.isInteger(rule.to_port)).toBe(true);
         expect(rule.from_port).toBeGreaterThanOrEqual(1);
         expect(rule.to_port).toBeGreaterThanOrEqual(rule.from_port);

@@ -5,6 +5,9 @@ import { EnvironmentConfig } from "./schema";
 /** Placeholder for the on-premises CA (a throwaway self-signed CA); replace with the real one's PEM. */
 const PLACEHOLDER_ONPREM_CA = readFileSync(join(__dirname, "certificates", "onprem-ca.placeholder.pem"), "utf8");
 
+/** Placeholder on-premises DNS zone and resolvers; replace with the on-premises DNS servers' addresses. */
+const PLACEHOLDER_ONPREM_DNS = { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.0.3"] };
+
 /**
  * The environments. Account ids and the VPN peer are placeholders until the accounts are
  * provisioned, and so is the on-premises CA: replace them here (the provider refuses to run against any other account).
@@ -19,12 +22,19 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     alarmEmail: "platform-alerts@medicare.example",
     logRetentionDays: 365,
     network: { vpcCidr: "10.20.0.0/16", azCount: 3, natGateways: "single" },
-    onPrem: { cidr: "192.168.0.0/20", vpnPeerIp: "203.0.113.10", databasePort: 3306, certificateAuthorityPem: PLACEHOLDER_ONPREM_CA },
+    onPrem: {
+      cidr: "192.168.0.0/20",
+      vpnPeerIp: "203.0.113.10",
+      databasePort: 3306,
+      certificateAuthorityPem: PLACEHOLDER_ONPREM_CA,
+      dns: PLACEHOLDER_ONPREM_DNS,
+    },
     database: { instanceClass: "db.t4g.medium", instances: 1, backupRetentionDays: 7, databaseName: "medicare" },
     migration: {
       sourceEngine: "mysql",
-      sourceHost: "patients-db.medicare.internal",
-      sourceDatabaseName: "patients",
+      // dev never replicates real patients: its source is the synthetic test copy on-premises.
+      sourceHost: "patients-db-test.medicare.internal",
+      sourceDatabaseName: "patients_synthetic",
       replicationInstanceClass: "dms.t3.medium",
       replicationStorageGib: 50,
       multiAz: false,
@@ -48,6 +58,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
       bgpAsn: 65010,
       databasePort: 3306,
       certificateAuthorityPem: PLACEHOLDER_ONPREM_CA,
+      dns: PLACEHOLDER_ONPREM_DNS,
     },
     database: { instanceClass: "db.r7g.large", instances: 2, backupRetentionDays: 35, databaseName: "medicare" },
     migration: {

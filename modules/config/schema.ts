@@ -56,6 +56,18 @@ export interface OnPremConfig {
    * certificate (IAM Roles Anywhere trusts it).
    */
   readonly certificateAuthorityPem: string;
+  /** The on-premises DNS zone, which the VPC forwards to the on-premises resolvers. */
+  readonly dns: OnPremDnsConfig;
+}
+
+export interface OnPremDnsConfig {
+  /**
+   * The zone the on-premises DNS servers answer for, e.g. `medicare.internal`; every name
+   * in it (such as migration.sourceHost) resolves inside the VPC through Route 53 Resolver.
+   */
+  readonly domain: string;
+  /** IPv4 addresses of the on-premises DNS servers (1..6), inside `cidr`; queries go to all of them. */
+  readonly servers: readonly string[];
 }
 
 export interface DatabaseConfig {

@@ -1,4 +1,4 @@
-import { cidrsOverlap, isPublicIpv4, parseCidr, parseIpv4 } from "./cidr";
+import { Cidr, cidrContains, cidrsOverlap, isPublicIpv4, parseCidr, parseIpv4 } from "./cidr";
 import { EnvironmentConfig } from "./schema";
 
 /** Thrown when a config is invalid; lists every problem with the field to change. */
@@ -23,6 +23,12 @@ export const MIN_LOG_RETENTION_DAYS = 365;
 
 /** CONTROLS.md, rds row: automated backups kept at least a week. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
+
+/** Route 53 Resolver forwarding rules accept at most six target addresses. */
+export const MAX_ONPREM_DNS_SERVERS = 6;
+
+/** A fully qualified DNS name of two or more lowercase labels, no trailing dot. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 
 const MIN_VPC_PREFIX = 16;
 const MAX_VPC_PREFIX = 22;
@@ -109,6 +115,7 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
     problems.add(at("onPrem.certificateAuthorityPem"), "is not one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----); paste the on-premises CA's public certificate");
   }
 
+  validateOnPremDns(env, onPrem, problems, at);
   validateData(env, problems, at);
 
   const state = env.state;
@@ -122,6 +129,54 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
     if (lock !== "lockfile") {
       checkPattern(problems, at("state.lock.dynamodbTable"), lock?.dynamodbTable, /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name");
     }
+  }
+}
+
+/**
+ * The on-premises DNS zone and its resolvers, which Route 53 Resolver forwards to over the
+ * VPN: resolvers must sit in the on-premises range (the only one routed and admitted), and
+ * the DMS source must be in the zone, or nothing in the VPC can resolve it.
+ */
+function validateOnPremDns(
+  env: EnvironmentConfig,
+  onPremCidr: Cidr | undefined,
+  problems: Problems,
+  at: (field: string) => string,
+): void {
+  const dns = env.onPrem?.dns;
+  const domain = dns?.domain;
+  const domainValid = typeof domain === "string" && DNS_NAME.test(domain);
+  if (!domainValid) {
+    problems.add(at("onPrem.dns.domain"), `${JSON.stringify(domain)} is not a DNS zone name; set the on-premises zone as lowercase labels separated by dots, without a trailing dot (e.g. "medicare.internal")`);
+  } else if (domain === "amazonaws.com" || domain.endsWith(".amazonaws.com")) {
+    problems.add(at("onPrem.dns.domain"), `${domain} is an AWS service zone; forwarding it on-premises would break the VPC endpoints' private DNS. Set the on-premises zone instead`);
+  }
+
+  const servers: unknown = dns?.servers;
+  if (!Array.isArray(servers) || servers.length === 0) {
+    problems.add(at("onPrem.dns.servers"), "lists no DNS server; give 1..6 IPv4 addresses of the on-premises resolvers");
+  } else {
+    if (servers.length > MAX_ONPREM_DNS_SERVERS) {
+      problems.add(at("onPrem.dns.servers"), `lists ${servers.length} servers; a Resolver forwarding rule takes at most ${MAX_ONPREM_DNS_SERVERS}, so remove some`);
+    }
+    const seen = new Set<number>();
+    servers.forEach((server, i) => {
+      const address = typeof server === "string" ? parseIpv4(server) : undefined;
+      if (address === undefined) {
+        problems.add(at(`onPrem.dns.servers[${i}]`), `${JSON.stringify(server)} is not an IPv4 address; give the on-premises resolver's address`);
+      } else if (seen.has(address)) {
+        problems.add(at(`onPrem.dns.servers[${i}]`), `${server} is listed twice; remove the duplicate`);
+      } else if (onPremCidr && !cidrContains(onPremCidr, address)) {
+        problems.add(at(`onPrem.dns.servers[${i}]`), `${server} is outside onPrem.cidr ${env.onPrem.cidr}; only that range is routed over the VPN, so give a resolver inside it (or widen onPrem.cidr)`);
+      }
+      if (address !== undefined) seen.add(address);
+    });
+  }
+
+  const host = env.migration?.sourceHost;
+  // A malformed host or domain is reported on its own field; this compares two valid names.
+  if (domainValid && typeof host === "string" && DNS_NAME.test(host) && !host.endsWith(`.${domain}`)) {
+    problems.add(at("migration.sourceHost"), `${host} is not in onPrem.dns.domain ${domain}, so nothing in the VPC can resolve it; use the database's name in that zone (or change onPrem.dns.domain)`);
   }
 }
 
@@ -139,7 +194,7 @@ function validateData(env: EnvironmentConfig, problems: Problems, at: (field: st
 
   const m = env.migration;
   checkOneOf(problems, at("migration.sourceEngine"), m?.sourceEngine, ["mysql", "mariadb"]);
-  checkPattern(problems, at("migration.sourceHost"), m?.sourceHost, /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, "a DNS name (verify-full checks the server certificate against it; an IP address cannot be verified)");
+  checkPattern(problems, at("migration.sourceHost"), m?.sourceHost, DNS_NAME, "a DNS name (verify-full checks the server certificate against it; an IP address cannot be verified)");
   checkPattern(problems, at("migration.sourceDatabaseName"), m?.sourceDatabaseName, /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/, "a MySQL database name");
   checkPattern(problems, at("migration.replicationInstanceClass"), m?.replicationInstanceClass, /^dms\.[a-z0-9]+\.[a-z0-9]+$/, "a DMS instance class (e.g. \"dms.t3.medium\")");
   if (!Number.isInteger(m?.replicationStorageGib) || m.replicationStorageGib < 5 || m.replicationStorageGib > 6144) {

@@ -3,13 +3,14 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { PolicyStatement, policyJson } from "./policy-document";
+import { UNSCOPED_ACTIONS } from "./unscoped-actions";
 
 /**
  * Actions no workload role may ever perform, whatever its own policy says: identity
  * changes (privilege escalation) and switching off or destroying audit and key material.
+ * All of IAM is denied too, apart from passing roles to the services listed with permitPassRoleTo.
  */
 const FORBIDDEN_ACTIONS = [
-  "iam:*",
   "organizations:*",
   "account:*",
   "kms:ScheduleKeyDeletion",
@@ -37,6 +38,7 @@ const FORBIDDEN_ACTIONS = [
 export class PermissionBoundary extends Construct {
   readonly policy: IamPolicy;
   private readonly allowed = new Set<string>();
+  private readonly passRoleServices = new Set<string>();
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -58,6 +60,22 @@ export class PermissionBoundary extends Construct {
     for (const action of actions) this.allowed.add(action);
   }
 
+  /**
+   * Lets workload roles pass roles to `service` (e.g. `export.rds.amazonaws.com` for the
+   * daily export). iam:PassRole is the one IAM action a workload may need: the deny of
+   * `iam:*` then spares it when, and only when, the role is passed to a listed service.
+   * Which roles a role may pass is still named by its own policy.
+   */
+  permitPassRoleTo(service: string): void {
+    this.passRoleServices.add(service);
+    this.allowed.add("iam:PassRole");
+  }
+
+  /** The services roles may be passed to, sorted. */
+  get passRoleTargets(): string[] {
+    return [...this.passRoleServices].sort();
+  }
+
   /** The actions currently within the ceiling, sorted. */
   get allowedActions(): string[] {
     return [...this.allowed].sort();
@@ -65,14 +83,35 @@ export class PermissionBoundary extends Construct {
 
   private render(accountId: string): string {
     const statements: PolicyStatement[] = [];
-    if (this.allowed.size > 0) {
+    // aws:ResourceAccount exists only in requests that name a resource: an action with no
+    // resource type (xray:PutTraceSegments, ec2:Describe*) would never match the condition.
+    const scoped = this.allowedActions.filter((action) => !UNSCOPED_ACTIONS.has(action));
+    const unscoped = this.allowedActions.filter((action) => UNSCOPED_ACTIONS.has(action));
+    if (scoped.length > 0) {
       statements.push({
         sid: "WorkloadActionsInThisAccountOnly",
-        actions: this.allowedActions,
+        actions: scoped,
         conditions: { StringEquals: { "aws:ResourceAccount": accountId } },
       });
     }
-    statements.push({ sid: "NoEscalationOrAuditTampering", effect: "Deny", actions: FORBIDDEN_ACTIONS });
+    if (unscoped.length > 0) {
+      statements.push({ sid: "WorkloadActionsThatNameNoResource", actions: unscoped });
+    }
+    if (this.passRoleServices.size === 0) {
+      statements.push({ sid: "NoEscalationOrAuditTampering", effect: "Deny", actions: ["iam:*", ...FORBIDDEN_ACTIONS] });
+      return policyJson(statements);
+    }
+    statements.push(
+      { sid: "NoEscalationOrAuditTampering", effect: "Deny", actions: FORBIDDEN_ACTIONS },
+      {
+        // iam:PassedToService is in the request context of iam:PassRole only; for every other
+        // IAM action it is absent, and StringNotEquals on an absent key matches: denied.
+        sid: "NoIamExceptPassingRolesToNamedServices",
+        effect: "Deny",
+        actions: ["iam:*"],
+        conditions: { StringNotEquals: { "iam:PassedToService": this.passRoleTargets } },
+      },
+    );
     return policyJson(statements);
   }
 }

@@ -44,3 +44,17 @@ export function policyJson(statements: readonly PolicyStatement[]): string {
     })),
   });
 }
+
+/**
+ * Renders a role's trust policy. IAM refuses a trust policy with a Resource element ("Has
+ * prohibited field Resource"): the role itself is the resource. So statements may not name
+ * resources, and none is written.
+ */
+export function trustPolicyJson(statements: readonly Omit<PolicyStatement, "resources">[]): string {
+  const document = JSON.parse(policyJson(statements));
+  for (const [i, statement] of (statements as readonly PolicyStatement[]).entries()) {
+    if (statement.resources !== undefined) throw new Error(`trust policy statement "${statement.sid}" names resources; a trust policy cannot`);
+    delete document.Statement[i].Resource;
+  }
+  return JSON.stringify(document);
+}

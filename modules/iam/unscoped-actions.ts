@@ -13,6 +13,35 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "ec2:DescribeVolumes",
   "ec2:DescribeTags",
   "tag:GetResources",
+  // AWS Backup copies recovery points to the backup region (modules/data/backup.ts): both are
+  // "[permission only]" with no resource type in the reference (list_awsbackup.html);
+  // CopyFromBackupVault is narrowed by its backup:CopyTargets condition instead.
+  "backup:CopyFromBackupVault",
+  "backup:CopyIntoBackupVault",
+  // DMS (dms-vpc-role, modules/data/dms-account-roles.ts) inspects the network of a
+  // replication subnet group: EC2 Describe* actions list no resource type.
+  "ec2:DescribeAvailabilityZones",
+  "ec2:DescribeDhcpOptions",
+  "ec2:DescribeInternetGateways",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVpcs",
+  // DMS (dms-cloudwatch-logs-role) finds its task log group; DescribeLogGroups lists the
+  // account's groups and has no resource type (list_amazoncloudwatchlogs.html).
+  "logs:DescribeLogGroups",
+  // EventBridge Scheduler starts the daily Aurora export (modules/data/export.ts):
+  // StartExportTask has no resource type, only the dependent iam:PassRole (list_amazonrds.html).
+  // The export it starts can only write where the passed export role may write.
+  "rds:StartExportTask",
+  // Every Lambda function (modules/compute/lambda-function.ts) traces to X-Ray; neither action
+  // has a resource type (list_awsx-ray.html). Functions in a VPC also use the
+  // ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets listed above for DMS.
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  // The credential rotation function (modules/data/database-secret.ts) draws new passwords;
+  // GetRandomPassword touches no secret and has no resource type (list_awssecretsmanager.html).
+  "secretsmanager:GetRandomPassword",
 ]);
 
 /** True when a statement on Resource "*" grants only actions that cannot be scoped. */

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { MedicareStack } from "../core/medicare-stack";
-import { DomainKey } from "../security/keys";
+import { DomainKey, requireKeyOf } from "../security/keys";
 
 export interface EncryptedLogGroupProps {
   /**
@@ -25,9 +25,7 @@ export class EncryptedLogGroup extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
     super(scope, id);
     const stack = MedicareStack.of(this);
-    if (props.key.domain !== "logs") {
-      throw new Error(`${this.node.path}: log groups are encrypted with the logs key, not the ${props.key.domain} key`);
-    }
+    requireKeyOf("logs", props.key, this, "key (log groups)");
     this.logGroup = new CloudwatchLogGroup(this, "group", {
       name: typeof props.path === "string" ? `/medicare/${stack.env.name}/${props.path}` : props.path.awsName,
       kmsKeyId: props.key.arn,

@@ -8,6 +8,8 @@ import { SubnetLayout, Tier, TIERS } from "./subnet-layout";
 /** Who is on the other side of a NACL rule. */
 export type Peer = Tier | "internet" | "onprem";
 
+export type NaclProtocol = "tcp" | "udp";
+
 export interface PortRange {
   readonly from: number;
   readonly to: number;
@@ -15,6 +17,12 @@ export interface PortRange {
 
 export interface NaclRuleSpec {
   readonly direction: "ingress" | "egress";
+  /**
+   * Transport protocol; a NACL rule names one. Only TCP and UDP: no rule admits all
+   * protocols or ICMP.
+   * @default "tcp"
+   */
+  readonly protocol?: NaclProtocol;
   readonly ports: PortRange;
   readonly peer: Peer;
   /** Why the rule exists; becomes the reviewer-facing explanation. */
@@ -36,9 +44,10 @@ const EPHEMERAL_FROM_INTERNET: readonly PortRange[] = [
 
 const HTTPS = port(443);
 const MYSQL = port(3306);
+const DNS = port(53);
 
 /**
- * The NACL rules of each tier: explicit, TCP only, and each with its reason.
+ * The NACL rules of each tier: explicit, TCP unless a rule says UDP, and each with its reason.
  * Everything not listed is denied by the NACL's implicit final rule.
  */
 export function tierRules(databasePort: number): Readonly<Record<Tier, readonly NaclRuleSpec[]>> {
@@ -79,6 +88,11 @@ export function tierRules(databasePort: number): Readonly<Record<Tier, readonly 
       { direction: "egress", ports: EPHEMERAL, peer: "app", why: "replies to the app tier" },
       { direction: "egress", ports: EPHEMERAL, peer: "data", why: "replies to RDS Proxy and DMS" },
       { direction: "egress", ports: EPHEMERAL, peer: "onprem", why: "S3 interface endpoint replies to the on-premises export puller" },
+      // Appended last so the rule numbers of the rules above stay as they are.
+      { direction: "egress", protocol: "udp", ports: DNS, peer: "onprem", why: "Resolver outbound endpoint forwards on-premises names to the on-premises DNS servers" },
+      { direction: "egress", protocol: "tcp", ports: DNS, peer: "onprem", why: "Resolver outbound endpoint forwards on-premises names to the on-premises DNS servers (large answers over TCP)" },
+      // TCP replies from on-premises are already admitted by the ephemeral TCP rule above.
+      { direction: "ingress", protocol: "udp", ports: EPHEMERAL, peer: "onprem", why: "on-premises DNS servers reply to the Resolver outbound endpoint" },
     ],
   };
 }
@@ -117,7 +131,7 @@ export class TierNacls extends Construct {
           networkAclId: acl.id,
           ruleNumber,
           egress: rule.direction === "egress",
-          protocol: "tcp",
+          protocol: rule.protocol ?? "tcp",
           ruleAction: "allow",
           cidrBlock: peerCidr(rule.peer),
           fromPort: rule.ports.from,

@@ -6,13 +6,15 @@ import { DnsProtection } from "./dns-firewall";
 import { PrivateEndpoints } from "./endpoints";
 import { VpcFlowLog } from "./flow-log";
 import { TierNacls } from "./nacl";
+import { OnPremDnsForwarding } from "./onprem-dns";
 import { SubnetLayout } from "./subnet-layout";
 import { SiteToSiteVpn } from "./vpn";
 import { TieredVpc } from "./vpc";
 
 /**
  * `<env>-network`: the tiered VPC and everything that watches or guards its traffic:
- * NACLs, flow logs, DNS Firewall and query logs, private API endpoints, the on-premises VPN.
+ * NACLs, flow logs, DNS Firewall and query logs, forwarding of the on-premises DNS zone,
+ * private API endpoints, the on-premises VPN.
  */
 export class NetworkStack extends MedicareStack {
   readonly network: TieredVpc;
@@ -33,6 +35,12 @@ export class NetworkStack extends MedicareStack {
     });
     new VpcFlowLog(this, "flow-log", { vpc: this.network.vpc, logsKey, boundary: security.workloadBoundary });
     new DnsProtection(this, "dns", { vpc: this.network.vpc, logsKey });
+    // DMS and the rotation Lambda (data tier) reach the on-premises database by its DNS name.
+    new OnPremDnsForwarding(this, "onprem-dns", {
+      vpc: this.network.vpc,
+      subnets: this.network.subnets.data,
+      dns: env.onPrem.dns,
+    });
     this.endpoints = new PrivateEndpoints(this, "endpoints", {
       network: this.network,
       layout,

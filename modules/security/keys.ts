@@ -4,6 +4,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { MedicareStack } from "../core/medicare-stack";
 import { PolicyStatement, policyJson } from "../iam/policy-document";
+import { accessLogBucketName } from "../storage/names";
 
 /** The data domains that each get their own customer-managed key. */
 export type KeyDomain = "data" | "logs" | "backup" | "messaging";
@@ -75,13 +76,21 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
         actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         conditions: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${stack.accountId}:log-group:*` } },
       }),
-      (stack) => ({
-        // S3 server access logging writes SSE-KMS objects to the access-log buckets.
-        sid: "S3AccessLogDeliveryForThisAccount",
-        principals: { Service: "logging.s3.amazonaws.com" },
-        actions: ["kms:GenerateDataKey*"],
-        conditions: { StringEquals: { "aws:SourceAccount": stack.accountId } },
-      }),
+      (stack, region) => {
+        // S3 server access logging writes SSE-KMS objects to this region's access-log bucket.
+        // With S3 Bucket Keys the writer needs Decrypt too (S3 checks the bucket key before
+        // reusing it), and the encryption context is the bucket's ARN.
+        const bucketArn = `arn:aws:s3:::${accessLogBucketName(stack, region)}`;
+        return {
+          sid: "S3AccessLogDeliveryToThisRegionsAccessLogBucket",
+          principals: { Service: "logging.s3.amazonaws.com" },
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          conditions: {
+            StringEquals: { "aws:SourceAccount": stack.accountId },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+          },
+        };
+      },
     ],
   },
   backup: {
@@ -90,8 +99,10 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
     servicePrincipals: [],
   },
   messaging: {
-    description: "SNS topics and SQS queues of the campaign and the alarms",
-    viaServices: ["sns", "sqs"],
+    description: "SNS topics and SQS queues of the campaign and the alarms; Lambda function environments",
+    // Lambda encrypts function environment variables through a grant it creates with the
+    // deployer's permission (kms:CreateGrant via lambda), and decrypts them with that grant.
+    viaServices: ["sns", "sqs", "lambda"],
     servicePrincipals: [
       publishingService("cloudwatch.amazonaws.com"),
       publishingService("events.amazonaws.com"),
@@ -169,6 +180,17 @@ export class DomainKey extends Construct {
   get arn(): string {
     return this.key.arn;
   }
+}
+
+/**
+ * Throws unless `key` is the key of `domain`, so a construct cannot be handed another
+ * domain's key (a log group under the data key, a secret under the messaging key).
+ */
+export function requireKeyOf(domain: KeyDomain, key: DomainKey, scope: Construct, prop: string): DomainKey {
+  if (key.domain !== domain) {
+    throw new Error(`${scope.node.path}: ${prop} must be the ${domain} key, not the ${key.domain} key`);
+  }
+  return key;
 }
 
 /** The keys of the backup region: backup copies and replicas, and the logs kept there. */

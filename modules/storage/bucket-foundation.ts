@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { BackupRegionKeyRing, DomainKey, KeyRing } from "../security/keys";
-import { AccessLogTarget, BucketFoundation, SecureBucket } from "./secure-bucket";
+import { accessLogBucketShortName } from "./names";
+import { AccessLogTarget, BucketFoundation, S3_LOG_DELIVERY, SecureBucket } from "./secure-bucket";
 
 export interface StorageFoundationProps {
   readonly keys: KeyRing;
@@ -13,7 +14,8 @@ export interface StorageFoundationProps {
 /**
  * What every bucket of the environment relies on, owned by the security stack: one
  * access-log bucket per region (server access logs must stay in the bucket's region),
- * encrypted with that region's logs key and locked for the log retention period.
+ * encrypted with that region's logs key, its records undeletable and kept for the log
+ * retention period (S3 cannot deliver access logs to an Object Lock bucket).
  */
 export class StorageFoundation extends Construct implements BucketFoundation {
   readonly accessLogs: Readonly<Record<string, AccessLogTarget>>;
@@ -30,16 +32,16 @@ export class StorageFoundation extends Construct implements BucketFoundation {
     this.accessLogs = accessLogs;
     this.accessLogBuckets = [props.keys.logs, props.backupRegionKeys.logs].map((key) => {
       const bucket = new SecureBucket(this, `access-logs-${key.region}`, {
-        name: `access-logs-${key.region}`,
+        name: accessLogBucketShortName(key.region),
         contents: "access-logs",
         key,
         foundation: this,
-        lockDays: stack.env.logRetentionDays,
         expireAfterDays: stack.env.logRetentionDays,
         policyStatements: (b) => [
           {
+            // Only for this environment's buckets, in this account.
             sid: "S3ServerAccessLogDeliveryForThisEnvironment",
-            principals: { Service: "logging.s3.amazonaws.com" },
+            principals: { Service: S3_LOG_DELIVERY },
             actions: ["s3:PutObject"],
             resources: [`${b.arn}/*`],
             conditions: {

@@ -15,24 +15,32 @@ import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement, policyJson } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { DomainKey } from "../security/keys";
+import { bucketName } from "./names";
 
 /**
  * What a bucket holds decides the protections beyond the baseline every bucket gets:
  * - `phi`: patient data or exports of it. Object Lock (compliance mode) and replication
  *   to the backup region, where the replica is locked too.
  * - `audit`: audit trails (CloudTrail, Config). Same as `phi`.
- * - `access-logs`: S3 server access logs of the other buckets. Object Lock; it does not log
- *   its own access (that would log forever) and is not replicated: the replicated record of
- *   access to patient data is CloudTrail's S3 data events, in an `audit` bucket.
+ * - `access-logs`: S3 server access logs of the other buckets, encrypted with the logs key.
+ *   S3 cannot deliver server access logs to a bucket with Object Lock, so instead its policy
+ *   denies deleting log records to everyone (only the lifecycle expires them). It does not
+ *   log its own access (that would log forever) and is not replicated: the replicated
+ *   record of access to patient data is CloudTrail's S3 data events, in an `audit` bucket.
  * - `operational`: everything else (reports, static forms, load balancer logs).
  */
 export type BucketContents = "phi" | "audit" | "access-logs" | "operational";
 
+export const BUCKET_CONTENTS: readonly BucketContents[] = ["phi", "audit", "access-logs", "operational"];
+
 /** Contents that must be locked and copied to the backup region (CONTROLS.md, s3 rows). */
-const LOCKED_AND_REPLICATED: readonly BucketContents[] = ["phi", "audit"];
+export const LOCKED_AND_REPLICATED: readonly BucketContents[] = ["phi", "audit"];
 
 /** The tag that records a bucket's contents; the S3 rules read it. */
 export const BUCKET_CONTENTS_TAG = "bucket-contents";
+
+/** The service principal that delivers S3 server access logs. */
+export const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
 
 /** Where a bucket's server access logs go: an access-log bucket in the same region. */
 export interface AccessLogTarget {
@@ -51,60 +59,74 @@ export interface BucketFoundation {
 }
 
 export interface SecureBucketProps {
-  /** Short name; the bucket is `medicare-<env>-<name>-<account id>` (bucket names are global). */
+  /**
+   * Short name (lowercase letters, digits, hyphens); the bucket is
+   * `medicare-<env>-<name>-<account id>` (bucket names are global).
+   */
   readonly name: string;
   readonly contents: BucketContents;
-  /** Customer-managed key of the bucket's region; every object is encrypted with it. */
+  /**
+   * Customer-managed key of the bucket's region; every object is encrypted with it, and the
+   * bucket lives in the key's region. `phi` and `audit` buckets use a key of the primary
+   * region (their replica goes to the backup region); `access-logs` buckets use that
+   * region's logs key (the only key S3 log delivery may use).
+   */
   readonly key: DomainKey;
   readonly foundation: BucketFoundation;
   /**
-   * Days each object version is locked (compliance mode: nobody, root included, can delete
-   * or overwrite it sooner). Required for `phi`, `audit` and `access-logs`.
+   * Days each object version is locked (Object Lock, compliance mode: nobody, root
+   * included, can delete or overwrite it sooner). Required for `phi` and `audit`; not
+   * allowed for `access-logs` (S3 cannot deliver server access logs to a locked bucket).
+   * @default no Object Lock (`operational` only)
    */
   readonly lockDays?: number;
-  /** Days after which object versions expire (never sooner than the lock). */
+  /**
+   * Days after which object versions expire (never sooner than the lock).
+   * @default never
+   */
   readonly expireAfterDays?: number;
   /**
    * Statements added to the bucket policy (after the TLS and encryption denials). Each Allow
-   * must name a principal other than `*`, or carry a condition.
+   * must name a principal other than `*`, or carry a condition that names this account,
+   * organization, source or endpoint.
+   * @default none
    */
   readonly policyStatements?: (bucket: S3Bucket) => readonly PolicyStatement[];
 }
 
 const MIN_TLS_VERSION = "1.2";
+const MAX_BUCKET_NAME = 63;
+const SHORT_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const REPLICA_SUFFIX = "-replica";
+/** SecureBuckets whose child named `replica` is their replica (which must not replicate again). */
+const REPLICATED = new WeakSet<SecureBucket>();
 
 /**
  * An S3 bucket that cannot be configured insecurely: SSE-KMS with a customer-managed key
  * (bucket keys on), all four public-access-block flags, ACLs disabled, a bucket policy that
- * denies non-TLS (and pre-1.2 TLS) requests and uploads under any other key, versioning,
- * server access logging, and, by its contents, Object Lock and replication to the backup
- * region. No prop turns any of these off.
+ * denies non-TLS (and pre-1.2 TLS) requests and uploads under any other key or encryption,
+ * versioning, server access logging, and, by its contents, Object Lock and replication to
+ * a locked copy in the backup region. No prop turns any of these off.
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly contents: BucketContents;
   /** The locked, encrypted copy in the backup region (`phi` and `audit` buckets). */
   readonly replica?: SecureBucket;
+  /** Enabled before anything that needs a versioned bucket (lifecycle, replication). */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const stack = MedicareStack.of(this);
+    const isReplica = scope instanceof SecureBucket && REPLICATED.has(scope);
     this.contents = props.contents;
     const region = props.key.region;
     const provider = regionProvider(stack, region, this.node.path);
-    const locked = props.contents !== "operational";
-    const name = stack.resourceName(props.name, stack.accountId);
-    if (name.length > 63) throw new Error(`${this.node.path}: bucket name ${name} is longer than 63 characters; shorten name`);
-    if (locked && !(props.lockDays && props.lockDays >= 1)) {
-      throw new Error(`${this.node.path}: a ${props.contents} bucket needs lockDays (>= 1): its objects are kept under Object Lock`);
-    }
-    if (props.expireAfterDays !== undefined && props.lockDays !== undefined && props.expireAfterDays < props.lockDays) {
-      throw new Error(`${this.node.path}: expireAfterDays (${props.expireAfterDays}) is shorter than lockDays (${props.lockDays}); raise it`);
-    }
+    const name = bucketName(stack, props.name);
+    validate(this.node.path, stack, props, name, isReplica);
     const accessLogs = props.foundation.accessLogs[region];
-    if (props.contents !== "access-logs" && !accessLogs) {
-      throw new Error(`${this.node.path}: no access-log bucket in ${region}; add one to the foundation's accessLogs`);
-    }
+    const locked = props.lockDays !== undefined;
 
     this.bucket = new S3Bucket(this, "bucket", {
       provider,
@@ -135,11 +157,12 @@ export class SecureBucket extends Construct {
         {
           applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.arn },
           // One data key per bucket instead of one KMS call per object: cheaper, same key.
+          // KMS then sees the bucket ARN (not the object's) as encryption context.
           bucketKeyEnabled: true,
         },
       ],
     });
-    const versioning = new S3BucketVersioningA(this, "versioning", {
+    this.versioning = new S3BucketVersioningA(this, "versioning", {
       provider,
       bucket,
       versioningConfiguration: { status: "Enabled" },
@@ -147,7 +170,11 @@ export class SecureBucket extends Construct {
     new S3BucketPolicy(this, "policy", {
       provider,
       bucket,
-      policy: policyJson([...baselinePolicy(this.bucket, props.key), ...(props.policyStatements?.(this.bucket) ?? [])]),
+      policy: policyJson([
+        ...baselinePolicy(this.bucket, props.key),
+        ...(props.contents === "access-logs" ? logRecordsPolicy(this.bucket) : []),
+        ...(props.policyStatements?.(this.bucket) ?? []),
+      ]),
     });
     if (props.contents !== "access-logs") {
       new S3BucketLoggingA(this, "access-logging", {
@@ -178,6 +205,7 @@ export class SecureBucket extends Construct {
           ? []
           : [
               {
+                // Lifecycle never removes a version before its Object Lock retention ends.
                 id: "expire-versions",
                 status: "Enabled",
                 filter: [{}],
@@ -186,12 +214,13 @@ export class SecureBucket extends Construct {
               },
             ]),
       ],
-      dependsOn: [versioning],
+      dependsOn: [this.versioning],
     });
 
-    if (LOCKED_AND_REPLICATED.includes(props.contents)) {
+    if (LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica) {
+      REPLICATED.add(this);
       this.replica = new SecureBucket(this, "replica", {
-        name: `${props.name}-replica`,
+        name: `${props.name}${REPLICA_SUFFIX}`,
         contents: props.contents,
         key: props.foundation.replicaKey,
         foundation: props.foundation,
@@ -205,7 +234,6 @@ export class SecureBucket extends Construct {
         sourceKey: props.key,
         foundation: props.foundation,
         provider,
-        dependsOn: versioning,
       });
     }
   }
@@ -219,21 +247,71 @@ export class SecureBucket extends Construct {
   }
 }
 
+/** Throws, naming what to change, on any combination that would be insecure or cannot work. */
+function validate(path: string, stack: MedicareStack, props: SecureBucketProps, name: string, isReplica: boolean): void {
+  const fail = (message: string): never => {
+    throw new Error(`${path}: ${message}`);
+  };
+  const kind = `${/^[aeiou]/.test(props.contents) ? "an" : "a"} ${props.contents} bucket`;
+  if (!SHORT_NAME.test(props.name)) {
+    fail(`name "${props.name}" may hold only lowercase letters, digits and inner hyphens (it becomes part of the bucket name ${name})`);
+  }
+  const longest = LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica ? bucketName(stack, props.name + REPLICA_SUFFIX) : name;
+  if (longest.length > MAX_BUCKET_NAME) {
+    fail(`bucket name ${longest} is ${longest.length} characters, more than S3's ${MAX_BUCKET_NAME}; shorten name "${props.name}"`);
+  }
+  const isWholeDays = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n >= 1);
+  if (!isWholeDays(props.lockDays)) fail(`lockDays (${props.lockDays}) must be a whole number of days >= 1`);
+  if (!isWholeDays(props.expireAfterDays)) fail(`expireAfterDays (${props.expireAfterDays}) must be a whole number of days >= 1`);
+  if (LOCKED_AND_REPLICATED.includes(props.contents) && props.lockDays === undefined) {
+    fail(`${kind} needs lockDays (>= 1): its objects are kept under Object Lock (compliance mode)`);
+  }
+  if (props.contents === "access-logs" && props.lockDays !== undefined) {
+    fail("an access-logs bucket cannot have lockDays: S3 does not deliver server access logs to a bucket with Object Lock (its policy denies deleting log records instead)");
+  }
+  if (props.expireAfterDays !== undefined && props.lockDays !== undefined && props.expireAfterDays < props.lockDays) {
+    fail(`expireAfterDays (${props.expireAfterDays}) is shorter than lockDays (${props.lockDays}); raise it to at least ${props.lockDays}`);
+  }
+  if (props.contents === "access-logs" && props.key.domain !== "logs") {
+    fail(`an access-logs bucket must be encrypted with the logs key of its region (S3 log delivery may use only that key), not the ${props.key.domain} key`);
+  }
+  if (LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica && props.key.region !== stack.region) {
+    fail(`${kind} lives in ${stack.region} (its replica goes to ${stack.env.backupRegion}); use a key of ${stack.region}, not ${props.key.region}`);
+  }
+  const replicaKey = props.foundation.replicaKey;
+  if (LOCKED_AND_REPLICATED.includes(props.contents) && (replicaKey.region !== stack.env.backupRegion || replicaKey.domain !== "backup")) {
+    fail(`the foundation's replicaKey must be the backup key of ${stack.env.backupRegion}, not the ${replicaKey.domain} key of ${replicaKey.region}`);
+  }
+  if (props.contents !== "access-logs" && !props.foundation.accessLogs[props.key.region]) {
+    fail(`no access-log bucket in ${props.key.region}; add one to the foundation's accessLogs`);
+  }
+}
+
 /** The AWS provider for a bucket in `region`: the stack's own, or its backup-region alias. */
 function regionProvider(stack: MedicareStack, region: string, path: string): TerraformProvider | undefined {
   if (region === stack.region) return undefined;
   if (region === stack.env.backupRegion) return stack.backupRegionProvider;
-  throw new Error(`${path}: the key is in ${region}, which is neither ${stack.region} nor the backup region ${stack.env.backupRegion}`);
+  throw new Error(`${path}: the key is in ${region}, which is neither ${stack.region} nor the backup region ${stack.env.backupRegion}; use a key of one of those`);
 }
 
-/** Denials every bucket carries: no plaintext transport, no old TLS, no object under another key. */
+const EVERYONE = { AWS: "*" } as const;
+const KMS_KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+const SSE = "s3:x-amz-server-side-encryption";
+
+/**
+ * Denials every bucket carries: no plaintext transport, no old TLS, and no object under any
+ * encryption but the bucket's key. Uploads that name no encryption get the bucket key by
+ * default encryption, so they pass: AWS services that write here (S3 log delivery, RDS
+ * snapshot export) rely on that. Replication writes are s3:ReplicateObject, not PutObject.
+ */
 function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
   const everything = [bucket.arn, `${bucket.arn}/*`];
+  const objects = [`${bucket.arn}/*`];
   return [
     {
       sid: "DenyRequestsWithoutTls",
       effect: "Deny",
-      principals: { AWS: "*" },
+      principals: EVERYONE,
       actions: ["s3:*"],
       resources: everything,
       conditions: { Bool: { "aws:SecureTransport": false } },
@@ -241,28 +319,62 @@ function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
     {
       sid: "DenyTlsOlderThan12",
       effect: "Deny",
-      principals: { AWS: "*" },
+      principals: EVERYONE,
       actions: ["s3:*"],
       resources: everything,
       conditions: { NumericLessThan: { "s3:TlsVersion": MIN_TLS_VERSION } },
     },
     {
-      // Default encryption applies the bucket key to uploads that name none; this stops an
-      // upload that asks for SSE-S3 or for some other KMS key.
-      sid: "DenyUploadsNotUnderTheBucketKey",
+      // Only when the upload names a key (Null = false): a condition on an absent key
+      // would deny every upload that relies on default encryption.
+      sid: "DenyUploadsUnderAnotherKey",
       effect: "Deny",
-      principals: { AWS: "*" },
+      principals: EVERYONE,
       actions: ["s3:PutObject"],
-      resources: [`${bucket.arn}/*`],
-      conditions: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key.arn } },
+      resources: objects,
+      conditions: { StringNotEquals: { [KMS_KEY_ID]: key.arn }, Null: { [KMS_KEY_ID]: false } },
+    },
+    {
+      // "aws:kms" without a key id means the AWS managed key aws/s3, not the bucket's.
+      sid: "DenyKmsUploadsThatNameNoKey",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:PutObject"],
+      resources: objects,
+      conditions: { StringEquals: { [SSE]: ["aws:kms", "aws:kms:dsse"] }, Null: { [KMS_KEY_ID]: true } },
     },
     {
       sid: "DenyUploadsWithSseS3",
       effect: "Deny",
-      principals: { AWS: "*" },
+      principals: EVERYONE,
       actions: ["s3:PutObject"],
+      resources: objects,
+      conditions: { StringEquals: { [SSE]: "AES256" } },
+    },
+    {
+      // SSE-C: a key S3 does not keep, so nobody can audit or revoke it.
+      sid: "DenyUploadsWithCustomerProvidedKeys",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:PutObject"],
+      resources: objects,
+      conditions: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": false } },
+    },
+  ];
+}
+
+/**
+ * What stands in for Object Lock on an access-log bucket: nobody deletes a log record or
+ * one of its versions (lifecycle expiry is not a request, so it still runs).
+ */
+function logRecordsPolicy(bucket: S3Bucket): PolicyStatement[] {
+  return [
+    {
+      sid: "DenyDeletingLogRecords",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
       resources: [`${bucket.arn}/*`],
-      conditions: { StringEquals: { "s3:x-amz-server-side-encryption": "AES256" } },
     },
   ];
 }
@@ -274,11 +386,18 @@ interface ReplicationProps {
   readonly sourceKey: DomainKey;
   readonly foundation: BucketFoundation;
   readonly provider?: TerraformProvider;
-  readonly dependsOn: S3BucketVersioningA;
 }
 
-/** Replicates every object version, locked and re-encrypted, to the replica bucket. */
-function replicate(scope: Construct, props: ReplicationProps): void {
+/**
+ * KMS encryption context of a bucket's objects: the bucket ARN when S3 Bucket Keys are on
+ * (always, here), the object ARN for any object written with them off.
+ */
+function encryptionContexts(bucket: S3Bucket): string[] {
+  return [bucket.arn, `${bucket.arn}/*`];
+}
+
+/** Replicates every object version, with its lock, re-encrypted under the replica key. */
+function replicate(scope: SecureBucket, props: ReplicationProps): void {
   const source = props.source.bucket;
   const replica = props.replica.bucket;
   const replicaKey = props.foundation.replicaKey;
@@ -306,8 +425,9 @@ function replicate(scope: Construct, props: ReplicationProps): void {
         resources: [`${source.arn}/*`],
       },
       {
+        // No s3:ReplicateDelete: delete markers are not replicated.
         sid: "WriteReplicas",
-        actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+        actions: ["s3:ReplicateObject", "s3:ReplicateTags"],
         resources: [`${replica.arn}/*`],
       },
       {
@@ -316,16 +436,17 @@ function replicate(scope: Construct, props: ReplicationProps): void {
         resources: [props.sourceKey.arn],
         conditions: {
           StringEquals: { "kms:ViaService": `s3.${props.sourceKey.region}.amazonaws.com` },
-          StringLike: { "kms:EncryptionContext:aws:s3:arn": `${source.arn}/*` },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": encryptionContexts(source) },
         },
       },
       {
+        // GenerateDataKey makes the replica's bucket key; Decrypt checks it before reuse.
         sid: "EncryptReplicas",
-        actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+        actions: ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"],
         resources: [replicaKey.arn],
         conditions: {
           StringEquals: { "kms:ViaService": `s3.${replicaKey.region}.amazonaws.com` },
-          StringLike: { "kms:EncryptionContext:aws:s3:arn": `${replica.arn}/*` },
+          StringLike: { "kms:EncryptionContext:aws:s3:arn": encryptionContexts(replica) },
         },
       },
     ],
@@ -340,14 +461,18 @@ function replicate(scope: Construct, props: ReplicationProps): void {
         status: "Enabled",
         filter: {},
         deleteMarkerReplication: { status: "Disabled" },
+        // Without this S3 skips SSE-KMS objects, i.e. every object of these buckets.
         sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
         destination: {
           bucket: replica.arn,
           storageClass: "STANDARD",
           encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
+          // Replication failures show up in CloudWatch (OperationsFailedReplication).
+          metrics: { status: "Enabled" },
         },
       },
     ],
-    dependsOn: [props.dependsOn],
+    // Both buckets must be versioned before S3 accepts the configuration.
+    dependsOn: [props.source.versioning, props.replica.versioning],
   });
 }

@@ -1,0 +1,121 @@
+import { createHash } from "crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join, relative, resolve, sep } from "path";
+import { buildSync } from "esbuild";
+import { deterministicZip, ZipEntry } from "./deterministic-zip";
+
+/** The project root (where package.json and functions/ live). */
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+/** Where function code lives; infrastructure bundles it but never imports it. */
+export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
+
+/** The Lambda runtime every function uses, and the esbuild target that matches it. */
+export const NODE_RUNTIME = "nodejs22.x";
+const ESBUILD_TARGET = "node22";
+
+/**
+ * Modules replaced in every bundle, each by a file under functions/ with the same API:
+ * - iconv-lite: mysql2 needs it only for character sets Node's Buffer lacks; the functions
+ *   use utf8mb4, and its code tables would be half of a function's size budget.
+ */
+const MODULE_REPLACEMENTS: Readonly<Record<string, string>> = {
+  "iconv-lite": "lib/iconv-native-only.ts",
+};
+
+/** A function bundle larger than this fails the synth: cold starts grow with it. */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+export interface FunctionBundle {
+  /** The deployment package: `index.js` plus any extra files, as a deterministic ZIP. */
+  readonly zip: Buffer;
+  /** base64(SHA-256(zip)), which is what Lambda reports as CodeSha256 and Terraform compares. */
+  readonly sourceCodeHash: string;
+  /** Hex SHA-256 of the zip, for content-addressed paths. */
+  readonly sha256Hex: string;
+  /** Size of the bundled JavaScript in bytes. */
+  readonly bundleBytes: number;
+}
+
+/**
+ * The bundled JavaScript of each entry, memoized per process: every environment builds the
+ * same functions, and esbuild's output for a given source and version does not change.
+ */
+const bundled = new Map<string, Buffer>();
+
+function bundleJavaScript(entry: string): Buffer {
+  const cached = bundled.get(entry);
+  if (cached) return cached;
+  const result = buildSync({
+    entryPoints: [entry],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: "node",
+    target: ESBUILD_TARGET,
+    // CommonJS: the dependencies (mysql2, the AWS SDK) `require` Node built-ins, which an ESM
+    // bundle would have to shim.
+    format: "cjs",
+    minify: true,
+    // No source map: it would double the package; the source of any deployed bundle is the commit.
+    sourcemap: false,
+    // License texts of the bundled packages stay in the bundle, at its end.
+    legalComments: "eof",
+    // Nothing is external except Node built-ins (implied by platform "node"): the AWS SDK v3 that
+    // nodejs22.x ships changes under us with runtime updates, while the pinned version in
+    // package-lock.json is the one the tests ran against, and bundling it makes the package a
+    // pure function of the lockfile.
+    external: [],
+    alias: Object.fromEntries(Object.entries(MODULE_REPLACEMENTS).map(([name, file]) => [name, join(FUNCTIONS_DIR, file)])),
+    write: false,
+    logLevel: "silent",
+    metafile: false,
+  });
+  if (result.errors.length > 0) throw new Error(`esbuild failed for ${entry}: ${result.errors.map((e) => e.text).join("; ")}`);
+  // One entry, no outfile and no source map: the one output is the bundle.
+  const js = result.outputFiles.length === 1 ? result.outputFiles[0] : undefined;
+  if (!js) throw new Error(`esbuild produced ${result.outputFiles.length} outputs for ${entry}, expected 1`);
+  const buffer = Buffer.from(js.contents);
+  bundled.set(entry, buffer);
+  return buffer;
+}
+
+/**
+ * Bundles `functions/<entry>` (exporting `handler`) into a deterministic deployment package.
+ * `extraFiles` are added beside index.js (e.g. a CA certificate the function trusts).
+ */
+export function bundleFunction(entry: string, extraFiles: Readonly<Record<string, string>> = {}): FunctionBundle {
+  const entryPath = resolve(FUNCTIONS_DIR, entry);
+  if (!entryPath.startsWith(FUNCTIONS_DIR + sep) || !existsSync(entryPath)) {
+    throw new Error(`function entry "${entry}" must be an existing file under functions/ (resolved to ${relative(PROJECT_ROOT, entryPath)})`);
+  }
+  const js = bundleJavaScript(entryPath);
+  if (js.length > MAX_BUNDLE_BYTES) {
+    throw new Error(`bundle of functions/${entry} is ${js.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit; trim its dependencies`);
+  }
+  const entries: ZipEntry[] = [{ name: "index.js", data: js }];
+  for (const [name, content] of Object.entries(extraFiles)) {
+    if (name === "index.js") throw new Error(`extra file "index.js" would replace the bundle`);
+    entries.push({ name, data: Buffer.from(content, "utf8") });
+  }
+  const zip = deterministicZip(entries);
+  const digest = createHash("sha256").update(zip).digest();
+  return { zip, sourceCodeHash: digest.toString("base64"), sha256Hex: digest.toString("hex"), bundleBytes: js.length };
+}
+
+/**
+ * Writes the package to a content-addressed file outside the project (cdktf's TerraformAsset
+ * copies it into the stack's output at synth) and returns its path. The directory name is the
+ * content hash, so concurrent or repeated synths never see a half-written or stale file.
+ */
+export function writeBundle(bundle: FunctionBundle): string {
+  const dir = join(tmpdir(), "medicare-function-bundles", bundle.sha256Hex);
+  const file = join(dir, "function.zip");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, bundle.zip);
+    // rename is atomic within a directory: readers see the whole file or none.
+    renameSync(partial, file);
+  }
+  return file;
+}
