@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { NetworkModel, cidrOf, cidrWithin } from "../support/network";
 import { conditionValues, statementsOf } from "../support/policy";
-import { referencedResource, refersTo, resolveRef } from "../support/refs";
+import { expectRefTo, referencedResource, refersTo } from "../support/refs";
 import { SynthResource, SynthesizedApp, allResources, synthesize } from "../support/synth";
 
 /** What each environment must synthesize, written down independently of the config. */
@@ -47,13 +47,8 @@ const dataKeyOf = (envName: string) => securityResource(envName, "keys/data/key"
 const logsKeyOf = (envName: string) => securityResource(envName, "keys/logs/key");
 const boundaryOf = (envName: string) => securityResource(envName, "workload-boundary/policy");
 
-/** A "${type.name.attribute}" reference written by a resource of `stack` resolves to `resource`'s `attribute`. */
-const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) => {
-  expect({ value, ref: resolveRef(app, stack, value) }).toEqual({
-    value,
-    ref: { stack: resource.stack, type: resource.type, name: resource.name, attribute },
-  });
-};
+const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) =>
+  expectRefTo(app, stack, value, resource, attribute);
 
 function minutes(hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number);

@@ -2,7 +2,7 @@ import { rmSync } from "fs";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { Statement, actionMatches, conditionValues, statementsOf } from "../support/policy";
-import { refersTo, referencedResource, resolveRef } from "../support/refs";
+import { expectRefTo, referencedResource, refersTo, expectServiceTrust as expectServiceTrustOf } from "../support/refs";
 import { SynthResource, SynthesizedApp, allResources, synthesize } from "../support/synth";
 
 /** What each environment must synthesize, written down independently of the config. */
@@ -38,13 +38,8 @@ const only = (resources: SynthResource[], what: string): SynthResource => {
 const resourceAt = (stack: string, path: string) =>
   only(allResources(stack, app.stacks[stack]).filter((r) => r.path === `${stack}/${path}`), `${stack}/${path}`);
 
-/** A "${...}" value of `stack` resolves (across stacks too) to `attribute` of `resource`. */
-const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) => {
-  expect({ value, ref: resolveRef(app, stack, value) }).toEqual({
-    value,
-    ref: { stack: resource.stack, type: resource.type, name: resource.name, attribute },
-  });
-};
+const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) =>
+  expectRefTo(app, stack, value, resource, attribute);
 
 /** Splits "${ref}/suffix" into the reference and the literal rest. */
 function refAndSuffix(value: string): { ref: string; suffix: string } {
@@ -87,14 +82,8 @@ describe.each(ENV_NAMES)("%s-data: daily export", (envName) => {
     }
   }
 
-  function expectServiceTrust(role: SynthResource, service: string, sourceArn: string) {
-    const trust = statementsOf(role.values.assume_role_policy);
-    expect(trust).toHaveLength(1);
-    expect(trust[0]).toMatchObject({ effect: "Allow", principals: { Service: [service] }, actions: ["sts:AssumeRole"] });
-    expect(conditionValues(trust[0], "aws:SourceAccount", ["StringEquals"])).toEqual([env.accountId]);
-    expect(conditionValues(trust[0], "aws:SourceArn", ["ArnLike", "ArnEquals"])).toEqual([sourceArn]);
-    expectRef(stack, role.values.permissions_boundary, boundary(), "arn");
-  }
+  const expectServiceTrust = (role: SynthResource, service: string, sourceArn: string) =>
+    expectServiceTrustOf(app, role, { service, accountId: env.accountId, sourceArn, boundary: boundary() });
 
   describe("export bucket", () => {
     it("holds PHI: encrypted with the data key, Object Lock (compliance) and expiry for the retention", () => {

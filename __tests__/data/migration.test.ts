@@ -3,7 +3,7 @@ import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { certificateNames } from "../../modules/data/dms-certificates";
 import { Statement, actionMatches, conditionValues, statementsOf } from "../support/policy";
-import { referencedResource, refersTo, resolveRef } from "../support/refs";
+import { expectRefTo, referencedResource, refersTo, expectServiceTrust as expectServiceTrustOf } from "../support/refs";
 import { SynthResource, SynthesizedApp, allResources, synthesize } from "../support/synth";
 
 /** What each environment must synthesize, written down independently of the config. */
@@ -42,13 +42,8 @@ const resourceAt = (stack: string, path: string) =>
   only(allResources(stack, app.stacks[stack]).filter((r) => r.path === `${stack}/${path}`), `${stack}/${path}`);
 const target = (stack: string, value: unknown) => referencedResource(app, stack, value);
 
-/** A "${...}" value of `stack` resolves (across stacks too) to `attribute` of `resource`. */
-const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) => {
-  expect({ value, ref: resolveRef(app, stack, value) }).toEqual({
-    value,
-    ref: { stack: resource.stack, type: resource.type, name: resource.name, attribute },
-  });
-};
+const expectRef = (stack: string, value: unknown, resource: SynthResource, attribute: string) =>
+  expectRefTo(app, stack, value, resource, attribute);
 
 /** The statements of the one inline policy of a role. */
 function policyStatements(role: SynthResource): Statement[] {
@@ -102,15 +97,8 @@ describe.each(ENV_NAMES)("%s-data: DMS migration", (envName) => {
   const rolesTrusting = (service: string) =>
     of("aws_iam_role").filter((role) => statementsOf(role.values.assume_role_policy).some((s) => (s.principals.Service ?? []).includes(service)));
 
-  /** The trust of a service role: one statement, the service, this account, and a source ARN. */
-  function expectServiceTrust(role: SynthResource, service: string, sourceArn: string) {
-    const trust = statementsOf(role.values.assume_role_policy);
-    expect(trust).toHaveLength(1);
-    expect(trust[0]).toMatchObject({ effect: "Allow", principals: { Service: [service] }, actions: ["sts:AssumeRole"] });
-    expect(conditionValues(trust[0], "aws:SourceAccount", ["StringEquals"])).toEqual([env.accountId]);
-    expect(conditionValues(trust[0], "aws:SourceArn", ["ArnLike", "ArnEquals"])).toEqual([sourceArn]);
-    expectRef(stack, role.values.permissions_boundary, boundary(), "arn");
-  }
+  const expectServiceTrust = (role: SynthResource, service: string, sourceArn: string) =>
+    expectServiceTrustOf(app, role, { service, accountId: env.accountId, sourceArn, boundary: boundary() });
 
   describe("replication instance", () => {
     it("is exactly one, in this stack only", () => {

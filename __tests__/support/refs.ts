@@ -3,6 +3,7 @@
  * (`${aws_vpc.vpc_1234.id}`) and across stacks (`${data.terraform_remote_state.<input>.outputs.<output>}`,
  * which cdktf writes for a reference to another stack's resource).
  */
+import { conditionValues, statementsOf } from "./policy";
 import { SynthResource, SynthesizedApp } from "./synth";
 
 /** A reference to one attribute of one resource of one stack. */
@@ -59,4 +60,32 @@ export function referencedResource(app: SynthesizedApp, stack: string, value: un
 /** `${type.name.attribute}`, as another resource of the same stack would write it. */
 export function refExpression(resource: SynthResource, attribute: string): string {
   return `\${${resource.type}.${resource.name}.${attribute}}`;
+}
+
+/**
+ * Asserts that `value`, written by a resource of `stack`, resolves (across stacks too) to
+ * `attribute` of `resource`; the failure shows the value and what it resolved to.
+ */
+export function expectRefTo(app: SynthesizedApp, stack: string, value: unknown, resource: SynthResource, attribute: string): void {
+  expect({ value, ref: resolveRef(app, stack, value) }).toEqual({
+    value,
+    ref: { stack: resource.stack, type: resource.type, name: resource.name, attribute },
+  });
+}
+
+/**
+ * Asserts a ServiceRole's trust: one statement letting `service` assume the role for this
+ * account (`aws:SourceAccount`) and resources matching `sourceArn`, and the boundary attached.
+ */
+export function expectServiceTrust(
+  app: SynthesizedApp,
+  role: SynthResource,
+  expected: { service: string; accountId: string; sourceArn: string; boundary: SynthResource },
+): void {
+  const trust = statementsOf(role.values.assume_role_policy);
+  expect(trust).toHaveLength(1);
+  expect(trust[0]).toMatchObject({ effect: "Allow", principals: { Service: [expected.service] }, actions: ["sts:AssumeRole"] });
+  expect(conditionValues(trust[0], "aws:SourceAccount", ["StringEquals"])).toEqual([expected.accountId]);
+  expect(conditionValues(trust[0], "aws:SourceArn", ["ArnLike", "ArnEquals"])).toEqual([expected.sourceArn]);
+  expectRefTo(app, role.stack, role.values.permissions_boundary, expected.boundary, "arn");
 }

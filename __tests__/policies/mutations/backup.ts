@@ -1,4 +1,4 @@
-import { PolicyMutation, atPath, find, policyOf } from "./kit";
+import { PolicyMutation, atPath, find, member, policyOf } from "./kit";
 
 const copyVault = (doc: any) => find(doc, "aws_backup_vault", atPath("backup/copy-vault"), "backup/copy-vault");
 const lock = (doc: any, id: "vault-lock" | "copy-vault-lock") =>
@@ -10,9 +10,7 @@ const selection = (doc: any, id: "aurora" | "app-tier-volumes") =>
 /** The plan's rule named `name`; throws when the plan has none. */
 function planRule(doc: any, name: string): any {
   const plan = find(doc, "aws_backup_plan", atPath("backup/plan"), "backup/plan");
-  const found = (plan.body.rule as any[]).find((r) => r.rule_name === name);
-  if (!found) throw new Error(`mutation target not found: backup plan rule ${name}`);
-  return found;
+  return member(plan.body.rule as any[], (r) => r.rule_name === name, `backup plan rule ${name}`);
 }
 
 /** Mutations for the AWS Backup rules (BAK-xxx). */

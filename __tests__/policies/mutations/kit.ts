@@ -41,6 +41,13 @@ export function find(doc: any, type: string, where: (body: any) => boolean, what
   return found;
 }
 
+/** The first element of a nested block or statement list matching `where`; throws when there is none. */
+export function member<T>(items: readonly T[] | undefined, where: (item: T) => boolean, what: string): T {
+  const found = (items ?? []).find(where);
+  if (found === undefined) throw new Error(`mutation target not found: ${what}`);
+  return found;
+}
+
 export const atPath = (path: string) => (body: any) => localPath(body) === path;
 export const pathEndsWith = (suffix: string) => (body: any) => localPath(body).endsWith(suffix);
 export const tagged = (key: string, value: string) => (body: any) => body?.tags?.[key] === value;

@@ -1,4 +1,4 @@
-import { Found, PolicyMutation, addResource, atPath, find, policyOf, ref } from "./kit";
+import { PolicyMutation, addResource, atPath, find, Found, member, policyOf, ref } from "./kit";
 
 const instance = (doc: any) => find(doc, "aws_dms_replication_instance", atPath("migration/instance"), "migration/instance");
 const source = (doc: any) => find(doc, "aws_dms_endpoint", atPath("migration/source"), "migration/source");
@@ -26,9 +26,7 @@ function editPolicy(found: Found, attribute: string, edit: (statements: any[]) =
 
 /** The statement with `sid`; throws when the policy has none. */
 function statement(statements: any[], sid: string): any {
-  const found = statements.find((s) => s.Sid === sid);
-  if (!found) throw new Error(`mutation target not found: statement ${sid}`);
-  return found;
+  return member(statements, (s) => s.Sid === sid, `statement ${sid}`);
 }
 
 /** Mutations for the DMS and export rules (DMS-xxx, EXP-xxx). */

@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, any, atPath, find, ref } from "./kit";
+import { PolicyMutation, addResource, any, atPath, find, member, ref } from "./kit";
 
 const cluster = (doc: any) => find(doc, "aws_rds_cluster", atPath("aurora/cluster"), "aurora/cluster");
 const writer = (doc: any) => find(doc, "aws_rds_cluster_instance", atPath("aurora/instance-1"), "aurora/instance-1");
@@ -8,9 +8,7 @@ const proxy = (doc: any) => find(doc, "aws_db_proxy", atPath("aurora-proxy/proxy
 
 /** The parameter block named `name` of a parameter group; throws when the group does not set it. */
 function parameter(group: any, name: string): any {
-  const found = (group.body.parameter as any[]).find((p) => p.name === name);
-  if (!found) throw new Error(`mutation target not found: parameter ${name}`);
-  return found;
+  return member(group.body.parameter as any[], (p) => p.name === name, `parameter ${name}`);
 }
 
 /** Mutations for the RDS rules (RDS-xxx): Aurora, its parameters, RDS Proxy. */
