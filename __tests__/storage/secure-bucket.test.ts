@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
@@ -12,7 +12,7 @@ import { SecurityStack } from "../../modules/security/security-stack";
 import { BUCKET_CONTENTS, LOCKED_AND_REPLICATED, SecureBucket, SecureBucketProps } from "../../modules/storage/secure-bucket";
 import { Statement, actionMatches, conditionValues, describeStatement, hasPublicPrincipal, statementsOf } from "../support/policy";
 import { referencedResource, refExpression, resolveRef } from "../support/refs";
-import { SynthResource, SynthesizedApp, allResources, synthesize } from "../support/synth";
+import { SynthResource, SynthesizedApp, synthesize, synthesizeWith } from "../support/synth";
 
 /**
  * Every aws_s3_bucket of every stack of both environments, and of a test stack that holds
@@ -22,26 +22,6 @@ import { SynthResource, SynthesizedApp, allResources, synthesize } from "../supp
 
 const BACKUP_REGION_PROVIDER = "aws.backup_region";
 const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
-
-/** Synthesizes whatever `build` adds to a fresh app into a temp directory. */
-function synthesizeWith(build: (app: App) => void): SynthesizedApp {
-  const outdir = mkdtempSync(join(tmpdir(), "medicare-bucket-"));
-  const app = new App({ outdir });
-  build(app);
-  app.synth();
-  const stackDir = join(outdir, "stacks");
-  const stacks: Record<string, any> = {};
-  for (const name of readdirSync(stackDir)) stacks[name] = JSON.parse(readFileSync(join(stackDir, name, "cdk.tf.json"), "utf8"));
-  return {
-    outdir,
-    stacks,
-    file: (stack) => join(stackDir, stack, "cdk.tf.json"),
-    resources: (type, only) =>
-      Object.entries(stacks)
-        .filter(([stack]) => !only || stack === only)
-        .flatMap(([stack, doc]) => allResources(stack, doc).filter((r) => r.type === type)),
-  };
-}
 
 /** A stack for buckets under test, next to the environment's security stack. */
 class BucketTestStack extends MedicareStack {

@@ -30,8 +30,15 @@ export interface SynthesizedApp {
 
 /** Synthesizes the given environments (default: all) into a fresh temp directory. */
 export function synthesize(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): SynthesizedApp {
-  const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
-  buildApp(new App({ outdir }), environments).synth();
+  return synthesizeWith((app) => buildApp(app, environments));
+}
+
+/** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */
+export function synthesizeWith(build: (app: App) => void, prefix = "medicare-synth-"): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), prefix));
+  const app = new App({ outdir });
+  build(app);
+  app.synth();
   const stackDir = join(outdir, "stacks");
   const stacks: Record<string, any> = {};
   for (const name of readdirSync(stackDir)) {
