@@ -8,4 +8,6 @@ module.exports = {
   },
   // Synthesizing both environments once per file takes ~1 s; conftest runs take a few more.
   testTimeout: 120000,
+  // Integration tests start MariaDB and moto on first use; stop them when the run ends.
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
 };

@@ -1,0 +1,32 @@
+/**
+ * One-time invitation tokens: 128 random bits, sent to the patient as 22 base64url
+ * characters inside the link; the database keeps only their SHA-256. A token that does not
+ * have exactly that shape is malformed and is never looked up.
+ */
+import { createHash, randomBytes } from "crypto";
+
+export const TOKEN_BYTES = 16;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+export interface MintedToken {
+  /** What goes into the link; never stored, never logged. */
+  readonly token: string;
+  /** SHA-256 of the token's text, as stored in invitation_tokens.token_hash. */
+  readonly hash: Buffer;
+}
+
+export function mintToken(): MintedToken {
+  const token = randomBytes(TOKEN_BYTES).toString("base64url");
+  return { token, hash: hashToken(token) };
+}
+
+export function hashToken(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/** The token if the text has a token's shape (22 base64url characters encoding 16 bytes), otherwise undefined. */
+export function parseToken(text: unknown): string | undefined {
+  if (typeof text !== "string" || !TOKEN_PATTERN.test(text)) return undefined;
+  // 22 characters carry 132 bits; the last character's low 2 bits must be zero for 16 bytes.
+  return Buffer.from(text, "base64url").toString("base64url") === text ? text : undefined;
+}
