@@ -79,16 +79,21 @@ function bundleJavaScript(entry: string): Buffer {
   return buffer;
 }
 
+/** The minified JavaScript of `functions/<entry>` exactly as it goes into the package (for size and load-time checks). */
+export function bundledJavaScript(entry: string): Buffer {
+  const entryPath = resolve(FUNCTIONS_DIR, entry);
+  if (!entryPath.startsWith(FUNCTIONS_DIR + sep) || !existsSync(entryPath)) {
+    throw new Error(`function entry "${entry}" must be an existing file under functions/ (resolved to ${relative(PROJECT_ROOT, entryPath)})`);
+  }
+  return bundleJavaScript(entryPath);
+}
+
 /**
  * Bundles `functions/<entry>` (exporting `handler`) into a deterministic deployment package.
  * `extraFiles` are added beside index.js (e.g. a CA certificate the function trusts).
  */
 export function bundleFunction(entry: string, extraFiles: Readonly<Record<string, string>> = {}): FunctionBundle {
-  const entryPath = resolve(FUNCTIONS_DIR, entry);
-  if (!entryPath.startsWith(FUNCTIONS_DIR + sep) || !existsSync(entryPath)) {
-    throw new Error(`function entry "${entry}" must be an existing file under functions/ (resolved to ${relative(PROJECT_ROOT, entryPath)})`);
-  }
-  const js = bundleJavaScript(entryPath);
+  const js = bundledJavaScript(entry);
   if (js.length > MAX_BUNDLE_BYTES) {
     throw new Error(`bundle of functions/${entry} is ${js.length} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit; trim its dependencies`);
   }

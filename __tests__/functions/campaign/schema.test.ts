@@ -94,3 +94,16 @@ describe("constraints the flows rely on", () => {
     expect(after).toEqual([{ responded: 1, not_responded: 0 }]);
   });
 });
+
+test("a failing statement stops the run, names the migration and statement, and is not recorded as applied", async () => {
+  const broken = [...MIGRATIONS, { name: "9999-broken", statements: ["CREATE TABLE t_ok (id INT PRIMARY KEY)", "CREATE TABLE t_ok (id INT PRIMARY KEY)"] }];
+  const connection = await db.connect();
+  try {
+    await expect(migrate(connection, broken)).rejects.toThrow(/migration 9999-broken failed at statement 2 of 2: .*already exists/);
+    const [rows] = await connection.query("SELECT COUNT(*) AS n FROM schema_migrations WHERE name = '9999-broken'");
+    expect(rows).toEqual([{ n: 0 }]);
+  } finally {
+    await connection.query("DROP TABLE IF EXISTS t_ok");
+    await connection.end();
+  }
+});

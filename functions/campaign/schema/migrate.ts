@@ -1,11 +1,14 @@
 /**
- * Applies the schema migrations with umzug, recording each in `schema_migrations` with a
+ * Applies the schema migrations in order, recording each in `schema_migrations` with a
  * SHA-256 of its statements. Concurrent runners (two deploys, a test and the demo) are
  * serialized by a MySQL named lock; a migration whose statements changed after it was
  * applied stops the run, because the database no longer matches the code that describes it.
+ *
+ * Not umzug: its entry module loads its command-line interface (@rushstack, z-schema, glob),
+ * 450 KB of a 1 MB Lambda budget, to loop over a list this file already orders, locks and
+ * checksums. Migrations are forward-only, as they are in production.
  */
 import { createHash } from "crypto";
-import { Umzug, UmzugStorage } from "umzug";
 import type { Connection } from "mysql2/promise";
 import { MIGRATIONS, Migration } from "./migrations";
 
@@ -23,7 +26,7 @@ export class MigrationError extends Error {
 export const checksumOf = (migration: Migration): string =>
   createHash("sha256").update(migration.statements.join("\n;\n")).digest("hex");
 
-class MysqlStorage implements UmzugStorage<Connection> {
+class MigrationHistory {
   constructor(private readonly connection: Connection) {}
 
   async ensureTable(): Promise<void> {
@@ -41,18 +44,8 @@ class MysqlStorage implements UmzugStorage<Connection> {
     return new Map((rows as { name: string; checksum: string }[]).map((r) => [r.name, r.checksum]));
   }
 
-  async executed(): Promise<string[]> {
-    return [...(await this.applied()).keys()];
-  }
-
-  async logMigration({ name }: { name: string }): Promise<void> {
-    const migration = MIGRATIONS.find((m) => m.name === name);
-    if (!migration) throw new MigrationError(`no migration named ${name}`);
-    await this.connection.execute("INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)", [name, checksumOf(migration)]);
-  }
-
-  async unlogMigration(): Promise<void> {
-    throw new MigrationError("migrations are forward-only: add a new migration instead of reverting one");
+  async record(migration: Migration): Promise<void> {
+    await this.connection.execute("INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)", [migration.name, checksumOf(migration)]);
   }
 }
 
@@ -68,10 +61,10 @@ export async function migrate(connection: Connection, migrations: readonly Migra
     throw new MigrationError(`another migration run holds the lock ${LOCK_NAME}; waited ${LOCK_WAIT_SECONDS} s. Retry when it finishes.`);
   }
   try {
-    const storage = new MysqlStorage(connection);
-    await storage.ensureTable();
+    const history = new MigrationHistory(connection);
+    await history.ensureTable();
     const known = new Map(migrations.map((m) => [m.name, m]));
-    const before = await storage.applied();
+    const before = await history.applied();
     for (const [name, checksum] of before) {
       const migration = known.get(name);
       if (!migration) throw new MigrationError(`the database has migration ${name}, which this code does not know: deploy the code that added it, or newer.`);
@@ -79,19 +72,22 @@ export async function migrate(connection: Connection, migrations: readonly Migra
         throw new MigrationError(`migration ${name} was changed after it was applied (checksum ${checksum.slice(0, 12)}... in the database). Restore its statements and add a new migration for the change.`);
       }
     }
-    const umzug = new Umzug<Connection>({
-      migrations: migrations.map((migration) => ({
-        name: migration.name,
-        up: async ({ context }) => {
-          for (const statement of migration.statements) await context.query(statement);
-        },
-      })),
-      context: connection,
-      storage,
-      logger: { info: (event) => log(JSON.stringify(event)), warn: (event) => log(JSON.stringify(event)), error: (event) => log(JSON.stringify(event)), debug: () => undefined },
-    });
-    const applied = await umzug.up();
-    return { applied: applied.map((m) => m.name), alreadyApplied: [...before.keys()] };
+    const applied: string[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (before.has(migration.name)) continue;
+      log(`applying ${migration.name} (${migration.statements.length} statements)`);
+      for (const [index, statement] of migration.statements.entries()) {
+        try {
+          await connection.query(statement);
+        } catch (error) {
+          // MySQL DDL is not transactional: say exactly where it stopped, for the operator.
+          throw new MigrationError(`migration ${migration.name} failed at statement ${index + 1} of ${migration.statements.length}: ${(error as Error).message}. Statements before it were applied; fix the cause and drop what they created, or add a repairing migration.`);
+        }
+      }
+      await history.record(migration);
+      applied.push(migration.name);
+    }
+    return { applied, alreadyApplied: [...before.keys()] };
   } finally {
     await connection.query("SELECT RELEASE_LOCK(?)", [LOCK_NAME]);
   }

@@ -1,0 +1,22 @@
+/**
+ * Lambda entry that brings the campaign database's schema up to date: invoked once per
+ * deploy (by the pipeline or a Terraform `aws_lambda_invocation`), before the functions that
+ * use the new schema. Safe to invoke repeatedly and concurrently (the runner takes a lock).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { migrate } from "../campaign/schema/migrate";
+import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
+
+const logger = new Logger({ serviceName: "db-migrate" });
+const pool = createDatabasePool(databaseSettingsFromEnvironment(), 1);
+
+export const handler = async (): Promise<{ applied: string[]; alreadyApplied: number }> => {
+  const connection = await pool.getConnection();
+  try {
+    const result = await migrate(connection, undefined, (line) => logger.info(line));
+    logger.info("schema up to date", { applied: result.applied, alreadyApplied: result.alreadyApplied.length });
+    return { applied: result.applied, alreadyApplied: result.alreadyApplied.length };
+  } finally {
+    connection.release();
+  }
+};
