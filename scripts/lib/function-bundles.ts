@@ -22,6 +22,17 @@ export const PLACEHOLDER_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> 
   DB_PORT: "3306",
   DB_USER: "campaign",
   DB_NAME: "campaign",
+  PRACTICE_NAME: "Riverside Surgery",
+  PRACTICE_PHONE: "020 7946 0000",
+  PUBLIC_BASE_URL: "https://book.medicare.example",
+  EMAIL_SOURCE: "Riverside Surgery <invitations@medicare.example>",
+  SES_CONFIGURATION_SET: "medicare-campaign",
+  SEND_QUEUE_URL: "https://sqs.eu-west-2.amazonaws.com/111111111111/medicare-dev-campaign-send",
+  REPORT_BUCKET: "medicare-dev-reports-111111111111",
+  REPORT_KMS_KEY_ID: "arn:aws:kms:eu-west-2:111111111111:key/00000000-0000-0000-0000-000000000000",
+  FORMS_BUCKET: "medicare-dev-forms-111111111111",
+  FORMS_KMS_KEY_ID: "arn:aws:kms:eu-west-2:111111111111:key/00000000-0000-0000-0000-000000000000",
+  FORM_SUBMIT_BASE_URL: "https://forms.medicare.example",
 };
 
 /** Every function entry (`<name>/handler.ts`), sorted. */

@@ -32,8 +32,11 @@ export interface LocalServices {
   readonly awsEndpoint: string;
 }
 
-/** Who started a service: `jest` services are stopped by Jest's global teardown, `manual` ones are left running. */
-export type ServiceOwner = "jest" | "manual";
+/**
+ * Who started a service: `jest`, `demo` and `bench` stop what they started when they end;
+ * `manual` ones (npm run services -- start) are left running for the next command.
+ */
+export type ServiceOwner = "jest" | "demo" | "bench" | "manual";
 
 const portFrom = (variable: string, fallback: number): number => {
   const raw = process.env[variable];

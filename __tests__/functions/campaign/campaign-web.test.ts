@@ -1,0 +1,273 @@
+/**
+ * The patient-facing Lambda adapter against the real MariaDB: HTTP API (v2) events in,
+ * status, headers and page out. Routing, methods, form bodies (plain and base64), bad input,
+ * a database failure, configuration errors, and what gets logged.
+ */
+import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { Database } from "../../../functions/campaign/booking";
+import type { Practice } from "../../../functions/campaign/pages";
+import { mintToken } from "../../../functions/campaign/tokens";
+import { createWebHandler, HttpApiEvent, HttpApiResult, MAX_BODY_BYTES, RequestOutcome, SECURITY_HEADERS, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import { ConfigurationError } from "../../../functions/lib/environment";
+import { createTestDatabase, TestDatabase } from "../../support/local-services";
+
+const NOW = new Date("2026-10-01T09:00:00.000Z");
+const DAY = 24 * 60 * 60 * 1000;
+const practice: Practice = { name: "Riverside Surgery", phone: "020 7946 0000", timeZone: "Europe/London" };
+const FORM = "application/x-www-form-urlencoded";
+
+let db: TestDatabase;
+let campaignId: number;
+let slotId: number;
+let patients = 0;
+const observed: RequestOutcome[] = [];
+let handle: (event: HttpApiEvent) => Promise<HttpApiResult>;
+
+beforeAll(async () => {
+  db = await createTestDatabase("campaign_web");
+  campaignId = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
+  slotId = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
+  handle = createWebHandler({ db: db.pool, practice, now: () => NOW, observe: (o) => observed.push(o) });
+});
+afterAll(async () => db?.drop());
+
+async function insertId(pool: Pool, sql: string, values: unknown[] = []): Promise<number> {
+  const [result] = await pool.query(sql, values);
+  return (result as { insertId: number }).insertId;
+}
+
+async function liveLink(): Promise<{ invitationId: number; token: string }> {
+  patients++;
+  const patientId = await insertId(db.pool, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`P${patients}`]);
+  const invitationId = await insertId(db.pool, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
+  const { token, hash } = mintToken();
+  await db.pool.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
+  return { invitationId, token };
+}
+
+const request = (method: string, rawPath: string, extra: Partial<HttpApiEvent> = {}): HttpApiEvent => ({
+  rawPath,
+  headers: { host: "book.example.org", "user-agent": "jest" },
+  isBase64Encoded: false,
+  requestContext: { http: { method } },
+  ...extra,
+});
+
+const formPost = (body: string, options: { base64?: boolean; contentType?: string } = {}): HttpApiEvent =>
+  request("POST", "/book", {
+    headers: { "content-type": options.contentType ?? FORM },
+    body: options.base64 ? Buffer.from(body).toString("base64") : body,
+    isBase64Encoded: options.base64 ?? false,
+  });
+
+/** Opens a booking session through the pages, as a browser would. */
+async function sessionFor(token: string): Promise<string> {
+  const response = await handle(request("POST", `/i/${token}`, { headers: { "content-type": FORM }, body: "" }));
+  expect(response.statusCode).toBe(200);
+  const session = /name="session" value="([A-Za-z0-9_-]{22})"/.exec(response.body)?.[1];
+  if (!session) throw new Error("no session field on the booking page");
+  return session;
+}
+
+async function tableState(): Promise<unknown> {
+  const state: Record<string, unknown> = {};
+  for (const table of ["invitations", "invitation_tokens", "booking_sessions", "bookings", "appointment_slots"]) {
+    const [rows] = await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    state[table] = rows;
+  }
+  return state;
+}
+
+test("every response carries the security headers, exactly", async () => {
+  const { token } = await liveLink();
+  for (const event of [request("GET", `/i/${token}`), request("GET", "/i/nope"), request("GET", "/elsewhere"), request("DELETE", "/book")]) {
+    const { headers, isBase64Encoded } = await handle(event);
+    const { Allow: _allow, ...rest } = headers;
+    expect(rest).toEqual({
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Referrer-Policy": "no-referrer",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    });
+    expect(rest).toEqual(SECURITY_HEADERS);
+    expect(isBase64Encoded).toBe(false);
+  }
+});
+
+test("GET and HEAD of a link show the landing page and change nothing; POST redeems; POST /book books", async () => {
+  const { invitationId, token } = await liveLink();
+  const before = await tableState();
+  const landing = await handle(request("GET", `/i/${token}`));
+  expect(landing.statusCode).toBe(200);
+  expect(landing.body).toContain(`<form method="post" action="/i/${token}">`);
+  const head = await handle(request("HEAD", `/i/${token}`));
+  expect([head.statusCode, head.body]).toEqual([200, ""]);
+  expect(await tableState()).toEqual(before);
+
+  const session = await sessionFor(token);
+  const booked = await handle(formPost(`session=${session}&slot=${slotId}`));
+  expect(booked.statusCode).toBe(200);
+  expect(booked.body).toContain("Your appointment is booked");
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
+  expect(rows).toEqual([{ slot_id: slotId }]);
+
+  // The used link, looked at again, says so; and the form posted twice does not book twice.
+  expect((await handle(request("GET", `/i/${token}`))).statusCode).toBe(409);
+  expect((await handle(request("POST", `/i/${token}`))).statusCode).toBe(409);
+  const twice = await handle(formPost(`session=${session}&slot=${slotId}`));
+  expect(twice.statusCode).toBe(409);
+  expect(twice.body).toContain("You already have an appointment");
+});
+
+test("a base64-encoded form body is decoded", async () => {
+  const { invitationId, token } = await liveLink();
+  const session = await sessionFor(token);
+  const response = await handle(formPost(`slot=${slotId}&session=${session}`, { base64: true, contentType: "Application/X-WWW-Form-Urlencoded; charset=UTF-8" }));
+  expect(response.statusCode).toBe(200);
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
+  expect(rows[0].n).toBe(1);
+});
+
+test("malformed, unknown and forged links get their pages from the adapter too", async () => {
+  expect((await handle(request("GET", "/i/not-a-token"))).statusCode).toBe(400);
+  expect((await handle(request("POST", "/i/not-a-token"))).statusCode).toBe(400);
+  expect((await handle(request("GET", "/i/"))).statusCode).toBe(400);
+  expect((await handle(request("GET", `/i/${mintToken().token}`))).statusCode).toBe(404);
+  expect((await handle(request("POST", `/i/${mintToken().token}`))).statusCode).toBe(404);
+  expect((await handle(request("GET", `/i/${mintToken().token}%00`))).statusCode).toBe(400);
+});
+
+describe("bad booking forms: a 400 page, nothing booked", () => {
+  let session: string;
+  beforeAll(async () => {
+    session = await sessionFor((await liveLink()).token);
+  });
+
+  test.each([
+    ["no body", formPost("")],
+    ["no session", formPost(`slot=${1}`)],
+    ["a malformed session", formPost(`session=abc&slot=1`)],
+    ["two sessions", formPost(`session=${"A".repeat(22)}&session=${"A".repeat(22)}&slot=1`)],
+    ["a JSON body", request("POST", "/book", { headers: { "content-type": "application/json" }, body: "{}" })],
+    ["no content type", request("POST", "/book", { body: "slot=1" })],
+    ["base64 that is not base64", request("POST", "/book", { headers: { "content-type": FORM }, body: "%%%not base64%%%", isBase64Encoded: true })],
+    ["bytes that are not UTF-8", request("POST", "/book", { headers: { "content-type": FORM }, body: Buffer.from([0x73, 0x3d, 0xff, 0xfe]).toString("base64"), isBase64Encoded: true })],
+  ])("%s", async (_name, event) => {
+    const before = await tableState();
+    const response = await handle(event);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain("Something was missing from your request");
+    expect(await tableState()).toEqual(before);
+  });
+
+  test("a slot that is not a number, two slots, or a body over the limit", async () => {
+    const before = await tableState();
+    for (const body of [`session=${session}&slot=abc`, `session=${session}&slot=1&slot=2`, `session=${session}&slot=-1`, `session=${session}&slot=${"9".repeat(16)}`, `session=${session}&slot=${slotId}&pad=${"x".repeat(MAX_BODY_BYTES)}`]) {
+      expect((await handle(formPost(body))).statusCode).toBe(400);
+    }
+    expect(await tableState()).toEqual(before);
+  });
+
+  test("pressing the button without choosing a time shows the list again", async () => {
+    const response = await handle(formPost(`session=${session}`));
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain("Choose a time");
+    expect(response.body).toContain(`value="${slotId}"`);
+  });
+
+  test("a well-formed but unknown session: the 'cannot find your booking' page", async () => {
+    const response = await handle(formPost(`session=${mintToken().token}&slot=${slotId}`));
+    expect(response.statusCode).toBe(404);
+    expect(response.body).toContain("We cannot find your booking");
+  });
+});
+
+describe("routes and methods", () => {
+  test.each([
+    ["PUT", "/i/AAAAAAAAAAAAAAAAAAAAAA", "GET, HEAD, POST"],
+    ["DELETE", "/i/AAAAAAAAAAAAAAAAAAAAAA", "GET, HEAD, POST"],
+    ["GET", "/book", "POST"],
+    ["PATCH", "/book", "POST"],
+  ])("%s %s: 405 with Allow: %s", async (method, path, allow) => {
+    const response = await handle(request(method, path));
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.Allow).toBe(allow);
+  });
+
+  test.each(["/", "/i", "/i/AAAAAAAAAAAAAAAAAAAAAA/extra", "/book/", "/admin"])("GET %s: 404", async (path) => {
+    const response = await handle(request("GET", path));
+    expect(response.statusCode).toBe(404);
+    expect(response.headers.Allow).toBeUndefined();
+  });
+
+  test.each([
+    ["an empty event", {}],
+    ["no method", { rawPath: "/book", requestContext: {} }],
+    ["no path", { requestContext: { http: { method: "GET" } } }],
+    ["null", null],
+  ])("a malformed event (%s): 400, no crash", async (_name, event) => {
+    const response = await handle(event as HttpApiEvent);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["Cache-Control"]).toBe("no-store");
+  });
+});
+
+test("a database failure gives a 503 page and a report, not a crash", async () => {
+  const broken = { query: () => Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })), getConnection: () => Promise.reject(new Error("connect ECONNREFUSED")) } as unknown as Database;
+  const errors: string[] = [];
+  const failing = createWebHandler({ db: broken, practice, onError: (error, route) => errors.push(`${route}: ${(error as Error).message}`) });
+  const response = await failing(request("POST", `/i/${mintToken().token}`));
+  expect(response.statusCode).toBe(503);
+  expect(response.body).toContain("Please try again in a few minutes");
+  expect(errors).toEqual(["redeem: connect ECONNREFUSED"]);
+});
+
+test("what is observed for logs and metrics has routes, outcomes and ids, never a token or a session", async () => {
+  observed.length = 0;
+  const { invitationId, token } = await liveLink();
+  await handle(request("GET", `/i/${token}`));
+  const session = await sessionFor(token);
+  await handle(formPost(`session=${session}&slot=${slotId}`));
+  expect(observed).toEqual([
+    { route: "landing", outcome: "redeemable", status: 200 },
+    { route: "redeem", outcome: "redeemed", status: 200, invitationId },
+    { route: "book", outcome: "booked", status: 200, invitationId },
+  ]);
+  expect(JSON.stringify(observed)).not.toContain(token);
+  expect(JSON.stringify(observed)).not.toContain(session);
+});
+
+describe("configuration", () => {
+  const complete = { PRACTICE_NAME: "Riverside Surgery", PRACTICE_PHONE: "020 7946 0000" };
+
+  test("practice details from the environment, with London time and 2-hour sessions by default", () => {
+    expect(webConfigurationFromEnvironment(complete)).toEqual({ practice: { name: "Riverside Surgery", phone: "020 7946 0000", timeZone: "Europe/London" }, sessionTtlMs: 2 * 60 * 60 * 1000 });
+    expect(webConfigurationFromEnvironment({ ...complete, PRACTICE_TIME_ZONE: "Europe/Dublin", BOOKING_SESSION_MINUTES: "30" })).toMatchObject({ practice: { timeZone: "Europe/Dublin" }, sessionTtlMs: 30 * 60 * 1000 });
+  });
+
+  test.each([
+    [{ PRACTICE_PHONE: "1" }, /PRACTICE_NAME is not set/],
+    [{ PRACTICE_NAME: "x" }, /PRACTICE_PHONE is not set/],
+    [{ ...complete, PRACTICE_TIME_ZONE: "Mars/Olympus" }, /PRACTICE_TIME_ZONE must be an IANA time zone/],
+    [{ ...complete, BOOKING_SESSION_MINUTES: "2" }, /BOOKING_SESSION_MINUTES must be a whole number from 10 to 1440/],
+  ])("%j is refused with a message naming the variable", (env, message) => {
+    expect(() => webConfigurationFromEnvironment(env)).toThrow(ConfigurationError);
+    expect(() => webConfigurationFromEnvironment(env)).toThrow(message);
+  });
+
+  test("the Lambda entry reads the environment at cold start and fails loudly when it is incomplete", async () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.PRACTICE_NAME;
+      Object.assign(process.env, { PRACTICE_PHONE: "020 7946 0000", DB_AUTH: "password", DB_HOST: "127.0.0.1", DB_USER: "root", DB_NAME: "none", POWERTOOLS_METRICS_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" });
+      let entry: typeof import("../../../functions/campaign-web/handler").handler = async () => Promise.reject(new Error("not loaded"));
+      jest.isolateModules(() => {
+        entry = require("../../../functions/campaign-web/handler").handler;
+      });
+      await expect(entry(request("GET", "/i/AAAAAAAAAAAAAAAAAAAAAA"))).rejects.toThrow(/PRACTICE_NAME is not set/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/** Publishing against MariaDB and moto's S3: a new version per publish, HTML objects with SSE-KMS, content type and cache headers. */
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { RowDataPacket } from "mysql2/promise";
+import { FormDefinition, validateFormDefinition } from "../../../functions/forms/definition";
+import { LATEST_CACHE_CONTROL, publishForm, PublishDependencies, VERSIONED_CACHE_CONTROL } from "../../../functions/forms/publish";
+import { awsTestConfig, createTestDatabase, localServices, TEST_REGION, TestDatabase } from "../../support/local-services";
+
+const KMS_KEY_ID = `arn:aws:kms:${TEST_REGION}:123456789012:key/11111111-2222-3333-4444-555555555555`;
+const BUCKET = `forms-${Date.now()}`;
+
+function definition(title: string, label: string): FormDefinition {
+  const result = validateFormDefinition({ slug: "flu-consent", title, fields: [{ name: "consent", label, type: "consent", required: true }] });
+  if (!result.ok) throw new Error(result.errors.join("; "));
+  return result.definition;
+}
+
+let db: TestDatabase;
+let s3: S3Client;
+let deps: PublishDependencies;
+const fixedNow = new Date("2026-11-02T10:00:00.000Z");
+
+beforeAll(async () => {
+  db = await createTestDatabase("form_publish");
+  s3 = new S3Client(awsTestConfig(await localServices()));
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: TEST_REGION } }));
+  deps = { pool: db.pool, s3, bucket: BUCKET, kmsKeyId: KMS_KEY_ID, submitBaseUrl: "https://forms-api.example.org/", now: () => fixedNow };
+});
+afterAll(async () => {
+  s3?.destroy();
+  await db?.drop();
+});
+
+const body = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+
+test("the first publish stores version 1, writes the latest and versioned pages encrypted with the forms key, and names the paths to invalidate", async () => {
+  const result = await publishForm(deps, definition("Flu consent <v1>", "I agree"), "staff-7");
+  expect(result).toEqual({
+    formId: expect.any(Number),
+    slug: "flu-consent",
+    version: 1,
+    key: "forms/flu-consent/index.html",
+    versionedKey: "forms/flu-consent/v1/index.html",
+    publishedAt: fixedNow,
+    cloudFrontInvalidationPaths: ["/forms/flu-consent/", "/forms/flu-consent/index.html"],
+  });
+  for (const [key, cacheControl] of [
+    [result.key, LATEST_CACHE_CONTROL],
+    [result.versionedKey, VERSIONED_CACHE_CONTROL],
+  ]) {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.ServerSideEncryption).toBe("aws:kms");
+    expect(head.SSEKMSKeyId).toBe(KMS_KEY_ID);
+    expect(head.ContentType).toBe("text/html; charset=utf-8");
+    expect(head.CacheControl).toBe(cacheControl);
+    expect(head.Metadata).toEqual({ "form-version": "1" });
+  }
+  const page = await body(result.key);
+  expect(page).toContain("<title>Flu consent &lt;v1&gt;</title>");
+  expect(page).toContain(`action="https://forms-api.example.org/forms/flu-consent"`);
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slug, version, title, definition, created_by, published_key, published_at FROM forms");
+  expect(rows).toEqual([
+    {
+      slug: "flu-consent",
+      version: 1,
+      title: "Flu consent <v1>",
+      definition: JSON.stringify(definition("Flu consent <v1>", "I agree")),
+      created_by: "staff-7",
+      published_key: "forms/flu-consent/index.html",
+      published_at: fixedNow,
+    },
+  ]);
+});
+
+test("publishing again makes version 2: the latest page changes, version 1's copy stays as it was", async () => {
+  const result = await publishForm(deps, definition("Flu consent v2", "I agree to the jab"), "staff-8");
+  expect(result.version).toBe(2);
+  expect(result.versionedKey).toBe("forms/flu-consent/v2/index.html");
+  expect(await body("forms/flu-consent/index.html")).toContain("I agree to the jab");
+  expect(await body("forms/flu-consent/v2/index.html")).toContain("I agree to the jab");
+  const first = await body("forms/flu-consent/v1/index.html");
+  expect(first).toContain("I agree");
+  expect(first).not.toContain("I agree to the jab");
+  expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "forms/flu-consent/index.html" }))).Metadata).toEqual({ "form-version": "2" });
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT version, created_by FROM forms WHERE slug = 'flu-consent' ORDER BY version");
+  expect(rows).toEqual([
+    { version: 1, created_by: "staff-7" },
+    { version: 2, created_by: "staff-8" },
+  ]);
+});
+
+test("two publishes of one slug at once get distinct versions", async () => {
+  const results = await Promise.all([publishForm(deps, definition("A", "a"), "staff-1"), publishForm(deps, definition("B", "b"), "staff-2")]);
+  expect(results.map((r) => r.version).sort()).toEqual([3, 4]);
+});

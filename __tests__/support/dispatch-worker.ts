@@ -1,0 +1,42 @@
+/**
+ * The dispatcher as a separate process, for the kill -9 fault test: plans the campaign into
+ * moto SQS (each batch slowed a little so a kill can land mid-plan) while draining the queue
+ * through sendInvitation with SNS and SES behind the fault proxy. Exits 0 once the plan is
+ * done and the queue is empty. Run: node --import tsx __tests__/support/dispatch-worker.ts
+ *
+ * Environment: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, CAMPAIGN_ID, QUEUE_URL,
+ * SQS_ENDPOINT (moto), SEND_ENDPOINT (the proxy), DRAIN_CONCURRENCY, PLAN_DELAY_MS.
+ */
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { planCampaign, sendInvitation, SendQueue, sendRequestsFromSqs, SqsSendQueue } from "../../functions/campaign/dispatch";
+import { createDatabasePool } from "../../functions/lib/database";
+import { awsClientConfig, sendDependencies } from "./dispatch-fixtures";
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const pool = createDatabasePool({ kind: "password", host: env.DB_HOST!, port: Number(env.DB_PORT), user: env.DB_USER!, password: env.DB_PASSWORD ?? "", database: env.DB_NAME! }, 8);
+  const sqs = new SQSClient({ ...awsClientConfig(env.SQS_ENDPOINT!), maxAttempts: 3 });
+  const sqsQueue = new SqsSendQueue(sqs, env.QUEUE_URL!);
+  const delay = Number(env.PLAN_DELAY_MS ?? "0");
+  const slowQueue: SendQueue = {
+    async send(requests) {
+      await sqsQueue.send(requests);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    },
+  };
+  let planned = false;
+  const plan = planCampaign({ pool, queue: slowQueue }, Number(env.CAMPAIGN_ID), { pageSize: 20, writers: 2 }).then((result) => {
+    planned = true;
+    return result;
+  });
+  const deps = sendDependencies(pool, env.SEND_ENDPOINT!);
+  const drain = sendRequestsFromSqs({ sqs, queueUrl: env.QUEUE_URL!, handle: (request) => sendInvitation(deps, request), concurrency: Number(env.DRAIN_CONCURRENCY ?? "2"), until: () => planned });
+  const [planResult, drainResult] = await Promise.all([plan, drain]);
+  process.stdout.write(JSON.stringify({ plan: planResult, drain: drainResult }) + "\n");
+  await pool.end();
+}
+
+main().catch((error) => {
+  process.stderr.write(`dispatch worker failed: ${(error as Error).stack}\n`);
+  process.exit(1);
+});

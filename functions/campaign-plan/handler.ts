@@ -1,0 +1,56 @@
+/**
+ * Lambda entry of the campaign planner, started by a schedule or a Step Functions task with
+ * `{ "campaignId": <id> }`: invites every eligible patient not yet invited (planCampaign), in
+ * pages, and hands the send requests to the send queue. Re-running it is always safe: it
+ * finishes an interrupted run and invites only patients without an invitation.
+ *
+ * Environment: DB_* (functions/lib/database.ts), SEND_QUEUE_URL, PRACTICE_NAME and
+ * PUBLIC_BASE_URL (checked here too, so bad messaging settings stop the campaign before any
+ * invitation exists), PLAN_PAGE_SIZE (default 1000), PLAN_WRITERS (pages written in parallel,
+ * default 2; the function opens that many database connections plus one).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { CampaignError, planCampaign, PlanResult, SqsSendQueue } from "../campaign/dispatch";
+import { validateMessagingSettings } from "../campaign/messages";
+import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
+import { readEnvironment } from "../lib/environment";
+
+const logger = new Logger({ serviceName: "campaign-plan" });
+const metrics = new Metrics({ serviceName: "campaign-plan", namespace: "medicare/campaign" });
+const env = readEnvironment();
+validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
+const queueUrl = env.string("SEND_QUEUE_URL");
+const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: 1000 });
+const writers = env.integer("PLAN_WRITERS", { min: 1, max: 8, fallback: 2 });
+const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
+const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
+
+/** The campaign id from `{ campaignId }` (a number or a numeric string); anything else says what to send. */
+export function campaignIdFrom(event: unknown): number {
+  const raw = typeof event === "object" && event !== null ? (event as Record<string, unknown>).campaignId : undefined;
+  const id = typeof raw === "string" && /^[0-9]+$/.test(raw) ? Number(raw) : raw;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) {
+    throw new CampaignError(`the event must be {"campaignId": <positive integer>}; got campaignId ${JSON.stringify(raw ?? null)}.`);
+  }
+  return id;
+}
+
+export const handler = async (event: unknown): Promise<PlanResult> => {
+  const campaignId = campaignIdFrom(event);
+  logger.appendKeys({ campaignId });
+  try {
+    const result = await planCampaign({ pool, queue, log: logger }, campaignId, {
+      pageSize,
+      writers,
+      onPage: (progress) => logger.debug("page planned", progress),
+    });
+    metrics.addMetric("invitationsIssued", MetricUnit.Count, result.invitations + result.reissued);
+    metrics.addMetric("deliveriesSkippedOptedOut", MetricUnit.Count, result.skippedOptedOut);
+    return result;
+  } finally {
+    metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+};

@@ -1,0 +1,42 @@
+/**
+ * Lambda entry of the weekly reminder (a schedule event; its content is ignored): issues the
+ * next round to the non-respondents of every running campaign (runReminders), then turns
+ * claims whose worker died into `unknown` for review (markStaleClaimsForReview).
+ *
+ * Environment: DB_*, SEND_QUEUE_URL, PRACTICE_NAME, PUBLIC_BASE_URL (validated before any
+ * round is issued), STALE_CLAIM_MINUTES (default 30; must exceed the send queue's visibility
+ * timeout), PLAN_PAGE_SIZE (default 1000).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { markStaleClaimsForReview, SqsSendQueue } from "../campaign/dispatch";
+import { validateMessagingSettings } from "../campaign/messages";
+import { runReminders } from "../campaign/remind";
+import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
+import { readEnvironment } from "../lib/environment";
+
+const logger = new Logger({ serviceName: "campaign-remind" });
+const metrics = new Metrics({ serviceName: "campaign-remind", namespace: "medicare/campaign" });
+const env = readEnvironment();
+validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
+const queueUrl = env.string("SEND_QUEUE_URL");
+const staleClaimMinutes = env.integer("STALE_CLAIM_MINUTES", { min: 5, max: 1440, fallback: 30 });
+const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: 1000 });
+const pool = createDatabasePool(databaseSettingsFromEnvironment(), 1);
+const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
+
+export const handler = async (): Promise<{ reminded: number; busyCampaigns: number[]; markedForReview: number }> => {
+  try {
+    const result = await runReminders({ pool, queue, log: logger }, { pageSize });
+    const reminded = result.campaigns.reduce((sum, c) => sum + c.invitations, 0);
+    const now = new Date();
+    const markedForReview = await markStaleClaimsForReview(pool, new Date(now.getTime() - staleClaimMinutes * 60_000), now);
+    if (markedForReview > 0) logger.warn("claims without an outcome marked unknown for review", { markedForReview });
+    metrics.addMetric("remindersIssued", MetricUnit.Count, reminded);
+    metrics.addMetric("deliveriesMarkedForReview", MetricUnit.Count, markedForReview);
+    return { reminded, busyCampaigns: [...result.busy], markedForReview };
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,233 @@
+/**
+ * Lambda entry of the patient-facing pages (API Gateway HTTP API, payload format 2.0):
+ *
+ *   GET|HEAD /i/{token}  landing page; reads only (link scanners prefetch)
+ *   POST     /i/{token}  redeem the link, then the list of free slots
+ *   POST     /book       form fields `session` and `slot`: book that slot
+ *
+ * The booking session's secret travels in a hidden form field, not a cookie: it is then the
+ * form's own anti-forgery token (a cross-site page cannot know it, and no ambient credential
+ * exists for it to ride on), it is never in a URL (so never in history, logs or a Referer),
+ * and the pages are `no-store`. A cookie would add nothing but state the browser keeps after
+ * the booking is done.
+ *
+ * Environment: PRACTICE_NAME, PRACTICE_PHONE, PRACTICE_TIME_ZONE (default Europe/London),
+ * BOOKING_SESSION_MINUTES (default 120), and the DB_* variables of lib/database.ts.
+ * Logs and metrics carry routes, outcomes and invitation ids: never the path (it holds the
+ * token), a session secret or a request body.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { bookSlot, Database, listSlots } from "../campaign/booking";
+import {
+  badRequestPage,
+  bookingPage,
+  chooseAgainPage,
+  landingPage,
+  methodNotAllowedPage,
+  notFoundPage,
+  Practice,
+  redemptionPage,
+  RenderedPage,
+  unavailablePage,
+} from "../campaign/pages";
+import { DEFAULT_SESSION_TTL_MS, inspectToken, redeemToken } from "../campaign/redeem";
+import { parseToken } from "../campaign/tokens";
+import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
+import { ConfigurationError, readEnvironment } from "../lib/environment";
+
+const SERVICE_NAME = "campaign-web";
+
+/** The parts of an HTTP API (v2) event this function reads. */
+export interface HttpApiEvent {
+  readonly rawPath?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext?: { readonly http?: { readonly method?: string } };
+}
+
+export interface HttpApiResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly isBase64Encoded: false;
+}
+
+export type Route = "landing" | "redeem" | "book" | "other";
+
+/** What one request did, for logs and metrics: no token, no secret, no contact details. */
+export interface RequestOutcome {
+  readonly route: Route;
+  readonly outcome: string;
+  readonly status: number;
+  readonly invitationId?: number;
+}
+
+export interface WebDependencies {
+  readonly db: Database;
+  readonly practice: Practice;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** @default DEFAULT_SESSION_TTL_MS */
+  readonly sessionTtlMs?: number;
+  /** Told about every request once it is answered. */
+  readonly observe?: (outcome: RequestOutcome) => void;
+  /** Told about an unexpected failure (the patient gets a 503 page). */
+  readonly onError?: (error: unknown, route: Route) => void;
+}
+
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Type": "text/html; charset=utf-8",
+  "Cache-Control": "no-store",
+  // The token is in the URL: never send it onwards as a Referer.
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
+
+/** A booking form is two short fields; anything much larger is not one. */
+export const MAX_BODY_BYTES = 4096;
+
+const LINK_PATH = /^\/i\/([^/]*)$/;
+const SLOT_ID = /^[1-9][0-9]{0,14}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const routeOf = (method: string, path: string): Route =>
+  LINK_PATH.test(path) ? (method === "POST" ? "redeem" : "landing") : path === "/book" ? "book" : "other";
+
+type Answer = { readonly page: RenderedPage; readonly outcome: string; readonly invitationId?: number; readonly allow?: string };
+
+/** The form fields of a urlencoded body, or undefined if the body is not one. */
+export function formFields(event: HttpApiEvent): URLSearchParams | undefined {
+  const headers = event.headers ?? {};
+  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "application/x-www-form-urlencoded") return undefined;
+  const body = event.body ?? "";
+  if (typeof body !== "string") return undefined;
+  let bytes: Buffer;
+  if (event.isBase64Encoded) {
+    if (!BASE64.test(body)) return undefined;
+    bytes = Buffer.from(body, "base64");
+  } else {
+    bytes = Buffer.from(body, "utf8");
+  }
+  if (bytes.length > MAX_BODY_BYTES) return undefined;
+  try {
+    return new URLSearchParams(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request handler over injected dependencies: plain in, plain out, for tests and the Lambda entry alike. */
+export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) => Promise<HttpApiResult> {
+  const { db, practice } = deps;
+  const now = deps.now ?? (() => new Date());
+  const sessionTtlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+
+  async function book(event: HttpApiEvent): Promise<Answer> {
+    const fields = formFields(event);
+    const sessions = fields?.getAll("session") ?? [];
+    const slots = fields?.getAll("slot") ?? [];
+    const session = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
+    if (!fields || !session || slots.length > 1 || (slots.length === 1 && !SLOT_ID.test(slots[0]))) {
+      return { page: badRequestPage(practice), outcome: "bad-request" };
+    }
+    if (slots.length === 0) {
+      // The patient pressed the button without choosing a time: show the list again.
+      const listing = await listSlots(db, session, now);
+      return { page: chooseAgainPage(practice, session, listing), outcome: listing.outcome === "open" ? "no-slot-chosen" : listing.outcome, invitationId: listing.outcome === "open" ? listing.invitationId : undefined };
+    }
+    const result = await bookSlot(db, session, Number(slots[0]), now);
+    return { page: bookingPage(practice, session, result), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+  }
+
+  async function route(event: HttpApiEvent, method: string, path: string): Promise<[Route, Answer]> {
+    const link = LINK_PATH.exec(path);
+    if (link) {
+      const token = link[1];
+      if (method === "GET" || method === "HEAD") {
+        const inspection = await inspectToken(db, token, now);
+        return ["landing", { page: landingPage(practice, token, inspection), outcome: inspection.outcome }];
+      }
+      if (method === "POST") {
+        const result = await redeemToken(db, token, now, { sessionTtlMs });
+        return ["redeem", { page: redemptionPage(practice, result), outcome: result.outcome, invitationId: result.outcome === "redeemed" ? result.invitationId : undefined }];
+      }
+      return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
+    }
+    if (path === "/book") {
+      if (method === "POST") return ["book", await book(event)];
+      return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "POST" }];
+    }
+    return ["other", { page: notFoundPage(practice), outcome: "not-found" }];
+  }
+
+  return async (event) => {
+    const method = event?.requestContext?.http?.method;
+    const path = event?.rawPath;
+    let routeName: Route = "other";
+    let answer: Answer;
+    if (typeof method !== "string" || typeof path !== "string") {
+      answer = { page: badRequestPage(practice), outcome: "malformed-event" };
+    } else {
+      routeName = routeOf(method.toUpperCase(), path);
+      try {
+        [routeName, answer] = await route(event, method.toUpperCase(), path);
+      } catch (error) {
+        deps.onError?.(error, routeName);
+        answer = { page: unavailablePage(practice), outcome: "error" };
+      }
+    }
+    deps.observe?.({ route: routeName, outcome: answer.outcome, status: answer.page.status, ...(answer.invitationId !== undefined ? { invitationId: answer.invitationId } : {}) });
+    return {
+      statusCode: answer.page.status,
+      headers: { ...SECURITY_HEADERS, ...(answer.allow ? { Allow: answer.allow } : {}) },
+      body: method?.toUpperCase() === "HEAD" ? "" : answer.page.html,
+      isBase64Encoded: false,
+    };
+  };
+}
+
+/** The practice details and session length from the environment; throws ConfigurationError naming what to fix. */
+export function webConfigurationFromEnvironment(env: NodeJS.ProcessEnv): { practice: Practice; sessionTtlMs: number } {
+  const read = readEnvironment(env);
+  const timeZone = read.string("PRACTICE_TIME_ZONE", "Europe/London");
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+  } catch {
+    throw new ConfigurationError(`PRACTICE_TIME_ZONE must be an IANA time zone such as Europe/London, got ${JSON.stringify(timeZone)}.`);
+  }
+  return {
+    practice: { name: read.string("PRACTICE_NAME"), phone: read.string("PRACTICE_PHONE"), timeZone },
+    sessionTtlMs: read.integer("BOOKING_SESSION_MINUTES", { min: 10, max: 1440, fallback: 120 }) * 60_000,
+  };
+}
+
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: "medicare/campaign", serviceName: SERVICE_NAME });
+
+function recordOutcome(outcome: RequestOutcome): void {
+  logger.info("request answered", { ...outcome });
+  metrics.addDimensions({ route: outcome.route, outcome: outcome.outcome });
+  metrics.addMetric("Requests", MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}
+
+function recordError(error: unknown, route: Route): void {
+  const { name, message, code } = error as { name?: string; message?: string; code?: string };
+  logger.error("request failed", { route, name, code, message });
+}
+
+let coldStart: ((event: HttpApiEvent) => Promise<HttpApiResult>) | undefined;
+
+/** Reads the configuration once per container (a bad value fails the first request, loudly). */
+export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
+  if (!coldStart) {
+    const { practice, sessionTtlMs } = webConfigurationFromEnvironment(process.env);
+    const db = createDatabasePool(databaseSettingsFromEnvironment(process.env), 2);
+    coldStart = createWebHandler({ db, practice, sessionTtlMs, observe: recordOutcome, onError: recordError });
+  }
+  return coldStart(event);
+}

@@ -1,0 +1,92 @@
+/**
+ * Lambda entry of the public form endpoint: API Gateway HTTP API v2, `POST /forms/{slug}`.
+ * The body (form-urlencoded from the published page, or JSON) is validated against the latest
+ * published version of the form and stored only when valid. Answers a page: 201 thank-you,
+ * 400 listing every problem (escaped), 404 for an unknown form, 413/415 for unusable bodies.
+ * Answers are never logged: only the form, its version and the number of problems.
+ *
+ * Environment: DB_* (see functions/lib/database.ts).
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { FormDefinition } from "../forms/definition";
+import { MAX_SUBMISSION_BYTES, parseSubmissionBody, SubmissionBodyError, SubmissionError, submitForm } from "../forms/submissions";
+import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
+import { html, page } from "../lib/html";
+
+const SERVICE = "form-submit";
+const logger = new Logger({ serviceName: SERVICE });
+const metrics = new Metrics({ namespace: "medicare/campaign", serviceName: SERVICE });
+const pool = createDatabasePool(databaseSettingsFromEnvironment(), 2);
+
+export interface HttpApiEvent {
+  readonly pathParameters?: Record<string, string | undefined>;
+  readonly headers?: Record<string, string | undefined>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+}
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+const respond = (statusCode: number, title: string, body: ReturnType<typeof html>): HttpResponse => ({ statusCode, headers: HEADERS, body: page(title, body) });
+
+const notFound = () => respond(404, "Form not found", html`<h1>Form not found</h1><p>This form does not exist or is no longer open. Check the link you were given.</p>`);
+
+export function errorPage(definition: FormDefinition, errors: readonly SubmissionError[]): HttpResponse {
+  const labelOf = (name: string | null) => (name === null ? undefined : definition.fields.find((f) => f.name === name)?.label);
+  return respond(
+    400,
+    `There is a problem: ${definition.title}`,
+    html`<div class="error"><h1>There is a problem with your answers</h1>
+<ul>
+${errors.map((e) => {
+  const label = labelOf(e.field);
+  return label !== undefined ? html`<li><strong>${label}</strong>: ${e.message}</li>\n` : html`<li>${e.message}</li>\n`;
+})}</ul></div>
+<p>Go back to the form, correct these answers and send it again. Nothing has been saved yet.</p>`,
+  );
+}
+
+export const handler = async (event: HttpApiEvent): Promise<HttpResponse> => {
+  try {
+    const slug = event.pathParameters?.slug ?? "";
+    const raw = event.body ?? "";
+    if ((event.isBase64Encoded ? (raw.length * 3) / 4 : Buffer.byteLength(raw)) > MAX_SUBMISSION_BYTES) {
+      return respond(413, "Too large", html`<h1>Your answers are too long</h1><p>Shorten them and send the form again.</p>`);
+    }
+    const body = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+    const contentType = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+    let submitted;
+    try {
+      submitted = parseSubmissionBody(body, contentType);
+    } catch (error) {
+      if (!(error instanceof SubmissionBodyError)) throw error;
+      return respond(415, "Cannot read the form", html`<h1>The form could not be read</h1><p>${error.message}</p>`);
+    }
+    const outcome = await submitForm(pool, slug, submitted);
+    if (outcome.kind === "unknown-form") return notFound();
+    logger.appendKeys({ slug: outcome.form.definition.slug, version: outcome.form.version });
+    if (outcome.kind === "invalid") {
+      logger.info("submission refused", { problems: outcome.errors.length });
+      metrics.addMetric("FormSubmissionsRefused", MetricUnit.Count, 1);
+      return errorPage(outcome.form.definition, outcome.errors);
+    }
+    logger.info("submission stored", { submissionId: outcome.submissionId });
+    metrics.addMetric("FormSubmissionsStored", MetricUnit.Count, 1);
+    return respond(201, `Thank you: ${outcome.form.definition.title}`, html`<h1>Thank you</h1><p>Your answers to “${outcome.form.definition.title}” have been received. You can close this page.</p>`);
+  } finally {
+    metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+};

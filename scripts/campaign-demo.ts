@@ -1,0 +1,205 @@
+/**
+ * npm run campaign:demo [-- --patients N] [--out DIR] [--concurrency N]
+ *
+ * The flu campaign end to end on this machine: starts MariaDB and moto, seeds synthetic
+ * patients (default 150,000, 75% with a lung condition), invites every eligible one by SMS
+ * and e-mail through SQS, SNS and SES on moto, lets a share of patients redeem their link
+ * and book, a week later sends reminders to the non-respondents, and writes the weekly
+ * report (HTML and CSV) to S3 on moto and to a local folder (default reports/campaign-demo).
+ * Simulated time: invitations go out on day 0, reminders on day 8, the report on day 15.
+ * Delivery receipts (delivered / failed / undeliverable), which SES and SNS events bring in
+ * AWS, are simulated in the database.
+ */
+import { CreateBucketCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { CreateTopicCommand } from "@aws-sdk/client-sns";
+import { mkdirSync, writeFileSync } from "fs";
+import { join, resolve } from "path";
+import { Pool } from "mysql2/promise";
+import { bookSlot } from "../functions/campaign/booking";
+import { planCampaign, SendRequest, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../functions/campaign/dispatch";
+import { MessagingSettings } from "../functions/campaign/messages";
+import { RateLimiter } from "../functions/campaign/rate-limit";
+import { redeemToken } from "../functions/campaign/redeem";
+import { runReminders } from "../functions/campaign/remind";
+import { notifyStaff } from "../functions/campaign/report-notify";
+import { buildCampaignReport, renderReportCsv, renderReportHtml, writeReport } from "../functions/campaign/report";
+import { createCampaign, freshDatabase, LOCAL_REGION, LOCAL_SENDER_DOMAIN, LocalAws, localAws } from "./lib/local-campaign";
+import { ROOT } from "./lib/paths";
+import { ProgressBar } from "./lib/progress";
+import { ensureLocalServices, stopLocalServices } from "./lib/services";
+import { seedPatients } from "./lib/synthetic-patients";
+import { ToolError } from "./lib/tools";
+
+const DAY = 24 * 60 * 60 * 1000;
+const MESSAGING: MessagingSettings = { practiceName: "Riverside Surgery", baseUrl: "https://book.medicare.example" };
+/** Share of invited patients who open their link and respond, and of those who then book. */
+const RESPONSE_SHARE = [0.35, 0.25];
+const BOOKING_SHARE = 0.8;
+
+interface DemoOptions {
+  readonly patients: number;
+  readonly out: string;
+  readonly concurrency: number;
+}
+
+const USAGE = "usage: npm run campaign:demo [-- --patients N (1000..1000000, default 150000)] [--out DIR (default reports/campaign-demo)] [--concurrency N (1..16, default 6)]";
+
+export function parseDemoOptions(argv: readonly string[]): DemoOptions {
+  const options = { patients: 150_000, out: join(ROOT, "reports", "campaign-demo"), concurrency: 6 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    const whole = (min: number, max: number): number => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) throw new ToolError(`${flag} needs a whole number from ${min} to ${max}, got ${JSON.stringify(value ?? "")}. ${USAGE}`);
+      return n;
+    };
+    if (flag === "--patients") options.patients = whole(1000, 1_000_000);
+    else if (flag === "--concurrency") options.concurrency = whole(1, 16);
+    else if (flag === "--out" && value) options.out = resolve(value);
+    else throw new ToolError(`unknown or incomplete option ${JSON.stringify(flag)}. ${USAGE}`);
+  }
+  return options;
+}
+
+/** Sends every queued request through the worker, with a progress bar; returns the tokens each invitation received. */
+async function sendAll(label: string, total: number, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number): Promise<Map<number, string>> {
+  const bar = new ProgressBar(label, total, " invitations");
+  const settings = { ...MESSAGING, emailSource: `Riverside Surgery <invitations@${LOCAL_SENDER_DOMAIN}>` };
+  // The production cap is configuration (SMS_PER_SECOND); here the emulator is the limit.
+  const limiters = { sms: new RateLimiter(1000), email: new RateLimiter(1000) };
+  const received = new Map<number, string>();
+  await sendRequestsFromSqs({
+    sqs: aws.sqs,
+    queueUrl: aws.queueUrl,
+    concurrency,
+    handle: async (request: SendRequest) => {
+      await sendInvitation({ pool, sns: aws.sns, ses: aws.ses, settings, limiters, now }, request);
+      // The patient's phone or inbox now holds this link.
+      received.set(request.invitationId, request.token);
+      bar.advance(1);
+    },
+  });
+  bar.finish();
+  return received;
+}
+
+/** What delivery receipts would record: most messages delivered, a few failed or undeliverable. */
+async function simulateDeliveryReceipts(pool: Pool, at: Date): Promise<void> {
+  await pool.query(
+    `UPDATE deliveries SET status = CASE WHEN MOD(id, 50) = 0 THEN 'undeliverable' WHEN MOD(id, 33) = 0 THEN 'failed' ELSE 'delivered' END,
+       status_at = ?, status_detail = 'simulated receipt (demo)'
+     WHERE status = 'sent'`,
+    [at],
+  );
+}
+
+/** A share of the patients holding a link redeem it; most of those book a slot. */
+async function simulatePatients(label: string, pool: Pool, links: Map<number, string>, share: number, now: () => Date): Promise<{ redeemed: number; booked: number }> {
+  const chosen = [...links.entries()].filter(([invitationId]) => ((invitationId * 2654435761) % 1000) / 1000 < share);
+  const bar = new ProgressBar(label, chosen.length, " patients");
+  let redeemed = 0;
+  let booked = 0;
+  for (let start = 0; start < chosen.length; start += 16) {
+    await Promise.all(
+      chosen.slice(start, start + 16).map(async ([invitationId, token]) => {
+        const result = await redeemToken(pool, token, now);
+        if (result.outcome !== "redeemed") return;
+        redeemed++;
+        if ((invitationId % 10) / 10 >= BOOKING_SHARE || result.slots.length === 0) return;
+        const slot = result.slots[invitationId % result.slots.length];
+        const booking = await bookSlot(pool, result.session.secret, slot.id, now);
+        if (booking.outcome === "booked") booked++;
+      }),
+    );
+    bar.advance(Math.min(16, chosen.length - start));
+  }
+  bar.finish(`${redeemed.toLocaleString("en-GB")} responded, ${booked.toLocaleString("en-GB")} booked`);
+  return { redeemed, booked };
+}
+
+async function createSlots(pool: Pool, campaignId: number, start: Date, patients: number): Promise<void> {
+  // Two sites, weekdays 08:00-18:00 every 10 minutes for four weeks, enough seats for ~30% of patients.
+  const perSlot = Math.max(1, Math.ceil((patients * 0.3) / (2 * 20 * 60)));
+  const rows: unknown[][] = [];
+  for (let day = 1; day <= 28; day++) {
+    const date = new Date(start.getTime() + day * DAY);
+    if (date.getUTCDay() === 0 || date.getUTCDay() === 6) continue;
+    for (let minute = 8 * 60; minute < 18 * 60; minute += 10) {
+      for (const site of ["Riverside Surgery", "Hillside Health Centre"]) {
+        rows.push([campaignId, site, new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), 0, minute)), perSlot]);
+      }
+    }
+  }
+  await pool.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES ?", [rows]);
+}
+
+async function main(): Promise<void> {
+  const options = parseDemoOptions(process.argv.slice(2));
+  const started = Date.now();
+  const services = await ensureLocalServices("demo", (line) => process.stderr.write(`${line}\n`));
+  try {
+    const pool = await freshDatabase(services, "medicare_demo", 24);
+    const seeding = new ProgressBar("seeding patients", options.patients, " patients");
+    await seedPatients(pool, { patients: options.patients, conditionShare: 0.75, seed: 2026 }, (n) => seeding.advance(n));
+    seeding.finish();
+
+    const day0 = new Date(Date.UTC(2026, 9, 5, 9, 0)); // Monday 5 October 2026, 10:00 in London
+    const at = (day: number, hours = 0) => () => new Date(day0.getTime() + day * DAY + hours * 3_600_000);
+    const campaignId = await createCampaign(pool, { name: "Flu vaccination 2026/27", reminderIntervalDays: 7, maxReminders: 3 });
+    await createSlots(pool, campaignId, day0, options.patients);
+    const aws = await localAws(services, `campaign-demo-${Date.now()}`);
+    const queue = new SqsSendQueue(aws.sqs, aws.queueUrl);
+
+    // Week 1: invite everyone eligible.
+    const planning = new ProgressBar("selecting and minting", 1, " pages");
+    const plan = await planCampaign({ pool, queue, now: at(0) }, campaignId, { onPage: () => undefined });
+    planning.finish(`${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} without a usable channel`);
+    const links = await sendAll("sending invitations", plan.invitations, pool, aws, at(0, 1), options.concurrency);
+    await simulateDeliveryReceipts(pool, at(0, 2)());
+    const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], at(3));
+
+    // Week 2: reminders to non-respondents whose last contact is over 7 days old.
+    const reminders = await runReminders({ pool, queue, now: at(8) });
+    const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
+    const newLinks = await sendAll("sending reminders", reminded, pool, aws, at(8, 1), options.concurrency);
+    await simulateDeliveryReceipts(pool, at(8, 2)());
+    const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], at(10));
+
+    // The weekly report, to S3 (SSE-KMS) with a staff notification, and to the local folder.
+    await aws.s3.send(new CreateBucketCommand({ Bucket: "medicare-demo-reports", CreateBucketConfiguration: { LocationConstraint: LOCAL_REGION } }));
+    const topic = await aws.sns.send(new CreateTopicCommand({ Name: "medicare-demo-staff" }));
+    const report = await buildCampaignReport(pool, campaignId, at(15));
+    const written = await writeReport({ s3: aws.s3, bucket: "medicare-demo-reports", kmsKeyId: "alias/medicare-demo-messaging", region: LOCAL_REGION }, report);
+    await notifyStaff(aws.sns, topic.TopicArn!, written);
+    mkdirSync(options.out, { recursive: true });
+    const html = await (await aws.s3.send(new GetObjectCommand({ Bucket: "medicare-demo-reports", Key: written.htmlKey }))).Body!.transformToString();
+    if (html !== renderReportHtml(report)) throw new Error("the report read back from S3 differs from the one rendered");
+    writeFileSync(join(options.out, "report.html"), html);
+    writeFileSync(join(options.out, "report.csv"), renderReportCsv(report));
+    await pool.end();
+
+    const minutes = ((Date.now() - started) / 60000).toFixed(1);
+    process.stdout.write(
+      [
+        "",
+        `campaign demo finished in ${minutes} min`,
+        `  patients seeded          ${options.patients.toLocaleString("en-GB")}`,
+        `  invitations sent         ${plan.invitations.toLocaleString("en-GB")} (${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
+        `  responded / booked       week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
+        `  reminders sent           ${reminded.toLocaleString("en-GB")}`,
+        `  report (S3, SSE-KMS)     s3://medicare-demo-reports/${written.htmlKey}`,
+        `  report (local)           ${join(options.out, "report.html")} and report.csv`,
+        "",
+      ].join("\n"),
+    );
+  } finally {
+    stopLocalServices("demo");
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`campaign:demo: ${error instanceof ToolError ? error.message : (error as Error).stack}\n`);
+    process.exitCode = error instanceof ToolError ? 2 : 1;
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * What the demo and the bench share: a fresh local campaign database, SDK clients pointed at
+ * moto with the SES identity and SQS queue the send worker needs, and the campaign row.
+ */
+import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SESClient, VerifyDomainIdentityCommand } from "@aws-sdk/client-ses";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createConnection, Pool, ResultSetHeader } from "mysql2/promise";
+import { migrate } from "../../functions/campaign/schema/migrate";
+import { createDatabasePool } from "../../functions/lib/database";
+import { LocalServices } from "./services";
+import { LUNG_CONDITION } from "./synthetic-patients";
+
+export const LOCAL_REGION = "eu-west-2";
+export const LOCAL_SENDER_DOMAIN = "medicare.example";
+
+/** Drops and recreates `name`, applies every migration, returns a pool on it. */
+export async function freshDatabase(services: LocalServices, name: string, connectionLimit = 16): Promise<Pool> {
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be lowercase letters, digits and underscores`);
+  const admin = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password });
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.changeUser({ database: name });
+    await migrate(admin);
+  } finally {
+    await admin.end();
+  }
+  return createDatabasePool({ kind: "password", ...services.mysql, database: name }, connectionLimit);
+}
+
+export interface LocalAws {
+  readonly sns: SNSClient;
+  readonly ses: SESClient;
+  readonly sqs: SQSClient;
+  readonly s3: S3Client;
+  readonly queueUrl: string;
+}
+
+/** Clients on moto, the verified sender domain, and a send queue named `queueName`. */
+export async function localAws(services: LocalServices, queueName: string): Promise<LocalAws> {
+  const config = { region: LOCAL_REGION, endpoint: services.awsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryMode: "standard" as const, maxAttempts: 3 };
+  const ses = new SESClient(config);
+  const sqs = new SQSClient(config);
+  await ses.send(new VerifyDomainIdentityCommand({ Domain: LOCAL_SENDER_DOMAIN }));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: "60" } }));
+  return { sns: new SNSClient(config), ses, sqs, s3: new S3Client({ ...config, forcePathStyle: true }), queueUrl: queue.QueueUrl! };
+}
+
+export interface CampaignRow {
+  readonly name: string;
+  readonly tokenTtlDays?: number;
+  readonly reminderIntervalDays?: number;
+  readonly maxReminders?: number;
+}
+
+export async function createCampaign(pool: Pool, campaign: CampaignRow): Promise<number> {
+  const [result] = await pool.query<ResultSetHeader>(
+    "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES (?, ?, ?, ?, ?)",
+    [campaign.name, LUNG_CONDITION, campaign.tokenTtlDays ?? 28, campaign.reminderIntervalDays ?? 7, campaign.maxReminders ?? 3],
+  );
+  return result.insertId;
+}
