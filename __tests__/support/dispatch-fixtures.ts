@@ -3,7 +3,8 @@ import { SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pool, ResultSetHeader } from "mysql2/promise";
-import { Channel, SendDependencies } from "../../functions/campaign/dispatch";
+import { Channel } from "../../functions/campaign/channels";
+import { SendDependencies } from "../../functions/campaign/dispatch";
 import { RateLimiter } from "../../functions/campaign/rate-limit";
 
 export const EMAIL_SOURCE = "invitations@riverside.example.org";

@@ -22,13 +22,11 @@ import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from "
 import { SendEmailCommand, SESClient } from "@aws-sdk/client-ses";
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { Channel } from "./channels";
 import { MessagingSettings, renderEmail, renderSms } from "./messages";
 import { BackoffOptions, Clock, RateLimiter, StillThrottledError, sendWithBackoff, systemClock } from "./rate-limit";
-import { randomBytes } from "crypto";
-import { hashToken, MintedToken, parseToken, TOKEN_BYTES } from "./tokens";
+import { hashToken, mintTokens, parseToken } from "./tokens";
 
-export type Channel = "sms" | "email";
-export const CHANNELS: readonly Channel[] = ["sms", "email"];
 
 /** What one queue message asks for: send round `round` of invitation `invitationId`, with this token in the link. */
 export interface SendRequest {
@@ -270,18 +268,6 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
   await connection.query("UPDATE invitations SET enqueued_at = ? WHERE id IN (?)", [context.now(), issued.map((i) => i.invitationId)]);
   counts.invitations = issued.length;
   return counts;
-}
-
-/**
- * `count` tokens exactly as tokens.ts `mintToken` makes them (16 random bytes, base64url, SHA-256
- * of the text), from one call to the random source: per-token calls cost a third of a page.
- */
-export function mintTokens(count: number): MintedToken[] {
-  const bytes = randomBytes(TOKEN_BYTES * count);
-  return Array.from({ length: count }, (_, i) => {
-    const token = bytes.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES).toString("base64url");
-    return { token, hash: hashToken(token) };
-  });
 }
 
 /** Serializes planners and reminder runs of one campaign (a second run waits for nothing: it stops with a clear error). */

@@ -14,10 +14,9 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Pool, RowDataPacket } from "mysql2/promise";
 import { html, page, SafeHtml } from "../lib/html";
+import { Channel, CHANNELS } from "./channels";
 
 export const REPORT_TIME_ZONE = "Europe/London";
-export const CHANNELS = ["sms", "email"] as const;
-export type Channel = (typeof CHANNELS)[number];
 /** A row's channel: one of the two, or both together ("all"). */
 export type ReportChannel = Channel | "all";
 const REPORT_CHANNELS: readonly ReportChannel[] = [...CHANNELS, "all"];
@@ -83,7 +82,8 @@ export class CampaignNotFoundError extends Error {
   }
 }
 
-const emptyCounts = (): ReportCounts => ({
+/** Every count at zero: the start of each aggregate, and of an empty week. */
+export const zeroReportCounts = (): ReportCounts => ({
   invited: 0,
   sent: 0,
   delivered: 0,
@@ -152,7 +152,7 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
     const { weekStart } = londonWeekOfUtcHour(hour);
     let entry = weeks.get(weekStart);
     if (!entry) {
-      entry = { counts: { sms: emptyCounts(), email: emptyCounts(), all: emptyCounts() } };
+      entry = { counts: { sms: zeroReportCounts(), email: zeroReportCounts(), all: zeroReportCounts() } };
       weeks.set(weekStart, entry);
     }
     return entry.counts[channel];
@@ -193,11 +193,11 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
   }
 
   const rows: ReportRow[] = [];
-  const totals: Record<ReportChannel, ReportCounts> = { sms: emptyCounts(), email: emptyCounts(), all: emptyCounts() };
+  const totals: Record<ReportChannel, ReportCounts> = { sms: zeroReportCounts(), email: zeroReportCounts(), all: zeroReportCounts() };
   for (const weekStart of consecutiveWeeks([...weeks.keys()])) {
     const entry = weeks.get(weekStart);
     for (const channel of REPORT_CHANNELS) {
-      const counts = entry ? entry.counts[channel] : emptyCounts();
+      const counts = entry ? entry.counts[channel] : zeroReportCounts();
       counts.optedOut = counts.optedOutSkipped + counts.optedOutNew;
       rows.push({ week: isoWeekLabel(weekStart), weekStart, channel, counts });
       for (const key of Object.keys(totals[channel]) as (keyof ReportCounts)[]) totals[channel][key] += counts[key];

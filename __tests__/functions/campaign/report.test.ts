@@ -20,6 +20,7 @@ import {
   renderReportHtml,
   ReportCounts,
   writeReport,
+  zeroReportCounts,
 } from "../../../functions/campaign/report";
 import { awsTestConfig, createTestDatabase, localServices, TEST_REGION, TestDatabase } from "../../support/local-services";
 
@@ -59,21 +60,7 @@ let db: TestDatabase;
 let campaignId: number;
 let report: CampaignReport;
 
-const counts = (values: Partial<ReportCounts>): ReportCounts => ({
-  invited: 0,
-  sent: 0,
-  delivered: 0,
-  failed: 0,
-  undeliverable: 0,
-  optedOutSkipped: 0,
-  optedOutNew: 0,
-  optedOut: 0,
-  unknown: 0,
-  inProgress: 0,
-  responded: 0,
-  booked: 0,
-  ...values,
-});
+const counts = (values: Partial<ReportCounts>): ReportCounts => ({ ...zeroReportCounts(), ...values });
 
 beforeAll(async () => {
   db = await createTestDatabase("campaign_report");
