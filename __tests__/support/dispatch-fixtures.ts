@@ -2,7 +2,7 @@
 import { SESClient, VerifyEmailIdentityCommand } from "@aws-sdk/client-ses";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { Pool, ResultSetHeader } from "mysql2/promise";
+import type { Pool } from "mysql2/promise";
 import { Channel } from "../../functions/campaign/channels";
 import { SendDependencies } from "../../functions/campaign/dispatch";
 import { RateLimiter } from "../../functions/campaign/rate-limit";
@@ -51,13 +51,8 @@ export function syntheticPatients(count: number, options: { prefix: string; firs
   });
 }
 
-export async function createCampaign(pool: Pool, options: { name?: string; condition?: string; ttlDays?: number; intervalDays?: number; maxReminders?: number; status?: string } = {}): Promise<number> {
-  const [result] = await pool.query<ResultSetHeader>(
-    "INSERT INTO campaigns (name, condition_code, status, token_ttl_days, reminder_interval_days, max_reminders) VALUES (?, ?, ?, ?, ?, ?)",
-    [options.name ?? `flu-${Math.random().toString(36).slice(2)}`, options.condition ?? CONDITION, options.status ?? "draft", options.ttlDays ?? 28, options.intervalDays ?? 7, options.maxReminders ?? 3],
-  );
-  return result.insertId;
-}
+/** Campaign rows: the same helper the demo and bench use. */
+export { createCampaign } from "../../scripts/lib/local-campaign";
 
 export const awsClientConfig = (endpoint: string) => ({
   region: "eu-west-2",

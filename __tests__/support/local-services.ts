@@ -4,9 +4,9 @@
  * Every test file gets its own freshly migrated database, dropped when the file ends.
  */
 import { randomBytes } from "crypto";
-import { Connection, createConnection, Pool } from "mysql2/promise";
-import { migrate } from "../../functions/campaign/schema/migrate";
+import { Connection, createConnection, Pool, ResultSetHeader } from "mysql2/promise";
 import { createDatabasePool, DatabaseSettings } from "../../functions/lib/database";
+import { createMigratedDatabase, localDatabaseSettings } from "../../scripts/lib/local-campaign";
 import { ensureLocalServices, LocalServices } from "../../scripts/lib/services";
 
 export const TEST_REGION = "eu-west-2";
@@ -39,12 +39,8 @@ export interface TestDatabase {
 export async function createTestDatabase(label: string, connectionLimit = 10): Promise<TestDatabase> {
   const services = await localServices();
   const name = `t_${label.replace(/[^a-z0-9]/gi, "_").slice(0, 40)}_${randomBytes(4).toString("hex")}`;
-  const admin = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.changeUser({ database: name });
-  await migrate(admin);
-  await admin.end();
-  const settings = { kind: "password" as const, host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password, database: name };
+  await createMigratedDatabase(services, name);
+  const settings = localDatabaseSettings(services, name);
   const pool = createDatabasePool(settings, connectionLimit);
   return {
     settings,
@@ -57,4 +53,10 @@ export async function createTestDatabase(label: string, connectionLimit = 10): P
       await cleanup.end();
     },
   };
+}
+
+/** Runs an INSERT and returns the new row's id. */
+export async function insertId(pool: Pool, sql: string, values: unknown[] = []): Promise<number> {
+  const [result] = await pool.query<ResultSetHeader>(sql, values);
+  return result.insertId;
 }

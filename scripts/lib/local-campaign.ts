@@ -15,9 +15,9 @@ import { LUNG_CONDITION } from "./synthetic-patients";
 export const LOCAL_REGION = "eu-west-2";
 export const LOCAL_SENDER_DOMAIN = "medicare.example";
 
-/** Drops and recreates `name`, applies every migration, returns a pool on it. */
-export async function freshDatabase(services: LocalServices, name: string, connectionLimit = 16): Promise<Pool> {
-  if (!/^[a-z][a-z0-9_]{0,40}$/.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be lowercase letters, digits and underscores`);
+/** Drops and recreates the database `name` on the local server and applies every migration. */
+export async function createMigratedDatabase(services: LocalServices, name: string): Promise<void> {
+  if (!/^[a-z][a-z0-9_]{0,63}$/i.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be letters, digits and underscores`);
   const admin = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password });
   try {
     await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -27,8 +27,15 @@ export async function freshDatabase(services: LocalServices, name: string, conne
   } finally {
     await admin.end();
   }
-  return createDatabasePool({ kind: "password", ...services.mysql, database: name }, connectionLimit);
 }
+
+/** A freshly migrated database `name`, and a pool on it. */
+export async function freshDatabase(services: LocalServices, name: string, connectionLimit = 16): Promise<Pool> {
+  await createMigratedDatabase(services, name);
+  return createDatabasePool(localDatabaseSettings(services, name), connectionLimit);
+}
+
+export const localDatabaseSettings = (services: LocalServices, database: string) => ({ kind: "password" as const, ...services.mysql, database });
 
 export interface LocalAws {
   readonly sns: SNSClient;
@@ -49,16 +56,28 @@ export async function localAws(services: LocalServices, queueName: string): Prom
 }
 
 export interface CampaignRow {
-  readonly name: string;
+  /** @default a unique name */
+  readonly name?: string;
+  /** @default the flu campaign's lung condition */
+  readonly condition?: string;
+  /** @default "draft" */
+  readonly status?: "draft" | "running" | "completed" | "cancelled";
   readonly tokenTtlDays?: number;
   readonly reminderIntervalDays?: number;
   readonly maxReminders?: number;
 }
 
-export async function createCampaign(pool: Pool, campaign: CampaignRow): Promise<number> {
+export async function createCampaign(pool: Pool, campaign: CampaignRow = {}): Promise<number> {
   const [result] = await pool.query<ResultSetHeader>(
-    "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES (?, ?, ?, ?, ?)",
-    [campaign.name, LUNG_CONDITION, campaign.tokenTtlDays ?? 28, campaign.reminderIntervalDays ?? 7, campaign.maxReminders ?? 3],
+    "INSERT INTO campaigns (name, condition_code, status, token_ttl_days, reminder_interval_days, max_reminders) VALUES (?, ?, ?, ?, ?, ?)",
+    [
+      campaign.name ?? `campaign-${Math.random().toString(36).slice(2)}`,
+      campaign.condition ?? LUNG_CONDITION,
+      campaign.status ?? "draft",
+      campaign.tokenTtlDays ?? 28,
+      campaign.reminderIntervalDays ?? 7,
+      campaign.maxReminders ?? 3,
+    ],
   );
   return result.insertId;
 }

@@ -3,12 +3,13 @@
  * foreign slot and a second booking change nothing, and under concurrency no slot is ever
  * overbooked and no invitation books twice.
  */
-import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { RowDataPacket } from "mysql2/promise";
 import { bookSlot, BookingResult, listSlots } from "../../../functions/campaign/booking";
 import { bookingPage, Practice } from "../../../functions/campaign/pages";
 import { redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createTestDatabase, TestDatabase } from "../../support/local-services";
+import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 const clock = () => NOW;
@@ -22,15 +23,11 @@ let patients = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase("booking", 35);
-  campaignId = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
-  otherCampaignId = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('other', 'x', 28, 7, 3)");
+  campaignId = await createCampaign(db.pool, { name: "flu" });
+  otherCampaignId = await createCampaign(db.pool, { name: "other", condition: "x" });
 });
 afterAll(async () => db?.drop());
 
-async function insertId(pool: Pool, sql: string, values: unknown[] = []): Promise<number> {
-  const [result] = await pool.query(sql, values);
-  return (result as { insertId: number }).insertId;
-}
 
 const addSlot = (capacity: number, options: { booked?: number; startsAt?: Date; site?: string; campaign?: number } = {}) =>
   insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, ?, ?, ?, ?)", [

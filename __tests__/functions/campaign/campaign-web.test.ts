@@ -3,13 +3,14 @@
  * status, headers and page out. Routing, methods, form bodies (plain and base64), bad input,
  * a database failure, configuration errors, and what gets logged.
  */
-import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { RowDataPacket } from "mysql2/promise";
 import type { Database } from "../../../functions/campaign/booking";
 import type { Practice } from "../../../functions/campaign/pages";
 import { mintToken } from "../../../functions/campaign/tokens";
 import { createWebHandler, HttpApiEvent, HttpApiResult, MAX_BODY_BYTES, RequestOutcome, SECURITY_HEADERS, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
 import { ConfigurationError } from "../../../functions/lib/environment";
-import { createTestDatabase, TestDatabase } from "../../support/local-services";
+import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,16 +26,12 @@ let handle: (event: HttpApiEvent) => Promise<HttpApiResult>;
 
 beforeAll(async () => {
   db = await createTestDatabase("campaign_web");
-  campaignId = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
+  campaignId = await createCampaign(db.pool, { name: "flu" });
   slotId = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
   handle = createWebHandler({ db: db.pool, practice, now: () => NOW, observe: (o) => observed.push(o) });
 });
 afterAll(async () => db?.drop());
 
-async function insertId(pool: Pool, sql: string, values: unknown[] = []): Promise<number> {
-  const [result] = await pool.query(sql, values);
-  return (result as { insertId: number }).insertId;
-}
 
 async function liveLink(): Promise<{ invitationId: number; token: string }> {
   patients++;

@@ -4,12 +4,13 @@
  * page and changes nothing, and of 20 simultaneous uses of one link exactly one wins.
  */
 import { createHash } from "crypto";
-import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { RowDataPacket } from "mysql2/promise";
 import type { Database } from "../../../functions/campaign/booking";
 import { landingPage, Practice, redemptionPage } from "../../../functions/campaign/pages";
 import { inspectToken, redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createTestDatabase, TestDatabase } from "../../support/local-services";
+import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
 const clock = () => NOW;
@@ -22,8 +23,8 @@ let patients = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase("redeem", 25);
-  campaignId = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
-  const otherCampaign = await insertId(db.pool, "INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('other', 'x', 28, 7, 3)");
+  campaignId = await createCampaign(db.pool, { name: "flu" });
+  const otherCampaign = await createCampaign(db.pool, { name: "other", condition: "x" });
   const slot = (campaign: number, startsAt: Date, capacity: number, booked: number, site = "Riverside Surgery, Room 2") =>
     db.pool.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, ?, ?, ?, ?)", [campaign, site, startsAt, capacity, booked]);
   await slot(campaignId, new Date(NOW.getTime() + 2 * DAY), 5, 1); // listed
@@ -34,10 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-async function insertId(pool: Pool, sql: string, values: unknown[] = []): Promise<number> {
-  const [result] = await pool.query(sql, values);
-  return (result as { insertId: number }).insertId;
-}
 
 interface TokenSeed {
   readonly round?: number;

@@ -37,7 +37,7 @@ beforeAll(async () => {
     { ref: "silent-email", email: "silent-email@example.org" },
     { ref: "opts-out", phone: "+447700966604" },
   ]);
-  campaignId = await createCampaign(db.pool, { intervalDays: 7, maxReminders: 2, ttlDays: 14 });
+  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
   const queue = new InMemorySendQueue();
   await planCampaign({ pool: db.pool, queue, now: at(0) }, campaignId);
   roundZero = queue.take();
@@ -108,7 +108,7 @@ test("reminders stop at the campaign's maximum", async () => {
 });
 
 test("a reminder run killed after committing but before enqueueing is finished by the next run, with new tokens", async () => {
-  const campaign = await createCampaign(db.pool, { intervalDays: 7, maxReminders: 3 });
+  const campaign = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 3 });
   const queue = new InMemorySendQueue();
   await planCampaign({ pool: db.pool, queue, now: at(0) }, campaign);
   await sendAll(queue.take(), 0);
