@@ -5,7 +5,8 @@
  * done and the queue is empty. Run: node --import tsx __tests__/support/dispatch-worker.ts
  *
  * Environment: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, CAMPAIGN_ID, QUEUE_URL,
- * SQS_ENDPOINT (moto), SEND_ENDPOINT (the proxy), DRAIN_CONCURRENCY, PLAN_DELAY_MS.
+ * SQS_ENDPOINT (moto), SEND_ENDPOINT (the proxy), DRAIN_CONCURRENCY, PLAN_DELAY_MS,
+ * CLAIM_TIMEOUT_MS (claims older than this, left by a killed run, are settled as `unknown`).
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { planCampaign, sendInvitation, SendQueue, sendRequestsFromSqs, SqsSendQueue } from "../../functions/campaign/dispatch";
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     planned = true;
     return result;
   });
-  const deps = sendDependencies(pool, env.SEND_ENDPOINT!);
+  const deps = sendDependencies(pool, env.SEND_ENDPOINT!, env.CLAIM_TIMEOUT_MS ? { claimTimeoutMs: Number(env.CLAIM_TIMEOUT_MS) } : {});
   const drain = sendRequestsFromSqs({ sqs, queueUrl: env.QUEUE_URL!, handle: (request) => sendInvitation(deps, request), concurrency: Number(env.DRAIN_CONCURRENCY ?? "2"), until: () => planned });
   const [planResult, drainResult] = await Promise.all([plan, drain]);
   process.stdout.write(JSON.stringify({ plan: planResult, drain: drainResult }) + "\n");

@@ -13,7 +13,8 @@
  * Worker (`sendInvitation`): per channel, claim before send with one atomic UPDATE
  * (`pending` -> `sending`) that also requires the request's token to be the live one and the
  * patient not to have opted out; a redelivered or stale message claims nothing and sends
- * nothing. Throttled -> claim released to `pending` and the message retried by the queue;
+ * nothing, and stays queued while another delivery still holds the claim (that worker may yet
+ * put it back). Throttled -> claim released to `pending` and the message retried by the queue;
  * definite rejection -> `failed`; any outcome we cannot know -> `unknown`, for a person to
  * review, never resent automatically (`markStaleClaimsForReview` does the same for claims
  * whose worker died).
@@ -474,7 +475,16 @@ export interface SendDependencies {
   /** @default () => new Date() */
   readonly now?: () => Date;
   readonly log?: DispatchLogger;
+  /**
+   * How long a claim may stay open before a redelivery settles it as `unknown` (its worker
+   * died). At least the queue's visibility timeout, which a live worker finishes within.
+   * @default DEFAULT_CLAIM_TIMEOUT_MS
+   */
+  readonly claimTimeoutMs?: number;
 }
+
+/** Lambda's longest timeout: no live invocation holds a claim longer. */
+export const DEFAULT_CLAIM_TIMEOUT_MS = 15 * 60_000;
 
 export type ChannelOutcome =
   | "sent"
@@ -483,8 +493,16 @@ export type ChannelOutcome =
   | "skipped_opted_out"
   /** Throttled or stopped before sending: back to `pending`, the queue retries the request. */
   | "released"
-  /** Already claimed or finished by an earlier delivery of this request: nothing sent. */
+  /** Finished by an earlier delivery of this request (sent, failed, skipped, or unknown for review): nothing sent. */
   | "already_claimed"
+  /**
+   * Another delivery of this request holds the claim and has not recorded an outcome yet:
+   * nothing sent, and the message must stay queued, because that worker may still put the
+   * claim back (throttled) and would then rely on this message. It settles when the claim
+   * does: sent or failed, released and sent by a redelivery, or `unknown` once the claim is
+   * older than the claim timeout (then this outcome is `unknown`).
+   */
+  | "claimed_elsewhere"
   /** The request's token is not the invitation's live token (superseded, revoked or expired): nothing sent. */
   | "superseded";
 
@@ -494,10 +512,13 @@ export interface SendResult {
   readonly outcomes: Partial<Record<Channel, ChannelOutcome>>;
 }
 
-/** Some channel was put back to `pending`: the queue message must be retried (report it as a batch item failure). */
+/** Outcomes that leave a channel unsettled, so the queue message must be delivered again. */
+const RETRY_OUTCOMES: ReadonlySet<ChannelOutcome> = new Set(["released", "claimed_elsewhere"]);
+
+/** Some channel is not settled (put back to `pending`, or claimed by another delivery): the queue message must be retried (report it as a batch item failure). */
 export class RetryLaterError extends Error {
   constructor(readonly result: SendResult) {
-    super(`invitation ${result.invitationId} round ${result.round}: ${Object.entries(result.outcomes).filter(([, o]) => o === "released").map(([c]) => c).join(", ")} put back for a retry`);
+    super(`invitation ${result.invitationId} round ${result.round}: ${Object.entries(result.outcomes).filter(([, o]) => RETRY_OUTCOMES.has(o)).map(([c, o]) => `${c} ${o}`).join(", ")}; retry the request`);
     this.name = "RetryLaterError";
   }
 }
@@ -505,6 +526,7 @@ export class RetryLaterError extends Error {
 interface DeliveryRow {
   readonly channel: Channel;
   readonly status: string;
+  readonly claimedAt: Date | null;
   readonly patientId: number;
   readonly phone: string | null;
   readonly email: string | null;
@@ -518,7 +540,7 @@ interface DeliveryRow {
 export async function sendInvitation(deps: SendDependencies, request: SendRequest): Promise<SendResult> {
   const log = deps.log ?? silentLogger;
   const [rows] = await deps.pool.query<RowDataPacket[]>(
-    `SELECT d.channel, d.status, i.patient_id AS patientId, p.phone_e164 AS phone, p.email
+    `SELECT d.channel, d.status, d.claimed_at AS claimedAt, i.patient_id AS patientId, p.phone_e164 AS phone, p.email
      FROM deliveries d JOIN invitations i ON i.id = d.invitation_id JOIN patients p ON p.id = i.patient_id
      WHERE d.invitation_id = ? AND d.round = ?`,
     [request.invitationId, request.round],
@@ -526,6 +548,10 @@ export async function sendInvitation(deps: SendDependencies, request: SendReques
   const outcomes: Partial<Record<Channel, ChannelOutcome>> = {};
   await Promise.all(
     (rows as DeliveryRow[]).map(async (row) => {
+      if (row.status === "sending") {
+        outcomes[row.channel] = await settleIfAbandoned(deps, request, row);
+        return;
+      }
       if (row.status !== "pending") {
         if (row.status !== "skipped_opted_out") outcomes[row.channel] = "already_claimed";
         return;
@@ -535,7 +561,7 @@ export async function sendInvitation(deps: SendDependencies, request: SendReques
   );
   const result = { invitationId: request.invitationId, round: request.round, outcomes };
   if (rows.length === 0) log.warn("send request matches no deliveries; dropped", { invitationId: request.invitationId, round: request.round });
-  if (Object.values(outcomes).includes("released")) throw new RetryLaterError(result);
+  if (Object.values(outcomes).some((outcome) => RETRY_OUTCOMES.has(outcome))) throw new RetryLaterError(result);
   return result;
 }
 
@@ -658,7 +684,11 @@ async function explainLostClaim(deps: SendDependencies, request: SendRequest, ro
        AND EXISTS (SELECT 1 FROM contact_preferences c WHERE c.patient_id = ? AND c.channel = ? AND c.opted_out_at IS NOT NULL)`,
     [at, request.invitationId, request.round, row.channel, row.patientId, row.channel],
   );
-  return skipped.affectedRows === 1 ? "skipped_opted_out" : "already_claimed";
+  if (skipped.affectedRows === 1) return "skipped_opted_out";
+  // Another delivery of the request got there first: settled, or still in its hands.
+  const [current] = await deps.pool.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ? AND round = ? AND channel = ?", [request.invitationId, request.round, row.channel]);
+  const status = current[0]?.status;
+  return status === "sending" || status === "pending" ? "claimed_elsewhere" : "already_claimed";
 }
 
 async function recordCarrierOptOut(pool: Pool, patientId: number, at: Date): Promise<void> {
@@ -678,12 +708,28 @@ export const errorName = (error: unknown): string => (error instanceof Error ? e
  * `olderThan` should be at least the queue's visibility timeout (a live worker is done by then).
  */
 export async function markStaleClaimsForReview(pool: Pool, olderThan: Date, now: Date = new Date()): Promise<number> {
+  return markStaleClaims(pool, olderThan, now);
+}
+
+/** markStaleClaimsForReview, for every delivery or for one. */
+async function markStaleClaims(pool: Pool, olderThan: Date, now: Date, delivery?: { invitationId: number; round: number; channel: Channel }): Promise<number> {
   const [result] = await pool.query<ResultSetHeader>(
     `UPDATE deliveries SET status = 'unknown', status_at = ?, status_detail = 'claimed, no outcome recorded (worker stopped); review before any resend'
-     WHERE status = 'sending' AND claimed_at < ?`,
-    [now, olderThan],
+     WHERE status = 'sending' AND claimed_at < ?${delivery ? " AND invitation_id = ? AND round = ? AND channel = ?" : ""}`,
+    [now, olderThan, ...(delivery ? [delivery.invitationId, delivery.round, delivery.channel] : [])],
   );
   return result.affectedRows;
+}
+
+/** A channel another delivery has claimed: `unknown` if that claim is past the timeout (its worker died), otherwise still theirs. */
+async function settleIfAbandoned(deps: SendDependencies, request: SendRequest, row: DeliveryRow): Promise<ChannelOutcome> {
+  const now = (deps.now ?? (() => new Date()))();
+  const olderThan = new Date(now.getTime() - (deps.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS));
+  if (row.claimedAt === null || row.claimedAt >= olderThan) return "claimed_elsewhere";
+  const marked = await markStaleClaims(deps.pool, olderThan, now, { invitationId: request.invitationId, round: request.round, channel: row.channel });
+  if (marked === 1) (deps.log ?? silentLogger).warn("abandoned claim marked for review, not resent", { invitationId: request.invitationId, round: request.round, channel: row.channel });
+  // Not marked: its worker recorded an outcome meanwhile; the next delivery sees which.
+  return marked === 1 ? "unknown" : "claimed_elsewhere";
 }
 
 // ---------------------------------------------------------------------------------------------

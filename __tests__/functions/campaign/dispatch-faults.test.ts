@@ -74,6 +74,8 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
       env: {
         ...process.env, DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
         CAMPAIGN_ID: String(campaignId), QUEUE_URL: queueUrl, SQS_ENDPOINT: moto, SEND_ENDPOINT: proxy.endpoint, DRAIN_CONCURRENCY: String(DRAIN_CONCURRENCY), PLAN_DELAY_MS: "40",
+        // Past the queue's 3 s visibility timeout: a redelivery settles a killed run's claim as `unknown`.
+        CLAIM_TIMEOUT_MS: "4000",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -106,8 +108,8 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   start();
   expect(await exit).toBe(0);
 
-  // Claims the dead processes held: unknown, for review, never resent.
-  const markedForReview = await markStaleClaimsForReview(db.pool, new Date(Date.now() + 1000));
+  // Claims the dead processes held: unknown, for review, never resent (settled by a redelivery, or here by the sweep).
+  await markStaleClaimsForReview(db.pool, new Date(Date.now() + 1000));
   const all = await deliveriesOf(campaignId);
   const counts = proxy.countsByRecipient();
 
@@ -120,8 +122,9 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   // 0 skipped: every delivery was sent, or was in flight at a kill and is now for review.
   const byStatus = all.reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.status]: (acc[d.status] ?? 0) + 1 }), {});
   expect(Object.keys(byStatus).filter((s) => s !== "sent" && s !== "unknown")).toEqual([]);
-  expect(byStatus.unknown ?? 0).toBe(markedForReview);
-  expect(markedForReview).toBeLessThanOrEqual(IN_FLIGHT_BOUND);
+  const unknown = all.filter((d) => d.status === "unknown");
+  expect(unknown.filter((d) => d.detail !== "claimed, no outcome recorded (worker stopped); review before any resend")).toEqual([]);
+  expect(unknown.length).toBeLessThanOrEqual(IN_FLIGHT_BOUND);
   for (const d of all) {
     if (d.status === "sent") expect([d.recipient, counts.get(d.recipient)]).toEqual([d.recipient, 1]);
     else expect(counts.get(d.recipient) ?? 0).toBeLessThanOrEqual(1);
@@ -185,7 +188,9 @@ describe("the send handler", () => {
     const record = (id: string, body: string) => ({ messageId: id, receiptHandle: id, body, attributes: {}, messageAttributes: {}, md5OfBody: "", eventSource: "aws:sqs", eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:send", awsRegion: "eu-west-2" });
     const batch = { Records: [...bodies.map((b, i) => record(`a${i}`, b)), ...bodies.map((b, i) => record(`b${i}`, b)), record("bad", "not json")] };
     const first = await handler(batch, {});
-    expect(first.batchItemFailures).toEqual([]);
+    // Duplicates handled at the same moment as their twin may find its claim still open and
+    // ask to be retried; nothing else fails, and the malformed record is never retried.
+    for (const failure of first.batchItemFailures) expect(failure.itemIdentifier).toMatch(/^[ab][01]$/);
     const again = await handler({ Records: bodies.map((b, i) => record(`c${i}`, b)) }, {});
     expect(again.batchItemFailures).toEqual([]);
     const counts = proxy.countsByRecipient();

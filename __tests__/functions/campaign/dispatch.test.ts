@@ -5,7 +5,7 @@
 import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
 import {
-  InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
+  InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
 } from "../../../functions/campaign/dispatch";
 import { hashToken } from "../../../functions/campaign/tokens";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
@@ -126,14 +126,58 @@ describe("sending", () => {
     expect(prefs[0]).toMatchObject({ channel: "sms", opt_out_source: "carrier" });
   });
 
+  test("a redelivery while another delivery holds the claim stays queued, and sends once that claim is put back", async () => {
+    const deps = sendDependencies(db.pool, proxy.endpoint);
+    const campaign = await createCampaign(db.pool, { condition: "claimed-elsewhere" });
+    await seedPatients(db.pool, [{ ref: "claimed-elsewhere", email: "claimed-elsewhere@example.org", conditions: ["claimed-elsewhere"] }]);
+    const ownQueue = new InMemorySendQueue();
+    await planCampaign({ pool: db.pool, queue: ownQueue }, campaign);
+    const [request] = ownQueue.requests;
+    // Another worker's claim, outcome not yet recorded.
+    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    const held = await sendInvitation(deps, request).catch((error: unknown) => error);
+    expect(held).toBeInstanceOf(RetryLaterError);
+    expect((held as RetryLaterError).result.outcomes).toEqual({ email: "claimed_elsewhere" });
+    // That worker was throttled and put the claim back: the retried message sends it.
+    await db.pool.query("UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    expect((await sendInvitation(deps, request)).outcomes).toEqual({ email: "sent" });
+    expect(proxy.countsByRecipient().get("claimed-elsewhere@example.org")).toBe(1);
+  });
+
+  test("a redelivery that finds a claim older than the claim timeout settles it as unknown, without sending", async () => {
+    const campaign = await createCampaign(db.pool, { condition: "abandoned-claim" });
+    await seedPatients(db.pool, [{ ref: "abandoned-claim", email: "abandoned-claim@example.org", conditions: ["abandoned-claim"] }]);
+    const ownQueue = new InMemorySendQueue();
+    await planCampaign({ pool: db.pool, queue: ownQueue }, campaign);
+    const [request] = ownQueue.requests;
+    // A worker claimed it two minutes ago and died.
+    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) - INTERVAL 2 MINUTE WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    const deps = sendDependencies(db.pool, proxy.endpoint, { claimTimeoutMs: 60_000 });
+    expect((await sendInvitation(deps, request)).outcomes).toEqual({ email: "unknown" });
+    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ?", [request.invitationId]);
+    expect(rows.map((r) => r.status)).toEqual(["unknown"]);
+    expect(proxy.countsByRecipient().get("abandoned-claim@example.org")).toBeUndefined();
+    // Within the timeout it would still be the other worker's.
+    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    await expect(sendInvitation(deps, request)).rejects.toBeInstanceOf(RetryLaterError);
+  });
+
   test("a request delivered twice, in turn and at the same time, sends each message once", async () => {
     const deps = sendDependencies(db.pool, proxy.endpoint);
     const first = await sendInvitation(deps, requestFor("both"));
     expect(first.outcomes).toEqual({ sms: "sent", email: "sent" });
     const second = await sendInvitation(deps, requestFor("both"));
     expect(second.outcomes).toEqual({ sms: "already_claimed", email: "already_claimed" });
-    const concurrent = await Promise.all([0, 1, 2, 3].map(() => sendInvitation(deps, requestFor("email-only"))));
-    expect(concurrent.map((r) => r.outcomes.email).sort()).toEqual(["already_claimed", "already_claimed", "already_claimed", "sent"]);
+    // At the same time: one sends; the others find it finished, or still claimed and ask to be retried.
+    const concurrent = await Promise.allSettled([0, 1, 2, 3].map(() => sendInvitation(deps, requestFor("email-only"))));
+    const outcomes = concurrent.map((r) => {
+      if (r.status === "fulfilled") return r.value.outcomes.email;
+      expect(r.reason).toBeInstanceOf(RetryLaterError);
+      return (r.reason as RetryLaterError).result.outcomes.email;
+    });
+    expect(outcomes.filter((o) => o === "sent")).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== "sent" && o !== "already_claimed" && o !== "claimed_elsewhere")).toEqual([]);
+    expect((await sendInvitation(deps, requestFor("email-only"))).outcomes).toEqual({ email: "already_claimed" });
     const counts = proxy.countsByRecipient();
     expect([counts.get("+447700900101"), counts.get("both@example.org"), counts.get("email-only@example.org")]).toEqual([1, 1, 1]);
   });
