@@ -16,22 +16,19 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
 import { bookSlot } from "../functions/campaign/booking";
-import { planCampaign, SendRequest, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../functions/campaign/dispatch";
-import { MessagingSettings } from "../functions/campaign/messages";
-import { RateLimiter } from "../functions/campaign/rate-limit";
+import { planCampaign, SqsSendQueue } from "../functions/campaign/dispatch";
 import { redeemToken } from "../functions/campaign/redeem";
 import { runReminders } from "../functions/campaign/remind";
 import { notifyStaff } from "../functions/campaign/report-notify";
 import { buildCampaignReport, renderReportCsv, renderReportHtml, writeReport } from "../functions/campaign/report";
-import { createCampaign, freshDatabase, LOCAL_REGION, LOCAL_SENDER_DOMAIN, LocalAws, localAws } from "./lib/local-campaign";
+import { createCampaign, drainSendQueue, freshDatabase, LOCAL_REGION, LocalAws, localAws } from "./lib/local-campaign";
 import { ROOT } from "./lib/paths";
 import { ProgressBar } from "./lib/progress";
 import { ensureLocalServices, stopLocalServices } from "./lib/services";
-import { seedPatients } from "./lib/synthetic-patients";
+import { generator, LUNG_CONDITION, seedPatients } from "./lib/synthetic-patients";
 import { ToolError } from "./lib/tools";
 
 const DAY = 24 * 60 * 60 * 1000;
-const MESSAGING: MessagingSettings = { practiceName: "Riverside Surgery", baseUrl: "https://book.medicare.example" };
 /** Share of invited patients who open their link and respond, and of those who then book. */
 const RESPONSE_SHARE = [0.35, 0.25];
 const BOOKING_SHARE = 0.8;
@@ -61,19 +58,14 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return options;
 }
 
-/** Sends every queued request through the worker, with a progress bar; returns the tokens each invitation received. */
+/** Sends every queued request through the worker, with a progress bar; returns the link each invitation received. */
 async function sendAll(label: string, total: number, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number): Promise<Map<number, string>> {
   const bar = new ProgressBar(label, total, " invitations");
-  const settings = { ...MESSAGING, emailSource: `Riverside Surgery <invitations@${LOCAL_SENDER_DOMAIN}>` };
-  // The production cap is configuration (SMS_PER_SECOND); here the emulator is the limit.
-  const limiters = { sms: new RateLimiter(1000), email: new RateLimiter(1000) };
   const received = new Map<number, string>();
-  await sendRequestsFromSqs({
-    sqs: aws.sqs,
-    queueUrl: aws.queueUrl,
+  await drainSendQueue(pool, aws, {
     concurrency,
-    handle: async (request: SendRequest) => {
-      await sendInvitation({ pool, sns: aws.sns, ses: aws.ses, settings, limiters, now }, request);
+    now,
+    onHandled: (request) => {
       // The patient's phone or inbox now holds this link.
       received.set(request.invitationId, request.token);
       bar.advance(1);
@@ -93,9 +85,10 @@ async function simulateDeliveryReceipts(pool: Pool, at: Date): Promise<void> {
   );
 }
 
-/** A share of the patients holding a link redeem it; most of those book a slot. */
-async function simulatePatients(label: string, pool: Pool, links: Map<number, string>, share: number, now: () => Date): Promise<{ redeemed: number; booked: number }> {
-  const chosen = [...links.entries()].filter(([invitationId]) => ((invitationId * 2654435761) % 1000) / 1000 < share);
+/** A share of the patients holding a link redeem it (drawn with `seed`, a new draw each week); most of those book a slot. */
+async function simulatePatients(label: string, pool: Pool, links: Map<number, string>, share: number, seed: number, now: () => Date): Promise<{ redeemed: number; booked: number }> {
+  const random = generator(seed);
+  const chosen = [...links.entries()].filter(() => random() < share);
   const bar = new ProgressBar(label, chosen.length, " patients");
   let redeemed = 0;
   let booked = 0;
@@ -137,8 +130,11 @@ async function main(): Promise<void> {
   const options = parseDemoOptions(process.argv.slice(2));
   const started = Date.now();
   const services = await ensureLocalServices("demo", (line) => process.stderr.write(`${line}\n`));
+  const pool = await freshDatabase(services, "medicare_demo", 24).catch((error) => {
+    stopLocalServices("demo");
+    throw error;
+  });
   try {
-    const pool = await freshDatabase(services, "medicare_demo", 24);
     const seeding = new ProgressBar("seeding patients", options.patients, " patients");
     await seedPatients(pool, { patients: options.patients, conditionShare: 0.75, seed: 2026 }, (n) => seeding.advance(n));
     seeding.finish();
@@ -151,32 +147,40 @@ async function main(): Promise<void> {
     const queue = new SqsSendQueue(aws.sqs, aws.queueUrl);
 
     // Week 1: invite everyone eligible.
-    const planning = new ProgressBar("selecting and minting", 1, " pages");
-    const plan = await planCampaign({ pool, queue, now: at(0) }, campaignId, { onPage: () => undefined });
+    const [[{ withCondition }]] = (await pool.query("SELECT COUNT(*) AS withCondition FROM patient_conditions WHERE condition_code = ?", [LUNG_CONDITION])) as unknown as [[{ withCondition: number }]];
+    const planning = new ProgressBar("selecting and minting", Number(withCondition), " patients");
+    let planned = 0;
+    const plan = await planCampaign({ pool, queue, now: at(0) }, campaignId, {
+      onPage: ({ invitations }) => {
+        planning.advance(invitations - planned);
+        planned = invitations;
+      },
+    });
     planning.finish(`${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} without a usable channel`);
     const links = await sendAll("sending invitations", plan.invitations, pool, aws, at(0, 1), options.concurrency);
     await simulateDeliveryReceipts(pool, at(0, 2)());
-    const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], at(3));
+    const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], 1, at(3));
 
     // Week 2: reminders to non-respondents whose last contact is over 7 days old.
     const reminders = await runReminders({ pool, queue, now: at(8) });
     const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
     const newLinks = await sendAll("sending reminders", reminded, pool, aws, at(8, 1), options.concurrency);
     await simulateDeliveryReceipts(pool, at(8, 2)());
-    const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], at(10));
+    const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], 2, at(10));
 
     // The weekly report, to S3 (SSE-KMS) with a staff notification, and to the local folder.
-    await aws.s3.send(new CreateBucketCommand({ Bucket: "medicare-demo-reports", CreateBucketConfiguration: { LocationConstraint: LOCAL_REGION } }));
-    const topic = await aws.sns.send(new CreateTopicCommand({ Name: "medicare-demo-staff" }));
+    // Named per run, like the queue: the emulator keeps the last run's state while it runs.
+    const bucket = `medicare-demo-reports-${Date.now()}`;
+    await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: LOCAL_REGION } }));
+    const topic = await aws.sns.send(new CreateTopicCommand({ Name: "medicare-demo-staff" })); // CreateTopic is idempotent
     const report = await buildCampaignReport(pool, campaignId, at(15));
-    const written = await writeReport({ s3: aws.s3, bucket: "medicare-demo-reports", kmsKeyId: "alias/medicare-demo-messaging", region: LOCAL_REGION }, report);
+    const written = await writeReport({ s3: aws.s3, bucket, kmsKeyId: "alias/medicare-demo-messaging", region: LOCAL_REGION }, report);
     await notifyStaff(aws.sns, topic.TopicArn!, written);
     mkdirSync(options.out, { recursive: true });
-    const html = await (await aws.s3.send(new GetObjectCommand({ Bucket: "medicare-demo-reports", Key: written.htmlKey }))).Body!.transformToString();
+    const html = await (await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: written.htmlKey }))).Body!.transformToString();
     if (html !== renderReportHtml(report)) throw new Error("the report read back from S3 differs from the one rendered");
     writeFileSync(join(options.out, "report.html"), html);
     writeFileSync(join(options.out, "report.csv"), renderReportCsv(report));
-    await pool.end();
 
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
     process.stdout.write(
@@ -187,12 +191,14 @@ async function main(): Promise<void> {
         `  invitations sent         ${plan.invitations.toLocaleString("en-GB")} (${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
         `  responded / booked       week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
         `  reminders sent           ${reminded.toLocaleString("en-GB")}`,
-        `  report (S3, SSE-KMS)     s3://medicare-demo-reports/${written.htmlKey}`,
+        `  report (S3, SSE-KMS)     s3://${bucket}/${written.htmlKey}`,
         `  report (local)           ${join(options.out, "report.html")} and report.csv`,
         "",
       ].join("\n"),
     );
   } finally {
+    // An open pool would keep the process alive after a failure.
+    await pool.end();
     stopLocalServices("demo");
   }
 }

@@ -5,14 +5,10 @@
  *   end-to-end  plan into SQS, then the send worker (claim, opt-out checks, SNS/SES, record)
  *             draining it, for 10,000 patients: bounded by the emulator, not by our code.
  */
-import { InMemorySendQueue, planCampaign, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../../functions/campaign/dispatch";
-import { MessagingSettings } from "../../functions/campaign/messages";
-import { RateLimiter } from "../../functions/campaign/rate-limit";
-import { createCampaign, freshDatabase, LOCAL_SENDER_DOMAIN, localAws } from "./local-campaign";
+import { InMemorySendQueue, planCampaign, SqsSendQueue } from "../../functions/campaign/dispatch";
+import { createCampaign, drainSendQueue, freshDatabase, LOCAL_MESSAGING, localAws } from "./local-campaign";
 import { ensureLocalServices, stopLocalServices } from "./services";
 import { seedPatients } from "./synthetic-patients";
-
-export const BENCH_MESSAGING: MessagingSettings = { practiceName: "Riverside Surgery", baseUrl: "https://book.medicare.example" };
 
 export interface DispatchBench {
   readonly planPatients: number;
@@ -32,7 +28,7 @@ export async function runDispatchBench(print: (header: string[], rows: string[][
     const pool = await freshDatabase(services, "medicare_bench_plan");
     await seedPatients(pool, { patients: options.planPatients, conditionShare: 0.75, seed: 1 });
     const campaignId = await createCampaign(pool, { name: "bench" });
-    const queue = new InMemorySendQueue({ messaging: BENCH_MESSAGING, keep: false });
+    const queue = new InMemorySendQueue({ messaging: LOCAL_MESSAGING, keep: false });
     const planStarted = process.hrtime.bigint();
     const plan = await planCampaign({ pool, queue }, campaignId);
     const planSeconds = Number(process.hrtime.bigint() - planStarted) / 1e9;
@@ -47,15 +43,7 @@ export async function runDispatchBench(print: (header: string[], rows: string[][
     const aws = await localAws(services, `bench-send-${Date.now()}`);
     const e2eStarted = process.hrtime.bigint();
     const e2ePlan = await planCampaign({ pool: e2ePool, queue: new SqsSendQueue(aws.sqs, aws.queueUrl) }, e2eCampaign);
-    const settings = { ...BENCH_MESSAGING, emailSource: `Riverside Surgery <invitations@${LOCAL_SENDER_DOMAIN}>` };
-    // No rate cap here: the emulator is the bottleneck being measured around.
-    const limiters = { sms: new RateLimiter(10_000), email: new RateLimiter(10_000) };
-    const drained = await sendRequestsFromSqs({
-      sqs: aws.sqs,
-      queueUrl: aws.queueUrl,
-      concurrency: 4,
-      handle: (request) => sendInvitation({ pool: e2ePool, sns: aws.sns, ses: aws.ses, settings, limiters }, request),
-    });
+    const drained = await drainSendQueue(e2ePool, aws, { concurrency: 4 });
     const e2eSeconds = Number(process.hrtime.bigint() - e2eStarted) / 1e9;
     const [[sent]] = (await e2ePool.query("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent'")) as unknown as [[{ n: number }]];
     await e2ePool.end();

@@ -7,6 +7,9 @@ import { SESClient, VerifyDomainIdentityCommand } from "@aws-sdk/client-ses";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createConnection, Pool, ResultSetHeader } from "mysql2/promise";
+import { DrainResult, SendRequest, sendInvitation, sendRequestsFromSqs } from "../../functions/campaign/dispatch";
+import { MessagingSettings } from "../../functions/campaign/messages";
+import { RateLimiter } from "../../functions/campaign/rate-limit";
 import { migrate } from "../../functions/campaign/schema/migrate";
 import { createDatabasePool } from "../../functions/lib/database";
 import { LocalServices } from "./services";
@@ -14,6 +17,8 @@ import { LUNG_CONDITION } from "./synthetic-patients";
 
 export const LOCAL_REGION = "eu-west-2";
 export const LOCAL_SENDER_DOMAIN = "medicare.example";
+/** What the local campaign's messages say, and where their links point. */
+export const LOCAL_MESSAGING: MessagingSettings = { practiceName: "Riverside Surgery", baseUrl: "https://book.medicare.example" };
 
 /** Drops and recreates the database `name` on the local server and applies every migration. */
 export async function createMigratedDatabase(services: LocalServices, name: string): Promise<void> {
@@ -80,4 +85,33 @@ export async function createCampaign(pool: Pool, campaign: CampaignRow = {}): Pr
     ],
   );
   return result.insertId;
+}
+
+export interface LocalDrainOptions {
+  /** Receive loops in parallel. */
+  readonly concurrency: number;
+  /** The worker's clock (the demo simulates time). */
+  readonly now?: () => Date;
+  /** Called with each request once the worker has handled it. */
+  readonly onHandled?: (request: SendRequest) => void;
+}
+
+/**
+ * Runs the send worker over the local queue until it is empty, as the Lambda event source
+ * would. No rate cap worth the name: the production cap is configuration (SMS_PER_SECOND,
+ * EMAIL_PER_SECOND), and here the emulator is the limit.
+ */
+export async function drainSendQueue(pool: Pool, aws: LocalAws, options: LocalDrainOptions): Promise<DrainResult> {
+  const settings = { ...LOCAL_MESSAGING, emailSource: `Riverside Surgery <invitations@${LOCAL_SENDER_DOMAIN}>` };
+  const limiters = { sms: new RateLimiter(10_000), email: new RateLimiter(10_000) };
+  const deps = { pool, sns: aws.sns, ses: aws.ses, settings, limiters, now: options.now };
+  return sendRequestsFromSqs({
+    sqs: aws.sqs,
+    queueUrl: aws.queueUrl,
+    concurrency: options.concurrency,
+    handle: async (request) => {
+      await sendInvitation(deps, request);
+      options.onHandled?.(request);
+    },
+  });
 }

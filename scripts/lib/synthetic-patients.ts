@@ -18,7 +18,7 @@ const GIVEN = ["Ada", "Ben", "Chloe", "Dev", "Ewan", "Farah", "Grace", "Harry", 
 const FAMILY = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Khan", "Lewis"];
 
 /** mulberry32: a small, fast, seeded generator; statistical quality is irrelevant here. */
-function generator(seed: number): () => number {
+export function generator(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
