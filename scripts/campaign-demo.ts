@@ -16,12 +16,12 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
 import { bookSlot } from "../functions/campaign/booking";
-import { planCampaign, SqsSendQueue } from "../functions/campaign/dispatch";
+import { planCampaign, SendQueue } from "../functions/campaign/dispatch";
 import { redeemToken } from "../functions/campaign/redeem";
 import { runReminders } from "../functions/campaign/remind";
 import { notifyStaff } from "../functions/campaign/report-notify";
 import { buildCampaignReport, renderReportCsv, renderReportHtml, writeReport } from "../functions/campaign/report";
-import { createCampaign, drainSendQueue, freshDatabase, LOCAL_REGION, LocalAws, localAws } from "./lib/local-campaign";
+import { createCampaign, freshDatabase, LOCAL_PLAN_PAGE_SIZE, LOCAL_REGION, LocalAws, localAws, planAndSend } from "./lib/local-campaign";
 import { ROOT } from "./lib/paths";
 import { ProgressBar } from "./lib/progress";
 import { ensureLocalServices, stopLocalServices } from "./lib/services";
@@ -58,21 +58,24 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return options;
 }
 
-/** Sends every queued request through the worker, with a progress bar; returns the link each invitation received. */
-async function sendAll(label: string, total: number, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number): Promise<Map<number, string>> {
-  const bar = new ProgressBar(label, total, " invitations");
-  const received = new Map<number, string>();
-  await drainSendQueue(pool, aws, {
+/**
+ * Runs a planner (invitations or reminders) and the send worker together through SQS, SNS and
+ * SES on moto, with a progress bar; returns the link each invitation received.
+ */
+async function planAndSendAll<T>(label: string, estimate: number, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number, plan: (queue: SendQueue) => Promise<T>): Promise<{ planned: T; links: Map<number, string> }> {
+  const bar = new ProgressBar(label, estimate, " invitations");
+  const links = new Map<number, string>();
+  const { planned } = await planAndSend(pool, aws, {
     concurrency,
     now,
     onHandled: (request) => {
       // The patient's phone or inbox now holds this link.
-      received.set(request.invitationId, request.token);
+      links.set(request.invitationId, request.token);
       bar.advance(1);
     },
-  });
+  }, plan);
   bar.finish();
-  return received;
+  return { planned, links };
 }
 
 /** What delivery receipts would record: most messages delivered, a few failed or undeliverable. */
@@ -144,27 +147,22 @@ async function main(): Promise<void> {
     const campaignId = await createCampaign(pool, { name: "Flu vaccination 2026/27", reminderIntervalDays: 7, maxReminders: 3 });
     await createSlots(pool, campaignId, day0, options.patients);
     const aws = await localAws(services, `campaign-demo-${Date.now()}`);
-    const queue = new SqsSendQueue(aws.sqs, aws.queueUrl);
 
-    // Week 1: invite everyone eligible.
+    // Week 1: invite everyone eligible (the planner and the send worker run together).
     const [[{ withCondition }]] = (await pool.query("SELECT COUNT(*) AS withCondition FROM patient_conditions WHERE condition_code = ?", [LUNG_CONDITION])) as unknown as [[{ withCondition: number }]];
-    const planning = new ProgressBar("selecting and minting", Number(withCondition), " patients");
-    let planned = 0;
-    const plan = await planCampaign({ pool, queue, now: at(0) }, campaignId, {
-      onPage: ({ invitations }) => {
-        planning.advance(invitations - planned);
-        planned = invitations;
-      },
-    });
-    planning.finish(`${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} without a usable channel`);
-    const links = await sendAll("sending invitations", plan.invitations, pool, aws, at(0, 1), options.concurrency);
+    const { planned: plan, links } = await planAndSendAll("inviting", Number(withCondition), pool, aws, at(0, 1), options.concurrency, (queue) =>
+      planCampaign({ pool, queue, now: at(0) }, campaignId, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
+    );
+    process.stderr.write(`  ${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} patients without a usable channel\n`);
     await simulateDeliveryReceipts(pool, at(0, 2)());
     const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], 1, at(3));
 
     // Week 2: reminders to non-respondents whose last contact is over 7 days old.
-    const reminders = await runReminders({ pool, queue, now: at(8) });
+    const [[{ nonRespondents }]] = (await pool.query("SELECT COUNT(*) AS nonRespondents FROM non_respondents WHERE campaign_id = ?", [campaignId])) as unknown as [[{ nonRespondents: number }]];
+    const { planned: reminders, links: newLinks } = await planAndSendAll("reminding", Number(nonRespondents), pool, aws, at(8, 1), options.concurrency, (queue) =>
+      runReminders({ pool, queue, now: at(8) }, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
+    );
     const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
-    const newLinks = await sendAll("sending reminders", reminded, pool, aws, at(8, 1), options.concurrency);
     await simulateDeliveryReceipts(pool, at(8, 2)());
     const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], 2, at(10));
 

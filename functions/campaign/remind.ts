@@ -7,7 +7,7 @@
  */
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import {
-  addCounts, CampaignBusyError, channelsOf, CONTACT_COLUMNS, ContactRow, DispatchLogger, emptyCounts, IssueContext, IssueCounts, issueRounds,
+  addCounts, CampaignBusyError, channelsOf, CONTACT_COLUMNS, CONTACT_JOINS, ContactRow, DispatchLogger, emptyCounts, IssueContext, IssueCounts, issueRounds,
   loadCampaign, PlanDependencies, PlanOptions, reissueUnqueued, RoundCandidate, SendQueue, silentLogger, withCampaignLock,
 } from "./dispatch";
 
@@ -38,6 +38,7 @@ export async function remindCampaign(deps: PlanDependencies, campaignId: number,
          FROM non_respondents n
          JOIN invitations i ON i.id = n.invitation_id
          JOIN patients p ON p.id = n.patient_id
+         ${CONTACT_JOINS}
          WHERE n.campaign_id = ? AND n.invitation_id > ? AND n.round < ?
            AND n.last_contacted_at < ? AND i.enqueued_at < ?
          ORDER BY n.invitation_id LIMIT ?`,

@@ -2,11 +2,11 @@
  * The dispatcher's throughput, against the local MariaDB and moto:
  *   plan      selection + token minting + message rendering (SMS and email) for every eligible
  *             patient, enqueued in memory: the database-and-CPU path the bench target is about.
- *   end-to-end  plan into SQS, then the send worker (claim, opt-out checks, SNS/SES, record)
- *             draining it, for 10,000 patients: bounded by the emulator, not by our code.
+ *   end-to-end  the planner into SQS and the send worker (claim, opt-out checks, SNS/SES, record)
+ *             at the same time, for 10,000 patients: bounded by the emulator, not by our code.
  */
-import { InMemorySendQueue, planCampaign, SqsSendQueue } from "../../functions/campaign/dispatch";
-import { createCampaign, drainSendQueue, freshDatabase, LOCAL_MESSAGING, localAws } from "./local-campaign";
+import { InMemorySendQueue, planCampaign } from "../../functions/campaign/dispatch";
+import { createCampaign, freshDatabase, LOCAL_MESSAGING, LOCAL_PLAN_PAGE_SIZE, localAws, planAndSend } from "./local-campaign";
 import { ensureLocalServices, stopLocalServices } from "./services";
 import { seedPatients } from "./synthetic-patients";
 
@@ -42,8 +42,9 @@ export async function runDispatchBench(print: (header: string[], rows: string[][
     const e2eCampaign = await createCampaign(e2ePool, { name: "bench-e2e" });
     const aws = await localAws(services, `bench-send-${Date.now()}`);
     const e2eStarted = process.hrtime.bigint();
-    const e2ePlan = await planCampaign({ pool: e2ePool, queue: new SqsSendQueue(aws.sqs, aws.queueUrl) }, e2eCampaign);
-    const drained = await drainSendQueue(e2ePool, aws, { concurrency: 4 });
+    const { planned: e2ePlan, drained } = await planAndSend(e2ePool, aws, { concurrency: 6 }, (queue) =>
+      planCampaign({ pool: e2ePool, queue }, e2eCampaign, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
+    );
     const e2eSeconds = Number(process.hrtime.bigint() - e2eStarted) / 1e9;
     const [[sent]] = (await e2ePool.query("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent'")) as unknown as [[{ n: number }]];
     await e2ePool.end();

@@ -8,7 +8,7 @@ export class ProgressBar {
   private readonly started = Date.now();
   private readonly tty = Boolean(process.stderr.isTTY);
 
-  constructor(private readonly label: string, private readonly total: number, private readonly unit = "") {
+  constructor(private readonly label: string, private total: number, private readonly unit = "") {
     this.draw();
   }
 
@@ -17,8 +17,9 @@ export class ProgressBar {
     this.draw();
   }
 
+  /** Ends the bar at what was done: `total` may have been an estimate (an upper bound). */
   finish(note = ""): void {
-    this.done = this.total;
+    this.total = this.done;
     this.draw(true);
     const seconds = (Date.now() - this.started) / 1000;
     process.stderr.write(`${this.tty ? "\n" : ""}  ${this.label}: ${this.total.toLocaleString("en-GB")}${this.unit} in ${seconds.toFixed(1)} s${note ? ` (${note})` : ""}\n`);
