@@ -251,6 +251,48 @@ describe("an invalid environment throws ConfigError naming the field and what to
       /must be 1\.\.365 days/,
     ],
     [
+      "audit trail kept for no years",
+      withEnv("dev", { audit: { retentionYears: 0 } }),
+      "environments.dev.audit.retentionYears",
+      /must be a whole number of years, 1\.\.10/,
+    ],
+    [
+      "audit trail kept for half a year",
+      withEnv("prod", { audit: { retentionYears: 0.5 } }),
+      "environments.prod.audit.retentionYears",
+      /must be a whole number of years/,
+    ],
+    [
+      "persona roles trusted by no one",
+      withEnv("dev", { identity: { trustedPrincipalArns: [] } }),
+      "environments.dev.identity.trustedPrincipalArns",
+      /lists no principal/,
+    ],
+    [
+      "persona roles trusted by everyone",
+      withEnv("dev", { identity: { trustedPrincipalArns: ["*"] } }),
+      "environments.dev.identity.trustedPrincipalArns[0]",
+      /not an account root or role ARN without wildcards/,
+    ],
+    [
+      "persona roles trusted by a wildcard role",
+      withEnv("dev", { identity: { trustedPrincipalArns: ["arn:aws:iam::333333333333:role/*"] } }),
+      "environments.dev.identity.trustedPrincipalArns[0]",
+      /without wildcards/,
+    ],
+    [
+      "persona roles trusted by the environment's own account",
+      withEnv("prod", { identity: { trustedPrincipalArns: ["arn:aws:iam::222222222222:root"] } }),
+      "environments.prod.identity.trustedPrincipalArns[0]",
+      /this environment's own account 222222222222/,
+    ],
+    [
+      "MFA a day old accepted",
+      withEnv("dev", { identity: { mfaMaxAgeSeconds: 86400 } }),
+      "environments.dev.identity.mfaMaxAgeSeconds",
+      /must be 300\.\.3600 seconds/,
+    ],
+    [
       "puller common name with a space",
       withEnv("dev", { export: { pullerCommonName: "export puller" } }),
       "environments.dev.export.pullerCommonName",

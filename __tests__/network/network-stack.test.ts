@@ -576,8 +576,12 @@ describe("MANAGED_THREAT_LIST_IDS", () => {
 });
 
 describe.each(Object.keys(EXPECTED))("%s permission boundary", (envName) => {
-  /** Every role of the environment, in any of its stacks. */
-  const envRoles = () => Object.keys(app.stacks).filter((s) => s.startsWith(`${envName}-`)).flatMap((s) => app.resources("aws_iam_role", s));
+  /** Every workload role of the environment, in any of its stacks (persona roles carry the human boundary; __tests__/security/iam.test.ts). */
+  const envRoles = () =>
+    Object.keys(app.stacks)
+      .filter((s) => s.startsWith(`${envName}-`))
+      .flatMap((s) => app.resources("aws_iam_role", s))
+      .filter((r) => !r.values.tags?.persona);
 
   const boundaryPolicy = (): SynthResource => {
     const roles = envRoles();

@@ -8,6 +8,7 @@ import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
 import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
+import { SECURITY_MUTATIONS } from "./mutations/security";
 import { STORAGE_MUTATIONS } from "./mutations/storage";
 
 export type { PolicyMutation } from "./mutations/kit";
@@ -19,4 +20,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...BACKUP_MUTATIONS,
   ...MIGRATION_MUTATIONS,
   ...SECRETS_MUTATIONS,
+  ...SECURITY_MUTATIONS,
 ];

@@ -9,6 +9,12 @@ const PLACEHOLDER_ONPREM_CA = readFileSync(join(__dirname, "certificates", "onpr
 const PLACEHOLDER_ONPREM_DNS = { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.0.3"] };
 
 /**
+ * Placeholder identity account whose (MFA-authenticated) people assume the persona roles;
+ * replace with the organization's identity account or its IAM Identity Center role ARNs.
+ */
+const PLACEHOLDER_IDENTITY_ACCOUNT = "arn:aws:iam::333333333333:root";
+
+/**
  * The environments. Account ids and the VPN peer are placeholders until the accounts are
  * provisioned, and so is the on-premises CA: replace them here (the provider refuses to run against any other account).
  */
@@ -40,6 +46,8 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
       multiAz: false,
     },
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 14, pullerCommonName: "medicare-dev-export-puller" },
+    audit: { retentionYears: 1 },
+    identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
   },
   prod: {
@@ -70,6 +78,9 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
       multiAz: true,
     },
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 35, pullerCommonName: "medicare-prod-export-puller" },
+    // Six years: HIPAA's documentation retention period (164.316(b)(2)).
+    audit: { retentionYears: 6 },
+    identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
   },
 };

@@ -105,6 +105,25 @@ export interface ExportConfig {
   readonly pullerCommonName: string;
 }
 
+export interface AuditConfig {
+  /**
+   * Years every CloudTrail log file is kept under Object Lock (compliance mode) in the audit
+   * bucket and its replica, then expired (1..10; HIPAA documentation is kept six years).
+   */
+  readonly retentionYears: number;
+}
+
+export interface IdentityConfig {
+  /**
+   * Principals allowed to assume the persona roles, always with MFA: the identity account
+   * (`arn:aws:iam::<account>:root`) or named roles in it (e.g. an IAM Identity Center
+   * permission-set role). Never `*` and never this environment's own account.
+   */
+  readonly trustedPrincipalArns: readonly string[];
+  /** Oldest MFA sign-in, in seconds, with which a persona role may be assumed (300..3600). */
+  readonly mfaMaxAgeSeconds: number;
+}
+
 export interface EnvironmentConfig {
   /** Short environment name; prefixes every stack (`<env>-<component>`) and resource name. */
   readonly name: string;
@@ -125,6 +144,8 @@ export interface EnvironmentConfig {
   readonly database: DatabaseConfig;
   readonly migration: MigrationConfig;
   readonly export: ExportConfig;
+  readonly audit: AuditConfig;
+  readonly identity: IdentityConfig;
   readonly state: StateBackendConfig;
 }
 

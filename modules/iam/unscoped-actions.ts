@@ -42,6 +42,37 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   // The credential rotation function (modules/data/database-secret.ts) draws new passwords;
   // GetRandomPassword touches no secret and has no resource type (list_awssecretsmanager.html).
   "secretsmanager:GetRandomPassword",
+  // Persona roles (modules/iam/personas.ts). Each has no resource type in the reference:
+  // IT support and the security team read the trail's recent events and query results
+  // (list_awscloudtrail.html LookupEvents; list_amazoncloudwatchlogs.html GetQueryResults),
+  // metrics (list_amazoncloudwatch.html GetMetricData, ListMetrics) and find functions
+  // (list_awslambda.html ListFunctions).
+  "cloudtrail:LookupEvents",
+  "logs:GetQueryResults",
+  "cloudwatch:GetMetricData",
+  "cloudwatch:ListMetrics",
+  "lambda:ListFunctions",
+  // The security team lists keys and detectors, and Inspector findings and coverage
+  // (list_awskeymanagementservice.html, list_amazonguardduty.html, list_amazoninspector2.html).
+  "kms:ListKeys",
+  "kms:ListAliases",
+  "guardduty:ListDetectors",
+  "inspector2:ListFindings",
+  "inspector2:ListCoverage",
+  // The system administrator inspects instances, the network and Auto Scaling groups
+  // (list_amazonec2.html, list_amazonec2autoscaling.html: Describe* name no resource).
+  "ec2:DescribeInstances",
+  "ec2:DescribeNetworkAcls",
+  "ec2:DescribeRouteTables",
+  "autoscaling:DescribeAutoScalingGroups",
+  // The super admin reviews the organization, the Config inventory and the secrets' list
+  // (list_awsorganizations.html, list_awsconfig.html, list_awssecretsmanager.html).
+  "organizations:DescribeOrganization",
+  "organizations:ListAccounts",
+  "config:ListDiscoveredResources",
+  "config:SelectResourceConfig",
+  "config:GetResourceConfigHistory",
+  "secretsmanager:ListSecrets",
 ]);
 
 /** True when a statement on Resource "*" grants only actions that cannot be scoped. */

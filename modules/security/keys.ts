@@ -4,7 +4,8 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { MedicareStack } from "../core/medicare-stack";
 import { PolicyStatement, policyJson } from "../iam/policy-document";
-import { accessLogBucketName } from "../storage/names";
+import { accessLogBucketName, bucketName } from "../storage/names";
+import { CONFIG_HISTORY_BUCKET, trailArn } from "./audit-names";
 
 /** The data domains that each get their own customer-managed key. */
 export type KeyDomain = "data" | "logs" | "backup" | "messaging";
@@ -66,7 +67,7 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
     servicePrincipals: [],
   },
   logs: {
-    description: "Logs of this account and region: CloudWatch Logs (flow, DNS, VPN, database, application) and S3 access logs",
+    description: "Logs of this account and region: CloudWatch Logs (flow, DNS, VPN, database, application), S3 access logs, CloudTrail and AWS Config",
     // Reading S3 access-log objects decrypts through S3.
     viaServices: ["s3"],
     servicePrincipals: [
@@ -85,6 +86,37 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
           sid: "S3AccessLogDeliveryToThisRegionsAccessLogBucket",
           principals: { Service: "logging.s3.amazonaws.com" },
           actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          conditions: {
+            StringEquals: { "aws:SourceAccount": stack.accountId },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+          },
+        };
+      },
+      // CloudTrail encrypts the trail's log files (modules/security/audit-trail.ts); only for
+      // this environment's trail (aws:SourceArn) and its encryption context.
+      (stack) => ({
+        sid: "CloudTrailEncryptsThisEnvironmentsTrail",
+        principals: { Service: "cloudtrail.amazonaws.com" },
+        actions: ["kms:GenerateDataKey*"],
+        conditions: {
+          StringEquals: { "aws:SourceArn": trailArn(stack) },
+          StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${stack.accountId}:trail/*` },
+        },
+      }),
+      (stack) => ({
+        sid: "CloudTrailDescribesTheKeyForThisEnvironmentsTrail",
+        principals: { Service: "cloudtrail.amazonaws.com" },
+        actions: ["kms:DescribeKey"],
+        conditions: { StringEquals: { "aws:SourceArn": trailArn(stack) } },
+      }),
+      // AWS Config (its service-linked role) writes configuration history and snapshots
+      // (modules/security/config-recorder.ts) as SSE-KMS objects for this account.
+      (stack) => {
+        const bucketArn = `arn:aws:s3:::${bucketName(stack, CONFIG_HISTORY_BUCKET)}`;
+        return {
+          sid: "ConfigDeliversThisAccountsHistory",
+          principals: { Service: "config.amazonaws.com" },
+          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           conditions: {
             StringEquals: { "aws:SourceAccount": stack.accountId },
             StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },

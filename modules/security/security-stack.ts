@@ -1,13 +1,23 @@
 import { Construct } from "constructs";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { EnvironmentConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
+import { HumanBoundary } from "../iam/human-boundary";
+import { AccountPasswordPolicy } from "../iam/password-policy";
 import { PermissionBoundary } from "../iam/permission-boundary";
+import { PersonaRoles } from "../iam/personas";
 import { StorageFoundation } from "../storage/bucket-foundation";
+import { AuditTrail } from "./audit-trail";
+import { SecurityAlarms } from "./cis-alarms";
+import { ConfigRecorder } from "./config-recorder";
 import { BackupRegionKeyRing, KeyRing } from "./keys";
+import { ThreatDetection } from "./threat-detection";
 
 /**
  * `<env>-security`: the keys every other stack encrypts with and the permission boundary
- * every workload role carries. Deployed first; other stacks receive its constructs.
+ * every workload role carries; the audit trail, AWS Config, threat detection and the CIS
+ * alarms; the account password policy and one MFA-only role per persona. Deployed first;
+ * other stacks receive its constructs.
  */
 export class SecurityStack extends MedicareStack {
   readonly keys: KeyRing;
@@ -16,6 +26,13 @@ export class SecurityStack extends MedicareStack {
   readonly workloadBoundary: PermissionBoundary;
   /** Access-log buckets and what every SecureBucket of the environment relies on. */
   readonly buckets: StorageFoundation;
+  readonly auditTrail: AuditTrail;
+  readonly securityAlarms: SecurityAlarms;
+  readonly config: ConfigRecorder;
+  readonly threatDetection: ThreatDetection;
+  /** The ceiling of every persona role. */
+  readonly humanBoundary: HumanBoundary;
+  readonly personas: PersonaRoles;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, { env, component: "security", dataClassification: "confidential" });
@@ -30,5 +47,30 @@ export class SecurityStack extends MedicareStack {
       backupRegionKeys: this.backupRegionKeys,
       boundary: this.workloadBoundary,
     });
+    this.auditTrail = new AuditTrail(this, "audit-trail", {
+      logsKey: this.keys.logs,
+      foundation: this.buckets,
+      boundary: this.workloadBoundary,
+    });
+    this.securityAlarms = new SecurityAlarms(this, "security-alarms", {
+      trailLogGroup: this.auditTrail.logGroup,
+      messagingKey: this.keys.messaging,
+    });
+    this.config = new ConfigRecorder(this, "config", { logsKey: this.keys.logs, foundation: this.buckets });
+    this.threatDetection = new ThreatDetection(this, "threat-detection", { alarmTopic: this.securityAlarms.topic });
+    new AccountPasswordPolicy(this, "password-policy");
+    this.humanBoundary = new HumanBoundary(this, "human-boundary");
+    this.humanBoundary.acceptForNewRoles(`arn:aws:iam::${this.accountId}:policy/${this.resourceName("workload-boundary")}`);
+    this.personas = new PersonaRoles(this, "personas", {
+      boundary: this.humanBoundary,
+      dataKey: this.keys.data,
+      logsKey: this.keys.logs,
+      messagingKey: this.keys.messaging,
+    });
+  }
+
+  /** The security team's topic (KMS-encrypted); later stacks point their security alarms at it. */
+  get securityTopic(): SnsTopic {
+    return this.securityAlarms.topic;
   }
 }

@@ -115,6 +115,8 @@ export class SecureBucket extends Construct {
   readonly replica?: SecureBucket;
   /** Enabled before anything that needs a versioned bucket (lifecycle, replication). */
   readonly versioning: S3BucketVersioningA;
+  /** The bucket policy (services that check it on setup, like CloudTrail, depend on it). */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -167,7 +169,7 @@ export class SecureBucket extends Construct {
       bucket,
       versioningConfiguration: { status: "Enabled" },
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       provider,
       bucket,
       policy: policyJson([

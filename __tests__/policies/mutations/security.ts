@@ -1,0 +1,349 @@
+import { PolicyMutation, addResource, all, atPath, deleteAll, find, member, pathEndsWith, policyOf, tagged } from "./kit";
+
+const TRAIL = "audit-trail/trail";
+const persona = (name: string) => tagged("persona", name);
+
+/** Edits the trust policy of a persona role. */
+function editTrust(doc: any, name: string, edit: (statement: any) => void): void {
+  const role = find(doc, "aws_iam_role", persona(name), `persona=${name}`).body;
+  const trust = JSON.parse(role.assume_role_policy);
+  edit(trust.Statement[0]);
+  role.assume_role_policy = JSON.stringify(trust);
+}
+
+/** Edits one statement (by Sid) of a persona role's inline policy. */
+function editPersonaPolicy(doc: any, name: string, sid: string, edit: (statement: any) => void): void {
+  const policy = find(doc, "aws_iam_role_policy", atPath(`personas/${name}-policy`), `personas/${name}-policy`).body;
+  const document = policyOf(policy);
+  edit(member<any>(document.Statement, (s) => s.Sid === sid, `statement ${sid} of ${name}`));
+  policy.policy = JSON.stringify(document);
+}
+
+/** Mutations for the audit and IAM rules (the security issue). */
+export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
+  // AUD-001 the trail
+  {
+    ruleId: "AUD-001",
+    stack: "security",
+    description: "trail without log file validation",
+    mutate: (doc) => {
+      find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body.enable_log_file_validation = false;
+    },
+  },
+  {
+    ruleId: "AUD-001",
+    stack: "security",
+    description: "trail records only its home region",
+    mutate: (doc) => {
+      find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body.is_multi_region_trail = false;
+    },
+  },
+  {
+    ruleId: "AUD-001",
+    stack: "security",
+    description: "trail loses its KMS key (SSE-S3 log files)",
+    mutate: (doc) => {
+      delete find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body.kms_key_id;
+    },
+  },
+  {
+    ruleId: "AUD-001",
+    stack: "security",
+    description: "trail stops recording S3 data events on the patient-data buckets",
+    mutate: (doc) => {
+      const trail = find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body;
+      trail.advanced_event_selector = trail.advanced_event_selector.filter((s: any) => !JSON.stringify(s).includes("AWS::S3::Object"));
+    },
+  },
+  {
+    ruleId: "AUD-001",
+    stack: "security",
+    description: "trail removed",
+    mutate: (doc) => deleteAll(doc, "aws_cloudtrail"),
+  },
+
+  // AUD-002 the trail bucket
+  {
+    ruleId: "AUD-002",
+    stack: "security",
+    description: "the trail's bucket loses its Object Lock configuration",
+    mutate: (doc) => {
+      const lock = find(doc, "aws_s3_bucket_object_lock_configuration", atPath("audit-trail/bucket/object-lock"), "audit-trail/bucket/object-lock");
+      delete doc.resource.aws_s3_bucket_object_lock_configuration[lock.name];
+    },
+  },
+  {
+    ruleId: "AUD-002",
+    stack: "security",
+    description: "the trail's bucket retention switched to GOVERNANCE mode",
+    mutate: (doc) => {
+      find(doc, "aws_s3_bucket_object_lock_configuration", atPath("audit-trail/bucket/object-lock"), "audit-trail/bucket/object-lock").body.rule.default_retention.mode = "GOVERNANCE";
+    },
+  },
+
+  // AUD-003 AWS Config
+  {
+    ruleId: "AUD-003",
+    stack: "security",
+    description: "Config recorder skips global resource types (IAM)",
+    mutate: (doc) => {
+      find(doc, "aws_config_configuration_recorder", atPath("config/recorder"), "config/recorder").body.recording_group.include_global_resource_types = false;
+    },
+  },
+  {
+    ruleId: "AUD-003",
+    stack: "security",
+    description: "Config recorder stopped",
+    mutate: (doc) => {
+      find(doc, "aws_config_configuration_recorder_status", atPath("config/recording"), "config/recording").body.is_enabled = false;
+    },
+  },
+  {
+    ruleId: "AUD-003",
+    stack: "security",
+    description: "Config delivery channel removed",
+    mutate: (doc) => deleteAll(doc, "aws_config_delivery_channel"),
+  },
+
+  // AUD-004 GuardDuty
+  {
+    ruleId: "AUD-004",
+    stack: "security",
+    description: "GuardDuty RDS login monitoring disabled",
+    mutate: (doc) => {
+      find(doc, "aws_guardduty_detector_feature", (b) => b.name === "RDS_LOGIN_EVENTS", "RDS_LOGIN_EVENTS").body.status = "DISABLED";
+    },
+  },
+  {
+    ruleId: "AUD-004",
+    stack: "security",
+    description: "GuardDuty findings published every six hours",
+    mutate: (doc) => {
+      find(doc, "aws_guardduty_detector", atPath("threat-detection/guardduty"), "threat-detection/guardduty").body.finding_publishing_frequency = "SIX_HOURS";
+    },
+  },
+
+  // AUD-005 Inspector
+  {
+    ruleId: "AUD-005",
+    stack: "security",
+    description: "Inspector no longer scans Lambda code",
+    mutate: (doc) => {
+      const enabler = find(doc, "aws_inspector2_enabler", atPath("threat-detection/inspector"), "threat-detection/inspector").body;
+      enabler.resource_types = enabler.resource_types.filter((t: string) => t !== "LAMBDA_CODE");
+    },
+  },
+
+  // AUD-006 Security Hub and Access Analyzer
+  {
+    ruleId: "AUD-006",
+    stack: "security",
+    description: "Security Hub unsubscribed from the CIS standard",
+    mutate: (doc) => {
+      const cis = find(doc, "aws_securityhub_standards_subscription", atPath("threat-detection/standard-cis"), "threat-detection/standard-cis");
+      delete doc.resource.aws_securityhub_standards_subscription[cis.name];
+    },
+  },
+  {
+    ruleId: "AUD-006",
+    stack: "security",
+    description: "IAM Access Analyzer removed",
+    mutate: (doc) => deleteAll(doc, "aws_accessanalyzer_analyzer"),
+  },
+
+  // AUD-007 CIS alarms
+  {
+    ruleId: "AUD-007",
+    stack: "security",
+    description: "the root-account-use alarm loses its action",
+    mutate: (doc) => {
+      find(doc, "aws_cloudwatch_metric_alarm", atPath("security-alarms/root-account-use-alarm"), "root-account-use-alarm").body.alarm_actions = [];
+    },
+  },
+  {
+    ruleId: "AUD-007",
+    stack: "security",
+    description: "the security topic loses its KMS key",
+    mutate: (doc) => {
+      delete find(doc, "aws_sns_topic", atPath("security-alarms/topic"), "security-alarms/topic").body.kms_master_key_id;
+    },
+  },
+  {
+    ruleId: "AUD-007",
+    stack: "security",
+    description: "the NACL-changes metric filter removed",
+    mutate: (doc) => {
+      const filter = find(doc, "aws_cloudwatch_log_metric_filter", atPath("security-alarms/nacl-changes-filter"), "nacl-changes-filter");
+      delete doc.resource.aws_cloudwatch_log_metric_filter[filter.name];
+    },
+  },
+
+  // LOG-001 on the security stack's own log group
+  {
+    ruleId: "LOG-001",
+    stack: "security",
+    description: "the trail's log group without a key",
+    mutate: (doc) => {
+      delete find(doc, "aws_cloudwatch_log_group", atPath("audit-trail/log-group/group"), "audit-trail/log-group/group").body.kms_key_id;
+    },
+  },
+
+  // IAM-001 wildcard actions
+  {
+    ruleId: "IAM-001",
+    stack: "security",
+    description: "a care-provider statement grants s3:*",
+    mutate: (doc) => editPersonaPolicy(doc, "care-provider", "ReadAndUploadPatientRecords", (s) => (s.Action = "s3:*")),
+  },
+  {
+    ruleId: "IAM-001",
+    stack: "security",
+    description: "the human boundary allows *",
+    mutate: (doc) => {
+      const boundary = find(doc, "aws_iam_policy", atPath("human-boundary/policy"), "human-boundary/policy").body;
+      const document = policyOf(boundary);
+      member<any>(document.Statement, (s) => s.Sid === "PersonaActionsInThisAccountOnly", "scoped persona actions").Action = "*";
+      boundary.policy = JSON.stringify(document);
+    },
+  },
+  {
+    ruleId: "IAM-001",
+    stack: "data",
+    description: "a workload role's statement becomes NotAction",
+    mutate: (doc) => {
+      const policy = find(doc, "aws_iam_role_policy", pathEndsWith("backup/role/policy"), "backup/role/policy").body;
+      const document = policyOf(policy);
+      document.Statement[0].NotAction = document.Statement[0].Action;
+      delete document.Statement[0].Action;
+      policy.policy = JSON.stringify(document);
+    },
+  },
+
+  // IAM-002 unscoped resources
+  {
+    ruleId: "IAM-002",
+    stack: "security",
+    description: "the DBA may modify every RDS cluster (Resource *)",
+    mutate: (doc) => editPersonaPolicy(doc, "database-administrator", "ManageTheAuroraClusters", (s) => (s.Resource = "*")),
+  },
+  {
+    ruleId: "IAM-002",
+    stack: "data",
+    description: "a workload role's scoped statement widened to Resource *",
+    mutate: (doc) => {
+      const policy = find(doc, "aws_iam_role_policy", pathEndsWith("daily-export/export-role/policy"), "export-role/policy").body;
+      const document = policyOf(policy);
+      document.Statement[0].Resource = "*";
+      policy.policy = JSON.stringify(document);
+    },
+  },
+
+  // IAM-003 trust
+  {
+    ruleId: "IAM-003",
+    stack: "security",
+    description: "a persona role trusts any AWS principal",
+    mutate: (doc) => editTrust(doc, "it-support", (s) => (s.Principal = { AWS: "*" })),
+  },
+  {
+    ruleId: "IAM-003",
+    stack: "security",
+    description: "the trail's CloudWatch Logs role trusts CloudTrail for any account",
+    mutate: (doc) => {
+      const role = find(doc, "aws_iam_role", pathEndsWith("cloudwatch-logs-role/role"), "cloudwatch-logs-role/role").body;
+      const trust = JSON.parse(role.assume_role_policy);
+      delete trust.Statement[0].Condition;
+      role.assume_role_policy = JSON.stringify(trust);
+    },
+  },
+
+  // IAM-004 MFA
+  {
+    ruleId: "IAM-004",
+    stack: "security",
+    description: "a persona role (security team) without the MFA condition",
+    mutate: (doc) => editTrust(doc, "security-team", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "IAM-004",
+    stack: "security",
+    description: "a persona role accepts MFA of any age",
+    mutate: (doc) => editTrust(doc, "super-admin", (s) => delete s.Condition.NumericLessThan),
+  },
+  {
+    ruleId: "IAM-004",
+    stack: "data",
+    description: "a new role trusts the identity account without MFA",
+    mutate: (doc) =>
+      addResource(doc, "aws_iam_role", "break_glass_MUTATED", {
+        "//": { metadata: { path: "dev-data/break-glass/role" } },
+        name: "medicare-dev-break-glass",
+        permissions_boundary: "arn:aws:iam::111111111111:policy/medicare-dev-human-boundary",
+        assume_role_policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Sid: "Identity", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }],
+        }),
+      }),
+  },
+
+  // IAM-005 boundaries
+  {
+    ruleId: "IAM-005",
+    stack: "security",
+    description: "a persona role without its permission boundary",
+    mutate: (doc) => {
+      delete find(doc, "aws_iam_role", persona("system-administrator"), "persona=system-administrator").body.permissions_boundary;
+    },
+  },
+  {
+    ruleId: "IAM-005",
+    stack: "data",
+    description: "a workload role without its permission boundary",
+    mutate: (doc) => {
+      delete all(doc, "aws_iam_role")[0].body.permissions_boundary;
+    },
+  },
+
+  // IAM-006 user policies
+  {
+    ruleId: "IAM-006",
+    stack: "security",
+    description: "an inline policy on an IAM user",
+    mutate: (doc) =>
+      addResource(doc, "aws_iam_user_policy", "admin_MUTATED", {
+        "//": { metadata: { path: "dev-security/admin-user/policy" } },
+        user: "admin",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::x/*" }] }),
+      }),
+  },
+  {
+    ruleId: "IAM-006",
+    stack: "security",
+    description: "the human boundary attached to a user through aws_iam_policy_attachment",
+    mutate: (doc) => {
+      const boundary = find(doc, "aws_iam_policy", atPath("human-boundary/policy"), "human-boundary/policy");
+      addResource(doc, "aws_iam_policy_attachment", "to_user_MUTATED", {
+        "//": { metadata: { path: "dev-security/to-user" } },
+        name: "to-user",
+        users: ["admin"],
+        policy_arn: `\${aws_iam_policy.${boundary.name}.arn}`,
+      });
+    },
+  },
+
+  // IAM-007 password policy
+  {
+    ruleId: "IAM-007",
+    stack: "security",
+    description: "password policy shortened to 8 characters",
+    mutate: (doc) => {
+      find(doc, "aws_iam_account_password_policy", atPath("password-policy/policy"), "password-policy/policy").body.minimum_password_length = 8;
+    },
+  },
+  {
+    ruleId: "IAM-007",
+    stack: "security",
+    description: "password policy removed",
+    mutate: (doc) => deleteAll(doc, "aws_iam_account_password_policy"),
+  },
+];

@@ -1,0 +1,130 @@
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { MedicareStack } from "../core/medicare-stack";
+import { PolicyStatement, policyJson } from "./policy-document";
+import { UNSCOPED_ACTIONS } from "./unscoped-actions";
+
+/**
+ * What no person may do through a persona role, whatever its policy says: switch off or
+ * destroy the audit, detection and key material, create long-lived IAM credentials, or
+ * lift a permission boundary.
+ */
+export const HUMAN_FORBIDDEN_ACTIONS: readonly string[] = [
+  "cloudtrail:StopLogging",
+  "cloudtrail:DeleteTrail",
+  "cloudtrail:UpdateTrail",
+  "cloudtrail:PutEventSelectors",
+  "config:StopConfigurationRecorder",
+  "config:DeleteConfigurationRecorder",
+  "config:DeleteDeliveryChannel",
+  "config:DeleteConfigRule",
+  "guardduty:DeleteDetector",
+  "guardduty:UpdateDetector",
+  "securityhub:DisableSecurityHub",
+  "securityhub:BatchDisableStandards",
+  "access-analyzer:DeleteAnalyzer",
+  "inspector2:Disable",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:PutKeyPolicy",
+  "logs:DeleteLogGroup",
+  "logs:DeleteRetentionPolicy",
+  "logs:PutRetentionPolicy",
+  "logs:DisassociateKmsKey",
+  "logs:DeleteMetricFilter",
+  "cloudwatch:DeleteAlarms",
+  "cloudwatch:DisableAlarmActions",
+  "ec2:DeleteFlowLogs",
+  "rds:DeleteDBCluster",
+  "rds:DeleteDBInstance",
+  "backup:DeleteBackupVault",
+  "backup:DeleteRecoveryPoint",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:DeleteBucketPolicy",
+  "iam:CreateUser",
+  "iam:CreateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:PutUserPolicy",
+  "iam:AttachUserPolicy",
+  "iam:DeleteRolePermissionsBoundary",
+  "organizations:LeaveOrganization",
+];
+
+/**
+ * The permission boundary of every persona role: the ceiling of what people can do here.
+ * Its Allow lists exactly the actions the persona roles are granted (each registers its
+ * own through `permit`), in this account only; its Deny forbids audit tampering, new
+ * long-lived credentials, changes to the boundaries themselves, and creating or changing a
+ * role that does not carry one of the environment's boundaries.
+ */
+export class HumanBoundary extends Construct {
+  readonly policy: IamPolicy;
+  private readonly allowed = new Set<string>();
+  /** ARNs of the boundaries a role created or changed by a person must carry. */
+  private readonly boundaryArns: string[] = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = MedicareStack.of(this);
+    this.policy = new IamPolicy(this, "policy", {
+      name: stack.resourceName("human-boundary"),
+      description: "Permission boundary of every mediCARE persona role: the ceiling of what people may do",
+      policy: Lazy.stringValue({ produce: () => this.render(stack) }),
+      tags: { "policy-role": "permission-boundary" },
+    });
+    this.boundaryArns.push(`arn:aws:iam::${stack.accountId}:policy/${stack.resourceName("human-boundary")}`);
+  }
+
+  get arn(): string {
+    return this.policy.arn;
+  }
+
+  /** Raises the ceiling to include `actions`; called by each persona role for what it is granted. */
+  permit(actions: readonly string[]): void {
+    for (const action of actions) this.allowed.add(action);
+  }
+
+  /** Another boundary (by literal policy ARN) that roles created by people may carry. */
+  acceptForNewRoles(boundaryPolicyArn: string): void {
+    this.boundaryArns.push(boundaryPolicyArn);
+  }
+
+  /** The literal ARNs of the boundaries roles changed by people must carry. */
+  get roleBoundaryArns(): string[] {
+    return [...this.boundaryArns];
+  }
+
+  get allowedActions(): string[] {
+    return [...this.allowed].sort();
+  }
+
+  private render(stack: MedicareStack): string {
+    const scoped = this.allowedActions.filter((a) => !UNSCOPED_ACTIONS.has(a));
+    const unscoped = this.allowedActions.filter((a) => UNSCOPED_ACTIONS.has(a));
+    const statements: PolicyStatement[] = [];
+    if (scoped.length > 0) {
+      statements.push({ sid: "PersonaActionsInThisAccountOnly", actions: scoped, conditions: { StringEquals: { "aws:ResourceAccount": stack.accountId } } });
+    }
+    if (unscoped.length > 0) statements.push({ sid: "PersonaActionsThatNameNoResource", actions: unscoped });
+    statements.push(
+      { sid: "NoAuditTamperingOrLongLivedCredentials", effect: "Deny", actions: HUMAN_FORBIDDEN_ACTIONS },
+      {
+        sid: "NoChangesToTheBoundaries",
+        effect: "Deny",
+        actions: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
+        resources: [`arn:aws:iam::${stack.accountId}:policy/${stack.resourceName()}-*-boundary`],
+      },
+      {
+        // iam:PermissionsBoundary is in the request context of these actions; a role
+        // without one of the environment's boundaries cannot be created or given policies.
+        sid: "RolesChangedByPeopleCarryABoundary",
+        effect: "Deny",
+        actions: ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:AttachRolePolicy"],
+        conditions: { StringNotEquals: { "iam:PermissionsBoundary": this.roleBoundaryArns } },
+      },
+    );
+    return policyJson(statements);
+  }
+}

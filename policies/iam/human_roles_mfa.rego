@@ -1,0 +1,31 @@
+# IAM-004: every role a person can assume (its trust names an AWS account or role, or it is
+# a persona role) requires MFA on every trust statement: aws:MultiFactorAuthPresent true and
+# a bounded aws:MultiFactorAuthAge, so stolen long-lived keys alone never open it.
+package rules.iam.human_roles_mfa
+
+import data.lib.cdktf
+import data.lib.iam
+
+metadata := {
+	"id": "IAM-004",
+	"title": "Every role people assume requires recent MFA on every trust statement",
+	"severity": "critical",
+	"hipaa": ["A"],
+	"control": "every human persona group requires MFA (`aws:MultiFactorAuthPresent`); roles have permission boundaries",
+	"references": ["cfg:MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", "own"],
+	"fix": "Create people's roles with PersonaRoles (modules/iam/personas.ts): each trust statement has Bool aws:MultiFactorAuthPresent = true and NumericLessThan aws:MultiFactorAuthAge = env.identity.mfaMaxAgeSeconds.",
+}
+
+deny contains cdktf.violation(metadata, role, sprintf("trust statement %v does not require aws:MultiFactorAuthPresent = true", [object.get(stmt, "Sid", i)])) if {
+	some role in cdktf.resources("aws_iam_role")
+	iam.human_assumable(role)
+	some i, stmt in iam.allows(role.values.assume_role_policy)
+	not iam.requires_mfa(stmt)
+}
+
+deny contains cdktf.violation(metadata, role, sprintf("trust statement %v does not bound aws:MultiFactorAuthAge (NumericLessThan)", [object.get(stmt, "Sid", i)])) if {
+	some role in cdktf.resources("aws_iam_role")
+	iam.human_assumable(role)
+	some i, stmt in iam.allows(role.values.assume_role_policy)
+	not iam.bounds_mfa_age(stmt)
+}

@@ -1,0 +1,35 @@
+# IAM-001: no Allow statement in any policy document (identity, boundary, resource or trust
+# policy) grants "*" or "<service>:*", or uses NotAction (everything but a list). A grant
+# names the actions the job needs; a wildcard hands over every future action too.
+package rules.iam.no_wildcard_actions
+
+import data.lib.cdktf
+import data.lib.iam
+
+metadata := {
+	"id": "IAM-001",
+	"title": "No policy statement allows \"*\", \"<service>:*\" or NotAction",
+	"severity": "critical",
+	"hipaa": ["A"],
+	"control": "no policy statement with `Action: \"*\"` or `service:*`; no `Resource: \"*\"` on actions that support resource scoping",
+	"references": ["nag:IAMPolicyNoStatementsWithAdminAccess", "nag:IAMPolicyNoStatementsWithFullAccess", "ckv:CKV_AWS_62", "ckv:CKV_AWS_63"],
+	"fix": "Name the actions the principal needs (as PolicyStatement actions in modules/iam/policy-document.ts); Deny statements may use wildcards.",
+}
+
+deny contains cdktf.violation(metadata, r, sprintf("%s policy statement %v allows %v", [kind, object.get(stmt, "Sid", i), action])) if {
+	some [r, kind, doc] in iam.documents
+	some i, stmt in iam.allows(doc)
+	some action in cdktf.as_array(object.get(stmt, "Action", []))
+	iam.wildcard_action(action)
+}
+
+deny contains cdktf.violation(metadata, r, sprintf("%s policy statement %v allows NotAction (every action but those listed)", [kind, object.get(stmt, "Sid", i)])) if {
+	some [r, kind, doc] in iam.documents
+	some i, stmt in iam.allows(doc)
+	object.get(stmt, "NotAction", null) != null
+}
+
+deny contains cdktf.violation(metadata, r, sprintf("the %s policy is not a literal JSON policy document, so it cannot be checked", [kind])) if {
+	some [r, kind, doc] in iam.documents
+	not cdktf.policy_document(doc)
+}
