@@ -9,6 +9,12 @@ const PLACEHOLDER_ONPREM_CA = readFileSync(join(__dirname, "certificates", "onpr
 const PLACEHOLDER_ONPREM_DNS = { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.0.3"] };
 
 /**
+ * Placeholder public zone: medicare.example is reserved (RFC 2606) until mediCARE's registered
+ * domain is chosen; replace it and delegate each environment's zone from the parent.
+ */
+const PLACEHOLDER_DOMAIN = "medicare.example";
+
+/**
  * The environments. Account ids and the VPN peer are placeholders until the accounts are
  * provisioned, and so is the on-premises CA: replace them here (the provider refuses to run against any other account).
  */
@@ -41,6 +47,16 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     },
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 14, pullerCommonName: "medicare-dev-export-puller" },
     state: { kind: "local" },
+    edge: {
+      zoneName: `dev.${PLACEHOLDER_DOMAIN}`,
+      appHostname: `app.dev.${PLACEHOLDER_DOMAIN}`,
+      formsHostname: `forms.dev.${PLACEHOLDER_DOMAIN}`,
+      fleet: { instanceType: "t3.small", minSize: 1, desiredCapacity: 1, maxSize: 2, targetCpuPercent: 60, rootVolumeGib: 20 },
+      rateLimitPer5Minutes: 1000,
+      patching: { windowSchedule: "cron(0 2 ? * TUE *)", windowHours: 3 },
+      snapshots: { dailyAtUtc: "03:00", retainCount: 7, copyRetentionDays: 7 },
+      cognito: { accessTokenMinutes: 60, staffRefreshTokenHours: 12, patientRefreshTokenHours: 24 },
+    },
   },
   prod: {
     name: "prod",
@@ -71,5 +87,16 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     },
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 35, pullerCommonName: "medicare-prod-export-puller" },
     state: { kind: "local" },
+    edge: {
+      zoneName: `prod.${PLACEHOLDER_DOMAIN}`,
+      appHostname: `app.prod.${PLACEHOLDER_DOMAIN}`,
+      formsHostname: `forms.prod.${PLACEHOLDER_DOMAIN}`,
+      fleet: { instanceType: "m7i.large", minSize: 2, desiredCapacity: 2, maxSize: 6, targetCpuPercent: 50, rootVolumeGib: 30 },
+      rateLimitPer5Minutes: 2000,
+      // Five days after dev's Tuesday window, so a bad patch shows in dev first.
+      patching: { windowSchedule: "cron(0 2 ? * SUN *)", windowHours: 3 },
+      snapshots: { dailyAtUtc: "03:00", retainCount: 14, copyRetentionDays: 35 },
+      cognito: { accessTokenMinutes: 30, staffRefreshTokenHours: 10, patientRefreshTokenHours: 24 },
+    },
   },
 };
