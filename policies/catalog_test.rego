@@ -16,6 +16,8 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"SEC-001", "SEC-002", "SEC-003", "LAM-001", "LAM-002", "LAM-003", "LAM-004",
 		"RDS-001", "RDS-002", "RDS-003", "RDS-004", "RDS-005", "RDS-006", "RDS-007", "RDS-008",
 		"DMS-001", "DMS-002", "DMS-003", "DMS-004", "DMS-005", "DMS-006", "DMS-007", "EXP-001", "EXP-002", "EXP-003",
+		"ALB-001", "ALB-002", "WAF-001", "WAF-002", "WAF-003", "EC2-001", "EC2-002", "EC2-003",
+		"SSM-001", "CDN-001", "CDN-002", "COG-001", "COG-002",
 	}
 	every e in entries {
 		e.metadata.id == e.msg
