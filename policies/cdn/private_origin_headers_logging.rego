@@ -39,10 +39,12 @@ behaviors(d) := array.concat(
 deny contains cdktf.violation(metadata, d, sprintf("cache behavior for %v has no response headers policy of this stack with HSTS (max-age >= 1 year, override) and a content security policy", [object.get(b, "path_pattern", "default")])) if {
 	some d in cdktf.resources("aws_cloudfront_distribution")
 	some b in behaviors(d)
-	not secure_headers(cdktf.target(object.get(b, "response_headers_policy_id", null)))
+	not secure_headers(b)
 }
 
-secure_headers(p) if {
+# The lookup is inside the function: a missing policy id must make it false, not undefined.
+secure_headers(b) if {
+	p := cdktf.target(object.get(b, "response_headers_policy_id", null))
 	p.type == "aws_cloudfront_response_headers_policy"
 	some s in cdktf.blocks(object.get(p.values, "security_headers_config", null))
 	some hsts in cdktf.blocks(object.get(s, "strict_transport_security", null))
