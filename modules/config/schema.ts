@@ -163,7 +163,7 @@ export interface AppFleetConfig {
 export interface PatchingConfig {
   /** When the patch maintenance window opens: an SSM cron expression, in Europe/London, e.g. `cron(0 2 ? * SUN *)`. */
   readonly windowSchedule: string;
-  /** How long the window stays open, in hours (1..24). */
+  /** How long the window stays open, in hours (2..24; no new task starts in the last hour). */
   readonly windowHours: number;
 }
 
