@@ -4,7 +4,7 @@ import { CLOUDFRONT_TLS_POLICY } from "../../modules/edge/cdn";
 import { MANAGED_RULE_GROUPS } from "../../modules/edge/waf";
 import { statementsOf } from "../support/policy";
 import { referencedResource, resolveRef } from "../support/refs";
-import { SynthesizedApp, synthesize } from "../support/synth";
+import { SynthResource, SynthesizedApp, synthesize } from "../support/synth";
 
 /** What each environment's edge must look like, written down independently of the config. */
 const EXPECTED = {
@@ -106,7 +106,7 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-edge", (en
       expect(resolveRef(app, stack, g.values.launch_template.id)?.type).toBe("aws_launch_template");
       expect(g.values.health_check_type).toBe("ELB");
       expect(g.values.min_size).toBeGreaterThanOrEqual(expected.minInstances);
-      const subnets = g.values.vpc_zone_identifier.map((s: string) => referencedResource(app, stack, s)!);
+      const subnets = g.values.vpc_zone_identifier.map((s: string) => referencedResource(app, stack, s)!) as SynthResource[];
       expect(subnets.map((s) => s.values.tags.tier)).toEqual(["app", "app", "app"]);
       expect(new Set(subnets.map((s) => s.values.availability_zone)).size).toBe(3);
       expect(g.values.tag).toEqual(expect.arrayContaining([{ key: "Patch Group", value: `medicare-${envName}-app`, propagate_at_launch: true }]));

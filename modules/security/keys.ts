@@ -64,7 +64,8 @@ function publishingService(service: string) {
  * service-linked role, whose own policy grants no KMS use: the key policy must name it. The
  * role may not exist yet when the key is created, so it is named by condition, not principal.
  */
-function autoScalingServiceLinkedRole(stack: MedicareStack): PolicyStatement[] {
+function autoScalingServiceLinkedRole(stack: MedicareStack, region: string): PolicyStatement[] {
+  const viaEc2 = { "kms:CallerAccount": stack.accountId, "kms:ViaService": `ec2.${region}.amazonaws.com` };
   const role = `arn:aws:iam::${stack.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
   const account = `arn:aws:iam::${stack.accountId}:root`;
   return [
@@ -72,13 +73,13 @@ function autoScalingServiceLinkedRole(stack: MedicareStack): PolicyStatement[] {
       sid: "AutoScalingEncryptsAppTierVolumes",
       principals: { AWS: account },
       actions: ENCRYPT_DECRYPT,
-      conditions: { ArnEquals: { "aws:PrincipalArn": role } },
+      conditions: { ArnEquals: { "aws:PrincipalArn": role }, StringEquals: viaEc2 },
     },
     {
       sid: "AutoScalingGrantsEc2ForAppTierVolumes",
       principals: { AWS: account },
       actions: ["kms:CreateGrant"],
-      conditions: { ArnEquals: { "aws:PrincipalArn": role }, Bool: { "kms:GrantIsForAWSResource": true } },
+      conditions: { ArnEquals: { "aws:PrincipalArn": role }, StringEquals: viaEc2, Bool: { "kms:GrantIsForAWSResource": true } },
     },
   ];
 }
@@ -107,8 +108,8 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
     // ec2: the app tier's EBS volumes and their DLM snapshot copies (modules/edge).
     viaServices: ["rds", "secretsmanager", "dms", "s3", "ec2"],
     servicePrincipals: [
-      (stack) => autoScalingServiceLinkedRole(stack)[0],
-      (stack) => autoScalingServiceLinkedRole(stack)[1],
+      (stack, region) => autoScalingServiceLinkedRole(stack, region)[0],
+      (stack, region) => autoScalingServiceLinkedRole(stack, region)[1],
       cloudFrontReadsForms,
     ],
   },
