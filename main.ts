@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { ENVIRONMENTS } from "./modules/config/environments";
 import { EnvironmentConfig } from "./modules/config/schema";
 import { DataStack } from "./modules/data/data-stack";
+import { EdgeStack } from "./modules/edge/edge-stack";
 import { ConfigError, selectEnvironments, validateEnvironments } from "./modules/config/validate";
 import { NetworkStack } from "./modules/network/network-stack";
 import { SecurityStack } from "./modules/security/security-stack";
@@ -12,6 +13,7 @@ export function buildApp(app: App, environments: readonly EnvironmentConfig[]): 
     const security = new SecurityStack(app, env);
     const network = new NetworkStack(app, env, security);
     new DataStack(app, env, security, network);
+    new EdgeStack(app, env, security, network);
   }
   return app;
 }

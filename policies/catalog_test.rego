@@ -18,6 +18,8 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"DMS-001", "DMS-002", "DMS-003", "DMS-004", "DMS-005", "DMS-006", "DMS-007", "EXP-001", "EXP-002", "EXP-003",
 		"AUD-001", "AUD-002", "AUD-003", "AUD-004", "AUD-005", "AUD-006", "AUD-007",
 		"IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007",
+		"ALB-001", "ALB-002", "WAF-001", "WAF-002", "WAF-003", "EC2-001", "EC2-002", "EC2-003",
+		"SSM-001", "CDN-001", "CDN-002", "COG-001", "COG-002",
 	}
 	every e in entries {
 		e.metadata.id == e.msg

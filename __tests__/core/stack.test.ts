@@ -12,9 +12,9 @@ import { TIERS } from "../../modules/network/subnet-layout";
 import { taggableResourceTypes } from "../../scripts/gen-taggable-types";
 import { SynthesizedApp, allResources, synthesize } from "../support/synth";
 
-const COMPONENTS = ["security", "network", "data"];
+const COMPONENTS = ["security", "network", "data", "edge"];
 /** The data classification each component declares for its resources. */
-const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal", data: "phi" };
+const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal", data: "phi", edge: "phi" };
 const REQUIRED_TAGS = ["owner", "environment", "data-classification", "component"];
 
 const KMS_ARN = (account: string) => `arn:aws:kms:eu-west-2:${account}:key/12345678-1234-1234-1234-123456789012`;
@@ -41,7 +41,7 @@ beforeAll(() => {
 afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("stack names and layout", () => {
-  it("every environment has a <env>-security, <env>-network and <env>-data stack, and nothing else", () => {
+  it("every environment has a <env>-security, <env>-network, <env>-data and <env>-edge stack, and nothing else", () => {
     const expected = Object.keys(ENVIRONMENTS).flatMap((env) => COMPONENTS.map((c) => `${env}-${c}`));
     expect(Object.keys(app.stacks).sort()).toEqual(expected.sort());
   });
@@ -70,7 +70,7 @@ describe("stack names and layout", () => {
 
 describe("provider", () => {
   it.each(Object.keys(ENVIRONMENTS))(
-    "every %s stack has one default AWS provider in its region and at most a backup-region alias, all locked to its account",
+    "every %s stack has one default AWS provider in its region and at most a backup-region alias (edge: a us-east-1 alias), all locked to its account",
     (env) => {
       const config = ENVIRONMENTS[env];
       for (const component of COMPONENTS) {
@@ -79,7 +79,9 @@ describe("provider", () => {
         expect(defaults).toHaveLength(1);
         expect(defaults[0].region).toBe(config.region);
         const aliases = providers.filter((p) => p.alias !== undefined);
-        expect(aliases.map((p) => [p.alias, p.region])).toEqual(aliases.length ? [["backup_region", config.backupRegion]] : []);
+        // The edge stack alone needs us-east-1 (CloudFront's certificate and WAF, DNSSEC, Route 53 query logs).
+        const allowed = component === "edge" ? [["us_east_1", "us-east-1"]] : [["backup_region", config.backupRegion]];
+        expect(aliases.map((p) => [p.alias, p.region])).toEqual(aliases.length ? allowed : []);
         for (const provider of providers) {
           expect(provider.allowed_account_ids).toEqual([config.accountId]);
           expect(provider.forbidden_account_ids).toBeUndefined();
@@ -315,7 +317,7 @@ describe("main.ts selection", () => {
 
   it("--env=dev synthesizes only the dev stacks, into CDKTF_OUTDIR", () => {
     expect({ code: dev.code, stderr: dev.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-data", "dev-network", "dev-security"]);
+    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-data", "dev-edge", "dev-network", "dev-security"]);
   });
 
   it("an unknown environment among known ones is a ConfigError (exit 2) and nothing is synthesized", () => {

@@ -132,7 +132,9 @@ function scanDocument(doc: unknown, where: string): Finding[] {
       const material = secretMaterialIn(value);
       if (material) findings.push({ where: `${where}:${path.join(".")}`, what: material });
       const key = path[path.length - 1];
-      if (typeof key === "string" && isCredentialAttributeName(key) && value.trim() !== "" && !isReference(value)) {
+      // Cognito's token_validity_units names the unit of each token's lifetime, not a token (as in SEC-002).
+      const inUnitsBlock = path.includes("token_validity_units");
+      if (typeof key === "string" && isCredentialAttributeName(key) && !inUnitsBlock && value.trim() !== "" && !isReference(value)) {
         findings.push({ where: `${where}:${path.join(".")}`, what: "a literal value in a credential attribute" });
       }
       // environment.variables.<NAME> of a Lambda function
@@ -214,6 +216,7 @@ describe("no literal secret in any synthesized file", () => {
           aws_dms_certificate: { c: { certificate_pem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" } },
           aws_lambda_function: { f: { environment: { variables: { DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-2:111111111111:secret:x" } } } },
           aws_iam_role: { r: { name: "MEDICAREAKIAROLE", description: "password rotation role" } },
+          aws_cognito_user_pool_client: { c: { token_validity_units: [{ access_token: "minutes", refresh_token: "hours" }] } },
         },
       };
       expect(scanDocument(clean, "clean")).toEqual([]);

@@ -3,6 +3,7 @@
  * file per area under mutations/ (the toolkit and its rules are in mutations/kit.ts).
  */
 import { BACKUP_MUTATIONS } from "./mutations/backup";
+import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
@@ -21,4 +22,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...MIGRATION_MUTATIONS,
   ...SECRETS_MUTATIONS,
   ...SECURITY_MUTATIONS,
+  ...EDGE_MUTATIONS,
 ];

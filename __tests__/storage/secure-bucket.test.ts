@@ -170,39 +170,50 @@ function checkBucket(view: BucketView): void {
   expect(view.one("aws_s3_bucket_ownership_controls").values.rule.object_ownership).toBe("BucketOwnerEnforced");
   expect(view.attached("aws_s3_bucket_acl")).toEqual([]);
 
-  // S3-002 SSE-KMS under a key of the security stack, in the bucket's region
-  const encryption = view.one("aws_s3_bucket_server_side_encryption_configuration").values.rule;
-  expect(encryption).toHaveLength(1);
-  expect(encryption[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
-  expect(encryption[0].bucket_key_enabled).toBe(true);
-  const key = view.encryptionKey;
-  expect({ label, key: key?.type, stack: key?.stack }).toEqual({ label, key: "aws_kms_key", stack: view.securityStack });
-  const keyRing = view.region === env.region ? "keys" : "backup-region-keys";
-  expect(key!.path).toMatch(new RegExp(`^${view.securityStack}/${keyRing}/[a-z]+/key$`));
-  expect(key!.values.provider).toBe(bucket.values.provider);
-  if (view.contents === "access-logs") expect(key!.path).toMatch(/\/logs\/key$/);
+  if (view.contents === "load-balancer-logs") {
+    // The one SSE-S3 kind (ELB delivers access logs only under SSE-S3): no upload may name a key.
+    const encryption = view.one("aws_s3_bucket_server_side_encryption_configuration").values.rule;
+    expect(encryption).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    const objectArn = `${view.arn}/alb/AWSLogs/x.log.gz`;
+    const put = (context: Record<string, string>) => denials(view.statements, { action: "s3:PutObject", resource: objectArn, context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3", ...context } });
+    expect(put({})).toEqual([]);
+    expect(put({ "s3:x-amz-server-side-encryption": "aws:kms" })).toEqual(["DenyUploadsUnderKmsKeys"]);
+    expect(denials(view.statements, { action: "s3:GetObject", resource: objectArn, context: { "aws:SecureTransport": "false" } })).toEqual(["DenyRequestsWithoutTls"]);
+  } else {
+    // S3-002 SSE-KMS under a key of the security stack, in the bucket's region
+    const encryption = view.one("aws_s3_bucket_server_side_encryption_configuration").values.rule;
+    expect(encryption).toHaveLength(1);
+    expect(encryption[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    expect(encryption[0].bucket_key_enabled).toBe(true);
+    const key = view.encryptionKey;
+    expect({ label, key: key?.type, stack: key?.stack }).toEqual({ label, key: "aws_kms_key", stack: view.securityStack });
+    const keyRing = view.region === env.region ? "keys" : "backup-region-keys";
+    expect(key!.path).toMatch(new RegExp(`^${view.securityStack}/${keyRing}/[a-z]+/key$`));
+    expect(key!.values.provider).toBe(bucket.values.provider);
+    if (view.contents === "access-logs") expect(key!.path).toMatch(/\/logs\/key$/);
 
-  // S3-003 TLS only, and the encryption denials, by what they do to requests
-  const statements = view.statements;
-  const objectArn = `${view.arn}/patient-123.parquet`;
-  const put = (context: Record<string, string>) => denials(statements, { action: "s3:PutObject", resource: objectArn, context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3", ...context } });
-  expect({ label, denied: denials(statements, { action: "s3:GetObject", resource: objectArn, context: { "aws:SecureTransport": "false" } }) }).toEqual({
-    label,
-    denied: ["DenyRequestsWithoutTls"],
-  });
-  expect(denials(statements, { action: "s3:ListBucket", resource: view.arn, context: { "aws:SecureTransport": "false" } })).toContain("DenyRequestsWithoutTls");
-  expect(denials(statements, { action: "s3:GetObject", resource: objectArn, context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.1" } })).toEqual(["DenyTlsOlderThan12"]);
-  // An upload that relies on default encryption (as S3 log delivery and RDS exports do) passes...
-  expect({ label, denied: put({}) }).toEqual({ label, denied: [] });
-  // ... and so does one that names the bucket key, but no other key or encryption.
-  expect(put({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": view.encryptionKeyArn })).toEqual([]);
-  expect(put({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-2:999999999999:key/other" })).toEqual(["DenyUploadsUnderAnotherKey"]);
-  expect(put({ "s3:x-amz-server-side-encryption": "aws:kms" })).toEqual(["DenyKmsUploadsThatNameNoKey"]);
-  expect(put({ "s3:x-amz-server-side-encryption": "AES256" })).toEqual(["DenyUploadsWithSseS3"]);
-  expect(put({ "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" })).toEqual(["DenyUploadsWithCustomerProvidedKeys"]);
+    // S3-003 TLS only, and the encryption denials, by what they do to requests
+    const statements = view.statements;
+    const objectArn = `${view.arn}/patient-123.parquet`;
+    const put = (context: Record<string, string>) => denials(statements, { action: "s3:PutObject", resource: objectArn, context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.3", ...context } });
+    expect({ label, denied: denials(statements, { action: "s3:GetObject", resource: objectArn, context: { "aws:SecureTransport": "false" } }) }).toEqual({
+      label,
+      denied: ["DenyRequestsWithoutTls"],
+    });
+    expect(denials(statements, { action: "s3:ListBucket", resource: view.arn, context: { "aws:SecureTransport": "false" } })).toContain("DenyRequestsWithoutTls");
+    expect(denials(statements, { action: "s3:GetObject", resource: objectArn, context: { "aws:SecureTransport": "true", "s3:TlsVersion": "1.1" } })).toEqual(["DenyTlsOlderThan12"]);
+    // An upload that relies on default encryption (as S3 log delivery and RDS exports do) passes...
+    expect({ label, denied: put({}) }).toEqual({ label, denied: [] });
+    // ... and so does one that names the bucket key, but no other key or encryption.
+    expect(put({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": view.encryptionKeyArn })).toEqual([]);
+    expect(put({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-2:999999999999:key/other" })).toEqual(["DenyUploadsUnderAnotherKey"]);
+    expect(put({ "s3:x-amz-server-side-encryption": "aws:kms" })).toEqual(["DenyKmsUploadsThatNameNoKey"]);
+    expect(put({ "s3:x-amz-server-side-encryption": "AES256" })).toEqual(["DenyUploadsWithSseS3"]);
+    expect(put({ "s3:x-amz-server-side-encryption-customer-algorithm": "AES256" })).toEqual(["DenyUploadsWithCustomerProvidedKeys"]);
+  }
 
   // S3-006 nothing for everyone
-  const open = statements.filter((s) => s.effect === "Allow" && (hasPublicPrincipal(s) || Object.keys(s.principals).length === 0));
+  const open = view.statements.filter((s) => s.effect === "Allow" && (hasPublicPrincipal(s) || Object.keys(s.principals).length === 0));
   expect(open.map(describeStatement)).toEqual([]);
 
   // S3-004 versioning and logging

@@ -15,6 +15,12 @@ const PLACEHOLDER_ONPREM_DNS = { domain: "medicare.internal", servers: ["192.168
 const PLACEHOLDER_IDENTITY_ACCOUNT = "arn:aws:iam::333333333333:root";
 
 /**
+ * Placeholder public zone: medicare.example is reserved (RFC 2606) until mediCARE's registered
+ * domain is chosen; replace it and delegate each environment's zone from the parent.
+ */
+const PLACEHOLDER_DOMAIN = "medicare.example";
+
+/**
  * The environments. Account ids and the VPN peer are placeholders until the accounts are
  * provisioned, and so is the on-premises CA: replace them here (the provider refuses to run against any other account).
  */
@@ -49,6 +55,16 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     audit: { retentionYears: 1 },
     identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
+    edge: {
+      zoneName: `dev.${PLACEHOLDER_DOMAIN}`,
+      appHostname: `app.dev.${PLACEHOLDER_DOMAIN}`,
+      formsHostname: `forms.dev.${PLACEHOLDER_DOMAIN}`,
+      fleet: { instanceType: "t3.small", minSize: 1, desiredCapacity: 1, maxSize: 2, targetCpuPercent: 60, rootVolumeGib: 20 },
+      rateLimitPer5Minutes: 1000,
+      patching: { windowSchedule: "cron(0 2 ? * TUE *)", windowHours: 3 },
+      snapshots: { dailyAtUtc: "03:00", retainCount: 7, copyRetentionDays: 7 },
+      cognito: { accessTokenMinutes: 60, staffRefreshTokenHours: 12, patientRefreshTokenHours: 24 },
+    },
   },
   prod: {
     name: "prod",
@@ -82,5 +98,16 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     audit: { retentionYears: 6 },
     identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
+    edge: {
+      zoneName: `prod.${PLACEHOLDER_DOMAIN}`,
+      appHostname: `app.prod.${PLACEHOLDER_DOMAIN}`,
+      formsHostname: `forms.prod.${PLACEHOLDER_DOMAIN}`,
+      fleet: { instanceType: "m7i.large", minSize: 2, desiredCapacity: 2, maxSize: 6, targetCpuPercent: 50, rootVolumeGib: 30 },
+      rateLimitPer5Minutes: 2000,
+      // Five days after dev's Tuesday window, so a bad patch shows in dev first.
+      patching: { windowSchedule: "cron(0 2 ? * SUN *)", windowHours: 3 },
+      snapshots: { dailyAtUtc: "03:00", retainCount: 14, copyRetentionDays: 35 },
+      cognito: { accessTokenMinutes: 30, staffRefreshTokenHours: 10, patientRefreshTokenHours: 24 },
+    },
   },
 };

@@ -147,6 +147,63 @@ export interface EnvironmentConfig {
   readonly audit: AuditConfig;
   readonly identity: IdentityConfig;
   readonly state: StateBackendConfig;
+  readonly edge: EdgeConfig;
+}
+
+export interface EdgeConfig {
+  /**
+   * The public Route 53 hosted zone the edge stack creates and owns (DNSSEC-signed,
+   * query-logged), e.g. `dev.medicare.example`; delegate it from the parent zone.
+   */
+  readonly zoneName: string;
+  /** Host name of the staff and provider web application (the ALB), inside `zoneName`. */
+  readonly appHostname: string;
+  /** Host name of the booking forms and patient information (CloudFront), inside `zoneName`. */
+  readonly formsHostname: string;
+  readonly fleet: AppFleetConfig;
+  /** Requests per 5 minutes from one IP address before the WAF rate-based rule blocks it (100..2,000,000,000). */
+  readonly rateLimitPer5Minutes: number;
+  readonly patching: PatchingConfig;
+  readonly snapshots: SnapshotConfig;
+  readonly cognito: CognitoConfig;
+}
+
+export interface AppFleetConfig {
+  /** EC2 instance type of the web application, e.g. `t3.small` (a Graviton type, e.g. `t4g.small`, gets the arm64 image). */
+  readonly instanceType: string;
+  /** Auto Scaling group sizes: 1 <= min <= desired <= max <= 20. */
+  readonly minSize: number;
+  readonly desiredCapacity: number;
+  readonly maxSize: number;
+  /** Average CPU utilisation (percent, 10..90) that target tracking keeps the group at. */
+  readonly targetCpuPercent: number;
+  /** Size of each instance's root volume, in GiB (8..200). */
+  readonly rootVolumeGib: number;
+}
+
+export interface PatchingConfig {
+  /** When the patch maintenance window opens: an SSM cron expression, in Europe/London, e.g. `cron(0 2 ? * SUN *)`. */
+  readonly windowSchedule: string;
+  /** How long the window stays open, in hours (2..24; no new task starts in the last hour). */
+  readonly windowHours: number;
+}
+
+export interface SnapshotConfig {
+  /** Time of day (UTC, `HH:MM`) of the daily EBS snapshot. */
+  readonly dailyAtUtc: string;
+  /** Daily snapshots kept in the primary region (1..1000). */
+  readonly retainCount: number;
+  /** Days each encrypted copy is kept in the backup region (1..365). */
+  readonly copyRetentionDays: number;
+}
+
+export interface CognitoConfig {
+  /** Lifetime of access and ID tokens, in minutes (5..60). */
+  readonly accessTokenMinutes: number;
+  /** Lifetime of refresh tokens for staff, in hours (1..24: staff sign in again each working day). */
+  readonly staffRefreshTokenHours: number;
+  /** Lifetime of refresh tokens for patients, in hours (1..720). */
+  readonly patientRefreshTokenHours: number;
 }
 
 /** Data classification written to the `data-classification` tag of each stack. */

@@ -118,6 +118,7 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
   validateOnPremDns(env, onPrem, problems, at);
   validateData(env, problems, at);
   validateAuditAndIdentity(env, problems, at);
+  validateEdge(env, problems, at);
 
   const state = env.state;
   if (!state || (state.kind !== "local" && state.kind !== "s3")) {
@@ -243,6 +244,70 @@ function validateAuditAndIdentity(env: EnvironmentConfig, problems: Problems, at
   if (!Number.isInteger(age) || age < MFA_MAX_AGE_SECONDS.min || age > MFA_MAX_AGE_SECONDS.max) {
     problems.add(at("identity.mfaMaxAgeSeconds"), `${JSON.stringify(age)} must be ${MFA_MAX_AGE_SECONDS.min}..${MFA_MAX_AGE_SECONDS.max} seconds (how old an MFA sign-in may be when a persona role is assumed)`);
   }
+}
+
+/** A whole number in [min, max], else a problem naming the range. */
+function checkInteger(problems: Problems, at: string, value: unknown, min: number, max: number, unit: string): boolean {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    problems.add(at, `${JSON.stringify(value)} must be a whole number of ${unit} in ${min}..${max}`);
+    return false;
+  }
+  return true;
+}
+
+/** WAF rate-based rules count requests per IP over 5 minutes; AWS accepts 10..2e9, below 100 blocks ordinary use. */
+export const MIN_RATE_LIMIT = 100;
+
+/**
+ * Edge settings: names, sizes, schedules and lifetimes. Nothing here can weaken TLS, MFA,
+ * the WAF, IMDSv2 or encryption; those are fixed in modules/edge.
+ */
+function validateEdge(env: EnvironmentConfig, problems: Problems, at: (field: string) => string): void {
+  const edge = env.edge;
+  if (edge === undefined || edge === null || typeof edge !== "object") {
+    problems.add(at("edge"), "is missing; give the edge settings (zoneName, appHostname, formsHostname, fleet, rateLimitPer5Minutes, patching, snapshots, cognito)");
+    return;
+  }
+  const zoneValid = typeof edge.zoneName === "string" && DNS_NAME.test(edge.zoneName);
+  if (!zoneValid) {
+    problems.add(at("edge.zoneName"), `${JSON.stringify(edge.zoneName)} is not a DNS zone name; give lowercase labels separated by dots, without a trailing dot (e.g. "dev.medicare.example")`);
+  }
+  for (const field of ["appHostname", "formsHostname"] as const) {
+    const host = edge[field];
+    if (typeof host !== "string" || !DNS_NAME.test(host)) {
+      problems.add(at(`edge.${field}`), `${JSON.stringify(host)} is not a host name (lowercase labels separated by dots)`);
+    } else if (zoneValid && !host.endsWith(`.${edge.zoneName}`)) {
+      problems.add(at(`edge.${field}`), `${host} is not inside edge.zoneName ${edge.zoneName}; its certificate is validated and its alias written in that zone, so use a name under it`);
+    }
+  }
+  if (edge.appHostname === edge.formsHostname) {
+    problems.add(at("edge.formsHostname"), `equals edge.appHostname (${edge.appHostname}); the load balancer and CloudFront each need their own name`);
+  }
+
+  const fleet = edge.fleet;
+  checkPattern(problems, at("edge.fleet.instanceType"), fleet?.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type (e.g. \"t3.small\")");
+  const min = checkInteger(problems, at("edge.fleet.minSize"), fleet?.minSize, 1, 20, "instances");
+  const desired = checkInteger(problems, at("edge.fleet.desiredCapacity"), fleet?.desiredCapacity, 1, 20, "instances");
+  const max = checkInteger(problems, at("edge.fleet.maxSize"), fleet?.maxSize, 1, 20, "instances");
+  if (min && desired && max && !(fleet.minSize <= fleet.desiredCapacity && fleet.desiredCapacity <= fleet.maxSize)) {
+    problems.add(at("edge.fleet"), `sizes must satisfy minSize <= desiredCapacity <= maxSize (got ${fleet.minSize} <= ${fleet.desiredCapacity} <= ${fleet.maxSize})`);
+  }
+  checkInteger(problems, at("edge.fleet.targetCpuPercent"), fleet?.targetCpuPercent, 10, 90, "percent");
+  checkInteger(problems, at("edge.fleet.rootVolumeGib"), fleet?.rootVolumeGib, 8, 200, "GiB");
+
+  checkInteger(problems, at("edge.rateLimitPer5Minutes"), edge.rateLimitPer5Minutes, MIN_RATE_LIMIT, 2_000_000_000, "requests");
+
+  checkPattern(problems, at("edge.patching.windowSchedule"), edge.patching?.windowSchedule, /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, "an SSM maintenance window cron expression with six fields, e.g. \"cron(0 2 ? * SUN *)\"");
+  checkInteger(problems, at("edge.patching.windowHours"), edge.patching?.windowHours, 2, 24, "hours (the last hour is the cutoff for new tasks)");
+
+  checkPattern(problems, at("edge.snapshots.dailyAtUtc"), edge.snapshots?.dailyAtUtc, /^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (UTC)");
+  checkInteger(problems, at("edge.snapshots.retainCount"), edge.snapshots?.retainCount, 1, 1000, "snapshots");
+  checkInteger(problems, at("edge.snapshots.copyRetentionDays"), edge.snapshots?.copyRetentionDays, 1, 365, "days");
+
+  const cognito = edge.cognito;
+  checkInteger(problems, at("edge.cognito.accessTokenMinutes"), cognito?.accessTokenMinutes, 5, 60, "minutes");
+  checkInteger(problems, at("edge.cognito.staffRefreshTokenHours"), cognito?.staffRefreshTokenHours, 1, 24, "hours (staff sign in again at least daily)");
+  checkInteger(problems, at("edge.cognito.patientRefreshTokenHours"), cognito?.patientRefreshTokenHours, 1, 720, "hours");
 }
 
 /**

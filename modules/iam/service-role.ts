@@ -42,9 +42,12 @@ export interface ServiceRoleProps {
  *   AWS's own execution-role trust examples condition on aws:SourceAccount alone. The
  *   remaining guard is iam:PassRole: only principals allowed to pass the role can attach it
  *   to a function, and aws:SourceAccount keeps functions of other accounts out.
- * Add a service only with a documented reason like the one above.
+ * - ec2.amazonaws.com: EC2 assumes an instance profile's role for an instance that does not
+ *   exist until launch; AWS's instance-role trust examples carry no aws:SourceArn. The guards
+ *   are iam:PassRole (who may attach the profile) and aws:SourceAccount.
+ * Add a service only with a documented reason like the ones above.
  */
-export const SERVICES_WITHOUT_SOURCE_ARN: ReadonlySet<string> = new Set(["lambda.amazonaws.com"]);
+export const SERVICES_WITHOUT_SOURCE_ARN: ReadonlySet<string> = new Set(["lambda.amazonaws.com", "ec2.amazonaws.com"]);
 
 /**
  * An IAM role for an AWS service: trust limited to one service principal acting for this

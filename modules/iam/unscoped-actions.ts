@@ -73,6 +73,23 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "config:SelectResourceConfig",
   "config:GetResourceConfigHistory",
   "secretsmanager:ListSecrets",
+  // The SSM agent on the app fleet (modules/edge/app-fleet.ts; AmazonSSMManagedInstanceCore's
+  // actions): Session Manager and Run Command channels have no resource type
+  // (list_amazonsessionmanagermessagegatewayservice.html, list_amazonmessagedeliveryservice.html);
+  // ListAssociations and GetDeployablePatchSnapshotForInstance (Patch Manager's baseline
+  // snapshot) have none either (list_awssystemsmanager.html).
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
+  "ssm:ListAssociations",
+  "ssm:GetDeployablePatchSnapshotForInstance",
 ]);
 
 /** True when a statement on Resource "*" grants only actions that cannot be scoped. */

@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { MedicareStack } from "../core/medicare-stack";
@@ -13,6 +14,12 @@ export interface EncryptedLogGroupProps {
   readonly path: string | { readonly awsName: string };
   /** The logs domain key; required, so a log group cannot be created unencrypted. */
   readonly key: DomainKey;
+  /**
+   * The AWS provider of the key's region, for a log group outside the stack's region (a log
+   * group can only use a key of its own region).
+   * @default the stack's provider (the key must then be in the stack's region)
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -26,7 +33,11 @@ export class EncryptedLogGroup extends Construct {
     super(scope, id);
     const stack = MedicareStack.of(this);
     requireKeyOf("logs", props.key, this, "key (log groups)");
+    if (props.provider === undefined && props.key.region !== stack.region) {
+      throw new Error(`${this.node.path}: the key is in ${props.key.region}, not ${stack.region}; pass the provider of ${props.key.region} so the log group lives beside its key`);
+    }
     this.logGroup = new CloudwatchLogGroup(this, "group", {
+      provider: props.provider,
       name: typeof props.path === "string" ? `/medicare/${stack.env.name}/${props.path}` : props.path.awsName,
       kmsKeyId: props.key.arn,
       retentionInDays: stack.env.logRetentionDays,

@@ -4,7 +4,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { MedicareStack } from "../core/medicare-stack";
 import { PolicyStatement, policyJson } from "../iam/policy-document";
-import { accessLogBucketName, bucketName } from "../storage/names";
+import { FORMS_BUCKET_SHORT_NAME, accessLogBucketName, bucketName } from "../storage/names";
 import { CONFIG_HISTORY_BUCKET, trailArn } from "./audit-names";
 
 /** The data domains that each get their own customer-managed key. */
@@ -60,11 +60,59 @@ function publishingService(service: string) {
   });
 }
 
+/**
+ * EC2 Auto Scaling launches the app tier's instances with volumes under this key through its
+ * service-linked role, whose own policy grants no KMS use: the key policy must name it. The
+ * role may not exist yet when the key is created, so it is named by condition, not principal.
+ */
+function autoScalingServiceLinkedRole(stack: MedicareStack, region: string): PolicyStatement[] {
+  const viaEc2 = { "kms:CallerAccount": stack.accountId, "kms:ViaService": `ec2.${region}.amazonaws.com` };
+  const role = `arn:aws:iam::${stack.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+  const account = `arn:aws:iam::${stack.accountId}:root`;
+  return [
+    {
+      sid: "AutoScalingEncryptsAppTierVolumes",
+      principals: { AWS: account },
+      actions: ENCRYPT_DECRYPT,
+      conditions: { ArnEquals: { "aws:PrincipalArn": role }, StringEquals: viaEc2 },
+    },
+    {
+      sid: "AutoScalingGrantsEc2ForAppTierVolumes",
+      principals: { AWS: account },
+      actions: ["kms:CreateGrant"],
+      conditions: { ArnEquals: { "aws:PrincipalArn": role }, StringEquals: viaEc2, Bool: { "kms:GrantIsForAWSResource": true } },
+    },
+  ];
+}
+
+/**
+ * CloudFront (origin access control) reads the forms bucket's objects, which S3 encrypts
+ * under this key: only for this account's distributions and only that bucket's objects.
+ */
+function cloudFrontReadsForms(stack: MedicareStack): PolicyStatement {
+  const bucketArn = `arn:aws:s3:::${bucketName(stack, FORMS_BUCKET_SHORT_NAME)}`;
+  return {
+    sid: "CloudFrontReadsTheFormsBucket",
+    principals: { Service: "cloudfront.amazonaws.com" },
+    actions: ["kms:Decrypt"],
+    conditions: {
+      StringEquals: { "aws:SourceAccount": stack.accountId },
+      ArnLike: { "aws:SourceArn": `arn:aws:cloudfront::${stack.accountId}:distribution/*` },
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": [bucketArn, `${bucketArn}/*`] },
+    },
+  };
+}
+
 const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
   data: {
-    description: "Patient data at rest: Aurora, its secrets, DMS and exports",
-    viaServices: ["rds", "secretsmanager", "dms", "s3"],
-    servicePrincipals: [],
+    description: "Patient data at rest: Aurora, its secrets, DMS and exports; app-tier EBS volumes and their snapshots; the forms bucket",
+    // ec2: the app tier's EBS volumes and their DLM snapshot copies (modules/edge).
+    viaServices: ["rds", "secretsmanager", "dms", "s3", "ec2"],
+    servicePrincipals: [
+      (stack, region) => autoScalingServiceLinkedRole(stack, region)[0],
+      (stack, region) => autoScalingServiceLinkedRole(stack, region)[1],
+      cloudFrontReadsForms,
+    ],
   },
   logs: {
     description: "Logs of this account and region: CloudWatch Logs (flow, DNS, VPN, database, application), S3 access logs, CloudTrail and AWS Config",

@@ -18,3 +18,6 @@ export function accessLogBucketName(stack: MedicareStack, region: string): strin
 export function accessLogBucketShortName(region: string): string {
   return `access-logs-${region}`;
 }
+
+/** The bucket of the static booking forms and patient information that CloudFront serves (its key policy names it). */
+export const FORMS_BUCKET_SHORT_NAME = "forms";

@@ -27,11 +27,19 @@ import { bucketName } from "./names";
  *   denies deleting log records to everyone (only the lifecycle expires them). It does not
  *   log its own access (that would log forever) and is not replicated: the replicated
  *   record of access to patient data is CloudTrail's S3 data events, in an `audit` bucket.
- * - `operational`: everything else (reports, static forms, load balancer logs).
+ * - `load-balancer-logs`: Elastic Load Balancing access logs. ELB delivers only to buckets
+ *   encrypted with SSE-S3 (AES256), not SSE-KMS, so this is the one kind without the
+ *   customer-managed key: default encryption is SSE-S3, uploads naming KMS or SSE-C are
+ *   denied, and, as for access-logs, nobody may delete a log record (only lifecycle expiry).
+ *   `key` still names the bucket's region and must be its logs key.
+ * - `operational`: everything else (reports, static forms).
  */
-export type BucketContents = "phi" | "audit" | "access-logs" | "operational";
+export type BucketContents = "phi" | "audit" | "access-logs" | "load-balancer-logs" | "operational";
 
-export const BUCKET_CONTENTS: readonly BucketContents[] = ["phi", "audit", "access-logs", "operational"];
+export const BUCKET_CONTENTS: readonly BucketContents[] = ["phi", "audit", "access-logs", "load-balancer-logs", "operational"];
+
+/** Contents whose records nobody may delete (log targets). */
+const UNDELETABLE_RECORDS: readonly BucketContents[] = ["access-logs", "load-balancer-logs"];
 
 /** Contents that must be locked and copied to the backup region (CONTROLS.md, s3 rows). */
 export const LOCKED_AND_REPLICATED: readonly BucketContents[] = ["phi", "audit"];
@@ -115,7 +123,7 @@ export class SecureBucket extends Construct {
   readonly replica?: SecureBucket;
   /** Enabled before anything that needs a versioned bucket (lifecycle, replication). */
   readonly versioning: S3BucketVersioningA;
-  /** The bucket policy (services that check it on setup, like CloudTrail, depend on it). */
+  /** The bucket policy (services that check their write access on setup, like CloudTrail and ELB, depend on it). */
   readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -156,12 +164,15 @@ export class SecureBucket extends Construct {
       provider,
       bucket,
       rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.arn },
-          // One data key per bucket instead of one KMS call per object: cheaper, same key.
-          // KMS then sees the bucket ARN (not the object's) as encryption context.
-          bucketKeyEnabled: true,
-        },
+        props.contents === "load-balancer-logs"
+          ? // The only encryption ELB access log delivery supports.
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.key.arn },
+              // One data key per bucket instead of one KMS call per object: cheaper, same key.
+              // KMS then sees the bucket ARN (not the object's) as encryption context.
+              bucketKeyEnabled: true,
+            },
       ],
     });
     this.versioning = new S3BucketVersioningA(this, "versioning", {
@@ -173,8 +184,8 @@ export class SecureBucket extends Construct {
       provider,
       bucket,
       policy: policyJson([
-        ...baselinePolicy(this.bucket, props.key),
-        ...(props.contents === "access-logs" ? logRecordsPolicy(this.bucket) : []),
+        ...(props.contents === "load-balancer-logs" ? sseS3Policy(this.bucket) : baselinePolicy(this.bucket, props.key)),
+        ...(UNDELETABLE_RECORDS.includes(props.contents) ? logRecordsPolicy(this.bucket) : []),
         ...(props.policyStatements?.(this.bucket) ?? []),
       ]),
     });
@@ -271,6 +282,9 @@ function validate(path: string, stack: MedicareStack, props: SecureBucketProps, 
   if (props.contents === "access-logs" && props.lockDays !== undefined) {
     fail("an access-logs bucket cannot have lockDays: S3 does not deliver server access logs to a bucket with Object Lock (its policy denies deleting log records instead)");
   }
+  if (props.contents === "load-balancer-logs" && (props.lockDays !== undefined || props.key.domain !== "logs")) {
+    fail(`a load-balancer-logs bucket takes its region's logs key (it only places the bucket; ELB delivers under SSE-S3) and no lockDays (its policy denies deleting log records instead), not the ${props.key.domain} key${props.lockDays !== undefined ? " with lockDays" : ""}`);
+  }
   if (props.expireAfterDays !== undefined && props.lockDays !== undefined && props.expireAfterDays < props.lockDays) {
     fail(`expireAfterDays (${props.expireAfterDays}) is shorter than lockDays (${props.lockDays}); raise it to at least ${props.lockDays}`);
   }
@@ -355,6 +369,49 @@ function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
     },
     {
       // SSE-C: a key S3 does not keep, so nobody can audit or revoke it.
+      sid: "DenyUploadsWithCustomerProvidedKeys",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:PutObject"],
+      resources: objects,
+      conditions: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": false } },
+    },
+  ];
+}
+
+/**
+ * The denials of a load-balancer-logs bucket: the TLS ones of every bucket, and no upload
+ * under anything but the SSE-S3 default (no KMS key of anyone's, no customer-provided key).
+ */
+function sseS3Policy(bucket: S3Bucket): PolicyStatement[] {
+  const everything = [bucket.arn, `${bucket.arn}/*`];
+  const objects = [`${bucket.arn}/*`];
+  return [
+    {
+      sid: "DenyRequestsWithoutTls",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:*"],
+      resources: everything,
+      conditions: { Bool: { "aws:SecureTransport": false } },
+    },
+    {
+      sid: "DenyTlsOlderThan12",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:*"],
+      resources: everything,
+      conditions: { NumericLessThan: { "s3:TlsVersion": MIN_TLS_VERSION } },
+    },
+    {
+      sid: "DenyUploadsUnderKmsKeys",
+      effect: "Deny",
+      principals: EVERYONE,
+      actions: ["s3:PutObject"],
+      resources: objects,
+      conditions: { StringEquals: { [SSE]: ["aws:kms", "aws:kms:dsse"] } },
+    },
+    {
       sid: "DenyUploadsWithCustomerProvidedKeys",
       effect: "Deny",
       principals: EVERYONE,

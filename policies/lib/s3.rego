@@ -11,7 +11,11 @@ import data.lib.cdktf
 # The tag SecureBucket writes with what the bucket holds (modules/storage/secure-bucket.ts).
 contents_tag := "bucket-contents"
 
-known_contents := {"phi", "audit", "access-logs", "operational"}
+known_contents := {"phi", "audit", "access-logs", "load-balancer-logs", "operational"}
+
+# Elastic Load Balancing access logs: ELB delivers only to SSE-S3 buckets, so these (and only
+# these) are encrypted with AES256 instead of a customer-managed key (SecureBucket).
+load_balancer_logs := "load-balancer-logs"
 
 # Contents that must be locked and replicated to the backup region (CONTROLS.md, s3 rows).
 locked_contents := {"phi", "audit"}

@@ -83,3 +83,12 @@ config_blocks contains {"reported": cdktf.resource(sprintf("data.%s", [type]), n
 
 # A walk() path as dotted text: ["environment", "variables", "X"] -> "environment.variables.X".
 attribute_path(path) := concat(".", [sprintf("%v", [p]) | some p in path])
+
+# Blocks whose credential-named attributes hold no credential: Cognito's token_validity_units
+# says in which unit ("minutes", "hours", "days") each token's lifetime is given.
+non_credential_blocks := {"token_validity_units"}
+
+in_non_credential_block(path) if {
+	some p in path
+	p in non_credential_blocks
+}

@@ -41,3 +41,8 @@ test_user_data_texts if {
 	secrets.user_data_texts(base64.encode("echo hi")) == {base64.encode("echo hi"), "echo hi"}
 	secrets.user_data_texts("#!/bin/bash") == {"#!/bin/bash"}
 }
+
+test_in_non_credential_block if {
+	secrets.in_non_credential_block(["token_validity_units", 0, "refresh_token"])
+	not secrets.in_non_credential_block(["refresh_token"])
+}

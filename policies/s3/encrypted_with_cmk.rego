@@ -16,6 +16,11 @@ metadata := {
 	"fix": "Create the bucket with SecureBucket (modules/storage/secure-bucket.ts) and pass the DomainKey of its data domain and region as `key`; it writes sse_algorithm aws:kms with that key's ARN.",
 }
 
+# The one exception, which AWS dictates: a bucket tagged load-balancer-logs receives ELB access
+# logs, which ELB delivers only under SSE-S3. It may use AES256 (nothing weaker); whether it
+# holds only load balancer logs is checked by ALB-002 (the load balancer names it) and the
+# bucket policy (only ELB's log delivery account may write).
+
 # DSSE-KMS is SSE-KMS with a second layer; both use the named KMS key.
 kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
@@ -31,6 +36,13 @@ deny contains cdktf.violation(metadata, bucket, sprintf("default encryption is %
 	algorithm := object.get(by_default, "sse_algorithm", "absent")
 	key := object.get(by_default, "kms_master_key_id", "absent")
 	not customer_managed_kms(by_default)
+	not sse_s3_for_load_balancer_logs(bucket, by_default)
+}
+
+sse_s3_for_load_balancer_logs(bucket, by_default) if {
+	s3.contents(bucket) == s3.load_balancer_logs
+	by_default.sse_algorithm == "AES256"
+	object.get(by_default, "kms_master_key_id", "") == ""
 }
 
 deny contains cdktf.violation(metadata, bucket, "the encryption configuration has no rule with apply_server_side_encryption_by_default") if {

@@ -40,3 +40,20 @@ test_fail_rule_without_default if {
 	doc := fx.patched([{"op": "replace", "path": "/resource/aws_s3_bucket_server_side_encryption_configuration/reports/rule", "value": [{"bucket_key_enabled": true}]}])
 	fails(doc, "dev-data/reports/bucket")
 }
+
+retag(id, contents) := {"op": "replace", "path": sprintf("/resource/aws_s3_bucket/%s/tags/bucket-contents", [id]), "value": contents}
+
+test_pass_sse_s3_on_load_balancer_logs if {
+	doc := fx.patched([retag("reports", "load-balancer-logs"), {"op": "replace", "path": default_path("reports"), "value": {"sse_algorithm": "AES256"}}])
+	count(rule.deny) == 0 with input as doc
+}
+
+test_fail_sse_s3_on_operational_bucket if {
+	doc := fx.patched([{"op": "replace", "path": default_path("reports"), "value": {"sse_algorithm": "AES256"}}])
+	fails(doc, "dev-data/reports/bucket")
+}
+
+test_fail_load_balancer_logs_without_encryption_default if {
+	doc := fx.patched([retag("reports", "load-balancer-logs"), {"op": "replace", "path": default_path("reports"), "value": {"sse_algorithm": "none"}}])
+	fails(doc, "dev-data/reports/bucket")
+}

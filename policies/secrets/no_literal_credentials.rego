@@ -24,6 +24,7 @@ deny contains cdktf.violation(metadata, resource, sprintf("%s holds a literal va
 	some resource in cdktf.all_resources
 	some [path, value] in flatten(resource.values)
 	secrets.credential_attribute(path[count(path) - 1])
+	not secrets.in_non_credential_block(path)
 	secrets.literal(value)
 }
 

@@ -58,3 +58,11 @@ test_fail_user_data_assignment_plain_and_base64 if {
 test_pass_user_data_fetching_the_secret if {
 	count(rule.deny) == 0 with input as {"resource": {"aws_instance": {"i": {"user_data": "#!/bin/bash\nDB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id x)\n"}}}}
 }
+
+test_pass_cognito_token_validity_units if {
+	count(rule.deny) == 0 with input as {"resource": {"aws_cognito_user_pool_client": {"c": {"token_validity_units": [{"access_token": "minutes", "id_token": "minutes", "refresh_token": "hours"}]}}}}
+}
+
+test_fail_token_outside_the_units_block if {
+	fails_with({"resource": {"aws_amplify_app": {"a": {"access_token": "ghp_0123456789abcdef", "token_validity_units": [{"access_token": "minutes"}]}}}}, "aws_amplify_app.a", "access_token holds a literal value")
+}
