@@ -12,7 +12,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { CampaignError, planCampaign, PlanResult, SqsSendQueue } from "../campaign/dispatch";
+import { CampaignError, PLAN_DEFAULTS, planCampaign, PlanResult, SqsSendQueue } from "../campaign/dispatch";
 import { validateMessagingSettings } from "../campaign/messages";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { readEnvironment } from "../lib/environment";
@@ -22,8 +22,8 @@ const metrics = new Metrics({ serviceName: "campaign-plan", namespace: "medicare
 const env = readEnvironment();
 validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
 const queueUrl = env.string("SEND_QUEUE_URL");
-const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: 1000 });
-const writers = env.integer("PLAN_WRITERS", { min: 1, max: 8, fallback: 2 });
+const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: PLAN_DEFAULTS.pageSize });
+const writers = env.integer("PLAN_WRITERS", { min: 1, max: 8, fallback: PLAN_DEFAULTS.writers });
 const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
 const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
 

@@ -10,7 +10,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { markStaleClaimsForReview, SqsSendQueue } from "../campaign/dispatch";
+import { markStaleClaimsForReview, PLAN_DEFAULTS, SqsSendQueue } from "../campaign/dispatch";
 import { validateMessagingSettings } from "../campaign/messages";
 import { runReminders } from "../campaign/remind";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
@@ -22,7 +22,7 @@ const env = readEnvironment();
 validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
 const queueUrl = env.string("SEND_QUEUE_URL");
 const staleClaimMinutes = env.integer("STALE_CLAIM_MINUTES", { min: 5, max: 1440, fallback: 30 });
-const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: 1000 });
+const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: PLAN_DEFAULTS.pageSize });
 const pool = createDatabasePool(databaseSettingsFromEnvironment(), 1);
 const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
 

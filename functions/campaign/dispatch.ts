@@ -338,6 +338,9 @@ export interface PlanDependencies {
   readonly log?: DispatchLogger;
 }
 
+/** How the planner Lambda pages by default (PLAN_PAGE_SIZE, PLAN_WRITERS); the bench measures the same. */
+export const PLAN_DEFAULTS = { pageSize: 1000, writers: 2 } as const;
+
 export interface PlanOptions {
   /** Patients per page (one transaction each). @default 1000 */
   readonly pageSize?: number;

@@ -5,7 +5,7 @@
  *   end-to-end  the planner into SQS and the send worker (claim, opt-out checks, SNS/SES, record)
  *             at the same time, for 10,000 patients: bounded by the emulator, not by our code.
  */
-import { InMemorySendQueue, planCampaign } from "../../functions/campaign/dispatch";
+import { InMemorySendQueue, PLAN_DEFAULTS, planCampaign } from "../../functions/campaign/dispatch";
 import { createCampaign, freshDatabase, LOCAL_MESSAGING, LOCAL_PLAN_PAGE_SIZE, localAws, planAndSend } from "./local-campaign";
 import { ensureLocalServices, stopLocalServices } from "./services";
 import { seedPatients } from "./synthetic-patients";
@@ -30,7 +30,7 @@ export async function runDispatchBench(print: (header: string[], rows: string[][
     const campaignId = await createCampaign(pool, { name: "bench" });
     const queue = new InMemorySendQueue({ messaging: LOCAL_MESSAGING, keep: false });
     const planStarted = process.hrtime.bigint();
-    const plan = await planCampaign({ pool, queue }, campaignId);
+    const plan = await planCampaign({ pool, queue }, campaignId, PLAN_DEFAULTS);
     const planSeconds = Number(process.hrtime.bigint() - planStarted) / 1e9;
     await pool.end();
     if (queue.rendered !== plan.invitations) throw new Error(`rendered ${queue.rendered} messages for ${plan.invitations} invitations`);
