@@ -314,15 +314,9 @@ const EVERYONE = { AWS: "*" } as const;
 const KMS_KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 const SSE = "s3:x-amz-server-side-encryption";
 
-/**
- * Denials every bucket carries: no plaintext transport, no old TLS, and no object under any
- * encryption but the bucket's key. Uploads that name no encryption get the bucket key by
- * default encryption, so they pass: AWS services that write here (S3 log delivery, RDS
- * snapshot export) rely on that. Replication writes are s3:ReplicateObject, not PutObject.
- */
-function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
+/** Every bucket refuses requests without TLS, or with TLS older than 1.2, from anyone. */
+function tlsOnly(bucket: S3Bucket): PolicyStatement[] {
   const everything = [bucket.arn, `${bucket.arn}/*`];
-  const objects = [`${bucket.arn}/*`];
   return [
     {
       sid: "DenyRequestsWithoutTls",
@@ -340,6 +334,19 @@ function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
       resources: everything,
       conditions: { NumericLessThan: { "s3:TlsVersion": MIN_TLS_VERSION } },
     },
+  ];
+}
+
+/**
+ * Denials every bucket carries: no plaintext transport, no old TLS, and no object under any
+ * encryption but the bucket's key. Uploads that name no encryption get the bucket key by
+ * default encryption, so they pass: AWS services that write here (S3 log delivery, RDS
+ * snapshot export) rely on that. Replication writes are s3:ReplicateObject, not PutObject.
+ */
+function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
+  const objects = [`${bucket.arn}/*`];
+  return [
+    ...tlsOnly(bucket),
     {
       // Only when the upload names a key (Null = false): a condition on an absent key
       // would deny every upload that relies on default encryption.
@@ -384,25 +391,9 @@ function baselinePolicy(bucket: S3Bucket, key: DomainKey): PolicyStatement[] {
  * under anything but the SSE-S3 default (no KMS key of anyone's, no customer-provided key).
  */
 function sseS3Policy(bucket: S3Bucket): PolicyStatement[] {
-  const everything = [bucket.arn, `${bucket.arn}/*`];
   const objects = [`${bucket.arn}/*`];
   return [
-    {
-      sid: "DenyRequestsWithoutTls",
-      effect: "Deny",
-      principals: EVERYONE,
-      actions: ["s3:*"],
-      resources: everything,
-      conditions: { Bool: { "aws:SecureTransport": false } },
-    },
-    {
-      sid: "DenyTlsOlderThan12",
-      effect: "Deny",
-      principals: EVERYONE,
-      actions: ["s3:*"],
-      resources: everything,
-      conditions: { NumericLessThan: { "s3:TlsVersion": MIN_TLS_VERSION } },
-    },
+    ...tlsOnly(bucket),
     {
       sid: "DenyUploadsUnderKmsKeys",
       effect: "Deny",
