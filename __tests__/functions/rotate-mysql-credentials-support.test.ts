@@ -79,6 +79,14 @@ describe("the iconv-lite stand-in bundled instead of iconv-lite", () => {
   it("fails loudly on an encoding it cannot convert, rather than garbling text", () => {
     expect(() => iconv.getDecoder("cp932")).toThrow(/character set "cp932" is not supported/);
   });
+
+  test("reads utf8mb3 (mysql2's cesu8: server metadata such as DATABASE()) as the UTF-8 it is for every character it can hold", () => {
+    expect(iconv.encodingExists("cesu8")).toBe(true);
+    expect(iconv.decode(Buffer.from("medicare_café_€", "utf8"), "cesu8")).toBe("medicare_café_€");
+    expect(iconv.getDecoder("cesu8").write(Buffer.from("ok"))).toBe("ok");
+    expect(iconv.encode("€", "cesu8")).toEqual(Buffer.from("€", "utf8"));
+    expect(() => iconv.encode("flu 💉", "cesu8")).toThrow(/utf8mb4/);
+  });
 });
 
 describe("the handler's Secrets Manager client", () => {

@@ -4,6 +4,14 @@
  *   GET|HEAD /i/{token}  landing page; reads only (link scanners prefetch)
  *   POST     /i/{token}  redeem the link, then the list of free slots
  *   POST     /book       form fields `session` and `slot`: book that slot
+ *   GET|HEAD /i/{token}/opt-out  asks which messages to stop; reads only
+ *   POST     /i/{token}/opt-out  form field `channels` (both|sms|email): records the opt-out
+ *   POST     /questions  form field `session`: the follow-up form (if configured), carrying the session
+ *
+ * Opt-out accepts any token we ever issued, also revoked, used or expired ones (see
+ * campaign/opt-out.ts), and needs no separate anti-forgery field: the 128-bit token in the
+ * path is itself the secret a forged cross-site POST would have to know, exactly as the
+ * session secret is for /book, and a prefetching GET changes nothing.
  *
  * The booking session's secret travels in a hidden form field, not a cookie: it is then the
  * form's own anti-forgery token (a cross-site page cannot know it, and no ambient credential
@@ -12,27 +20,37 @@
  * the booking is done.
  *
  * Environment: PRACTICE_NAME, PRACTICE_PHONE, PRACTICE_TIME_ZONE (default Europe/London),
- * BOOKING_SESSION_MINUTES (default 120), and the DB_* variables of lib/database.ts.
+ * BOOKING_SESSION_MINUTES (default 120), optionally FOLLOW_UP_FORM_SLUG with
+ * FORM_SUBMIT_BASE_URL (the public API form-submit answers on), and the DB_* variables of
+ * lib/database.ts.
  * Logs and metrics carry routes, outcomes and invitation ids: never the path (it holds the
  * token), a session secret or a request body.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { bookSlot, Database, listSlots } from "../campaign/booking";
+import { bookSlot, Database, findSession, listSlots } from "../campaign/booking";
+import { inspectOptOut, parseChannelChoice, recordOptOut } from "../campaign/opt-out";
 import {
   badRequestPage,
   bookingPage,
   chooseAgainPage,
+  FollowUpForm,
+  followUpFormPage,
   landingPage,
   methodNotAllowedPage,
   notFoundPage,
+  optOutPage,
+  optOutResultPage,
   Practice,
   redemptionPage,
   RenderedPage,
+  sessionProblemPage,
   unavailablePage,
 } from "../campaign/pages";
 import { DEFAULT_SESSION_TTL_MS, inspectToken, redeemToken } from "../campaign/redeem";
 import { parseToken } from "../campaign/tokens";
+import { SLUG_PATTERN } from "../forms/definition";
+import { latestPublishedForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { ConfigurationError, readEnvironment } from "../lib/environment";
 
@@ -54,7 +72,7 @@ export interface HttpApiResult {
   readonly isBase64Encoded: false;
 }
 
-export type Route = "landing" | "redeem" | "book" | "other";
+export type Route = "landing" | "redeem" | "book" | "opt-out-page" | "opt-out" | "questions" | "other";
 
 /** What one request did, for logs and metrics: no token, no secret, no contact details. */
 export interface RequestOutcome {
@@ -71,6 +89,8 @@ export interface WebDependencies {
   readonly now?: () => Date;
   /** @default DEFAULT_SESSION_TTL_MS */
   readonly sessionTtlMs?: number;
+  /** The form booked patients are asked to fill in; none: no button, and /questions is 404. */
+  readonly followUpForm?: FollowUpForm;
   /** Told about every request once it is answered. */
   readonly observe?: (outcome: RequestOutcome) => void;
   /** Told about an unexpected failure (the patient gets a 503 page). */
@@ -90,13 +110,25 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const MAX_BODY_BYTES = 4096;
 
 const LINK_PATH = /^\/i\/([^/]*)$/;
+const OPT_OUT_PATH = /^\/i\/([^/]*)\/opt-out$/;
 const SLOT_ID = /^[1-9][0-9]{0,14}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const routeOf = (method: string, path: string): Route =>
-  LINK_PATH.test(path) ? (method === "POST" ? "redeem" : "landing") : path === "/book" ? "book" : "other";
+  LINK_PATH.test(path)
+    ? method === "POST" ? "redeem" : "landing"
+    : OPT_OUT_PATH.test(path)
+      ? method === "POST" ? "opt-out" : "opt-out-page"
+      : path === "/book" ? "book" : path === "/questions" ? "questions" : "other";
 
-type Answer = { readonly page: RenderedPage; readonly outcome: string; readonly invitationId?: number; readonly allow?: string };
+type Answer = {
+  readonly page: RenderedPage;
+  readonly outcome: string;
+  readonly invitationId?: number;
+  readonly allow?: string;
+  /** Replaces SECURITY_HEADERS' form-action: the follow-up form posts to form-submit. */
+  readonly formAction?: string;
+};
 
 /** The form fields of a urlencoded body, or undefined if the body is not one. */
 export function formFields(event: HttpApiEvent): URLSearchParams | undefined {
@@ -137,13 +169,49 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
     if (slots.length === 0) {
       // The patient pressed the button without choosing a time: show the list again.
       const listing = await listSlots(db, session, now);
-      return { page: chooseAgainPage(practice, session, listing), outcome: listing.outcome === "open" ? "no-slot-chosen" : listing.outcome, invitationId: listing.outcome === "open" ? listing.invitationId : undefined };
+      return { page: chooseAgainPage(practice, session, listing, deps.followUpForm), outcome: listing.outcome === "open" ? "no-slot-chosen" : listing.outcome, invitationId: listing.outcome === "open" ? listing.invitationId : undefined };
     }
     const result = await bookSlot(db, session, Number(slots[0]), now);
-    return { page: bookingPage(practice, session, result), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+    return { page: bookingPage(practice, session, result, deps.followUpForm), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+  }
+
+  async function optOut(event: HttpApiEvent, token: string): Promise<Answer> {
+    const fields = formFields(event);
+    const choices = fields?.getAll("channels") ?? [];
+    const channels = choices.length === 1 ? parseChannelChoice(choices[0]) : undefined;
+    if (!channels) return { page: badRequestPage(practice), outcome: "bad-request" };
+    const result = await recordOptOut(db, token, channels, now);
+    return { page: optOutResultPage(practice, result), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+  }
+
+  /** The follow-up form with the session in a hidden field; the session must be live, as for booking. */
+  async function questions(event: HttpApiEvent, followUp: FollowUpForm): Promise<Answer> {
+    const sessions = formFields(event)?.getAll("session") ?? [];
+    const secret = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
+    if (!secret) return { page: badRequestPage(practice), outcome: "bad-request" };
+    const session = await findSession(db, secret, now());
+    if (session.outcome !== "valid") return { page: sessionProblemPage(practice, session.outcome), outcome: session.outcome };
+    const form = await latestPublishedForm(db, followUp.slug);
+    if (!form) return { page: notFoundPage(practice), outcome: "form-not-published", invitationId: session.invitationId };
+    const page = followUpFormPage(form.definition, followUp.submitUrl, secret);
+    return { page, outcome: "form-shown", invitationId: session.invitationId, formAction: new URL(followUp.submitUrl).origin };
   }
 
   async function route(event: HttpApiEvent, method: string, path: string): Promise<[Route, Answer]> {
+    const optOutLink = OPT_OUT_PATH.exec(path);
+    if (optOutLink) {
+      const token = optOutLink[1];
+      if (method === "GET" || method === "HEAD") {
+        const inspection = await inspectOptOut(db, token);
+        return ["opt-out-page", { page: optOutPage(practice, token, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined }];
+      }
+      if (method === "POST") return ["opt-out", await optOut(event, token)];
+      return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
+    }
+    if (path === "/questions" && deps.followUpForm) {
+      if (method === "POST") return ["questions", await questions(event, deps.followUpForm)];
+      return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "POST" }];
+    }
     const link = LINK_PATH.exec(path);
     if (link) {
       const token = link[1];
@@ -183,7 +251,11 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
     deps.observe?.({ route: routeName, outcome: answer.outcome, status: answer.page.status, ...(answer.invitationId !== undefined ? { invitationId: answer.invitationId } : {}) });
     return {
       statusCode: answer.page.status,
-      headers: { ...SECURITY_HEADERS, ...(answer.allow ? { Allow: answer.allow } : {}) },
+      headers: {
+        ...SECURITY_HEADERS,
+        ...(answer.allow ? { Allow: answer.allow } : {}),
+        ...(answer.formAction ? { "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'self'", `form-action ${answer.formAction}`) } : {}),
+      },
       body: method?.toUpperCase() === "HEAD" ? "" : answer.page.html,
       isBase64Encoded: false,
     };
@@ -191,7 +263,7 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
 }
 
 /** The practice details and session length from the environment; throws ConfigurationError naming what to fix. */
-export function webConfigurationFromEnvironment(env: NodeJS.ProcessEnv): { practice: Practice; sessionTtlMs: number } {
+export function webConfigurationFromEnvironment(env: NodeJS.ProcessEnv): { practice: Practice; sessionTtlMs: number; followUpForm?: FollowUpForm } {
   const read = readEnvironment(env);
   const timeZone = read.string("PRACTICE_TIME_ZONE", "Europe/London");
   try {
@@ -199,9 +271,24 @@ export function webConfigurationFromEnvironment(env: NodeJS.ProcessEnv): { pract
   } catch {
     throw new ConfigurationError(`PRACTICE_TIME_ZONE must be an IANA time zone such as Europe/London, got ${JSON.stringify(timeZone)}.`);
   }
+  const slug = env.FOLLOW_UP_FORM_SLUG?.trim() || undefined;
+  const submitBase = env.FORM_SUBMIT_BASE_URL?.trim() || undefined;
+  let followUpForm: FollowUpForm | undefined;
+  if (slug !== undefined || submitBase !== undefined) {
+    if (slug === undefined || !SLUG_PATTERN.test(slug) || slug.length > 64) {
+      throw new ConfigurationError(`FOLLOW_UP_FORM_SLUG must be a published form's slug (lowercase letters, digits and single hyphens) when FORM_SUBMIT_BASE_URL is set, got ${JSON.stringify(env.FOLLOW_UP_FORM_SLUG ?? "")}.`);
+    }
+    if (submitBase === undefined || !/^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~-]+)*\/?$/.test(submitBase)) {
+      throw new ConfigurationError(`FORM_SUBMIT_BASE_URL must be the https URL form-submit answers on (e.g. https://forms.example.org) when FOLLOW_UP_FORM_SLUG is set, got ${JSON.stringify(env.FORM_SUBMIT_BASE_URL ?? "")}.`);
+    }
+    // The URL forms/publish.ts submitUrlFor builds (not imported: it would bring the S3 client into this bundle).
+    const submitUrl = `${submitBase.replace(/\/+$/, "")}/forms/${slug}`;
+    followUpForm = { slug, submitUrl, prompt: "Please answer a few questions before your appointment." };
+  }
   return {
     practice: { name: read.string("PRACTICE_NAME"), phone: read.string("PRACTICE_PHONE"), timeZone },
     sessionTtlMs: read.integer("BOOKING_SESSION_MINUTES", { min: 10, max: 1440, fallback: 120 }) * 60_000,
+    ...(followUpForm ? { followUpForm } : {}),
   };
 }
 
@@ -225,9 +312,9 @@ let coldStart: ((event: HttpApiEvent) => Promise<HttpApiResult>) | undefined;
 /** Reads the configuration once per container (a bad value fails the first request, loudly). */
 export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
   if (!coldStart) {
-    const { practice, sessionTtlMs } = webConfigurationFromEnvironment(process.env);
+    const { practice, sessionTtlMs, followUpForm } = webConfigurationFromEnvironment(process.env);
     const db = createDatabasePool(databaseSettingsFromEnvironment(process.env), 2);
-    coldStart = createWebHandler({ db, practice, sessionTtlMs, observe: recordOutcome, onError: recordError });
+    coldStart = createWebHandler({ db, practice, sessionTtlMs, followUpForm, observe: recordOutcome, onError: recordError });
   }
   return coldStart(event);
 }

@@ -133,10 +133,13 @@ interface SessionRow extends RowDataPacket {
   expires_at: Date;
 }
 
-type Session = { readonly outcome: "valid"; readonly invitationId: number; readonly campaignId: number; readonly expiresAt: Date };
+export type Session = { readonly outcome: "valid"; readonly invitationId: number; readonly campaignId: number; readonly expiresAt: Date };
 
-/** The session behind a secret; a secret without a secret's shape is unknown and never looked up. */
-async function findSession(db: Database, secretText: unknown, now: Date): Promise<Session | SessionProblem> {
+/**
+ * The session behind a secret; a secret without a secret's shape is unknown and never looked up.
+ * Also how form-submit attaches a follow-up form's answers to the session's invitation.
+ */
+export async function findSession(db: Database, secretText: unknown, now: Date): Promise<Session | SessionProblem> {
   const secret = parseToken(secretText);
   if (!secret) return { outcome: "session-unknown" };
   const [rows] = await db.query<SessionRow[]>(

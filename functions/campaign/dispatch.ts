@@ -23,7 +23,7 @@ import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from "
 import { SendEmailCommand, SESClient } from "@aws-sdk/client-ses";
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { Channel } from "./channels";
+import { Channel, OPTED_OUT_DETAIL } from "./channels";
 import { MessagingSettings, renderEmail, renderSms } from "./messages";
 import { BackoffOptions, Clock, RateLimiter, StillThrottledError, sendWithBackoff, systemClock } from "./rate-limit";
 import { hashToken, mintTokens, parseToken } from "./tokens";
@@ -249,7 +249,7 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
       const { token, hash } = minted[tokenRows.length];
       tokenRows.push([hash, invitationId, candidate.round, now, expiresAt]);
       for (const { channel, optedOut } of candidate.channels) {
-        deliveryRows.push([invitationId, candidate.round, channel, optedOut ? "skipped_opted_out" : "pending", now, optedOut ? "opted out before sending" : null]);
+        deliveryRows.push([invitationId, candidate.round, channel, optedOut ? "skipped_opted_out" : "pending", now, optedOut ? OPTED_OUT_DETAIL : null]);
         if (optedOut) counts.skippedOptedOut++;
         else counts.pendingDeliveries++;
       }

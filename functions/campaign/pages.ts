@@ -3,8 +3,13 @@
  * `html` tag (escaped); the pages carry no clinical information, no patient name and no
  * script. Each result of redeeming or booking has its own page and HTTP status.
  */
+import type { FormDefinition } from "../forms/definition";
+import { renderForm } from "../forms/render";
+import { SESSION_FIELD } from "../forms/submissions";
 import { html, page, SafeHtml } from "../lib/html";
 import type { Booking, BookingResult, Slot, SlotListing } from "./booking";
+import { Channel, CHANNELS } from "./channels";
+import type { OptOutInspection, OptOutResult } from "./opt-out";
 import type { RedemptionResult, TokenInspection } from "./redeem";
 
 export interface Practice {
@@ -22,7 +27,10 @@ export interface RenderedPage {
 
 /** Where the booking form posts; the landing form posts back to its own link. */
 export const BOOK_PATH = "/book";
+/** Where the "answer a few questions" button posts the session to get the follow-up form. */
+export const QUESTIONS_PATH = "/questions";
 export const linkPath = (token: string): string => `/i/${token}`;
+export const optOutPath = (token: string): string => `/i/${token}/opt-out`;
 
 const rendered = (status: number, title: string, body: SafeHtml): RenderedPage => ({ status, html: page(title, body) });
 
@@ -113,8 +121,22 @@ function rejectedLinkPage(practice: Practice, rejected: Exclude<TokenInspection,
   }
 }
 
+/** The button that opens the follow-up form with this session, when the practice has one. */
+const questionsButton = (sessionSecret: string, followUp: FollowUpForm | undefined): SafeHtml =>
+  followUp
+    ? html`<form method="post" action="${QUESTIONS_PATH}"><input type="hidden" name="session" value="${sessionSecret}"><p>${followUp.prompt}</p><p><button type="submit">Answer the questions</button></p></form>`
+    : html``;
+
+/** A published form patients are asked to fill in once they have booked (e.g. a pre-vaccination questionnaire). */
+export interface FollowUpForm {
+  readonly slug: string;
+  /** form-submit's URL for this form (`{FORM_SUBMIT_BASE_URL}/forms/{slug}`). */
+  readonly submitUrl: string;
+  readonly prompt: string;
+}
+
 /** POST /book. */
-export function bookingPage(practice: Practice, sessionSecret: string, result: BookingResult): RenderedPage {
+export function bookingPage(practice: Practice, sessionSecret: string, result: BookingResult, followUp?: FollowUpForm): RenderedPage {
   switch (result.outcome) {
     case "session-unknown":
     case "session-expired":
@@ -123,13 +145,13 @@ export function bookingPage(practice: Practice, sessionSecret: string, result: B
       return rendered(
         200,
         `Your appointment is booked – ${practice.name}`,
-        html`<h1>Your appointment is booked</h1>${appointment(result.booking, practice)}<p>Please keep this page or write the time down.</p><p>To change or cancel your appointment, call ${practice.name} on <strong>${practice.phone}</strong>.</p>`,
+        html`<h1>Your appointment is booked</h1>${appointment(result.booking, practice)}<p>Please keep this page or write the time down.</p>${questionsButton(sessionSecret, followUp)}<p>To change or cancel your appointment, call ${practice.name} on <strong>${practice.phone}</strong>.</p>`,
       );
     case "already-booked":
       return rendered(
         409,
         `You already have an appointment – ${practice.name}`,
-        html`<h1>You already have an appointment</h1>${appointment(result.booking, practice)}<p>To change or cancel it, call ${practice.name} on <strong>${practice.phone}</strong>.</p>`,
+        html`<h1>You already have an appointment</h1>${appointment(result.booking, practice)}${questionsButton(sessionSecret, followUp)}<p>To change or cancel it, call ${practice.name} on <strong>${practice.phone}</strong>.</p>`,
       );
     case "full":
       return choosePage(practice, 409, "That time has just been taken", "Someone booked the last place at that time before you. Please choose another time.", sessionSecret, result.slots);
@@ -139,13 +161,13 @@ export function bookingPage(practice: Practice, sessionSecret: string, result: B
 }
 
 /** POST /book without a chosen time: the list again. */
-export function chooseAgainPage(practice: Practice, sessionSecret: string, listing: SlotListing): RenderedPage {
+export function chooseAgainPage(practice: Practice, sessionSecret: string, listing: SlotListing, followUp?: FollowUpForm): RenderedPage {
   if (listing.outcome !== "open") return sessionProblemPage(practice, listing.outcome);
-  if (listing.booking) return bookingPage(practice, sessionSecret, { outcome: "already-booked", invitationId: listing.invitationId, booking: listing.booking });
+  if (listing.booking) return bookingPage(practice, sessionSecret, { outcome: "already-booked", invitationId: listing.invitationId, booking: listing.booking }, followUp);
   return choosePage(practice, 400, "Choose a time", "Please choose one of the times below, then press the button.", sessionSecret, listing.slots);
 }
 
-function sessionProblemPage(practice: Practice, problem: "session-unknown" | "session-expired"): RenderedPage {
+export function sessionProblemPage(practice: Practice, problem: "session-unknown" | "session-expired"): RenderedPage {
   return problem === "session-expired"
     ? notice(practice, 410, "This booking page has expired", "We have recorded your reply, but the time to choose an appointment online has run out. Please call us to book.")
     : notice(practice, 404, "We cannot find your booking", "This booking page is not valid. Please call us to book.");
@@ -160,3 +182,72 @@ export const methodNotAllowedPage = (practice: Practice): RenderedPage => notice
 
 export const unavailablePage = (practice: Practice): RenderedPage =>
   notice(practice, 503, "Sorry, something went wrong", "We could not complete your request just now. Please try again in a few minutes.");
+
+/**
+ * The follow-up form (forms/render.ts, every value escaped) with the booking session secret as
+ * a hidden field, so form-submit can attach the answers to this invitation.
+ */
+export function followUpFormPage(definition: FormDefinition, submitUrl: string, sessionSecret: string): RenderedPage {
+  return { status: 200, html: renderForm(definition, { submitUrl, hiddenFields: { [SESSION_FIELD]: sessionSecret } }) };
+}
+
+/** Stopping text messages, emails, or both, as the patient would read it. */
+function channelWords(channels: readonly Channel[]): string {
+  const both = channels.includes("sms") && channels.includes("email");
+  return both ? "text messages and emails" : channels.includes("sms") ? "text messages" : "emails";
+}
+
+const linkNotRecognised = (practice: Practice, outcome: "malformed" | "unknown"): RenderedPage =>
+  notice(
+    practice,
+    outcome === "malformed" ? 400 : 404,
+    "This link is not recognised",
+    "We could not find the message this link came from, so nothing has been changed. Please open the link exactly as it appears in the message we sent you.",
+    "To stop receiving messages from us, you can also call us.",
+  );
+
+/** GET /i/{token}/opt-out: asks which messages to stop; changes nothing (link scanners prefetch). */
+export function optOutPage(practice: Practice, token: string, inspection: OptOutInspection): RenderedPage {
+  if (inspection.outcome !== "found") return linkNotRecognised(practice, inspection.outcome);
+  if (inspection.optedOut.length === CHANNELS.length) {
+    return notice(practice, 200, "You have already stopped these messages", `You will not receive any more ${channelWords(inspection.optedOut)} from ${practice.name} about invitations like this.`);
+  }
+  const note = inspection.optedOut.length > 0 ? html`<p>You have already stopped ${channelWords(inspection.optedOut)}.</p>` : html``;
+  return rendered(
+    200,
+    `Stop messages – ${practice.name}`,
+    html`<h1>Stop messages from ${practice.name}</h1>
+${note}<p>Choose which messages you no longer want to receive about invitations like this one, then press the button.</p>
+<form method="post" action="${optOutPath(token)}">
+<fieldset>
+<legend>Stop</legend>
+<p><input type="radio" name="channels" value="both" id="stop-both" checked> <label for="stop-both">Text messages and emails</label></p>
+<p><input type="radio" name="channels" value="sms" id="stop-sms"> <label for="stop-sms">Text messages only</label></p>
+<p><input type="radio" name="channels" value="email" id="stop-email"> <label for="stop-email">Emails only</label></p>
+</fieldset>
+<p><button type="submit">Stop these messages</button></p>
+</form>
+<p>You can still book or ask about appointments by phone.</p>
+${callUs(practice)}`,
+  );
+}
+
+/** POST /i/{token}/opt-out. */
+export function optOutResultPage(practice: Practice, result: OptOutResult): RenderedPage {
+  switch (result.outcome) {
+    case "malformed":
+    case "unknown":
+      return linkNotRecognised(practice, result.outcome);
+    case "already-opted-out":
+      return notice(practice, 200, "You are already opted out", `You had already asked us to stop ${channelWords(result.channels)}. Nothing has changed.`);
+    case "opted-out":
+      return notice(
+        practice,
+        200,
+        "You will not receive these messages any more",
+        `We will not send you any more ${channelWords(result.channels)} about invitations like this.`,
+        ...(result.alreadyOptedOut.length > 0 ? [`You had already stopped ${channelWords(result.alreadyOptedOut)}.`] : []),
+        "You can still book or ask about appointments by phone.",
+      );
+  }
+}

@@ -5,11 +5,17 @@
  * 400 listing every problem (escaped), 404 for an unknown form, 413/415 for unusable bodies.
  * Answers are never logged: only the form, its version and the number of problems.
  *
+ * A form opened from the booking pages carries the booking session secret in the hidden field
+ * `_session` (forms/submissions.ts SESSION_FIELD); a live session links the submission to its
+ * invitation (logged by id), any other value is refused with 410/404 and nothing is stored,
+ * and no field means an anonymous submission. The secret is never logged.
+ *
  * Environment: DB_* (see functions/lib/database.ts).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { FormDefinition } from "../forms/definition";
+import type { Pool } from "mysql2/promise";
 import { MAX_SUBMISSION_BYTES, parseSubmissionBody, SubmissionBodyError, SubmissionError, submitForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { html, page } from "../lib/html";
@@ -17,7 +23,6 @@ import { html, page } from "../lib/html";
 const SERVICE = "form-submit";
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: "medicare/campaign", serviceName: SERVICE });
-const pool = createDatabasePool(databaseSettingsFromEnvironment(), 2);
 
 export interface HttpApiEvent {
   readonly pathParameters?: Record<string, string | undefined>;
@@ -58,7 +63,19 @@ ${errors.map((e) => {
   );
 }
 
-export const handler = async (event: HttpApiEvent): Promise<HttpResponse> => {
+const sessionProblem = (reason: "session-unknown" | "session-expired") =>
+  reason === "session-expired"
+    ? respond(410, "This page has expired", html`<h1>This page has expired</h1><p>The time to answer these questions online has run out, so your answers have not been saved. Please call the practice.</p>`)
+    : respond(404, "We cannot find your booking", html`<h1>We cannot find your booking</h1><p>These questions were not opened from a valid booking page, so your answers have not been saved. Please call the practice.</p>`);
+
+export interface FormSubmitDependencies {
+  readonly pool: Pool;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The request handler over injected dependencies (tests and the Lambda entry alike). */
+export const createFormSubmitHandler = ({ pool, now }: FormSubmitDependencies) => async (event: HttpApiEvent): Promise<HttpResponse> => {
   try {
     const slug = event.pathParameters?.slug ?? "";
     const raw = event.body ?? "";
@@ -74,19 +91,32 @@ export const handler = async (event: HttpApiEvent): Promise<HttpResponse> => {
       if (!(error instanceof SubmissionBodyError)) throw error;
       return respond(415, "Cannot read the form", html`<h1>The form could not be read</h1><p>${error.message}</p>`);
     }
-    const outcome = await submitForm(pool, slug, submitted);
+    const outcome = await submitForm(pool, slug, submitted, { now });
     if (outcome.kind === "unknown-form") return notFound();
     logger.appendKeys({ slug: outcome.form.definition.slug, version: outcome.form.version });
+    if (outcome.kind === "session-invalid") {
+      logger.info("submission refused: booking session not live", { reason: outcome.reason });
+      metrics.addMetric("FormSubmissionsRefused", MetricUnit.Count, 1);
+      return sessionProblem(outcome.reason);
+    }
     if (outcome.kind === "invalid") {
       logger.info("submission refused", { problems: outcome.errors.length });
       metrics.addMetric("FormSubmissionsRefused", MetricUnit.Count, 1);
       return errorPage(outcome.form.definition, outcome.errors);
     }
-    logger.info("submission stored", { submissionId: outcome.submissionId });
+    logger.info("submission stored", { submissionId: outcome.submissionId, invitationId: outcome.invitationId });
     metrics.addMetric("FormSubmissionsStored", MetricUnit.Count, 1);
     return respond(201, `Thank you: ${outcome.form.definition.title}`, html`<h1>Thank you</h1><p>Your answers to “${outcome.form.definition.title}” have been received. You can close this page.</p>`);
   } finally {
     metrics.publishStoredMetrics();
     logger.resetKeys();
   }
+};
+
+let coldStart: ((event: HttpApiEvent) => Promise<HttpResponse>) | undefined;
+
+/** The pool is made once per container, on the first request (a bad DB_* setting fails it loudly). */
+export const handler = (event: HttpApiEvent): Promise<HttpResponse> => {
+  coldStart ??= createFormSubmitHandler({ pool: createDatabasePool(databaseSettingsFromEnvironment(), 2) });
+  return coldStart(event);
 };

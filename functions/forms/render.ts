@@ -12,14 +12,22 @@ export const CHECKED_VALUE = "yes";
 export interface RenderOptions {
   /** Where the browser POSTs the answers (the public API's `/forms/{slug}`). */
   readonly submitUrl: string;
+  /**
+   * Hidden inputs the server adds to this rendering (e.g. the booking session that links a
+   * submission to its invitation). Names must not be field names: definition.ts makes field
+   * names start with a letter, so a leading underscore keeps them apart.
+   */
+  readonly hiddenFields?: Readonly<Record<string, string>>;
 }
 
 export function renderForm(definition: FormDefinition, options: RenderOptions): string {
+  const clash = Object.keys(options.hiddenFields ?? {}).find((name) => definition.fields.some((field) => field.name === name));
+  if (clash !== undefined) throw new Error(`hidden field "${clash}" would shadow the form's own field of that name`);
   const body = html`<main>
 <h1>${definition.title}</h1>
 ${definition.description !== undefined ? html`<p>${definition.description}</p>` : ""}
 <form method="post" action="${options.submitUrl}" accept-charset="utf-8" enctype="application/x-www-form-urlencoded">
-${definition.fields.map(renderField)}
+${Object.entries(options.hiddenFields ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">\n`)}${definition.fields.map(renderField)}
 <p><button type="submit">Send</button></p>
 </form>
 </main>`;

@@ -3,8 +3,18 @@
  * object), checked against the definition with every problem collected, and stored as one
  * JSON document in form_submissions.answers. Field names stay data: they are keys of that
  * document, never column names. Nothing invalid is stored.
+ *
+ * Linking answers to an invitation: a form opened from the booking pages (campaign-web
+ * `POST /questions`) carries the booking session secret in the hidden field SESSION_FIELD.
+ * Its SHA-256 is looked up in booking_sessions, and a live session gives the submission its
+ * invitation_id. No field: an anonymous submission (invitation_id NULL), as from the public
+ * page. A field that is not a live session (malformed, unknown, forged or expired) is refused
+ * and nothing is stored: answers are never attached to a guessed invitation, nor silently
+ * stored unlinked when the patient meant to answer as themselves. The raw invitation token
+ * never travels here; the session secret is never stored or logged.
  */
-import { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Connection, Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { findSession } from "../campaign/booking";
 import { FormDefinition, FormField, maxLengthOf, SLUG_PATTERN, TEL_PATTERN_SOURCE, validateFormDefinition } from "./definition";
 import { CHECKED_VALUE } from "./render";
 
@@ -25,6 +35,12 @@ export interface SubmissionError {
 export type SubmissionValidation =
   | { readonly ok: true; readonly answers: Readonly<Record<string, Answer>> }
   | { readonly ok: false; readonly errors: readonly SubmissionError[] };
+
+/**
+ * The hidden field carrying the booking session secret. It starts with "_", which no field
+ * name may (definition.ts FIELD_NAME_PATTERN), so it never collides with an answer.
+ */
+export const SESSION_FIELD = "_session";
 
 /** Refuse bodies larger than this before parsing: 50 fields of 2,000 characters fit with room to spare. */
 export const MAX_SUBMISSION_BYTES = 256 * 1024;
@@ -149,7 +165,7 @@ export interface PublishedForm {
 }
 
 /** The latest published version of the form with this slug, or undefined (unknown slug, nothing published). */
-export async function latestPublishedForm(pool: Pool, slug: string): Promise<PublishedForm | undefined> {
+export async function latestPublishedForm(pool: Pool | Connection, slug: string): Promise<PublishedForm | undefined> {
   if (!SLUG_PATTERN.test(slug) || slug.length > 64) return undefined;
   const [rows] = await pool.query<RowDataPacket[]>(
     "SELECT id, version, definition FROM forms WHERE slug = ? AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1",
@@ -173,15 +189,34 @@ export async function storeSubmission(pool: Pool, formId: number, answers: Reado
 }
 
 export type SubmitOutcome =
-  | { readonly kind: "stored"; readonly submissionId: number; readonly form: PublishedForm }
+  | { readonly kind: "stored"; readonly submissionId: number; readonly form: PublishedForm; readonly invitationId: number | null }
+  /** The submission named a booking session that is not live: nothing stored. */
+  | { readonly kind: "session-invalid"; readonly reason: "session-unknown" | "session-expired"; readonly form: PublishedForm }
   | { readonly kind: "invalid"; readonly errors: readonly SubmissionError[]; readonly form: PublishedForm }
   | { readonly kind: "unknown-form" };
 
-/** Validates a submission against the latest published version of `slug` and stores it when valid. */
-export async function submitForm(pool: Pool, slug: string, submitted: SubmittedFields): Promise<SubmitOutcome> {
+export interface SubmitOptions {
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/**
+ * Validates a submission against the latest published version of `slug` and stores it when
+ * valid, linked to the invitation of the booking session it carries (see the top of this file).
+ */
+export async function submitForm(pool: Pool, slug: string, submitted: SubmittedFields, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const form = await latestPublishedForm(pool, slug);
   if (form === undefined) return { kind: "unknown-form" };
-  const checked = validateSubmission(form.definition, submitted);
+  const answers: Record<string, SubmittedValue | SubmittedValue[]> = Object.create(null);
+  for (const [name, value] of Object.entries(submitted)) if (name !== SESSION_FIELD) answers[name] = value;
+  let invitationId: number | null = null;
+  if (Object.prototype.hasOwnProperty.call(submitted, SESSION_FIELD)) {
+    // Two values, a number, an empty string: not a session secret's shape, so never looked up.
+    const session = await findSession(pool, submitted[SESSION_FIELD], (options.now ?? (() => new Date()))());
+    if (session.outcome !== "valid") return { kind: "session-invalid", reason: session.outcome, form };
+    invitationId = session.invitationId;
+  }
+  const checked = validateSubmission(form.definition, answers);
   if (!checked.ok) return { kind: "invalid", errors: checked.errors, form };
-  return { kind: "stored", submissionId: await storeSubmission(pool, form.formId, checked.answers), form };
+  return { kind: "stored", submissionId: await storeSubmission(pool, form.formId, checked.answers, invitationId), form, invitationId };
 }

@@ -50,6 +50,26 @@ describe("escaping", () => {
   });
 });
 
+describe("hidden fields the server adds (e.g. the booking session)", () => {
+  const simple = definition({ slug: "simple", title: "S", fields: [{ name: "answer", label: "A", type: "text" }] });
+
+  test("sit inside the form, escaped, before the questions", () => {
+    const markup = renderForm(simple, { submitUrl: "/f", hiddenFields: { _session: `x"><script>` } });
+    const form = markup.slice(markup.indexOf("<form"), markup.indexOf("</form>"));
+    expect(form).toContain(`<input type="hidden" name="_session" value="x&quot;&gt;&lt;script&gt;">`);
+    expect(form.indexOf('name="_session"')).toBeLessThan(form.indexOf('name="answer"'));
+    expect(markup).not.toContain("<script>");
+  });
+
+  test("may not shadow a question of the form", () => {
+    expect(() => renderForm(simple, { submitUrl: "/f", hiddenFields: { answer: "x" } })).toThrow(/"answer" would shadow the form's own field/);
+  });
+
+  test("are absent unless given", () => {
+    expect(renderForm(simple, { submitUrl: "/f" })).not.toContain('type="hidden"');
+  });
+});
+
 describe("inputs and constraints", () => {
   const markup = renderForm(
     definition({

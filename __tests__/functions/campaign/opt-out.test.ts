@@ -1,0 +1,201 @@
+/**
+ * The opt-out page (`/i/{token}/opt-out`) against the real MariaDB and moto: GET changes
+ * nothing; POST opts out exactly the chosen channels, once; any token we issued works (also
+ * revoked, redeemed, expired ones), malformed and unknown ones change nothing; queued
+ * deliveries are not sent afterwards; a later reminder skips the opted-out channel.
+ */
+import type { RowDataPacket } from "mysql2/promise";
+import { InMemorySendQueue, planCampaign, sendInvitation, SendRequest } from "../../../functions/campaign/dispatch";
+import type { Practice } from "../../../functions/campaign/pages";
+import { runReminders } from "../../../functions/campaign/remind";
+import { mintToken } from "../../../functions/campaign/tokens";
+import { createWebHandler, HttpApiEvent, HttpApiResult, RequestOutcome } from "../../../functions/campaign-web/handler";
+import { createCampaign, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
+import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
+
+const DAY = 86_400_000;
+const T0 = new Date("2026-10-05T09:00:00Z").getTime();
+const at = (days: number) => () => new Date(T0 + days * DAY);
+const practice: Practice = { name: "Riverside Surgery", phone: "020 7946 0000", timeZone: "Europe/London" };
+const FORM = "application/x-www-form-urlencoded";
+
+let db: TestDatabase;
+let moto: string;
+let campaignId: number;
+let ids: Map<string, number>;
+/** Round 0's send requests by patient ref (the planner ran, nothing sent yet). */
+const requests = new Map<string, SendRequest>();
+const observed: RequestOutcome[] = [];
+let clock = at(1);
+let handle: (event: HttpApiEvent) => Promise<HttpApiResult>;
+
+const REFS = ["get-only", "sms-only", "twice", "revoked", "expired", "redeemed", "queued", "bystander", "reminded"];
+
+beforeAll(async () => {
+  db = await createTestDatabase("opt_out");
+  moto = (await localServices()).awsEndpoint;
+  await verifyEmailSource(moto);
+  ids = await seedPatients(db.pool, REFS.map((ref, i) => ({ ref, phone: `+4477009660${String(i + 10)}`, email: `${ref}@patients.example.org` })));
+  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+  const queue = new InMemorySendQueue();
+  await planCampaign({ pool: db.pool, queue, now: at(0) }, campaignId);
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id FROM invitations");
+  const refOf = new Map([...ids].map(([ref, id]) => [id, ref]));
+  const invitationRef = new Map(rows.map((r) => [Number(r.id), refOf.get(Number(r.patient_id))!]));
+  for (const request of queue.take()) requests.set(invitationRef.get(request.invitationId)!, request);
+  handle = createWebHandler({ db: db.pool, practice, now: () => clock(), observe: (o) => observed.push(o) });
+});
+afterAll(async () => db?.drop());
+
+const event = (method: string, rawPath: string, body?: string): HttpApiEvent => ({
+  rawPath,
+  headers: body === undefined ? {} : { "content-type": FORM },
+  body: body ?? null,
+  isBase64Encoded: false,
+  requestContext: { http: { method } },
+});
+const optOutGet = (token: string) => handle(event("GET", `/i/${token}/opt-out`));
+const optOutPost = (token: string, channels = "both") => handle(event("POST", `/i/${token}/opt-out`, `channels=${channels}`));
+const tokenOf = (ref: string) => requests.get(ref)!.token;
+const invitationOf = (ref: string) => requests.get(ref)!.invitationId;
+
+async function preferences(ref: string): Promise<{ channel: string; source: string; at: number }[]> {
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel", [ids.get(ref)]);
+  return rows.map((r) => ({ channel: r.channel, source: r.opt_out_source, at: (r.opted_out_at as Date).getTime() }));
+}
+async function deliveries(ref: string): Promise<Record<string, string>> {
+  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT round, channel, status FROM deliveries WHERE invitation_id = ? ORDER BY round, channel", [invitationOf(ref)]);
+  return Object.fromEntries(rows.map((r) => [`${r.round}:${r.channel}`, r.status]));
+}
+async function everything(): Promise<unknown> {
+  const state: Record<string, unknown> = {};
+  for (const table of ["contact_preferences", "deliveries", "invitations", "invitation_tokens", "booking_sessions"]) {
+    const [rows] = await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    state[table] = rows;
+  }
+  return state;
+}
+
+test("GET shows the choice (both preselected, posting to the same link) and changes nothing", async () => {
+  const before = await everything();
+  const response = await optOutGet(tokenOf("get-only"));
+  const head = await handle(event("HEAD", `/i/${tokenOf("get-only")}/opt-out`));
+  expect(response.statusCode).toBe(200);
+  expect(head.statusCode).toBe(200);
+  expect(head.body).toBe("");
+  expect(response.body).toContain(`<form method="post" action="/i/${tokenOf("get-only")}/opt-out">`);
+  expect(response.body).toContain('<input type="radio" name="channels" value="both" id="stop-both" checked>');
+  expect(response.body.match(/name="channels"/g)).toHaveLength(3);
+  expect(response.body).not.toContain("@patients.example.org");
+  expect(await everything()).toEqual(before);
+  expect(observed.at(-2)).toEqual({ route: "opt-out-page", outcome: "found", status: 200, invitationId: invitationOf("get-only") });
+});
+
+test("POST opts out exactly the chosen channel and skips exactly its pending deliveries", async () => {
+  const response = await optOutPost(tokenOf("sms-only"), "sms");
+  expect(response.statusCode).toBe(200);
+  expect(response.body).toContain("You will not receive these messages any more");
+  expect(response.body).toContain("any more text messages about");
+  expect(await preferences("sms-only")).toEqual([{ channel: "sms", source: "patient", at: at(1)().getTime() }]);
+  expect(await deliveries("sms-only")).toEqual({ "0:sms": "skipped_opted_out", "0:email": "pending" });
+  expect(await deliveries("bystander")).toEqual({ "0:sms": "pending", "0:email": "pending" });
+  expect(observed.at(-1)).toEqual({ route: "opt-out", outcome: "opted-out", status: 200, invitationId: invitationOf("sms-only") });
+  // The page now offers only what is left, and says what is already stopped.
+  expect((await optOutGet(tokenOf("sms-only"))).body).toContain("You have already stopped text messages.");
+});
+
+test("a second POST changes nothing and says the patient is already opted out", async () => {
+  expect((await optOutPost(tokenOf("twice"))).statusCode).toBe(200);
+  // ENUM order: sms, then email.
+  expect(await preferences("twice")).toEqual([
+    { channel: "sms", source: "patient", at: at(1)().getTime() },
+    { channel: "email", source: "patient", at: at(1)().getTime() },
+  ]);
+  const before = await everything();
+  clock = at(2);
+  const again = await optOutPost(tokenOf("twice"));
+  clock = at(1);
+  expect(again.statusCode).toBe(200);
+  expect(again.body).toContain("You are already opted out");
+  expect(await everything()).toEqual(before);
+  expect(observed.at(-1)).toEqual({ route: "opt-out", outcome: "already-opted-out", status: 200, invitationId: invitationOf("twice") });
+  expect((await optOutGet(tokenOf("twice"))).body).toContain("You have already stopped these messages");
+});
+
+test("a revoked, an expired and a redeemed link still opt out", async () => {
+  await db.pool.query("UPDATE invitation_tokens SET revoked_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("revoked")]);
+  await db.pool.query("UPDATE invitation_tokens SET expires_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("expired")]);
+  await db.pool.query("UPDATE invitation_tokens t JOIN invitations i ON i.id = t.invitation_id SET t.redeemed_at = ?, i.responded_at = ? WHERE t.invitation_id = ?", [at(0.5)(), at(0.5)(), invitationOf("redeemed")]);
+  for (const ref of ["revoked", "expired", "redeemed"]) {
+    expect((await optOutGet(tokenOf(ref))).statusCode).toBe(200);
+    const response = await optOutPost(tokenOf(ref), "email");
+    expect([ref, response.statusCode]).toEqual([ref, 200]);
+    expect(await preferences(ref)).toEqual([{ channel: "email", source: "patient", at: at(1)().getTime() }]);
+  }
+});
+
+test("malformed and unknown tokens get the 'not recognised' page and change nothing", async () => {
+  const before = await everything();
+  const unknown = mintToken().token;
+  for (const [token, status] of [["short", 400], [`${tokenOf("bystander").slice(0, 21)}!`, 400], [unknown, 404]] as const) {
+    for (const response of [await optOutGet(token), await optOutPost(token)]) {
+      expect([token, response.statusCode]).toEqual([token, status]);
+      expect(response.body).toContain("This link is not recognised");
+      expect(response.body).toContain("nothing has been changed");
+    }
+  }
+  expect(await everything()).toEqual(before);
+  expect(observed.slice(-6).map((o) => o.invitationId)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+});
+
+test("a POST without exactly one known choice is a bad request and changes nothing", async () => {
+  const before = await everything();
+  for (const body of ["", "channels=all", "channels=sms&channels=email", "channels=SMS"]) {
+    const response = await handle(event("POST", `/i/${tokenOf("bystander")}/opt-out`, body));
+    expect([body, response.statusCode]).toEqual([body, 400]);
+  }
+  const noForm = await handle({ ...event("POST", `/i/${tokenOf("bystander")}/opt-out`, "channels=both"), headers: { "content-type": "text/plain" } });
+  expect(noForm.statusCode).toBe(400);
+  expect((await handle(event("PUT", `/i/${tokenOf("bystander")}/opt-out`))).statusCode).toBe(405);
+  expect(await everything()).toEqual(before);
+});
+
+test("queued deliveries are skipped and the send worker then sends nothing for them", async () => {
+  expect((await optOutPost(tokenOf("queued"))).statusCode).toBe(200);
+  expect(await deliveries("queued")).toEqual({ "0:sms": "skipped_opted_out", "0:email": "skipped_opted_out" });
+  const deps = sendDependencies(db.pool, moto, { now: at(1) });
+  const queued = await sendInvitation(deps, requests.get("queued")!);
+  expect(queued.outcomes).toEqual({});
+  const bystander = await sendInvitation(deps, requests.get("bystander")!);
+  expect(bystander.outcomes).toEqual({ sms: "sent", email: "sent" });
+  const [rows] = await db.pool.query<RowDataPacket[]>(
+    "SELECT channel, status, attempts, sent_at, provider_message_id, status_detail FROM deliveries WHERE invitation_id = ? ORDER BY channel",
+    [invitationOf("queued")],
+  );
+  expect(rows.map((r) => ({ ...r }))).toEqual(
+    ["sms", "email"].map((channel) => ({ channel, status: "skipped_opted_out", attempts: 0, sent_at: null, provider_message_id: null, status_detail: "opted out before sending" })),
+  );
+  const [[invitation]] = await db.pool.query<RowDataPacket[]>("SELECT last_contacted_at FROM invitations WHERE id = ?", [invitationOf("queued")]);
+  expect(invitation.last_contacted_at).toBeNull();
+});
+
+test("a later reminder skips the opted-out channel and still sends the other", async () => {
+  const deps = sendDependencies(db.pool, moto, { now: at(0.1) });
+  expect((await sendInvitation(deps, requests.get("reminded")!)).outcomes).toEqual({ sms: "sent", email: "sent" });
+  expect((await optOutPost(tokenOf("reminded"), "email")).statusCode).toBe(200);
+  const queue = new InMemorySendQueue();
+  await runReminders({ pool: db.pool, queue, now: at(8) });
+  const reminder = queue.take().find((r) => r.invitationId === invitationOf("reminded"));
+  expect(reminder?.round).toBe(1);
+  expect(await deliveries("reminded")).toEqual({ "0:sms": "sent", "0:email": "sent", "1:sms": "pending", "1:email": "skipped_opted_out" });
+  expect((await sendInvitation(sendDependencies(db.pool, moto, { now: at(8) }), reminder!)).outcomes).toEqual({ sms: "sent" });
+  // The reminder's old link (round 0, now revoked) still opts out of what is left.
+  expect((await optOutPost(tokenOf("reminded"), "sms")).statusCode).toBe(200);
+  expect((await preferences("reminded")).map((p) => p.channel)).toEqual(["sms", "email"]);
+});
+
+test("nothing logged carries a token", () => {
+  const logged = JSON.stringify(observed);
+  for (const request of requests.values()) expect(logged).not.toContain(request.token);
+  expect(Object.keys(Object.assign({}, ...observed)).sort()).toEqual(["invitationId", "outcome", "route", "status"]);
+});

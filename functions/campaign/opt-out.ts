@@ -1,0 +1,125 @@
+/**
+ * Opting out from a link: every email carries `/i/{token}/opt-out` (messages.ts `optOutUrl`).
+ *
+ * Which links work: any token the patient was ever sent, whatever its state. A link that was
+ * revoked by a reminder, already used to book, or past its expiry still opts out: "stop" must
+ * work from the oldest message in the inbox, and it only ever reduces what we send. Only a
+ * token we never issued (unknown) or one without a token's shape (malformed, never looked up)
+ * is refused, and changes nothing. Tokens are looked up by their SHA-256 only.
+ *
+ * Looking (`inspectOptOut`, for GET) only reads: link scanners prefetch every link in an email.
+ * Recording (`recordOptOut`, for POST) sets contact_preferences.opted_out_at (source 'patient')
+ * for the chosen channels of the invitation's patient, keeping an earlier opt-out (and its
+ * source) as it is, and in the same transaction turns the patient's still-`pending` deliveries
+ * on those channels into `skipped_opted_out`, the status the send worker's claim leaves alone
+ * (it claims `pending` only). A delivery already claimed (`sending`) is in flight and cannot be
+ * recalled; the worker's claim also re-checks contact_preferences, so nothing claimed after
+ * the commit is sent. The planner and the reminder read contact_preferences for every later round.
+ */
+import type { Connection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { Database, inTransaction } from "./booking";
+import { Channel, CHANNELS, OPTED_OUT_DETAIL } from "./channels";
+import { hashToken, parseToken } from "./tokens";
+
+export type OptOutRefusal =
+  /** Not the shape of a token; never looked up. */
+  | { readonly outcome: "malformed" }
+  /** Well-formed, but we never issued it (mistyped, truncated, forged). */
+  | { readonly outcome: "unknown" };
+
+export type OptOutInspection =
+  | OptOutRefusal
+  | { readonly outcome: "found"; readonly invitationId: number; readonly patientId: number; readonly optedOut: readonly Channel[] };
+
+export type OptOutResult =
+  | OptOutRefusal
+  /** At least one chosen channel was opted out now. */
+  | {
+      readonly outcome: "opted-out";
+      readonly invitationId: number;
+      readonly patientId: number;
+      /** Chosen channels opted out by this request. */
+      readonly channels: readonly Channel[];
+      /** Chosen channels that were opted out already (left as they were). */
+      readonly alreadyOptedOut: readonly Channel[];
+      /** Pending deliveries of the patient on the chosen channels that will now not be sent. */
+      readonly skippedDeliveries: number;
+    }
+  /** Every chosen channel was opted out already: nothing changed. */
+  | { readonly outcome: "already-opted-out"; readonly invitationId: number; readonly patientId: number; readonly channels: readonly Channel[] };
+
+
+interface InvitationRow extends RowDataPacket {
+  invitation_id: number;
+  patient_id: number;
+}
+
+type Owner = { readonly invitationId: number; readonly patientId: number };
+
+async function ownerOf(db: Database | Connection, hash: Buffer): Promise<Owner | undefined> {
+  const [rows] = await db.query<InvitationRow[]>(
+    `SELECT t.invitation_id, i.patient_id FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE t.token_hash = ?`,
+    [hash],
+  );
+  return rows[0] && { invitationId: Number(rows[0].invitation_id), patientId: Number(rows[0].patient_id) };
+}
+
+async function optedOutChannels(db: Database | Connection, patientId: number, lock: boolean): Promise<Channel[]> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    `SELECT channel FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel${lock ? " FOR UPDATE" : ""}`,
+    [patientId],
+  );
+  const out = new Set(rows.map((row) => row.channel as Channel));
+  return CHANNELS.filter((channel) => out.has(channel));
+}
+
+/** For GET: whose link this is and what they have already opted out of. Reads only. */
+export async function inspectOptOut(db: Database, tokenText: unknown): Promise<OptOutInspection> {
+  const token = parseToken(tokenText);
+  if (!token) return { outcome: "malformed" };
+  const owner = await ownerOf(db, hashToken(token));
+  if (!owner) return { outcome: "unknown" };
+  return { outcome: "found", ...owner, optedOut: await optedOutChannels(db, owner.patientId, false) };
+}
+
+/** The channels a request may name; anything else is refused before any lookup. */
+export function parseChannelChoice(choice: unknown): readonly Channel[] | undefined {
+  if (choice === "both") return CHANNELS;
+  return CHANNELS.find((channel) => channel === choice) ? [choice as Channel] : undefined;
+}
+
+/**
+ * For POST: opts the link's patient out of `channels` at `now`. Idempotent: channels already
+ * opted out are left alone, and a request that finds all of them opted out changes nothing.
+ */
+export async function recordOptOut(db: Database, tokenText: unknown, channels: readonly Channel[], now: () => Date = () => new Date()): Promise<OptOutResult> {
+  const token = parseToken(tokenText);
+  if (!token) return { outcome: "malformed" };
+  const chosen = CHANNELS.filter((channel) => channels.includes(channel));
+  if (chosen.length === 0) throw new RangeError("recordOptOut needs at least one channel (sms, email)");
+  const hash = hashToken(token);
+  const at = now();
+  return inTransaction<OptOutResult>(db, async (connection) => {
+    const owner = await ownerOf(connection, hash);
+    if (!owner) return { outcome: "unknown" };
+    // Locks the patient's preference rows, so two concurrent requests agree on which one opted out.
+    const before = new Set(await optedOutChannels(connection, owner.patientId, true));
+    const fresh = chosen.filter((channel) => !before.has(channel));
+    const alreadyOptedOut = chosen.filter((channel) => before.has(channel));
+    // Also for channels opted out earlier: a carrier or staff opt-out may have left pending rows.
+    const [skipped] = await connection.query<ResultSetHeader>(
+      `UPDATE deliveries d JOIN invitations i ON i.id = d.invitation_id
+       SET d.status = 'skipped_opted_out', d.status_at = ?, d.status_detail = ?
+       WHERE i.patient_id = ? AND d.channel IN (?) AND d.status = 'pending'`,
+      [at, OPTED_OUT_DETAIL, owner.patientId, chosen],
+    );
+    if (fresh.length === 0) return { outcome: "already-opted-out", ...owner, channels: chosen };
+    // Source first: MySQL assigns left to right, and the source must see whether opted_out_at was already set.
+    await connection.query(
+      `INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?
+       ON DUPLICATE KEY UPDATE opt_out_source = IF(opted_out_at IS NULL, VALUES(opt_out_source), opt_out_source), opted_out_at = COALESCE(opted_out_at, VALUES(opted_out_at))`,
+      [fresh.map((channel) => [owner.patientId, channel, at, "patient"])],
+    );
+    return { outcome: "opted-out", ...owner, channels: fresh, alreadyOptedOut, skippedDeliveries: skipped.affectedRows };
+  });
+}
