@@ -1,10 +1,13 @@
-/** Jest runs transpile-only: type-checking is `npm run typecheck` (tsc --noEmit), a separate step. */
+/**
+ * Jest runs transpile-only (ts-jest transpiles each file alone because tsconfig sets
+ * isolatedModules): type-checking is `npm run typecheck` (tsc --noEmit), a separate step.
+ */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   // Synthesizing both environments once per file takes ~1 s; conftest runs take a few more.
   testTimeout: 120000,
