@@ -175,6 +175,8 @@ async function ensureMoto(owner: ServiceOwner, log: (line: string) => void): Pro
   await startDaemon("moto", motoServer, ["-H", "127.0.0.1", "-p", String(port)], process.env, owner, port, log);
 }
 
+const START_TIMEOUT_MS = 180_000;
+
 async function startDaemon(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, owner: ServiceOwner, port: number, log: (line: string) => void): Promise<void> {
   mkdirSync(SERVICES_DIR, { recursive: true });
   const logFile = join(SERVICES_DIR, `${name}.log`);
@@ -184,13 +186,16 @@ async function startDaemon(name: string, command: string, args: string[], env: N
   child.unref();
   writeFileSync(join(SERVICES_DIR, `${name}.pid`), `${child.pid} ${owner}\n`);
   log(`Started ${name} on 127.0.0.1:${port} (pid ${child.pid}, log ${logFile}).`);
-  const deadline = Date.now() + 60_000;
+  // Generous: a first start on a busy 2-core machine (Python importing moto) has taken over 60 s.
+  // A child that exits at once (port taken) may be losing a race with a slower start of the
+  // same server, so the port is watched until the deadline either way.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await answers(port)) return;
-    if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new ToolError(`${name} did not start listening on 127.0.0.1:${port} within 60 s; see ${logFile}.`);
+  const exited = child.exitCode !== null ? ` (it exited with code ${child.exitCode})` : "";
+  throw new ToolError(`${name} did not start listening on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s${exited}; see ${logFile}.`);
 }
 
 function answers(port: number): Promise<boolean> {
