@@ -3,9 +3,10 @@
  * fails so one run shows everything. Installs the tools it needs on first use.
  *   1. tools       pinned conftest in .tools/bin (go install, first run only)
  *   2. typecheck   tsc --noEmit (Jest runs transpile-only)
- *   3. jest        unit and synthesized-output tests, policy tests over real and mutated stacks
- *   4. verify      conftest verify: every rule's passing and failing fixtures
- *   5. policy      synth every stack, then the policy run over them (zero failures expected)
+ *   3. services    MariaDB and moto for the integration tests (installed into .tools/ on first use)
+ *   4. jest        unit and synthesized-output tests, policy tests over real and mutated stacks
+ *   5. verify      conftest verify: every rule's passing and failing fixtures
+ *   6. policy      synth every stack, then the policy run over them (zero failures expected)
  */
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "fs";
@@ -57,6 +58,13 @@ const toolsOk = step("tools", () => {
 });
 
 step("typecheck", () => ({ ok: exec(bin("tsc"), ["--noEmit"]) === 0 }));
+
+// Jest's integration tests would start MariaDB and moto inside a test's time limit; a first
+// start on a fresh, busy machine can take minutes, so it happens here, before Jest, instead.
+// The services belong to Jest, whose global teardown stops them at the end.
+step("services", () => ({
+  ok: exec(process.execPath, ["--import", "tsx", "-e", 'require("./scripts/lib/services").ensureLocalServices("jest", (line) => console.log(line)).catch((e) => { console.error(e.message); process.exitCode = 1; })']) === 0,
+}));
 
 step("jest", () => {
   const cache = join(TOOLS_DIR, "cache");

@@ -184,18 +184,24 @@ async function startDaemon(name: string, command: string, args: string[], env: N
   const child = spawn(command, args, { env, detached: true, stdio: ["ignore", out, out] });
   closeSync(out);
   child.unref();
-  writeFileSync(join(SERVICES_DIR, `${name}.pid`), `${child.pid} ${owner}\n`);
+  const pidFile = join(SERVICES_DIR, `${name}.pid`);
+  const previousPid = existsSync(pidFile) ? readFileSync(pidFile, "utf8") : undefined;
+  writeFileSync(pidFile, `${child.pid} ${owner}\n`);
   log(`Started ${name} on 127.0.0.1:${port} (pid ${child.pid}, log ${logFile}).`);
   // Generous: a first start on a busy 2-core machine (Python importing moto) has taken over 60 s.
-  // A child that exits at once (port taken) may be losing a race with a slower start of the
-  // same server, so the port is watched until the deadline either way.
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  // A child that exits (say, port taken) gets a few seconds' grace, in case it lost a race with
+  // a slower start of the same server that is about to answer.
+  let deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await answers(port)) return;
+    if (child.exitCode !== null) deadline = Math.min(deadline, Date.now() + 5_000);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const exited = child.exitCode !== null ? ` (it exited with code ${child.exitCode})` : "";
-  throw new ToolError(`${name} did not start listening on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s${exited}; see ${logFile}.`);
+  if (child.exitCode === null) throw new ToolError(`${name} did not start listening on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; see ${logFile}.`);
+  // A start that never ran must not take over the record of a server that does.
+  if (previousPid === undefined) rmSync(pidFile, { force: true });
+  else writeFileSync(pidFile, previousPid);
+  throw new ToolError(`${name} exited with code ${child.exitCode} before listening on 127.0.0.1:${port}; see ${logFile}.`);
 }
 
 function answers(port: number): Promise<boolean> {
