@@ -7,7 +7,7 @@
  * Environment: DB_* (functions/lib/database.ts), SEND_QUEUE_URL, PRACTICE_NAME and
  * PUBLIC_BASE_URL (checked here too, so bad messaging settings stop the campaign before any
  * invitation exists), PLAN_PAGE_SIZE (default 1000), PLAN_WRITERS (pages written in parallel,
- * default 2; the function opens that many database connections plus one).
+ * default 3; the function opens that many database connections plus one).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";

@@ -18,7 +18,7 @@ export interface ReminderResult extends IssueCounts {
 
 /**
  * Issues the next round to every non-respondent of the campaign whose last contact is older
- * than the reminder interval, whose current round was enqueued before that too (so a second
+ * than the reminder interval, whose current round was issued before that too (so a second
  * run in the same week finds nothing) and who has had fewer than max_reminders reminders.
  */
 export async function remindCampaign(deps: PlanDependencies, campaignId: number, options: PlanOptions = {}): Promise<ReminderResult> {
@@ -27,7 +27,7 @@ export async function remindCampaign(deps: PlanDependencies, campaignId: number,
   return withCampaignLock(deps.pool, campaignId, async (connection) => {
     const campaign = await loadCampaign(connection, campaignId);
     const context: IssueContext = { connection, campaign, queue: deps.queue, now };
-    const reissued = await reissueUnqueued(context, pageSize);
+    const reissued = await reissueUnqueued(context);
     const total = emptyCounts();
     if (campaign.status !== "running") return { campaignId, ...total, reissued: reissued.invitations };
     const cutoff = new Date(now().getTime() - campaign.reminderIntervalDays * 86_400_000);
@@ -40,7 +40,7 @@ export async function remindCampaign(deps: PlanDependencies, campaignId: number,
          JOIN patients p ON p.id = n.patient_id
          ${CONTACT_JOINS}
          WHERE n.campaign_id = ? AND n.invitation_id > ? AND n.round < ?
-           AND n.last_contacted_at < ? AND i.enqueued_at < ?
+           AND n.last_contacted_at < ? AND i.issued_at < ?
          ORDER BY n.invitation_id LIMIT ?`,
         [campaignId, after, campaign.maxReminders, cutoff, cutoff, pageSize],
       );

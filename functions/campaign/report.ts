@@ -114,7 +114,7 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
 
   const [deliveries] = await pool.query<RowDataPacket[]>(
     `SELECT d.channel, d.status, ${WAS_SENT} AS was_sent,
-       ${HOUR("COALESCE(d.claimed_at, d.sent_at, d.status_at, i.enqueued_at, i.created_at)")} AS hour, COUNT(*) AS n
+       ${HOUR("COALESCE(d.claimed_at, d.sent_at, d.status_at, i.issued_at, i.created_at)")} AS hour, COUNT(*) AS n
      FROM deliveries d JOIN invitations i ON i.id = d.invitation_id
      WHERE i.campaign_id = ?
      GROUP BY d.channel, d.status, was_sent, hour`,

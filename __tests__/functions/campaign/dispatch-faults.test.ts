@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
-import { InMemorySendQueue, markStaleClaimsForReview, planCampaign, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
+import { countUnqueued, InMemorySendQueue, markStaleClaimsForReview, planCampaign, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
 import { RateLimiter } from "../../../functions/campaign/rate-limit";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, syntheticPatients, verifyEmailSource } from "../../support/dispatch-fixtures";
 import { FaultProxy, startFaultProxy } from "../../support/fault-proxy";
@@ -131,7 +131,7 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   }
   // Exactly one live token per invitation; every stale one revoked.
   expect(await count("SELECT COUNT(*) AS n FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE i.campaign_id = ? AND t.revoked_at IS NULL", [campaignId])).toBe(PATIENTS);
-  expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ? AND enqueued_at IS NULL", [campaignId])).toBe(0);
+  expect(await countUnqueued(db.pool, campaignId)).toBe(0);
 }, 180_000);
 
 test("throttling answers: the cap and backoff still deliver every message exactly once", async () => {

@@ -5,7 +5,7 @@
 import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
 import {
-  InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
+  countUnqueued, InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
 } from "../../../functions/campaign/dispatch";
 import { hashToken } from "../../../functions/campaign/tokens";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
@@ -62,13 +62,14 @@ describe("planning", () => {
   test("invites exactly the eligible patients: the condition, a usable channel, opted-out channels skipped", async () => {
     const result = await planCampaign({ pool: db.pool, queue }, campaignId, { pageSize: 3 });
     expect(result).toMatchObject({ campaignId, invitations: 5, pendingDeliveries: 8, skippedOptedOut: 1, reissued: 0, ineligible: 3 });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id, round, enqueued_at FROM invitations WHERE campaign_id = ?", [campaignId]);
+    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id, round, issued_at FROM invitations WHERE campaign_id = ?", [campaignId]);
     const byPatient = new Map(rows.map((r) => [Number(r.patient_id), r]));
     for (const [ref, id] of ids) if (byPatient.has(id)) invitationOf.set(ref, Number(byPatient.get(id)!.id));
     expect([...invitationOf.keys()].sort()).toEqual(["both", "carrier-out", "email-only", "email-out", "late-opt-out"]);
     // The patient whose only channel is opted out, the one with another condition, no details, or everything opted out: no invitation.
     for (const ref of ["sms-out-only-phone", "other-condition", "no-contact", "everything-out"]) expect(invitationOf.has(ref)).toBe(false);
-    expect(rows.every((r) => r.round === 0 && r.enqueued_at !== null)).toBe(true);
+    expect(rows.every((r) => r.round === 0 && r.issued_at !== null)).toBe(true);
+    expect(await countUnqueued(db.pool, campaignId)).toBe(0);
     expect(await deliveries("both")).toEqual({ email: "pending", sms: "pending" });
     expect(await deliveries("email-out")).toEqual({ email: "skipped_opted_out", sms: "pending" });
     expect(await deliveries("email-only")).toEqual({ email: "pending" });

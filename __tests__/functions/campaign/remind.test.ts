@@ -1,6 +1,6 @@
 /** The weekly reminder against the real MariaDB and moto: who is reminded, when, how often, and with which token. */
 import type { RowDataPacket } from "mysql2/promise";
-import { InMemorySendQueue, planCampaign, sendInvitation, SendRequest } from "../../../functions/campaign/dispatch";
+import { countUnqueued, InMemorySendQueue, planCampaign, sendInvitation, SendRequest } from "../../../functions/campaign/dispatch";
 import { runReminders } from "../../../functions/campaign/remind";
 import { hashToken } from "../../../functions/campaign/tokens";
 import { createCampaign, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
@@ -114,12 +114,13 @@ test("a reminder run killed after committing but before enqueueing is finished b
   await sendAll(queue.take(), 0);
   const failing = { send: async () => { throw new Error("queue unavailable"); } };
   await expect(runReminders({ pool: db.pool, queue: failing, now: at(8) })).rejects.toThrow("queue unavailable");
-  const [unqueued] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ? AND enqueued_at IS NULL", [campaign]);
-  expect(Number(unqueued[0].n)).toBeGreaterThan(0);
+  const unqueued = await countUnqueued(db.pool, campaign);
+  expect(unqueued).toBeGreaterThan(0);
   const retry = new InMemorySendQueue();
   const result = await runReminders({ pool: db.pool, queue: retry, now: at(8.1) });
   const mine = result.campaigns.find((c) => c.campaignId === campaign)!;
-  expect(mine.reissued).toBe(Number(unqueued[0].n));
+  expect(mine.reissued).toBe(unqueued);
+  expect(await countUnqueued(db.pool, campaign)).toBe(0);
   const [live] = await db.pool.query<RowDataPacket[]>(
     "SELECT COUNT(*) AS n, SUM(t.round = 1) AS roundOne FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE i.campaign_id = ? AND t.revoked_at IS NULL",
     [campaign],

@@ -47,7 +47,7 @@ const DELIVERIES: Delivery[] = [
   [3, 0, "sms", "undeliverable", "2026-10-13 09:02:00", "2026-10-13 09:02:01"],
   [3, 0, "email", "skipped_opted_out", "2026-10-13 09:02:00", null],
   [4, 0, "sms", "unknown", "2026-10-14 09:00:00", null],
-  [4, 0, "email", "pending", null, null], // counted by the invitation's enqueued_at (14 Oct)
+  [4, 0, "email", "pending", null, null], // counted by the invitation's issued_at (14 Oct)
   [5, 0, "sms", "skipped_opted_out", "2026-10-14 09:00:00", null],
   [5, 0, "email", "delivered", "2026-10-14 09:00:00", "2026-10-14 09:00:01"],
   [6, 0, "sms", "delivered", "2026-10-18 22:30:00", "2026-10-18 22:30:01"], // Sunday 23:30 BST: week 42
@@ -70,9 +70,9 @@ beforeAll(async () => {
   await q("INSERT INTO campaigns (id, name, condition_code, status, token_ttl_days, reminder_interval_days, max_reminders, created_at) VALUES (2, 'Other campaign', 'x', 'running', 28, 7, 3, '2026-10-01 00:00:00')");
   campaignId = 1;
   for (let i = 1; i <= 6; i++) {
-    await q("INSERT INTO invitations (id, campaign_id, patient_id, created_at, enqueued_at) VALUES (?, 1, ?, '2026-10-12 08:00:00', '2026-10-14 08:00:00')", [i, i]);
+    await q("INSERT INTO invitations (id, campaign_id, patient_id, created_at, issued_at) VALUES (?, 1, ?, '2026-10-12 08:00:00', '2026-10-14 08:00:00')", [i, i]);
   }
-  await q("INSERT INTO invitations (id, campaign_id, patient_id, created_at, enqueued_at) VALUES (7, 2, 7, '2026-10-12 08:00:00', '2026-10-14 08:00:00')");
+  await q("INSERT INTO invitations (id, campaign_id, patient_id, created_at, issued_at) VALUES (7, 2, 7, '2026-10-12 08:00:00', '2026-10-14 08:00:00')");
   await q("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (UNHEX(SHA2(?, 256)), 1, 0, '2026-11-09 00:00:00')", [SECRET_TOKEN]);
   for (const [invitation, round, channel, status, claimedAt, sentAt] of DELIVERIES) {
     await q("INSERT INTO deliveries (invitation_id, round, channel, status, claimed_at, sent_at, status_at, provider_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [

@@ -107,3 +107,27 @@ test("a failing statement stops the run, names the migration and statement, and 
     await connection.end();
   }
 });
+
+test("0006 carries invitations an older planner left unqueued into unqueued_rounds, so the next run re-issues them", async () => {
+  const admin = await db.connect();
+  const name = `${db.settings.database}_0006`.slice(0, 64);
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\``);
+    await admin.changeUser({ database: name });
+    const before0006 = MIGRATIONS.findIndex((m) => m.name.startsWith("0006-"));
+    await migrate(admin, MIGRATIONS.slice(0, before0006));
+    await admin.query("INSERT INTO patients (id, external_ref, given_name, family_name) VALUES (1, 'a', 'A', 'A'), (2, 'b', 'B', 'B'), (3, 'c', 'C', 'C')");
+    await admin.query("INSERT INTO campaigns (id, name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES (1, 'c', 'chronic-respiratory', 28, 7, 3)");
+    await admin.query(
+      "INSERT INTO invitations (id, campaign_id, patient_id, created_at, enqueued_at) VALUES (1, 1, 1, '2026-10-05 09:00:00', '2026-10-05 09:00:01'), (2, 1, 2, '2026-10-05 09:00:00', NULL), (3, 1, 3, '2026-10-05 09:00:00', NULL)",
+    );
+    await migrate(admin);
+    const [listed] = await admin.query("SELECT campaign_id AS campaignId, invitation_ids AS ids FROM unqueued_rounds");
+    expect((listed as { campaignId: number; ids: string }[]).map((r) => [Number(r.campaignId), JSON.parse(r.ids).sort()])).toEqual([[1, [2, 3]]]);
+    const [issued] = await admin.query("SELECT id, issued_at AS issuedAt FROM invitations ORDER BY id");
+    expect((issued as { id: number; issuedAt: Date }[]).map((r) => r.issuedAt.toISOString())).toEqual(["2026-10-05T09:00:01.000Z", "2026-10-05T09:00:00.000Z", "2026-10-05T09:00:00.000Z"]);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.end();
+  }
+});
