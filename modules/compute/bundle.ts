@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, relative, resolve, sep } from "path";
-import { buildSync } from "esbuild";
+import { BuildOptions, buildSync } from "esbuild";
 import { deterministicZip, ZipEntry } from "./deterministic-zip";
 
 /** The project root (where package.json and functions/ live). */
@@ -59,10 +59,12 @@ export interface FunctionBundle {
  */
 const bundled = new Map<string, Buffer>();
 
-function bundleJavaScript(entry: string): Buffer {
-  const cached = bundled.get(entry);
-  if (cached) return cached;
-  const result = buildSync({
+/**
+ * esbuild's options for one function bundle: exported so analysis (scripts/lib/function-api-calls.ts)
+ * builds exactly what is deployed, with a metafile.
+ */
+export function functionBuildOptions(entry: string): BuildOptions & { write: false } {
+  return {
     entryPoints: [entry],
     absWorkingDir: PROJECT_ROOT,
     bundle: true,
@@ -94,7 +96,13 @@ function bundleJavaScript(entry: string): Buffer {
     // Node code (the browser variants are chosen by the "browser" field, which platform "node"
     // ignores).
     mainFields: ["module", "main"],
-  });
+  };
+}
+
+function bundleJavaScript(entry: string): Buffer {
+  const cached = bundled.get(entry);
+  if (cached) return cached;
+  const result = buildSync(functionBuildOptions(entry));
   if (result.errors.length > 0) throw new Error(`esbuild failed for ${entry}: ${result.errors.map((e) => e.text).join("; ")}`);
   // One entry, no outfile and no source map: the one output is the bundle.
   const js = result.outputFiles.length === 1 ? result.outputFiles[0] : undefined;
