@@ -361,8 +361,8 @@ export interface PlanDependencies {
 
 /**
  * How the planner Lambda pages by default (PLAN_PAGE_SIZE, PLAN_WRITERS); the bench measures
- * the same. Three writers: on the 2-core bench machine 1, 2, 3 and 4 writers planned about
- * 10k, 19k, 21k and 20k patients/s (the selection stays sequential; the page writes overlap).
+ * the same. Three writers: on the 2-core bench machine 1, 2 and 3 writers planned about 18k,
+ * 25k and 26-27k patients/s (the selection stays sequential; the page writes overlap).
  */
 export const PLAN_DEFAULTS = { pageSize: 1000, writers: 3 } as const;
 
