@@ -2,8 +2,8 @@ import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { MedicareStack } from "../core/medicare-stack";
-import { PolicyStatement, policyJson } from "./policy-document";
-import { UNSCOPED_ACTIONS } from "./unscoped-actions";
+import { policyJson } from "./policy-document";
+import { ceilingWithinAccount } from "./permission-boundary";
 
 /**
  * What no person may do through a persona role, whatever its policy says: switch off or
@@ -101,13 +101,7 @@ export class HumanBoundary extends Construct {
   }
 
   private render(stack: MedicareStack): string {
-    const scoped = this.allowedActions.filter((a) => !UNSCOPED_ACTIONS.has(a));
-    const unscoped = this.allowedActions.filter((a) => UNSCOPED_ACTIONS.has(a));
-    const statements: PolicyStatement[] = [];
-    if (scoped.length > 0) {
-      statements.push({ sid: "PersonaActionsInThisAccountOnly", actions: scoped, conditions: { StringEquals: { "aws:ResourceAccount": stack.accountId } } });
-    }
-    if (unscoped.length > 0) statements.push({ sid: "PersonaActionsThatNameNoResource", actions: unscoped });
+    const statements = ceilingWithinAccount("Persona", this.allowedActions, stack.accountId);
     statements.push(
       { sid: "NoAuditTamperingOrLongLivedCredentials", effect: "Deny", actions: HUMAN_FORBIDDEN_ACTIONS },
       {

@@ -28,6 +28,23 @@ const FORBIDDEN_ACTIONS = [
 ];
 
 /**
+ * The Allow half of a permission boundary: `actions` on this account's resources only, and
+ * the actions that name no resource unconditionally. aws:ResourceAccount exists only in
+ * requests that name a resource: an action with no resource type (xray:PutTraceSegments,
+ * ec2:Describe*) would never match the condition. Sids read `<who>ActionsInThisAccountOnly`.
+ */
+export function ceilingWithinAccount(who: string, actions: readonly string[], accountId: string): PolicyStatement[] {
+  const scoped = actions.filter((action) => !UNSCOPED_ACTIONS.has(action));
+  const unscoped = actions.filter((action) => UNSCOPED_ACTIONS.has(action));
+  const statements: PolicyStatement[] = [];
+  if (scoped.length > 0) {
+    statements.push({ sid: `${who}ActionsInThisAccountOnly`, actions: scoped, conditions: { StringEquals: { "aws:ResourceAccount": accountId } } });
+  }
+  if (unscoped.length > 0) statements.push({ sid: `${who}ActionsThatNameNoResource`, actions: unscoped });
+  return statements;
+}
+
+/**
  * The permission boundary attached to every role the platform creates for a workload.
  *
  * It is a ceiling, not a grant: its Allow lists exactly the actions that the workload
@@ -82,21 +99,7 @@ export class PermissionBoundary extends Construct {
   }
 
   private render(accountId: string): string {
-    const statements: PolicyStatement[] = [];
-    // aws:ResourceAccount exists only in requests that name a resource: an action with no
-    // resource type (xray:PutTraceSegments, ec2:Describe*) would never match the condition.
-    const scoped = this.allowedActions.filter((action) => !UNSCOPED_ACTIONS.has(action));
-    const unscoped = this.allowedActions.filter((action) => UNSCOPED_ACTIONS.has(action));
-    if (scoped.length > 0) {
-      statements.push({
-        sid: "WorkloadActionsInThisAccountOnly",
-        actions: scoped,
-        conditions: { StringEquals: { "aws:ResourceAccount": accountId } },
-      });
-    }
-    if (unscoped.length > 0) {
-      statements.push({ sid: "WorkloadActionsThatNameNoResource", actions: unscoped });
-    }
+    const statements = ceilingWithinAccount("Workload", this.allowedActions, accountId);
     if (this.passRoleServices.size === 0) {
       statements.push({ sid: "NoEscalationOrAuditTampering", effect: "Deny", actions: ["iam:*", ...FORBIDDEN_ACTIONS] });
       return policyJson(statements);
