@@ -15,6 +15,7 @@ import { MedicareStack } from "../core/medicare-stack";
 import { appTierVolumeBackupTags } from "../data/backup";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { ServiceRole } from "../iam/service-role";
+import { SSM_AGENT_UNSCOPED_ACTIONS } from "../iam/unscoped-actions";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
 import { TieredVpc } from "../network/vpc";
 import { DomainKey, requireKeyOf } from "../security/keys";
@@ -105,20 +106,7 @@ export class AppFleet extends Construct {
         },
         {
           sid: "SsmAgentChannelsAndPatchSnapshots",
-          actions: [
-            "ssmmessages:CreateControlChannel",
-            "ssmmessages:CreateDataChannel",
-            "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel",
-            "ec2messages:AcknowledgeMessage",
-            "ec2messages:DeleteMessage",
-            "ec2messages:FailMessage",
-            "ec2messages:GetEndpoint",
-            "ec2messages:GetMessages",
-            "ec2messages:SendReply",
-            "ssm:ListAssociations",
-            "ssm:GetDeployablePatchSnapshotForInstance",
-          ],
+          actions: [...SSM_AGENT_UNSCOPED_ACTIONS],
           resources: ["*"],
         },
         {

@@ -1,4 +1,27 @@
 /**
+ * What the SSM agent on the app fleet calls with no resource to name (modules/edge/app-fleet.ts;
+ * AmazonSSMManagedInstanceCore's actions): Session Manager and Run Command channels have no
+ * resource type (list_amazonsessionmanagermessagegatewayservice.html,
+ * list_amazonmessagedeliveryservice.html); ListAssociations and
+ * GetDeployablePatchSnapshotForInstance (Patch Manager's baseline snapshot) have none either
+ * (list_awssystemsmanager.html).
+ */
+export const SSM_AGENT_UNSCOPED_ACTIONS: readonly string[] = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
+  "ssm:ListAssociations",
+  "ssm:GetDeployablePatchSnapshotForInstance",
+];
+
+/**
  * IAM actions that support no resource-level permissions: the Service Authorization
  * Reference lists no resource type for them, so a policy can only grant them on "*".
  * A statement may use Resource "*" only when every action in it is listed here (ServiceRole
@@ -73,23 +96,8 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "config:SelectResourceConfig",
   "config:GetResourceConfigHistory",
   "secretsmanager:ListSecrets",
-  // The SSM agent on the app fleet (modules/edge/app-fleet.ts; AmazonSSMManagedInstanceCore's
-  // actions): Session Manager and Run Command channels have no resource type
-  // (list_amazonsessionmanagermessagegatewayservice.html, list_amazonmessagedeliveryservice.html);
-  // ListAssociations and GetDeployablePatchSnapshotForInstance (Patch Manager's baseline
-  // snapshot) have none either (list_awssystemsmanager.html).
-  "ssmmessages:CreateControlChannel",
-  "ssmmessages:CreateDataChannel",
-  "ssmmessages:OpenControlChannel",
-  "ssmmessages:OpenDataChannel",
-  "ec2messages:AcknowledgeMessage",
-  "ec2messages:DeleteMessage",
-  "ec2messages:FailMessage",
-  "ec2messages:GetEndpoint",
-  "ec2messages:GetMessages",
-  "ec2messages:SendReply",
-  "ssm:ListAssociations",
-  "ssm:GetDeployablePatchSnapshotForInstance",
+  // The SSM agent on the app fleet (SSM_AGENT_UNSCOPED_ACTIONS above).
+  ...SSM_AGENT_UNSCOPED_ACTIONS,
 ]);
 
 /** True when a statement on Resource "*" grants only actions that cannot be scoped. */
