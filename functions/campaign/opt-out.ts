@@ -15,6 +15,7 @@
  * (it claims `pending` only). A delivery already claimed (`sending`) is in flight and cannot be
  * recalled; the worker's claim also re-checks contact_preferences, so nothing claimed after
  * the commit is sent. The planner and the reminder read contact_preferences for every later round.
+ * The same recording (`optOutPatient`) serves SES complaints (delivery-events.ts, source 'complaint').
  */
 import type { Connection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { Database, inTransaction } from "./booking";
@@ -102,24 +103,59 @@ export async function recordOptOut(db: Database, tokenText: unknown, channels: r
   return inTransaction<OptOutResult>(db, async (connection) => {
     const owner = await ownerOf(connection, hash);
     if (!owner) return { outcome: "unknown" };
-    // Locks the patient's preference rows, so two concurrent requests agree on which one opted out.
-    const before = new Set(await optedOutChannels(connection, owner.patientId, true));
-    const fresh = chosen.filter((channel) => !before.has(channel));
-    const alreadyOptedOut = chosen.filter((channel) => before.has(channel));
-    // Also for channels opted out earlier: a carrier or staff opt-out may have left pending rows.
-    const [skipped] = await connection.query<ResultSetHeader>(
-      `UPDATE deliveries d JOIN invitations i ON i.id = d.invitation_id
-       SET d.status = 'skipped_opted_out', d.status_at = ?, d.status_detail = ?
-       WHERE i.patient_id = ? AND d.channel IN (?) AND d.status = 'pending'`,
-      [at, OPTED_OUT_DETAIL, owner.patientId, chosen],
-    );
+    const { fresh, alreadyOptedOut, skippedDeliveries } = await optOutPatient(connection, owner.patientId, chosen, "patient", at);
     if (fresh.length === 0) return { outcome: "already-opted-out", ...owner, channels: chosen };
+    return { outcome: "opted-out", ...owner, channels: fresh, alreadyOptedOut, skippedDeliveries };
+  });
+}
+
+/** Who asked us to stop: stored in contact_preferences.opt_out_source (VARCHAR(16)). */
+export type OptOutSource =
+  /** The opt-out link (or a reply STOP). */
+  | "patient"
+  | "staff"
+  /** The phone number is on the SNS opt-out list (dispatch.ts). */
+  | "carrier"
+  | "bounce"
+  /** The recipient marked an invitation email as spam (SES complaint event, delivery-events.ts). */
+  | "complaint";
+
+export interface PatientOptOut {
+  /** Channels opted out by this call. */
+  readonly fresh: readonly Channel[];
+  /** Channels that were opted out already (time and source left as they were). */
+  readonly alreadyOptedOut: readonly Channel[];
+  /** The patient's `pending` deliveries on `channels` turned into `skipped_opted_out`. */
+  readonly skippedDeliveries: number;
+}
+
+/**
+ * Opts a patient out of `channels` at `at`, inside the caller's transaction: the one mechanism
+ * behind the opt-out link and SES complaints. An earlier opt-out keeps its time and source.
+ * The patient's `pending` deliveries on those channels become `skipped_opted_out` (also on
+ * channels opted out earlier: a carrier or staff opt-out may have left pending rows), which
+ * the send worker's claim leaves alone.
+ */
+export async function optOutPatient(connection: Connection, patientId: number, channels: readonly Channel[], source: OptOutSource, at: Date): Promise<PatientOptOut> {
+  const chosen = CHANNELS.filter((channel) => channels.includes(channel));
+  if (chosen.length === 0) throw new RangeError("optOutPatient needs at least one channel (sms, email)");
+  // Locks the patient's preference rows, so two concurrent requests agree on which one opted out.
+  const before = new Set(await optedOutChannels(connection, patientId, true));
+  const fresh = chosen.filter((channel) => !before.has(channel));
+  const alreadyOptedOut = chosen.filter((channel) => before.has(channel));
+  const [skipped] = await connection.query<ResultSetHeader>(
+    `UPDATE deliveries d JOIN invitations i ON i.id = d.invitation_id
+     SET d.status = 'skipped_opted_out', d.status_at = ?, d.status_detail = ?
+     WHERE i.patient_id = ? AND d.channel IN (?) AND d.status = 'pending'`,
+    [at, OPTED_OUT_DETAIL, patientId, chosen],
+  );
+  if (fresh.length > 0) {
     // Source first: MySQL assigns left to right, and the source must see whether opted_out_at was already set.
     await connection.query(
       `INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?
        ON DUPLICATE KEY UPDATE opt_out_source = IF(opted_out_at IS NULL, VALUES(opt_out_source), opt_out_source), opted_out_at = COALESCE(opted_out_at, VALUES(opted_out_at))`,
-      [fresh.map((channel) => [owner.patientId, channel, at, "patient"])],
+      [fresh.map((channel) => [patientId, channel, at, source])],
     );
-    return { outcome: "opted-out", ...owner, channels: fresh, alreadyOptedOut, skippedDeliveries: skipped.affectedRows };
-  });
+  }
+  return { fresh, alreadyOptedOut, skippedDeliveries: skipped.affectedRows };
 }
