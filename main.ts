@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { CampaignStack } from "./modules/campaign/campaign-stack";
 import { ENVIRONMENTS } from "./modules/config/environments";
 import { EnvironmentConfig } from "./modules/config/schema";
 import { DataStack } from "./modules/data/data-stack";
@@ -12,8 +13,9 @@ export function buildApp(app: App, environments: readonly EnvironmentConfig[]): 
   for (const env of environments) {
     const security = new SecurityStack(app, env);
     const network = new NetworkStack(app, env, security);
-    new DataStack(app, env, security, network);
-    new EdgeStack(app, env, security, network);
+    const data = new DataStack(app, env, security, network);
+    const edge = new EdgeStack(app, env, security, network);
+    new CampaignStack(app, env, security, network, data, edge);
   }
   return app;
 }

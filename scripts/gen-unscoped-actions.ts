@@ -8,13 +8,13 @@
  */
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { UNSCOPED_ACTIONS } from "../modules/iam/unscoped-actions";
+import { UNSCOPED_ACTIONS, UNSCOPED_BESIDE_DENY } from "../modules/iam/unscoped-actions";
 
 export const UNSCOPED_ACTIONS_FILE = join(__dirname, "..", "policies", "data", "unscoped_actions.json");
 
 /** The file's content: the sorted list under one key. */
 export function unscopedActionsJson(): string {
-  return `${JSON.stringify({ unscoped_actions: [...UNSCOPED_ACTIONS].sort() }, null, 2)}\n`;
+  return `${JSON.stringify({ unscoped_actions: [...UNSCOPED_ACTIONS].sort(), unscoped_beside_deny: UNSCOPED_BESIDE_DENY }, null, 2)}\n`;
 }
 
 if (require.main === module) {

@@ -1,6 +1,9 @@
 import { TerraformAsset, AssetType } from "cdktf";
 import { Construct } from "constructs";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
@@ -26,8 +29,41 @@ export interface FunctionEgressRule {
   readonly description: string;
   /** TCP port, or an inclusive range. */
   readonly port: number | { readonly from: number; readonly to: number };
-  /** The destination: a CIDR block, or another security group. */
-  readonly to: { readonly cidr: string } | { readonly securityGroupId: string };
+  /**
+   * The destination: a CIDR block, another security group, a managed prefix list (the S3
+   * gateway endpoint), or `internet` (HTTPS only, through the NAT gateway) for an AWS API
+   * that has no VPC endpoint; the description must say which API and why.
+   */
+  readonly to: { readonly cidr: string } | { readonly securityGroupId: string } | { readonly prefixListId: string } | { readonly internet: "https" };
+}
+
+/** Tag naming the function's entry file under functions/ (e.g. `functions/campaign-send/handler.ts`). */
+export const SOURCE_ENTRY_TAG = "source-entry";
+
+/** Statement ids the construct adds for the Lambda runtime (not the function's code): logs, tracing, network interfaces, dead letters, destinations, the event source. */
+export const RUNTIME_STATEMENT_SIDS: ReadonlySet<string> = new Set([
+  "WriteOwnLogGroup",
+  "SendFailedAsyncEventsToDeadLetterQueue",
+  "EncryptDeadLetterMessagesThroughSqs",
+  "TraceToXRay",
+  "FindNetworkInterfaces",
+  "CreateNetworkInterfacesInOwnSubnetsAndGroup",
+  "ManageOwnNetworkInterfaces",
+  "PublishAsyncResultsToSuccessDestination",
+  "EncryptSuccessDestinationMessagesThroughSns",
+  "PollEventSourceQueue",
+  "DecryptEventSourceMessagesThroughSqs",
+]);
+
+/** An SQS queue that triggers the function (Lambda polls it with the function's role). */
+export interface FunctionQueueSource {
+  readonly queueArn: string;
+  /** The queue's KMS key (messaging), which the poller decrypts with through SQS. */
+  readonly keyArn: string;
+  /** Most function instances the event source runs at once (2..1000): the cap that divides a shared rate. */
+  readonly maximumConcurrency: number;
+  /** @default 10 */
+  readonly batchSize?: number;
 }
 
 export interface FunctionVpcPlacement {
@@ -75,6 +111,14 @@ export interface NodeFunctionProps {
    * @default a queue of its own, encrypted with the messaging key
    */
   readonly deadLetterQueue?: SqsQueue;
+  /**
+   * Topic that receives the result of each successful asynchronous invocation (e.g. a
+   * scheduled report telling staff it is ready). Must be encrypted with the messaging key.
+   * @default none
+   */
+  readonly onSuccessTopicArn?: string;
+  /** @default not triggered by a queue */
+  readonly queueSource?: FunctionQueueSource;
 }
 
 /**
@@ -94,6 +138,8 @@ export class NodeFunction extends Construct {
   /** The function's security group, when it runs in a VPC. */
   readonly securityGroup?: SecurityGroup;
   readonly bundle: FunctionBundle;
+  /** The SQS event source mapping, when the function is triggered by a queue. */
+  readonly eventSource?: LambdaEventSourceMapping;
   /** `medicare-<env>-<name>`. */
   readonly functionName: string;
   /** The function's ARN, spelled out (known before deployment, so trust and key policies can name it). */
@@ -165,7 +211,7 @@ export class NodeFunction extends Construct {
           ipProtocol: "tcp",
           fromPort: ports.from,
           toPort: ports.to,
-          ...("cidr" in rule.to ? { cidrIpv4: rule.to.cidr } : { referencedSecurityGroupId: rule.to.securityGroupId }),
+          ...egressDestination(rule.to),
         });
       });
       this.securityGroup = securityGroup;
@@ -188,7 +234,33 @@ export class NodeFunction extends Construct {
       );
       vpcConfig = { subnetIds: placement.subnets.map((s) => s.id), securityGroupIds: [securityGroup.id] };
     }
-    statements.push(...(props.statements ?? []));
+    if (props.onSuccessTopicArn) {
+      statements.push(
+        { sid: "PublishAsyncResultsToSuccessDestination", actions: ["sns:Publish"], resources: [props.onSuccessTopicArn] },
+        {
+          sid: "EncryptSuccessDestinationMessagesThroughSns",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [props.keys.messaging.arn],
+          conditions: { StringEquals: { "kms:ViaService": `sns.${stack.region}.amazonaws.com` } },
+        },
+      );
+    }
+    if (props.queueSource) {
+      statements.push(
+        { sid: "PollEventSourceQueue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], resources: [props.queueSource.queueArn] },
+        {
+          sid: "DecryptEventSourceMessagesThroughSqs",
+          actions: ["kms:Decrypt"],
+          resources: [props.queueSource.keyArn],
+          conditions: { StringEquals: { "kms:ViaService": `sqs.${stack.region}.amazonaws.com` } },
+        },
+      );
+    }
+    const codeStatements = props.statements ?? [];
+    for (const statement of codeStatements) {
+      if (RUNTIME_STATEMENT_SIDS.has(statement.sid)) throw new Error(`${this.node.path}: statement id "${statement.sid}" is reserved for the construct's runtime grants; name the code's grant after what the code does`);
+    }
+    statements.push(...codeStatements);
 
     this.role = new ServiceRole(this, "role", {
       name: `${props.name}-function`,
@@ -222,8 +294,47 @@ export class NodeFunction extends Construct {
         systemLogLevel: "WARN",
       },
       vpcConfig,
+      // Which code this is: the least-privilege test and the reviewer's permissions table read it.
+      tags: { [SOURCE_ENTRY_TAG]: `functions/${props.entry}` },
       // Lambda checks the role's network-interface and KMS permissions when it creates the function.
       dependsOn: [this.role.policy],
+    });
+
+    if (props.onSuccessTopicArn) {
+      new LambdaFunctionEventInvokeConfig(this, "async-destinations", {
+        functionName: this.function.functionName,
+        destinationConfig: {
+          onSuccess: { destination: props.onSuccessTopicArn },
+          onFailure: { destination: this.deadLetterQueue.arn },
+        },
+      });
+    }
+    if (props.queueSource) {
+      this.eventSource = new LambdaEventSourceMapping(this, "queue-source", {
+        eventSourceArn: props.queueSource.queueArn,
+        functionName: this.function.arn,
+        batchSize: props.queueSource.batchSize ?? 10,
+        // Only the failed messages of a batch return to the queue (the handler reports them).
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: props.queueSource.maximumConcurrency },
+        dependsOn: [this.role.policy],
+      });
+    }
+  }
+
+  /**
+   * Lets one AWS service invoke the function, for one source resource of this account only.
+   * `sourceArn` is the resource (or ARN pattern within it) that invokes.
+   */
+  allowInvoke(id: string, principal: string, sourceArn: string): LambdaPermission {
+    const stack = MedicareStack.of(this);
+    return new LambdaPermission(this, id, {
+      statementId: id,
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal,
+      sourceArn,
+      sourceAccount: stack.accountId,
     });
   }
 
@@ -256,9 +367,29 @@ function validateProps(path: string, props: NodeFunctionProps): void {
       const ports = typeof rule.port === "number" ? { from: rule.port, to: rule.port } : rule.port;
       if (!(ports.from >= 1 && ports.to <= 65535 && ports.from <= ports.to)) problems.push(`egress "${rule.description}" has an invalid port range`);
       if ("cidr" in rule.to && (rule.to.cidr === "0.0.0.0/0" || rule.to.cidr === "::/0")) {
-        problems.push(`egress "${rule.description}" goes to ${rule.to.cidr}; name the network the function talks to`);
+        problems.push(`egress "${rule.description}" goes to ${rule.to.cidr}; name the network the function talks to (or use { internet: "https" } for an AWS API without a VPC endpoint)`);
+      }
+      if ("internet" in rule.to && (ports.from !== 443 || ports.to !== 443)) {
+        problems.push(`egress "${rule.description}" goes to the internet on ports ${ports.from}-${ports.to}; only HTTPS (443) to an AWS API may leave the VPC`);
       }
     }
   }
+  const source = props.queueSource;
+  if (source) {
+    if (!Number.isInteger(source.maximumConcurrency) || source.maximumConcurrency < 2 || source.maximumConcurrency > 1000) {
+      problems.push(`queueSource.maximumConcurrency must be 2..1000 (the SQS event source's range), not ${source.maximumConcurrency}`);
+    } else if (source.maximumConcurrency > props.reservedConcurrency) {
+      problems.push(`queueSource.maximumConcurrency ${source.maximumConcurrency} exceeds reservedConcurrency ${props.reservedConcurrency}; the event source would be throttled instead of capped`);
+    }
+    const batch = source.batchSize ?? 10;
+    if (!Number.isInteger(batch) || batch < 1 || batch > 10) problems.push(`queueSource.batchSize must be 1..10 without a batching window, not ${batch}`);
+  }
   if (problems.length > 0) throw new Error(`${path}: ${problems.join("; ")}`);
+}
+
+function egressDestination(to: FunctionEgressRule["to"]) {
+  if ("cidr" in to) return { cidrIpv4: to.cidr };
+  if ("securityGroupId" in to) return { referencedSecurityGroupId: to.securityGroupId };
+  if ("prefixListId" in to) return { prefixListId: to.prefixListId };
+  return { cidrIpv4: "0.0.0.0/0" };
 }

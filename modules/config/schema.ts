@@ -148,6 +148,7 @@ export interface EnvironmentConfig {
   readonly identity: IdentityConfig;
   readonly state: StateBackendConfig;
   readonly edge: EdgeConfig;
+  readonly campaign: CampaignConfig;
 }
 
 export interface EdgeConfig {
@@ -204,6 +205,46 @@ export interface CognitoConfig {
   readonly staffRefreshTokenHours: number;
   /** Lifetime of refresh tokens for patients, in hours (1..720). */
   readonly patientRefreshTokenHours: number;
+}
+
+/**
+ * The flu-vaccination campaign engine (`<env>-campaign`): who the messages come from, how
+ * fast they may go, and when the weekly jobs run. Encryption, DLQs, tracing, WAF and the
+ * staff sign-in are fixed in modules/campaign, not here.
+ */
+export interface CampaignConfig {
+  /** Host name of the public HTTPS API (patient links, booking, form submission, staff routes), inside `edge.zoneName`. */
+  readonly apiHostname: string;
+  /** The practice as patients know it: named in every message and page. */
+  readonly practice: { readonly name: string; readonly phone: string };
+  /** Email: SES identity is `edge.zoneName` (DKIM-signed); messages come from `<fromLocalPart>@<zone>`. */
+  readonly email: {
+    readonly fromLocalPart: string;
+    /** Custom MAIL FROM subdomain label, e.g. `mail` for `mail.<zone>` (SPF alignment for DMARC). */
+    readonly mailFromLabel: string;
+    /** The account's SES maximum send rate (messages per second) that all send workers share. */
+    readonly messagesPerSecond: number;
+  };
+  readonly sms: {
+    /** SNS SMS monthly spend limit in USD (the account's quota must be raised to at least this). */
+    readonly monthlySpendLimitUsd: number;
+    /** The account's SMS throughput (messages per second) that all send workers share; SNS's default is 20. */
+    readonly messagesPerSecond: number;
+    /** Alphanumeric sender id (1-11 letters/digits, at least one letter), where the destination country supports one. */
+    readonly senderId?: string;
+  };
+  /** Send workers running at once (the SQS event source's maximum concurrency, 2..50); each gets rate/concurrency. */
+  readonly sendConcurrency: number;
+  /** When the reminder and the report run: EventBridge Scheduler cron expressions, in Europe/London. */
+  readonly schedules: { readonly reminder: string; readonly report: string };
+  /** The campaign (database id) the weekly report covers: this season's flu campaign. */
+  readonly reportCampaignId: number;
+  /** Who is told that a weekly report is ready (no patient data in the message). */
+  readonly staffEmail: string;
+  /** Who receives the operations alarms (dead letters, errors, throttles, SMS and email delivery). */
+  readonly operationsEmail: string;
+  /** Slug of the published follow-up form the booking pages lead to, if any. */
+  readonly followUpFormSlug?: string;
 }
 
 /** Data classification written to the `data-classification` tag of each stack. */

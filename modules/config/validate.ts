@@ -1,3 +1,5 @@
+import { validateMessagingSettings } from "../../functions/campaign/messages";
+import { SLUG_PATTERN } from "../../functions/forms/definition";
 import { Cidr, cidrContains, cidrsOverlap, isPublicIpv4, parseCidr, parseIpv4 } from "./cidr";
 import { EnvironmentConfig } from "./schema";
 
@@ -119,6 +121,7 @@ function validateEnvironment(key: string, env: EnvironmentConfig, problems: Prob
   validateData(env, problems, at);
   validateAuditAndIdentity(env, problems, at);
   validateEdge(env, problems, at);
+  validateCampaign(env, problems, at);
 
   const state = env.state;
   if (!state || (state.kind !== "local" && state.kind !== "s3")) {
@@ -308,6 +311,74 @@ function validateEdge(env: EnvironmentConfig, problems: Problems, at: (field: st
   checkInteger(problems, at("edge.cognito.accessTokenMinutes"), cognito?.accessTokenMinutes, 5, 60, "minutes");
   checkInteger(problems, at("edge.cognito.staffRefreshTokenHours"), cognito?.staffRefreshTokenHours, 1, 24, "hours (staff sign in again at least daily)");
   checkInteger(problems, at("edge.cognito.patientRefreshTokenHours"), cognito?.patientRefreshTokenHours, 1, 720, "hours");
+}
+
+/** The SQS event source's maximum concurrency: AWS accepts 2..1000; beyond 50 the database proxy, not the workers, is the limit. */
+export const SEND_CONCURRENCY = { min: 2, max: 50 } as const;
+/** The slowest per-worker rate the send worker accepts (functions/campaign-send: SMS_PER_SECOND, EMAIL_PER_SECOND). */
+const MIN_WORKER_RATE = 0.1;
+const SCHEDULER_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+/**
+ * Campaign settings: who messages come from, rates, schedules. The practice name and API host
+ * are checked exactly as the functions check them at cold start (every SMS must fit one
+ * GSM-7 segment), so a bad value fails the synth rather than the first send.
+ */
+function validateCampaign(env: EnvironmentConfig, problems: Problems, at: (field: string) => string): void {
+  const campaign = env.campaign;
+  if (campaign === undefined || campaign === null || typeof campaign !== "object") {
+    problems.add(at("campaign"), "is missing; give the campaign settings (apiHostname, practice, email, sms, sendConcurrency, schedules, reportCampaignId, staffEmail, operationsEmail)");
+    return;
+  }
+  const zone = env.edge?.zoneName;
+  if (typeof campaign.apiHostname !== "string" || !DNS_NAME.test(campaign.apiHostname)) {
+    problems.add(at("campaign.apiHostname"), `${JSON.stringify(campaign.apiHostname)} is not a host name (lowercase labels separated by dots)`);
+  } else if (typeof zone === "string" && !campaign.apiHostname.endsWith(`.${zone}`)) {
+    problems.add(at("campaign.apiHostname"), `${campaign.apiHostname} is not inside edge.zoneName ${zone}; its certificate is validated and its alias written in that zone`);
+  } else if (campaign.apiHostname === env.edge?.appHostname || campaign.apiHostname === env.edge?.formsHostname) {
+    problems.add(at("campaign.apiHostname"), `${campaign.apiHostname} is already the app or forms host name; the API needs its own`);
+  }
+  const practice = campaign.practice;
+  if (typeof practice?.name !== "string" || typeof campaign.apiHostname !== "string") {
+    problems.add(at("campaign.practice.name"), "is missing; give the practice's name as patients know it");
+  } else {
+    try {
+      validateMessagingSettings(
+        { practiceName: practice.name, baseUrl: `https://${campaign.apiHostname}` },
+        { practiceName: at("campaign.practice.name"), baseUrl: at("campaign.apiHostname") },
+      );
+    } catch (error) {
+      problems.add(at("campaign.practice"), (error as Error).message);
+    }
+  }
+  checkPattern(problems, at("campaign.practice.phone"), practice?.phone, /^\+?[0-9][0-9 ]{6,18}[0-9]$/, "a telephone number patients can call (digits and spaces, optional leading +)");
+  checkPattern(problems, at("campaign.email.fromLocalPart"), campaign.email?.fromLocalPart, /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/, "the part of the sender address before @ (lowercase letters, digits, . _ -)");
+  checkPattern(problems, at("campaign.email.mailFromLabel"), campaign.email?.mailFromLabel, /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "one DNS label (e.g. \"mail\"): the MAIL FROM domain is <label>.<zone>");
+  const concurrency = checkInteger(problems, at("campaign.sendConcurrency"), campaign.sendConcurrency, SEND_CONCURRENCY.min, SEND_CONCURRENCY.max, "send workers");
+  const rates: [string, unknown][] = [
+    ["campaign.email.messagesPerSecond", campaign.email?.messagesPerSecond],
+    ["campaign.sms.messagesPerSecond", campaign.sms?.messagesPerSecond],
+  ];
+  for (const [field, rate] of rates) {
+    if (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0 || rate > 10_000) {
+      problems.add(at(field), `${JSON.stringify(rate)} must be a number of messages per second in (0, 10000]: the account's quota`);
+    } else if (concurrency && rate / campaign.sendConcurrency < MIN_WORKER_RATE) {
+      problems.add(at(field), `${rate} shared by ${campaign.sendConcurrency} workers is below ${MIN_WORKER_RATE} per worker; lower campaign.sendConcurrency`);
+    }
+  }
+  checkInteger(problems, at("campaign.sms.monthlySpendLimitUsd"), campaign.sms?.monthlySpendLimitUsd, 1, 1_000_000, "US dollars");
+  const senderId = campaign.sms?.senderId;
+  if (senderId !== undefined) checkPattern(problems, at("campaign.sms.senderId"), senderId, /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, "1 to 11 letters and digits with at least one letter (or omit it)");
+  for (const job of ["reminder", "report"] as const) {
+    checkPattern(problems, at(`campaign.schedules.${job}`), campaign.schedules?.[job], SCHEDULER_CRON, "an EventBridge Scheduler cron expression with six fields, e.g. \"cron(0 10 ? * MON *)\" (Europe/London)");
+  }
+  checkInteger(problems, at("campaign.reportCampaignId"), campaign.reportCampaignId, 1, Number.MAX_SAFE_INTEGER, "(a campaign's database id)");
+  for (const field of ["staffEmail", "operationsEmail"] as const) {
+    checkPattern(problems, at(`campaign.${field}`), campaign[field], /^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an email address");
+  }
+  if (campaign.followUpFormSlug !== undefined) {
+    checkPattern(problems, at("campaign.followUpFormSlug"), campaign.followUpFormSlug, SLUG_PATTERN, "a published form's slug (lowercase letters and digits joined by single dashes), or omit it");
+  }
 }
 
 /**

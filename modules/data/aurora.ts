@@ -24,6 +24,11 @@ import { DomainKey, requireKeyOf } from "../security/keys";
 export const AURORA_MYSQL_VERSION = "8.0.mysql_aurora.3.11.1";
 const PARAMETER_GROUP_FAMILY = "aurora-mysql8.0";
 const MYSQL_PORT = 3306;
+/**
+ * The master user. RDS Proxy signs in to Aurora with its managed secret, so it is also the
+ * user every function names when it connects through the proxy with an IAM token.
+ */
+export const MASTER_USERNAME = "medicare_admin";
 
 /** The logs every cluster exports to CloudWatch Logs (each to a pre-created, encrypted group). */
 export const AURORA_LOG_EXPORTS = ["audit", "error", "slowquery"] as const;
@@ -181,7 +186,7 @@ export class AuroraDatabase extends Construct {
       dbClusterParameterGroupName: this.clusterParameterGroup.name,
       storageEncrypted: true,
       kmsKeyId: props.dataKey.arn,
-      masterUsername: "medicare_admin",
+      masterUsername: MASTER_USERNAME,
       // RDS generates the password, keeps it in Secrets Manager under the data key and
       // rotates it (every 7 days by default); it never appears in Terraform or its state.
       manageMasterUserPassword: true,

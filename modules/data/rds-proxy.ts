@@ -1,3 +1,4 @@
+import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { DbProxy } from "@cdktf/provider-aws/lib/db-proxy";
 import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-default-target-group";
@@ -43,6 +44,8 @@ export class DatabaseProxy extends Construct {
   readonly securityGroup: SecurityGroup;
   /** Host name the Lambdas connect to (port 3306, TLS, IAM token as password). */
   readonly endpoint: string;
+  /** `prx-...`: what `rds-db:connect` grants name (`dbuser:<resourceId>/<user>`). */
+  readonly resourceId: string;
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProxyProps) {
@@ -128,6 +131,9 @@ export class DatabaseProxy extends Construct {
       dependsOn: [logGroup.logGroup, role.node.findChild("policy") as IamRolePolicy],
     });
     this.endpoint = this.proxy.endpoint;
+    // IAM database authentication names the proxy by its resource id (prx-...), the last part of its ARN.
+    // A local, so other stacks read it as one value (a cross-stack output), not as an expression.
+    this.resourceId = new TerraformLocal(this, "resource-id", Fn.element(Fn.split(":", this.proxy.arn), 6)).asString;
 
     const targetGroup = new DbProxyDefaultTargetGroup(this, "target-group", {
       dbProxyName: this.proxy.name,

@@ -25,6 +25,10 @@ export class EdgeStack extends MedicareStack {
   readonly fleet: AppFleet;
   readonly forms: FormsCdn;
   readonly userPools: UserPools;
+  /** The public zone (the campaign stack adds the API alias and the SES records). */
+  readonly zone: PublicZone;
+  /** Certificate of the campaign's public API host name (campaign.apiHostname). */
+  readonly apiCertificateArn: string;
 
   constructor(scope: Construct, env: EnvironmentConfig, security: SecurityStack, network: NetworkStack) {
     super(scope, { env, component: "edge", dataClassification: "phi" });
@@ -34,6 +38,8 @@ export class EdgeStack extends MedicareStack {
 
     // Names and certificates (the CloudFront certificate must be in us-east-1)
     const zone = new PublicZone(this, "zone", { zoneName: edge.zoneName, edgeRegion });
+    this.zone = zone;
+    this.apiCertificateArn = zone.certificate("api", env.campaign.apiHostname).certificateArn;
     const appCertificate = zone.certificate("app", edge.appHostname);
     const formsCertificate = zone.certificate("forms", edge.formsHostname, edgeRegion.provider);
 

@@ -38,6 +38,12 @@ export interface WebAclProps {
    * @default the stack's provider
    */
   readonly provider?: TerraformProvider;
+  /**
+   * Also keep request paths out of the logs, for entry points whose paths carry secrets
+   * (the patient invitation links `/i/{token}`). Headers with credentials are always redacted.
+   * @default paths are logged
+   */
+  readonly redactPaths?: boolean;
 }
 
 const visibility = (metricName: string) => ({
@@ -97,7 +103,10 @@ export class WebAcl extends Construct {
       provider: props.provider,
       resourceArn: this.acl.arn,
       logDestinationConfigs: [this.logGroup.arn],
-      redactedFields: REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+      redactedFields: [
+        ...REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+        ...(props.redactPaths ? [{ uriPath: {} }] : []),
+      ],
     });
   }
 

@@ -4,7 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "./permission-boundary";
 import { PolicyStatement, policyJson, trustPolicyJson } from "./policy-document";
-import { UNSCOPED_ACTIONS, onlyUnscopedActions } from "./unscoped-actions";
+import { scopableActionsOnEverything } from "./unscoped-actions";
 
 export interface ServiceRoleProps {
   /** Role name suffix; the full name is `medicare-<env>-<name>`. */
@@ -45,9 +45,14 @@ export interface ServiceRoleProps {
  * - ec2.amazonaws.com: EC2 assumes an instance profile's role for an instance that does not
  *   exist until launch; AWS's instance-role trust examples carry no aws:SourceArn. The guards
  *   are iam:PassRole (who may attach the profile) and aws:SourceAccount.
+ * - apigateway.amazonaws.com: API Gateway assumes the account's CloudWatch role for log
+ *   delivery of every API, and an integration's credentials role for the integration; its
+ *   documentation's trust policies for both carry no aws:SourceArn (to confirm on the first
+ *   deploy). The guards are iam:PassRole and aws:SourceAccount, and each role grants only
+ *   its own log group or its own state machines.
  * Add a service only with a documented reason like the ones above.
  */
-export const SERVICES_WITHOUT_SOURCE_ARN: ReadonlySet<string> = new Set(["lambda.amazonaws.com", "ec2.amazonaws.com"]);
+export const SERVICES_WITHOUT_SOURCE_ARN: ReadonlySet<string> = new Set(["lambda.amazonaws.com", "ec2.amazonaws.com", "apigateway.amazonaws.com"]);
 
 /**
  * An IAM role for an AWS service: trust limited to one service principal acting for this
@@ -69,8 +74,8 @@ export class ServiceRole extends Construct {
       throw new Error(`${this.node.path}: ${props.servicePrincipal} does not pass aws:SourceArn when assuming a role; a sourceArnLike condition would lock it out`);
     }
     for (const statement of props.statements) {
-      if ((statement.resources ?? ["*"]).includes("*") && !onlyUnscopedActions(statement.actions)) {
-        const scopable = statement.actions.filter((a) => !UNSCOPED_ACTIONS.has(a));
+      const scopable = scopableActionsOnEverything(statement, props.statements);
+      if (scopable.length > 0) {
         throw new Error(
           `${this.node.path}: statement "${statement.sid}" must name its resources, not "*" ` +
             `(${scopable.join(", ")} support resource-level permissions; see modules/iam/unscoped-actions.ts)`,

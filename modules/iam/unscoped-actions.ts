@@ -1,3 +1,5 @@
+import { PolicyStatement } from "./policy-document";
+
 /**
  * What the SSM agent on the app fleet calls with no resource to name (modules/edge/app-fleet.ts;
  * AmazonSSMManagedInstanceCore's actions): Session Manager and Run Command channels have no
@@ -98,7 +100,44 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "secretsmanager:ListSecrets",
   // The SSM agent on the app fleet (SSM_AGENT_UNSCOPED_ACTIONS above).
   ...SSM_AGENT_UNSCOPED_ACTIONS,
+  // The campaign's send worker checks the SNS SMS opt-out list before every SMS
+  // (list_amazonsns.html: CheckIfPhoneNumberIsOptedOut has no resource type).
+  "sns:CheckIfPhoneNumberIsOptedOut",
+  // Step Functions delivers state machine logs through CloudWatch Logs' vended-log API
+  // (modules/campaign/state-machines.ts; list_amazoncloudwatchlogs.html: none of these has a
+  // resource type; Step Functions' logging documentation grants them on "*").
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  // Step Functions' X-Ray tracing reads the sampling rules (list_awsx-ray.html: no resource type).
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
 ]);
+
+/**
+ * Actions that may take Resource "*" only when the same policy denies them on the given ARN
+ * pattern, so the grant reaches only what has no ARN.
+ * - sns:Publish: an SMS sent straight to a phone number has no resource in IAM, so only
+ *   Resource "*" allows it; a Deny on arn:aws:sns:*:*:* keeps the grant off every topic and
+ *   platform endpoint (list_amazonsns.html: Publish acts on the topic resource type).
+ */
+export const UNSCOPED_BESIDE_DENY: Readonly<Record<string, string>> = {
+  "sns:Publish": "arn:aws:sns:*:*:*",
+};
+
+/** Actions of a Resource "*" statement that are neither unscoped nor covered by their Deny in `statements`. */
+export function scopableActionsOnEverything(statement: PolicyStatement, statements: readonly PolicyStatement[]): string[] {
+  if (!(statement.resources ?? ["*"]).includes("*") || statement.effect === "Deny") return [];
+  return statement.actions.filter((action) => {
+    if (UNSCOPED_ACTIONS.has(action)) return false;
+    const pattern = UNSCOPED_BESIDE_DENY[action];
+    return !(pattern && statements.some((s) => s.effect === "Deny" && s.actions.includes(action) && (s.resources ?? []).includes(pattern)));
+  });
+}
 
 /** True when a statement on Resource "*" grants only actions that cannot be scoped. */
 export function onlyUnscopedActions(actions: readonly string[]): boolean {

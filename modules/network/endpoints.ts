@@ -71,6 +71,8 @@ export class PrivateEndpoints extends Construct {
    * so exported data can be read only along this path.
    */
   readonly onPremS3: VpcEndpoint;
+  /** The S3 gateway endpoint of the app tier; security groups admit S3 by its prefix list. */
+  readonly s3Gateway: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: PrivateEndpointsProps) {
     super(scope, id);
@@ -83,7 +85,7 @@ export class PrivateEndpoints extends Construct {
       conditions: { StringEquals: { "aws:PrincipalAccount": stack.accountId } },
     };
 
-    new VpcEndpoint(this, "s3", {
+    this.s3Gateway = new VpcEndpoint(this, "s3", {
       vpcId,
       serviceName: `com.amazonaws.${stack.region}.s3`,
       vpcEndpointType: "Gateway",

@@ -179,14 +179,25 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
     servicePrincipals: [],
   },
   messaging: {
-    description: "SNS topics and SQS queues of the campaign and the alarms; Lambda function environments",
+    description: "SNS topics and SQS queues of the campaign and the alarms; Lambda function environments; Step Functions state",
     // Lambda encrypts function environment variables through a grant it creates with the
     // deployer's permission (kms:CreateGrant via lambda), and decrypts them with that grant.
-    viaServices: ["sns", "sqs", "lambda"],
+    // Step Functions encrypts execution state with the state machine's role, through states.
+    viaServices: ["sns", "sqs", "lambda", "states"],
     servicePrincipals: [
       publishingService("cloudwatch.amazonaws.com"),
       publishingService("events.amazonaws.com"),
       publishingService("sns.amazonaws.com"),
+      // SES publishes the configuration set's delivery events to the encrypted events topic.
+      publishingService("ses.amazonaws.com"),
+      // Step Functions' log delivery reads execution data encrypted with this key to write it
+      // to CloudWatch Logs (Step Functions "encryption at rest" documentation), this account's only.
+      (stack) => ({
+        sid: "StepFunctionsLogDeliveryReadsExecutionData",
+        principals: { Service: "delivery.logs.amazonaws.com" },
+        actions: ["kms:Decrypt"],
+        conditions: { StringEquals: { "aws:SourceAccount": stack.accountId } },
+      }),
     ],
   },
 };

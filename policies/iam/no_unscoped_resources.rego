@@ -21,8 +21,18 @@ deny contains cdktf.violation(metadata, r, sprintf("statement %v grants %v on Re
 	kind == "identity"
 	some i, stmt in iam.allows(doc)
 	"*" in cdktf.as_array(object.get(stmt, "Resource", []))
-	scopable := [a | some a in cdktf.as_array(object.get(stmt, "Action", [])); not iam.unscoped(a)]
+	scopable := [a | some a in cdktf.as_array(object.get(stmt, "Action", [])); not iam.unscoped(a); not denied_on_every_resource_with_arn(doc, a)]
 	count(scopable) > 0
+}
+
+# An action listed in unscoped_beside_deny (sns:Publish: an SMS to a phone number has no ARN)
+# may take "*" when the same policy denies it on the listed pattern (every topic and endpoint).
+denied_on_every_resource_with_arn(doc, action) if {
+	pattern := data.unscoped_beside_deny[action]
+	some stmt in cdktf.statements(doc)
+	object.get(stmt, "Effect", "") == "Deny"
+	action in cdktf.as_array(object.get(stmt, "Action", []))
+	pattern in cdktf.as_array(object.get(stmt, "Resource", []))
 }
 
 deny contains cdktf.violation(metadata, r, sprintf("statement %v grants on NotResource (every resource but those listed)", [object.get(stmt, "Sid", i)])) if {

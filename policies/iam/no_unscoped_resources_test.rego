@@ -30,3 +30,29 @@ test_fail_scopable_action_on_star if {
 test_fail_not_resource if {
 	fails(f.stack(f.role_policy([{"Sid": "AllBut", "Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/*"}]))) with data.unscoped_actions as unscoped.unscoped_actions
 }
+
+beside_deny := {"sns:Publish": "arn:aws:sns:*:*:*"}
+
+test_pass_sms_publish_on_star_beside_deny_on_topics if {
+	count(rule.deny) == 0 with input as f.stack(f.role_policy([
+		{"Sid": "Sms", "Effect": "Allow", "Action": "sns:Publish", "Resource": "*"},
+		{"Sid": "NoTopics", "Effect": "Deny", "Action": "sns:Publish", "Resource": "arn:aws:sns:*:*:*"},
+	]))
+		with data.unscoped_actions as unscoped.unscoped_actions
+		with data.unscoped_beside_deny as beside_deny
+}
+
+test_fail_sms_publish_on_star_without_the_deny if {
+	fails(f.stack(f.role_policy([{"Sid": "Sms", "Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}])))
+		with data.unscoped_actions as unscoped.unscoped_actions
+		with data.unscoped_beside_deny as beside_deny
+}
+
+test_fail_sms_publish_on_star_with_a_narrower_deny if {
+	fails(f.stack(f.role_policy([
+		{"Sid": "Sms", "Effect": "Allow", "Action": "sns:Publish", "Resource": "*"},
+		{"Sid": "OneTopic", "Effect": "Deny", "Action": "sns:Publish", "Resource": "arn:aws:sns:eu-west-2:111111111111:alarms"},
+	])))
+		with data.unscoped_actions as unscoped.unscoped_actions
+		with data.unscoped_beside_deny as beside_deny
+}
