@@ -1,5 +1,6 @@
 /**
- * Lambda entry of the patient-facing pages (API Gateway HTTP API, payload format 2.0):
+ * Lambda entry of the patient-facing pages (API Gateway: REST API proxy events, or HTTP API
+ * payload format 2.0; both read by lib/http-event.ts):
  *
  *   GET|HEAD /i/{token}  landing page; reads only (link scanners prefetch)
  *   POST     /i/{token}  redeem the link, then the list of free slots
@@ -53,17 +54,11 @@ import { SLUG_PATTERN } from "../forms/definition";
 import { latestPublishedForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { ConfigurationError, readEnvironment } from "../lib/environment";
+import { ApiGatewayEvent, HttpRequest, normalizeHttpEvent } from "../lib/http-event";
 
 const SERVICE_NAME = "campaign-web";
 
-/** The parts of an HTTP API (v2) event this function reads. */
-export interface HttpApiEvent {
-  readonly rawPath?: string;
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-  readonly body?: string | null;
-  readonly isBase64Encoded?: boolean;
-  readonly requestContext?: { readonly http?: { readonly method?: string } };
-}
+export type { ApiGatewayEvent };
 
 export interface HttpApiResult {
   readonly statusCode: number;
@@ -131,14 +126,12 @@ type Answer = {
 };
 
 /** The form fields of a urlencoded body, or undefined if the body is not one. */
-export function formFields(event: HttpApiEvent): URLSearchParams | undefined {
-  const headers = event.headers ?? {};
-  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+export function formFields(request: HttpRequest): URLSearchParams | undefined {
+  const contentType = request.headers["content-type"];
   if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "application/x-www-form-urlencoded") return undefined;
-  const body = event.body ?? "";
-  if (typeof body !== "string") return undefined;
+  const body = request.body;
   let bytes: Buffer;
-  if (event.isBase64Encoded) {
+  if (request.isBase64Encoded) {
     if (!BASE64.test(body)) return undefined;
     bytes = Buffer.from(body, "base64");
   } else {
@@ -153,13 +146,13 @@ export function formFields(event: HttpApiEvent): URLSearchParams | undefined {
 }
 
 /** The request handler over injected dependencies: plain in, plain out, for tests and the Lambda entry alike. */
-export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) => Promise<HttpApiResult> {
+export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent) => Promise<HttpApiResult> {
   const { db, practice } = deps;
   const now = deps.now ?? (() => new Date());
   const sessionTtlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
-  async function book(event: HttpApiEvent): Promise<Answer> {
-    const fields = formFields(event);
+  async function book(request: HttpRequest): Promise<Answer> {
+    const fields = formFields(request);
     const sessions = fields?.getAll("session") ?? [];
     const slots = fields?.getAll("slot") ?? [];
     const session = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
@@ -175,8 +168,8 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
     return { page: bookingPage(practice, session, result, deps.followUpForm), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
   }
 
-  async function optOut(event: HttpApiEvent, token: string): Promise<Answer> {
-    const fields = formFields(event);
+  async function optOut(request: HttpRequest, token: string): Promise<Answer> {
+    const fields = formFields(request);
     const choices = fields?.getAll("channels") ?? [];
     const channels = choices.length === 1 ? parseChannelChoice(choices[0]) : undefined;
     if (!channels) return { page: badRequestPage(practice), outcome: "bad-request" };
@@ -185,8 +178,8 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
   }
 
   /** The follow-up form with the session in a hidden field; the session must be live, as for booking. */
-  async function questions(event: HttpApiEvent, followUp: FollowUpForm): Promise<Answer> {
-    const sessions = formFields(event)?.getAll("session") ?? [];
+  async function questions(request: HttpRequest, followUp: FollowUpForm): Promise<Answer> {
+    const sessions = formFields(request)?.getAll("session") ?? [];
     const secret = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
     if (!secret) return { page: badRequestPage(practice), outcome: "bad-request" };
     const session = await findSession(db, secret, now());
@@ -197,7 +190,8 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
     return { page, outcome: "form-shown", invitationId: session.invitationId, formAction: new URL(followUp.submitUrl).origin };
   }
 
-  async function route(event: HttpApiEvent, method: string, path: string): Promise<[Route, Answer]> {
+  async function route(request: HttpRequest): Promise<[Route, Answer]> {
+    const { method, path } = request;
     const optOutLink = OPT_OUT_PATH.exec(path);
     if (optOutLink) {
       const token = optOutLink[1];
@@ -205,11 +199,11 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
         const inspection = await inspectOptOut(db, token);
         return ["opt-out-page", { page: optOutPage(practice, token, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined }];
       }
-      if (method === "POST") return ["opt-out", await optOut(event, token)];
+      if (method === "POST") return ["opt-out", await optOut(request, token)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
     }
     if (path === "/questions" && deps.followUpForm) {
-      if (method === "POST") return ["questions", await questions(event, deps.followUpForm)];
+      if (method === "POST") return ["questions", await questions(request, deps.followUpForm)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "POST" }];
     }
     const link = LINK_PATH.exec(path);
@@ -226,23 +220,22 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
     }
     if (path === "/book") {
-      if (method === "POST") return ["book", await book(event)];
+      if (method === "POST") return ["book", await book(request)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "POST" }];
     }
     return ["other", { page: notFoundPage(practice), outcome: "not-found" }];
   }
 
   return async (event) => {
-    const method = event?.requestContext?.http?.method;
-    const path = event?.rawPath;
+    const request = normalizeHttpEvent(event);
     let routeName: Route = "other";
     let answer: Answer;
-    if (typeof method !== "string" || typeof path !== "string") {
+    if (!request) {
       answer = { page: badRequestPage(practice), outcome: "malformed-event" };
     } else {
-      routeName = routeOf(method.toUpperCase(), path);
+      routeName = routeOf(request.method, request.path);
       try {
-        [routeName, answer] = await route(event, method.toUpperCase(), path);
+        [routeName, answer] = await route(request);
       } catch (error) {
         deps.onError?.(error, routeName);
         answer = { page: unavailablePage(practice), outcome: "error" };
@@ -256,7 +249,7 @@ export function createWebHandler(deps: WebDependencies): (event: HttpApiEvent) =
         ...(answer.allow ? { Allow: answer.allow } : {}),
         ...(answer.formAction ? { "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'self'", `form-action ${answer.formAction}`) } : {}),
       },
-      body: method?.toUpperCase() === "HEAD" ? "" : answer.page.html,
+      body: request?.method === "HEAD" ? "" : answer.page.html,
       isBase64Encoded: false,
     };
   };
@@ -307,10 +300,10 @@ function recordError(error: unknown, route: Route): void {
   logger.error("request failed", { route, name, code, message });
 }
 
-let coldStart: ((event: HttpApiEvent) => Promise<HttpApiResult>) | undefined;
+let coldStart: ((event: ApiGatewayEvent) => Promise<HttpApiResult>) | undefined;
 
 /** Reads the configuration once per container (a bad value fails the first request, loudly). */
-export async function handler(event: HttpApiEvent): Promise<HttpApiResult> {
+export async function handler(event: ApiGatewayEvent): Promise<HttpApiResult> {
   if (!coldStart) {
     const { practice, sessionTtlMs, followUpForm } = webConfigurationFromEnvironment(process.env);
     const db = createDatabasePool(databaseSettingsFromEnvironment(process.env), 2);

@@ -1,8 +1,10 @@
 /**
- * Lambda entry of the public form endpoint: API Gateway HTTP API v2, `POST /forms/{slug}`.
+ * Lambda entry of the public form endpoint, `POST /forms/{slug}` (API Gateway: REST API proxy
+ * events, or HTTP API payload format 2.0; both read by lib/http-event.ts).
  * The body (form-urlencoded from the published page, or JSON) is validated against the latest
  * published version of the form and stored only when valid. Answers a page: 201 thank-you,
- * 400 listing every problem (escaped), 404 for an unknown form, 413/415 for unusable bodies.
+ * 400 listing every problem (escaped), 404 for an unknown form, 413/415 for unusable bodies,
+ * 400 for an event that is not an API Gateway request.
  * Answers are never logged: only the form, its version and the number of problems.
  *
  * A form opened from the booking pages carries the booking session secret in the hidden field
@@ -19,17 +21,13 @@ import type { Pool } from "mysql2/promise";
 import { MAX_SUBMISSION_BYTES, parseSubmissionBody, SubmissionBodyError, SubmissionError, submitForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { html, page } from "../lib/html";
+import { ApiGatewayEvent, normalizeHttpEvent } from "../lib/http-event";
 
 const SERVICE = "form-submit";
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: "medicare/campaign", serviceName: SERVICE });
 
-export interface HttpApiEvent {
-  readonly pathParameters?: Record<string, string | undefined>;
-  readonly headers?: Record<string, string | undefined>;
-  readonly body?: string;
-  readonly isBase64Encoded?: boolean;
-}
+export type { ApiGatewayEvent };
 export interface HttpResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
@@ -75,15 +73,20 @@ export interface FormSubmitDependencies {
 }
 
 /** The request handler over injected dependencies (tests and the Lambda entry alike). */
-export const createFormSubmitHandler = ({ pool, now }: FormSubmitDependencies) => async (event: HttpApiEvent): Promise<HttpResponse> => {
+export const createFormSubmitHandler = ({ pool, now }: FormSubmitDependencies) => async (event: ApiGatewayEvent): Promise<HttpResponse> => {
   try {
-    const slug = event.pathParameters?.slug ?? "";
-    const raw = event.body ?? "";
-    if ((event.isBase64Encoded ? (raw.length * 3) / 4 : Buffer.byteLength(raw)) > MAX_SUBMISSION_BYTES) {
+    const request = normalizeHttpEvent(event);
+    if (!request) {
+      logger.warn("not an API Gateway request; refused");
+      return respond(400, "Cannot read the request", html`<h1>The form could not be read</h1><p>Send the form again from its page.</p>`);
+    }
+    const slug = request.pathParameters.slug ?? "";
+    const raw = request.body;
+    if ((request.isBase64Encoded ? (raw.length * 3) / 4 : Buffer.byteLength(raw)) > MAX_SUBMISSION_BYTES) {
       return respond(413, "Too large", html`<h1>Your answers are too long</h1><p>Shorten them and send the form again.</p>`);
     }
-    const body = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
-    const contentType = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+    const body = request.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+    const contentType = request.headers["content-type"];
     let submitted;
     try {
       submitted = parseSubmissionBody(body, contentType);
@@ -113,10 +116,10 @@ export const createFormSubmitHandler = ({ pool, now }: FormSubmitDependencies) =
   }
 };
 
-let coldStart: ((event: HttpApiEvent) => Promise<HttpResponse>) | undefined;
+let coldStart: ((event: ApiGatewayEvent) => Promise<HttpResponse>) | undefined;
 
 /** The pool is made once per container, on the first request (a bad DB_* setting fails it loudly). */
-export const handler = (event: HttpApiEvent): Promise<HttpResponse> => {
+export const handler = (event: ApiGatewayEvent): Promise<HttpResponse> => {
   coldStart ??= createFormSubmitHandler({ pool: createDatabasePool(databaseSettingsFromEnvironment(), 2) });
   return coldStart(event);
 };

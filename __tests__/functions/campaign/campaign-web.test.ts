@@ -7,9 +7,11 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { Database } from "../../../functions/campaign/booking";
 import type { Practice } from "../../../functions/campaign/pages";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createWebHandler, HttpApiEvent, HttpApiResult, MAX_BODY_BYTES, RequestOutcome, SECURITY_HEADERS, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import { createWebHandler, HttpApiResult, MAX_BODY_BYTES, RequestOutcome, SECURITY_HEADERS, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import type { ApiGatewayEvent, HttpApiV2Event } from "../../../functions/lib/http-event";
 import { ConfigurationError } from "../../../functions/lib/environment";
 import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { EventOptions, restApiEvent } from "../../support/api-gateway-events";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
@@ -22,7 +24,7 @@ let campaignId: number;
 let slotId: number;
 let patients = 0;
 const observed: RequestOutcome[] = [];
-let handle: (event: HttpApiEvent) => Promise<HttpApiResult>;
+let handle: (event: ApiGatewayEvent) => Promise<HttpApiResult>;
 
 beforeAll(async () => {
   db = await createTestDatabase("campaign_web");
@@ -42,7 +44,7 @@ async function liveLink(): Promise<{ invitationId: number; token: string }> {
   return { invitationId, token };
 }
 
-const request = (method: string, rawPath: string, extra: Partial<HttpApiEvent> = {}): HttpApiEvent => ({
+const request = (method: string, rawPath: string, extra: Partial<HttpApiV2Event> = {}): HttpApiV2Event => ({
   rawPath,
   headers: { host: "book.example.org", "user-agent": "jest" },
   isBase64Encoded: false,
@@ -50,7 +52,7 @@ const request = (method: string, rawPath: string, extra: Partial<HttpApiEvent> =
   ...extra,
 });
 
-const formPost = (body: string, options: { base64?: boolean; contentType?: string } = {}): HttpApiEvent =>
+const formPost = (body: string, options: { base64?: boolean; contentType?: string } = {}): HttpApiV2Event =>
   request("POST", "/book", {
     headers: { "content-type": options.contentType ?? FORM },
     body: options.base64 ? Buffer.from(body).toString("base64") : body,
@@ -204,7 +206,7 @@ describe("routes and methods", () => {
     ["no path", { requestContext: { http: { method: "GET" } } }],
     ["null", null],
   ])("a malformed event (%s): 400, no crash", async (_name, event) => {
-    const response = await handle(event as HttpApiEvent);
+    const response = await handle(event as HttpApiV2Event);
     expect(response.statusCode).toBe(400);
     expect(response.headers["Cache-Control"]).toBe("no-store");
   });
@@ -266,5 +268,47 @@ describe("configuration", () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe("REST API (payload format 1.0) events, as the WAF-fronted API sends them", () => {
+  const rest = (method: string, path: string, extra: Partial<EventOptions> = {}) =>
+    restApiEvent({ method, path, resource: path.endsWith("/opt-out") ? "/i/{token}/opt-out" : path.startsWith("/i/") ? "/i/{token}" : path, ...extra });
+
+  test("GET /i/{token} shows the landing page and changes nothing; HEAD has no body", async () => {
+    const { token } = await liveLink();
+    const before = await tableState();
+    const landing = await handle(rest("GET", `/i/${token}`, { pathParameters: { token } }));
+    expect(landing.statusCode).toBe(200);
+    expect(landing.body).toContain(`<form method="post" action="/i/${token}">`);
+    expect(landing.headers).toEqual(SECURITY_HEADERS);
+    const head = await handle(rest("HEAD", `/i/${token}`, { pathParameters: { token } }));
+    expect([head.statusCode, head.body]).toEqual([200, ""]);
+    expect(await tableState()).toEqual(before);
+  });
+
+  test("POST /i/{token} redeems, POST /book (base64, browser-cased Content-Type) books, POST .../opt-out opts out", async () => {
+    const { invitationId, token } = await liveLink();
+    observed.length = 0;
+    const redeemed = await handle(rest("POST", `/i/${token}`, { pathParameters: { token }, headers: { "Content-Type": FORM }, body: "" }));
+    expect(redeemed.statusCode).toBe(200);
+    const session = /name="session" value="([A-Za-z0-9_-]{22})"/.exec(redeemed.body)?.[1];
+    expect(session).toBeDefined();
+    const booked = await handle(rest("POST", "/book", { headers: { "Content-Type": `${FORM}; charset=UTF-8` }, body: Buffer.from(`session=${session}&slot=${slotId}`).toString("base64"), isBase64Encoded: true }));
+    expect(booked.statusCode).toBe(200);
+    expect(booked.body).toContain("Your appointment is booked");
+    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
+    expect(rows).toEqual([{ slot_id: slotId }]);
+    const optedOut = await handle(rest("POST", `/i/${token}/opt-out`, { pathParameters: { token }, headers: { "Content-Type": FORM }, body: "channels=email" }));
+    expect(optedOut.statusCode).toBe(200);
+    expect(observed.map((o) => [o.route, o.outcome])).toEqual([["redeem", "redeemed"], ["book", "booked"], ["opt-out", "opted-out"]]);
+  });
+
+  test("a REST event without a path or method is a 400 page; an unknown path a 404", async () => {
+    const { path: _path, ...noPath } = rest("GET", "/book");
+    expect((await handle(noPath)).statusCode).toBe(400);
+    const { httpMethod: _method, ...noMethod } = rest("GET", "/book");
+    expect((await handle(noMethod)).statusCode).toBe(400);
+    expect((await handle(rest("GET", "/admin"))).statusCode).toBe(404);
   });
 });

@@ -9,7 +9,8 @@ import { InMemorySendQueue, planCampaign, sendInvitation, SendRequest } from "..
 import type { Practice } from "../../../functions/campaign/pages";
 import { runReminders } from "../../../functions/campaign/remind";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createWebHandler, HttpApiEvent, HttpApiResult, RequestOutcome } from "../../../functions/campaign-web/handler";
+import { createWebHandler, HttpApiResult, RequestOutcome } from "../../../functions/campaign-web/handler";
+import type { HttpApiV2Event } from "../../../functions/lib/http-event";
 import { createCampaign, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
 import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
 
@@ -27,7 +28,7 @@ let ids: Map<string, number>;
 const requests = new Map<string, SendRequest>();
 const observed: RequestOutcome[] = [];
 let clock = at(1);
-let handle: (event: HttpApiEvent) => Promise<HttpApiResult>;
+let handle: (event: HttpApiV2Event) => Promise<HttpApiResult>;
 
 const REFS = ["get-only", "sms-only", "twice", "revoked", "expired", "redeemed", "queued", "bystander", "reminded"];
 
@@ -47,7 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-const event = (method: string, rawPath: string, body?: string): HttpApiEvent => ({
+const event = (method: string, rawPath: string, body?: string): HttpApiV2Event => ({
   rawPath,
   headers: body === undefined ? {} : { "content-type": FORM },
   body: body ?? null,

@@ -1,8 +1,13 @@
-/** Publishing against MariaDB and moto's S3: a new version per publish, HTML objects with SSE-KMS, content type and cache headers. */
+/**
+ * Publishing against MariaDB and moto's S3: a new version per publish, HTML objects with SSE-KMS,
+ * content type and cache headers; the handler with REST (Cognito) and HTTP API (JWT) events.
+ */
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { RowDataPacket } from "mysql2/promise";
 import { FormDefinition, validateFormDefinition } from "../../../functions/forms/definition";
 import { LATEST_CACHE_CONTROL, publishForm, PublishDependencies, VERSIONED_CACHE_CONTROL } from "../../../functions/forms/publish";
+import { createFormPublishHandler } from "../../../functions/form-publish/handler";
+import { httpApiV2Event, restApiEvent, STAFF_CLAIMS } from "../../support/api-gateway-events";
 import { awsTestConfig, createTestDatabase, localServices, TEST_REGION, TestDatabase } from "../../support/local-services";
 
 const KMS_KEY_ID = `arn:aws:kms:${TEST_REGION}:123456789012:key/11111111-2222-3333-4444-555555555555`;
@@ -91,4 +96,50 @@ test("publishing again makes version 2: the latest page changes, version 1's cop
 test("two publishes of one slug at once get distinct versions", async () => {
   const results = await Promise.all([publishForm(deps, definition("A", "a"), "staff-1"), publishForm(deps, definition("B", "b"), "staff-2")]);
   expect(results.map((r) => r.version).sort()).toEqual([3, 4]);
+});
+
+describe("the form-publish handler, called through either API format or directly", () => {
+  const input = (title: string) => ({ slug: "staff-form", title, fields: [{ name: "consent", label: "I agree", type: "consent", required: true }] });
+  const publisherOfVersion = async (version: number) => {
+    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT created_by FROM forms WHERE slug = 'staff-form' AND version = ?", [version]);
+    return rows[0]?.created_by;
+  };
+  const responseOf = (result: unknown) => {
+    const { statusCode, headers, body } = result as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(headers).toEqual({ "content-type": "application/json", "cache-control": "no-store" });
+    return { statusCode, body: JSON.parse(body) };
+  };
+
+  test("REST API with the Cognito user-pool authorizer: the token's cognito:username is the publisher", async () => {
+    const handle = createFormPublishHandler(deps);
+    const response = responseOf(await handle(restApiEvent({ method: "POST", path: "/forms", headers: { "Content-Type": "application/json" }, body: JSON.stringify(input("Staff form v1")), claims: { ...STAFF_CLAIMS } })));
+    expect(response).toEqual({ statusCode: 201, body: { statusCode: 201, published: expect.objectContaining({ slug: "staff-form", version: 1 }) } });
+    expect(await publisherOfVersion(1)).toBe("jane.staff");
+  });
+
+  test("HTTP API with a JWT authorizer (base64 body) works the same; an access token names the user `username`", async () => {
+    const handle = createFormPublishHandler(deps);
+    const { "cognito:username": _name, ...accessClaims } = STAFF_CLAIMS;
+    const body = Buffer.from(JSON.stringify(input("Staff form v2"))).toString("base64");
+    const response = responseOf(await handle(httpApiV2Event({ method: "POST", path: "/forms", body, isBase64Encoded: true, claims: { ...accessClaims, username: "sam.staff", token_use: "access" } })));
+    expect(response.statusCode).toBe(201);
+    expect(await publisherOfVersion(2)).toBe("sam.staff");
+  });
+
+  test("an API request without verified claims, or not a request at all, publishes nothing", async () => {
+    const handle = createFormPublishHandler(deps);
+    const [[{ n: before }]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
+    const anonymous = responseOf(await handle(restApiEvent({ method: "POST", path: "/forms", body: JSON.stringify(input("Anonymous")) })));
+    expect(anonymous).toEqual({ statusCode: 401, body: { statusCode: 401, errors: [expect.stringMatching(/publisher is not known/)] } });
+    const broken = responseOf(await handle({ requestContext: {}, body: JSON.stringify(input("Broken")) }));
+    expect(broken.statusCode).toBe(400);
+    const [[{ n: after }]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
+    expect(after).toBe(before);
+  });
+
+  test("Step Functions' direct invocation names the publisher itself", async () => {
+    const outcome = await createFormPublishHandler(deps)({ definition: input("Staff form v3"), createdBy: " workflow " });
+    expect(outcome).toMatchObject({ statusCode: 201, published: { version: 3 } });
+    expect(await publisherOfVersion(3)).toBe("workflow");
+  });
 });

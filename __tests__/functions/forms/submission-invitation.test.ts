@@ -8,11 +8,13 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { FollowUpForm, Practice } from "../../../functions/campaign/pages";
 import { redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createWebHandler, HttpApiEvent, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import { createWebHandler, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import type { HttpApiV2Event } from "../../../functions/lib/http-event";
 import { createFormSubmitHandler } from "../../../functions/form-submit/handler";
 import { SESSION_FIELD, submitForm } from "../../../functions/forms/submissions";
 import { ConfigurationError } from "../../../functions/lib/environment";
 import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { restApiEvent } from "../../support/api-gateway-events";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");
@@ -98,9 +100,16 @@ describe("submitForm", () => {
 
 describe("through the pages and form-submit", () => {
   const web = () => createWebHandler({ db: db.pool, practice, now: () => NOW, followUpForm: followUp });
-  const post = (rawPath: string, body: string): HttpApiEvent => ({ rawPath, headers: { "content-type": FORM }, body, isBase64Encoded: false, requestContext: { http: { method: "POST" } } });
+  const post = (rawPath: string, body: string): HttpApiV2Event => ({ rawPath, headers: { "content-type": FORM }, body, isBase64Encoded: false, requestContext: { http: { method: "POST" } } });
   const submit = (body: string, now = NOW) =>
-    createFormSubmitHandler({ pool: db.pool, now: () => now })({ pathParameters: { slug: SLUG }, headers: { "content-type": FORM }, body, isBase64Encoded: false });
+    createFormSubmitHandler({ pool: db.pool, now: () => now })({
+      rawPath: `/forms/${SLUG}`,
+      pathParameters: { slug: SLUG },
+      headers: { "content-type": FORM },
+      body,
+      isBase64Encoded: false,
+      requestContext: { http: { method: "POST" } },
+    });
 
   test("booked page -> questions -> submit: the answers carry the invitation, and the secret is only in hidden fields", async () => {
     const { invitationId, secret } = await session();
@@ -119,6 +128,36 @@ describe("through the pages and form-submit", () => {
     const response = await submit(new URLSearchParams({ allergies: "No", [SESSION_FIELD]: secret }).toString());
     expect(response.statusCode).toBe(201);
     expect((await submissions()).slice(before)).toEqual([{ invitation_id: invitationId, answers: JSON.stringify({ allergies: "No" }) }]);
+  });
+
+  test("the same flow with REST API (payload 1.0) events: CSP form-action names form-submit's origin only on the questions page", async () => {
+    const { invitationId, secret } = await session();
+    const rest = (path: string, body: string, resource = path, pathParameters?: Record<string, string>) =>
+      restApiEvent({ method: "POST", path, resource, pathParameters, headers: { "Content-Type": FORM }, body });
+    const booked = await web()(rest("/book", new URLSearchParams({ session: secret, slot: String(slotId) }).toString()));
+    expect(booked.statusCode).toBe(200);
+    expect(booked.headers["Content-Security-Policy"]).toContain("form-action 'self';");
+
+    const questions = await web()(rest("/questions", `session=${secret}`));
+    expect(questions.statusCode).toBe(200);
+    expect(questions.headers["Content-Security-Policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action https://forms.example.org; frame-ancestors 'none'; base-uri 'none'");
+    expect(questions.body).toContain(`action="${followUp.submitUrl}"`);
+
+    const before = (await submissions()).length;
+    const response = await createFormSubmitHandler({ pool: db.pool, now: () => NOW })(
+      rest(`/forms/${SLUG}`, new URLSearchParams({ allergies: "Yes", [SESSION_FIELD]: secret }).toString(), "/forms/{slug}", { slug: SLUG }),
+    );
+    expect(response.statusCode).toBe(201);
+    expect((await submissions()).slice(before)).toEqual([{ invitation_id: invitationId, answers: JSON.stringify({ allergies: "Yes" }) }]);
+  });
+
+  test("form-submit refuses an event that is not an API Gateway request, storing nothing", async () => {
+    const before = await submissions();
+    const handler = createFormSubmitHandler({ pool: db.pool, now: () => NOW });
+    for (const event of [{}, { pathParameters: { slug: SLUG }, body: "allergies=No" }, restApiEvent({ method: "POST", path: "forms" })]) {
+      expect((await handler(event)).statusCode).toBe(400);
+    }
+    expect(await submissions()).toEqual(before);
   });
 
   test("an expired session gets no form and no stored answers; without follow-up form /questions is not found", async () => {
