@@ -40,20 +40,25 @@ export interface FunctionEgressRule {
 /** Tag naming the function's entry file under functions/ (e.g. `functions/campaign-send/handler.ts`). */
 export const SOURCE_ENTRY_TAG = "source-entry";
 
-/** Statement ids the construct adds for the Lambda runtime (not the function's code): logs, tracing, network interfaces, dead letters, destinations, the event source. */
-export const RUNTIME_STATEMENT_SIDS: ReadonlySet<string> = new Set([
-  "WriteOwnLogGroup",
-  "SendFailedAsyncEventsToDeadLetterQueue",
-  "EncryptDeadLetterMessagesThroughSqs",
-  "TraceToXRay",
-  "FindNetworkInterfaces",
-  "CreateNetworkInterfacesInOwnSubnetsAndGroup",
-  "ManageOwnNetworkInterfaces",
-  "PublishAsyncResultsToSuccessDestination",
-  "EncryptSuccessDestinationMessagesThroughSns",
-  "PollEventSourceQueue",
-  "DecryptEventSourceMessagesThroughSqs",
-]);
+/**
+ * The statements the construct adds for the Lambda runtime (not the function's code), by
+ * statement id, with the only actions each may hold: logs, tracing, network interfaces, dead
+ * letters, the success destination, the event source. Code statements may not use these ids.
+ */
+export const RUNTIME_GRANTS: Readonly<Record<string, readonly string[]>> = {
+  WriteOwnLogGroup: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  SendFailedAsyncEventsToDeadLetterQueue: ["sqs:SendMessage"],
+  EncryptDeadLetterMessagesThroughSqs: ["kms:GenerateDataKey", "kms:Decrypt"],
+  TraceToXRay: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  FindNetworkInterfaces: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+  CreateNetworkInterfacesInOwnSubnetsAndGroup: ["ec2:CreateNetworkInterface"],
+  ManageOwnNetworkInterfaces: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+  PublishAsyncResultsToSuccessDestination: ["sns:Publish"],
+  EncryptSuccessDestinationMessagesThroughSns: ["kms:GenerateDataKey", "kms:Decrypt"],
+  PollEventSourceQueue: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+  DecryptEventSourceMessagesThroughSqs: ["kms:Decrypt"],
+};
+export const RUNTIME_STATEMENT_SIDS: ReadonlySet<string> = new Set(Object.keys(RUNTIME_GRANTS));
 
 /** An SQS queue that triggers the function (Lambda polls it with the function's role). */
 export interface FunctionQueueSource {

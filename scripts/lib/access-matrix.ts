@@ -102,7 +102,7 @@ export function readable(stacks: Stacks, stack: string, value: string): string {
   });
 }
 
-function conditionsOf(stacks: Stacks, stack: string, statement: any): string[] {
+export function conditionsOf(stacks: Stacks, stack: string, statement: any): string[] {
   const lines: string[] = [];
   for (const [operator, byKey] of Object.entries<Record<string, unknown>>(statement.Condition ?? {})) {
     for (const [key, values] of Object.entries(byKey)) {
@@ -134,7 +134,7 @@ function grantsOf(stacks: Stacks, stack: string, policy: unknown, source: string
 }
 
 /** True when `value` (a role attribute of another resource) names `role`. */
-function namesRole(value: unknown, role: Found): boolean {
+export function namesRole(value: unknown, role: { readonly name: string; readonly body: any }): boolean {
   if (typeof value !== "string") return false;
   return value === role.body.name || new RegExp(`^\\$\\{aws_iam_role\\.${role.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(name|id)\\}$`).test(value);
 }
