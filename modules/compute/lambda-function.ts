@@ -6,6 +6,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -14,14 +15,13 @@ import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
+import { DEAD_LETTER_RETENTION_SECONDS, tlsOnlyQueuePolicy } from "../messaging/encrypted-queue";
 import { KeyRing } from "../security/keys";
 import { bundleFunction, FunctionBundle, NODE_RUNTIME, writeBundle } from "./bundle";
 import { isReference, isSecretEnvironmentName, secretMaterialIn } from "./secret-patterns";
 
 /** Every function runs on Graviton: cheaper per GB-second than x86 for the same code. */
 export const FUNCTION_ARCHITECTURE = "arm64";
-/** Events of failed asynchronous invocations are kept this long in the dead-letter queue (the SQS maximum). */
-const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /** One egress rule of a function's security group. */
 export interface FunctionEgressRule {
@@ -167,14 +167,17 @@ export class NodeFunction extends Construct {
     this.logGroup = new EncryptedLogGroup(this, "log-group", { path: `lambda/${props.name}`, key: props.keys.logs });
     const logGroupArn = `${stack.logGroupArnPrefix}/medicare/${stack.env.name}/lambda/${props.name}`;
 
-    this.deadLetterQueue =
-      props.deadLetterQueue ??
-      new SqsQueue(this, "dead-letter-queue", {
+    if (props.deadLetterQueue) {
+      this.deadLetterQueue = props.deadLetterQueue;
+    } else {
+      this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
         name: stack.resourceName(props.name, "dlq"),
         kmsMasterKeyId: props.keys.messaging.arn,
         kmsDataKeyReusePeriodSeconds: 300,
         messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
       });
+      new SqsQueuePolicy(this, "dead-letter-queue-tls-only", { queueUrl: this.deadLetterQueue.url, policy: tlsOnlyQueuePolicy(this.deadLetterQueue.arn) });
+    }
 
     const statements: PolicyStatement[] = [
       {

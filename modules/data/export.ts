@@ -6,11 +6,13 @@ import { RolesanywhereTrustAnchor } from "@cdktf/provider-aws/lib/rolesanywhere-
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { ExportConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement, policyJson, trustPolicyJson } from "../iam/policy-document";
+import { DEAD_LETTER_RETENTION_SECONDS, tlsOnlyQueuePolicy } from "../messaging/encrypted-queue";
 import { ServiceRole } from "../iam/service-role";
 import { DomainKey, requireKeyOf } from "../security/keys";
 import { BucketFoundation, SecureBucket } from "../storage/secure-bucket";
@@ -35,8 +37,6 @@ export const EXPORT_TASK_IDENTIFIER = `${EXPORT_PREFIX}-<aws.scheduler.execution
 /** Retries of a failed start (throttling, a transient RDS error) within the first hour. */
 const RETRY_ATTEMPTS = 4;
 const RETRY_MAX_AGE_SECONDS = 3600;
-/** Failed starts wait in the dead-letter queue for two weeks (SQS's maximum). */
-const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 /** Credentials the puller gets from Roles Anywhere last one hour (enough for one sync). */
 const PULLER_SESSION_SECONDS = 3600;
 
@@ -215,6 +215,7 @@ export class DailyExport extends Construct {
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
     });
+    new SqsQueuePolicy(this, "dead-letter-queue-tls-only", { queueUrl: this.deadLetterQueue.url, policy: tlsOnlyQueuePolicy(this.deadLetterQueue.arn) });
 
     // Scheduler assumes execution roles with aws:SourceArn = the schedule GROUP's ARN (its
     // documentation: never a schedule's), so the export schedule gets a group of its own and
