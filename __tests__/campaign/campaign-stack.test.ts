@@ -13,8 +13,8 @@ import { SynthResource, SynthesizedApp, synthesize } from "../support/synth";
 
 /** Written independently of the config: the account, SMS throughput and send workers of each environment. */
 const EXPECTED = {
-  dev: { account: "111111111111", smsPerSecond: 20, emailPerSecond: 14, workers: 2, apiHost: "api.dev.medicare.example" },
-  prod: { account: "222222222222", smsPerSecond: 20, emailPerSecond: 14, workers: 4, apiHost: "api.prod.medicare.example" },
+  dev: { account: "111111111111", smsPerSecond: 20, emailPerSecond: 14, workers: 2, apiHosts: ["api.dev.medicare.example", "staff-api.dev.medicare.example"] },
+  prod: { account: "222222222222", smsPerSecond: 20, emailPerSecond: 14, workers: 4, apiHosts: ["api.prod.medicare.example", "staff-api.prod.medicare.example"] },
 } as const;
 
 /** The functions that deploy, and the public routes patients use (everything else is staff-only). */
@@ -156,14 +156,21 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-campaign",
     }
   });
 
-  it("HTTPS: two REST APIs on one TLS 1.2 custom domain, execute-api endpoints off; staff routes require a staff-pool token, public routes are exactly the patients' pages", () => {
+  it("HTTPS: two REST APIs, each at the root of its own TLS 1.2 custom domain, execute-api endpoints off; staff routes require a staff-pool token, public routes are exactly the patients' pages", () => {
     const apis = nonEmpty("aws_api_gateway_rest_api");
     for (const api of apis) expect(api.values).toMatchObject({ disable_execute_api_endpoint: true, endpoint_configuration: { types: ["REGIONAL"] } });
     expect(apis.map((a) => a.values.tags[API_AUDIENCE_TAG]).sort()).toEqual(["public", "staff"]);
-    for (const domain of nonEmpty("aws_api_gateway_domain_name")) {
-      expect(domain.values).toMatchObject({ domain_name: expected.apiHost, security_policy: "TLS_1_2" });
+    const domains = nonEmpty("aws_api_gateway_domain_name");
+    expect(domains.map((d) => d.values.domain_name).sort()).toEqual(expected.apiHosts);
+    for (const domain of domains) {
+      expect(domain.values.security_policy).toBe("TLS_1_2");
       expect(resolveRef(app, stack, domain.values.regional_certificate_arn)?.type).toBe("aws_acm_certificate_validation");
     }
+    // Each API has its own domain, mapped at the root (API Gateway allows nothing beside an empty base path).
+    const mappings = nonEmpty("aws_api_gateway_base_path_mapping");
+    expect(mappings.map((m) => [m.values.base_path, resolveRef(app, stack, m.values.domain_name)?.name])).toEqual(mappings.map((m) => [undefined, expect.any(String)]));
+    expect(new Set(mappings.map((m) => resolveRef(app, stack, m.values.api_id)?.name)).size).toBe(2);
+    expect(new Set(mappings.map((m) => resolveRef(app, stack, m.values.domain_name)?.name)).size).toBe(2);
     const routes = { public: [] as string[], staff: [] as string[] };
     for (const method of nonEmpty("aws_api_gateway_method")) {
       const audience = apiOf(method).values.tags[API_AUDIENCE_TAG] as "public" | "staff";

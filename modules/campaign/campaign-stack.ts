@@ -1,8 +1,6 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
-import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
-import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
@@ -129,7 +127,7 @@ export class CampaignStack extends MedicareStack {
       boundary,
     });
 
-    // HTTPS: one custom domain (TLS 1.2), patients at its root, staff under /staff.
+    // HTTPS: the patients' API and the staff API, each on its own host name (TLS 1.2).
     const apiLogRole = new ServiceRole(this, "api-gateway-log-role", {
       name: "api-gateway-logs",
       description: "API Gateway writes the access logs of this account's APIs",
@@ -145,20 +143,6 @@ export class CampaignStack extends MedicareStack {
       ],
     });
     const apiAccount = new ApiGatewayAccount(this, "api-gateway-account", { cloudwatchRoleArn: apiLogRole.arn, dependsOn: [apiLogRole.policy] });
-    const domain = new ApiGatewayDomainName(this, "api-domain", {
-      domainName: config.apiHostname,
-      regionalCertificateArn: edge.apiCertificateArn,
-      endpointConfiguration: { types: ["REGIONAL"] },
-      securityPolicy: "TLS_1_2",
-    });
-    for (const type of ["A", "AAAA"]) {
-      new Route53Record(this, `api-alias-${type.toLowerCase()}`, {
-        zoneId: edge.zone.zone.zoneId,
-        name: config.apiHostname,
-        type,
-        alias: { name: domain.regionalDomainName, zoneId: domain.regionalZoneId, evaluateTargetHealth: false },
-      });
-    }
     const apiAcl = new WebAcl(this, "api-waf", {
       scope: "REGIONAL",
       name: "campaign-api",
@@ -174,7 +158,7 @@ export class CampaignStack extends MedicareStack {
       name: "campaign-public",
       description: "Patient links, booking, opt-out and form submission",
       audience: "public",
-      domain: { domainName: domain.domainName, basePath: "" },
+      domain: { hostname: config.apiHostname, certificateArn: edge.apiCertificateArn, zoneId: edge.zone.zone.zoneId },
       throttle: PUBLIC_THROTTLE,
       routes: [
         { method: "GET", path: "/i/{token}", integration: web },
@@ -216,7 +200,7 @@ export class CampaignStack extends MedicareStack {
       description: "Staff: publish forms, start campaign runs (staff-pool token required)",
       audience: "staff",
       staffUserPoolArn: edge.userPools.staff.arn,
-      domain: { domainName: domain.domainName, basePath: "staff" },
+      domain: { hostname: config.staffApiHostname, certificateArn: edge.staffApiCertificateArn, zoneId: edge.zone.zone.zoneId },
       throttle: STAFF_THROTTLE,
       routes: [
         {

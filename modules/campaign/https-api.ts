@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
+import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
@@ -11,6 +12,7 @@ import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { ITerraformDependable } from "cdktf";
 import { MedicareStack } from "../core/medicare-stack";
@@ -71,15 +73,18 @@ export interface HttpsApiProps {
   /** The REGIONAL web ACL every request passes. */
   readonly webAclArn: string;
   readonly logsKey: DomainKey;
-  /** Custom domain (TLS 1.2 policy) and base path the stage is served at (`""` for the root). */
-  readonly domain: { readonly domainName: string; readonly basePath: string };
+  /**
+   * The API's own host name (its root maps to this API's stage: API Gateway allows no other
+   * mapping beside an empty base path), its certificate, and the zone for its alias records.
+   */
+  readonly domain: { readonly hostname: string; readonly certificateArn: string; readonly zoneId: string };
   /** Resources the account's API Gateway log role must exist before (`aws_api_gateway_account`). */
   readonly dependsOn: readonly ITerraformDependable[];
 }
 
 /**
- * A REST API (regional) with its security fixed: reachable only through its custom domain
- * (the execute-api endpoint is disabled) with a TLS 1.2 policy, every request through the
+ * A REST API (regional) with its security fixed: reachable only through its own custom
+ * domain (the execute-api endpoint is disabled) with a TLS 1.2 policy, every request through the
  * WAF, throttled, access-logged to an encrypted log group (route templates only), traced
  * with X-Ray. A `staff` API requires a staff-pool token on every method; a `public` API
  * has no authorizer to forget. Lambda integrations get an invoke permission for their one
@@ -89,6 +94,7 @@ export class HttpsApi extends Construct {
   readonly api: ApiGatewayRestApi;
   readonly stage: ApiGatewayStage;
   readonly logGroup: EncryptedLogGroup;
+  readonly domainName: ApiGatewayDomainName;
 
   constructor(scope: Construct, id: string, props: HttpsApiProps) {
     super(scope, id);
@@ -221,12 +227,21 @@ export class HttpsApi extends Construct {
       },
     });
     new Wafv2WebAclAssociation(this, "waf", { resourceArn: this.stage.arn, webAclArn: props.webAclArn });
-    new ApiGatewayBasePathMapping(this, "base-path", {
-      apiId: this.api.id,
-      stageName: this.stage.stageName,
-      domainName: props.domain.domainName,
-      ...(props.domain.basePath ? { basePath: props.domain.basePath } : {}),
+    this.domainName = new ApiGatewayDomainName(this, "domain", {
+      domainName: props.domain.hostname,
+      regionalCertificateArn: props.domain.certificateArn,
+      endpointConfiguration: { types: ["REGIONAL"] },
+      securityPolicy: "TLS_1_2",
     });
+    new ApiGatewayBasePathMapping(this, "base-path", { apiId: this.api.id, stageName: this.stage.stageName, domainName: this.domainName.domainName });
+    for (const type of ["A", "AAAA"]) {
+      new Route53Record(this, `alias-${type.toLowerCase()}`, {
+        zoneId: props.domain.zoneId,
+        name: props.domain.hostname,
+        type,
+        alias: { name: this.domainName.regionalDomainName, zoneId: this.domainName.regionalZoneId, evaluateTargetHealth: false },
+      });
+    }
   }
 }
 

@@ -67,6 +67,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     },
     campaign: {
       apiHostname: `api.dev.${PLACEHOLDER_DOMAIN}`,
+      staffApiHostname: `staff-api.dev.${PLACEHOLDER_DOMAIN}`,
       practice: { name: "mediCARE Blackpool", phone: "01253 000000" },
       email: { fromLocalPart: "flu-clinic", mailFromLabel: "mail", messagesPerSecond: 14 },
       sms: { monthlySpendLimitUsd: 50, messagesPerSecond: 20, senderId: "mediCARE" },
@@ -122,6 +123,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     },
     campaign: {
       apiHostname: `api.prod.${PLACEHOLDER_DOMAIN}`,
+      staffApiHostname: `staff-api.prod.${PLACEHOLDER_DOMAIN}`,
       practice: { name: "mediCARE Blackpool", phone: "01253 000000" },
       email: { fromLocalPart: "flu-clinic", mailFromLabel: "mail", messagesPerSecond: 14 },
       sms: { monthlySpendLimitUsd: 5000, messagesPerSecond: 20, senderId: "mediCARE" },

@@ -215,6 +215,11 @@ export interface CognitoConfig {
 export interface CampaignConfig {
   /** Host name of the public HTTPS API (patient links, booking, form submission, staff routes), inside `edge.zoneName`. */
   readonly apiHostname: string;
+  /**
+   * Host name of the staff HTTPS API (form publishing, campaign runs), inside `edge.zoneName`.
+   * Its own name: API Gateway maps a domain's root to one API only.
+   */
+  readonly staffApiHostname: string;
   /** The practice as patients know it: named in every message and page. */
   readonly practice: { readonly name: string; readonly phone: string };
   /** Email: SES identity is `edge.zoneName` (DKIM-signed); messages come from `<fromLocalPart>@<zone>`. */

@@ -331,12 +331,17 @@ function validateCampaign(env: EnvironmentConfig, problems: Problems, at: (field
     return;
   }
   const zone = env.edge?.zoneName;
-  if (typeof campaign.apiHostname !== "string" || !DNS_NAME.test(campaign.apiHostname)) {
-    problems.add(at("campaign.apiHostname"), `${JSON.stringify(campaign.apiHostname)} is not a host name (lowercase labels separated by dots)`);
-  } else if (typeof zone === "string" && !campaign.apiHostname.endsWith(`.${zone}`)) {
-    problems.add(at("campaign.apiHostname"), `${campaign.apiHostname} is not inside edge.zoneName ${zone}; its certificate is validated and its alias written in that zone`);
-  } else if (campaign.apiHostname === env.edge?.appHostname || campaign.apiHostname === env.edge?.formsHostname) {
-    problems.add(at("campaign.apiHostname"), `${campaign.apiHostname} is already the app or forms host name; the API needs its own`);
+  const taken = [env.edge?.appHostname, env.edge?.formsHostname];
+  for (const field of ["apiHostname", "staffApiHostname"] as const) {
+    const host = campaign[field];
+    if (typeof host !== "string" || !DNS_NAME.test(host)) {
+      problems.add(at(`campaign.${field}`), `${JSON.stringify(host)} is not a host name (lowercase labels separated by dots)`);
+    } else if (typeof zone === "string" && !host.endsWith(`.${zone}`)) {
+      problems.add(at(`campaign.${field}`), `${host} is not inside edge.zoneName ${zone}; its certificate is validated and its alias written in that zone`);
+    } else if (taken.includes(host)) {
+      problems.add(at(`campaign.${field}`), `${host} is already another host name of the environment; each API needs its own`);
+    }
+    taken.push(host);
   }
   const practice = campaign.practice;
   if (typeof practice?.name !== "string" || typeof campaign.apiHostname !== "string") {

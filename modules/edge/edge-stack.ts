@@ -27,8 +27,9 @@ export class EdgeStack extends MedicareStack {
   readonly userPools: UserPools;
   /** The public zone (the campaign stack adds the API alias and the SES records). */
   readonly zone: PublicZone;
-  /** Certificate of the campaign's public API host name (campaign.apiHostname). */
+  /** Certificates of the campaign's public and staff API host names (campaign.apiHostname, staffApiHostname). */
   readonly apiCertificateArn: string;
+  readonly staffApiCertificateArn: string;
 
   constructor(scope: Construct, env: EnvironmentConfig, security: SecurityStack, network: NetworkStack) {
     super(scope, { env, component: "edge", dataClassification: "phi" });
@@ -40,6 +41,7 @@ export class EdgeStack extends MedicareStack {
     const zone = new PublicZone(this, "zone", { zoneName: edge.zoneName, edgeRegion });
     this.zone = zone;
     this.apiCertificateArn = zone.certificate("api", env.campaign.apiHostname).certificateArn;
+    this.staffApiCertificateArn = zone.certificate("staff-api", env.campaign.staffApiHostname).certificateArn;
     const appCertificate = zone.certificate("app", edge.appHostname);
     const formsCertificate = zone.certificate("forms", edge.formsHostname, edgeRegion.provider);
 
