@@ -102,7 +102,9 @@ function evaluate(files: readonly string[]): { rules: RuleInfo[]; findings: Find
   writeFileSync(catalogRequest, JSON.stringify({ catalog_request: true }));
   try {
     const { stdout, stderr, status } = runConftest([
-      "test", "--all-namespaces", "--no-color", "--output", "json",
+      // One query per file (policies/suite.rego, package main) instead of --all-namespaces:
+      // the lib helpers are then evaluated once per file, not once per rule.
+      "test", "--namespace", "main", "--no-color", "--output", "json",
       "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR,
       ...files, catalogRequest,
     ]);
@@ -125,7 +127,7 @@ function evaluate(files: readonly string[]): { rules: RuleInfo[]; findings: Find
       for (const failure of result.failures ?? []) {
         const m = failure.metadata ?? {};
         if (!m.rule_id) {
-          throw new ToolError(`${result.namespace} returned a failure without rule_id (use lib.cdktf.violation): ${failure.msg}`);
+          throw new ToolError(`a rule returned a failure without rule_id (use lib.cdktf.violation): ${failure.msg}`);
         }
         findings.push({
           ruleId: m.rule_id,
