@@ -55,8 +55,17 @@ export interface PolicyReport {
   readonly excepted: readonly ExceptedFinding[];
   /** Expired, unknown-rule or unused exceptions: each fails the run. */
   readonly exceptionProblems: readonly string[];
+  /**
+   * Warnings: things that do not fail the run unless `--fail-on-warn`: today, exceptions that
+   * are applied but expire within EXPIRY_WARNING_DAYS (renew or fix before the run fails).
+   * Every rule finding, whatever its severity, is a failure, never a warning.
+   */
+  readonly warnings: readonly string[];
   readonly passed: boolean;
 }
+
+/** Days before its expiry from which an applied exception is a warning. */
+export const EXPIRY_WARNING_DAYS = 30;
 
 /** Input the runner cannot use (bad exceptions file, missing input file); exit code 2. */
 export class PolicyInputError extends Error {
@@ -69,6 +78,19 @@ export class PolicyInputError extends Error {
 /** Longest an exception may run: reviewed again at least twice a year. */
 export const MAX_EXCEPTION_DAYS = 180;
 const MIN_REASON_LENGTH = 30;
+const MIN_REASON_WORDS = 6;
+/** A team name or an e-mail address. */
+const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+/** A construct path as the report prints it: `<stack>/<construct>[/...]`, no wildcards. */
+const RESOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[^/*\s]+)+$/;
+/** Reasons that say nothing about the risk (placeholders, "temporary", a ticket reference alone). */
+const BOILERPLATE = /^(todo|tbd|fixme|n\/?a|none|temp(orary)?|needed|required|see (ticket|jira|issue)|accepted|approved|false positive|lorem ipsum)\b/i;
+
+/** True when a reason has no substance: a placeholder phrase, or too few different words. */
+export function boilerplateReason(reason: string): boolean {
+  const words = new Set(reason.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  return BOILERPLATE.test(reason.trim()) || words.size < MIN_REASON_WORDS;
+}
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface ConftestResult {
@@ -240,10 +262,24 @@ export function loadExceptions(file: string): PolicyException[] {
     }
     if (typeof e?.reason === "string" && e.reason.trim().length < MIN_REASON_LENGTH) {
       problems.push(`${at}.reason: say why the risk is acceptable and what mitigates it (at least ${MIN_REASON_LENGTH} characters)`);
+    } else if (typeof e?.reason === "string" && boilerplateReason(e.reason)) {
+      problems.push(`${at}.reason: ${JSON.stringify(e.reason)} is boilerplate; say why the risk is acceptable and what mitigates it, in at least ${MIN_REASON_WORDS} different words`);
+    }
+    if (typeof e?.owner === "string" && e.owner.trim() !== "" && !OWNER_PATTERN.test(e.owner)) {
+      problems.push(`${at}.owner: ${JSON.stringify(e.owner)} is not a team or person; write a team name or an e-mail address (letters, digits, . _ - @)`);
+    }
+    if (typeof e?.resource === "string" && e.resource.trim() !== "" && !RESOURCE_PATTERN.test(e.resource)) {
+      problems.push(`${at}.resource: ${JSON.stringify(e.resource)} is not a construct path; copy the resource path the report prints (<stack>/<construct>/..., no wildcards)`);
     }
     if (typeof e?.expires === "string" && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) {
       problems.push(`${at}.expires: ${JSON.stringify(e.expires)} is not a date; write YYYY-MM-DD`);
     }
+  });
+  const seen = new Map<string, number>();
+  parsed.exceptions.forEach((e: any, i: number) => {
+    const key = `${e?.rule} ${e?.resource}`;
+    if (seen.has(key)) problems.push(`${displayPath(file)} exceptions[${i}]: the same rule and resource as exceptions[${seen.get(key)}]; keep one`);
+    else seen.set(key, i);
   });
   if (problems.length > 0) throw new PolicyInputError(`Invalid exceptions file:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return parsed.exceptions;
@@ -302,12 +338,16 @@ export function runPolicies(files: readonly string[], options: RunOptions = {}):
       problems.push(`exception ${e.rule} on ${e.resource} (owner ${e.owner}): unused, the rule passes on that resource; remove the exception`);
     }
   }
+  const warnings = usable
+    .filter((e) => used.has(e) && e.daysLeft <= EXPIRY_WARNING_DAYS)
+    .map((e) => `exception ${e.rule} on ${e.resource} (owner ${e.owner}) expires in ${e.daysLeft} day(s), on ${e.expires}; fix the resource or review and renew it`);
   return {
     files: files.map(displayPath),
     rules,
     findings,
     excepted,
     exceptionProblems: problems,
+    warnings,
     passed: findings.length === 0 && problems.length === 0,
   };
 }
