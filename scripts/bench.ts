@@ -8,12 +8,14 @@
  *   jest          the Jest suite, once
  *   bundles       each Lambda bundle's minified size and its load time in a fresh Node process
  *   dispatch      the campaign dispatcher's throughput against the local MariaDB (and moto)
- * `--only platform|bundles|dispatch` runs one section.
+ *   policy        the policy run over every synthesized stack, conftest verify, the HTML report
+ *   report        the HTML report, then a headless Chromium screenshot of it (reports/policy.png)
+ * `--only platform|bundles|dispatch|policy|report` runs one section (policy and report only when named).
  * Wall time and peak RSS of each command (including its child processes) are measured by
  * python3's resource.getrusage(RUSAGE_CHILDREN), so no extra tool is needed.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync } from "fs";
+import { mkdtempSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runDispatchBench } from "./lib/bench-dispatch";
@@ -21,6 +23,8 @@ import { bundledJavaScript, functionEntries, loadBundle } from "./lib/function-b
 import { ROOT } from "./lib/paths";
 import { CONFTEST_VERIFY_ARGS } from "./lib/policy-engine";
 import { ensureConftest } from "./lib/tools";
+import { screenshot } from "./lib/browser";
+import { ensureSynthesized, stackFiles } from "./lib/synth";
 
 interface Sample {
   seconds: number;
@@ -83,12 +87,14 @@ function parseRuns(argv: string[]): number {
   return runs;
 }
 
-const SECTIONS = ["platform", "bundles", "dispatch"] as const;
+const SECTIONS = ["platform", "bundles", "dispatch", "policy", "report"] as const;
 type Section = (typeof SECTIONS)[number];
+/** What runs without --only (the policy and report sections are run by name). */
+const DEFAULT_SECTIONS: readonly Section[] = ["platform", "bundles", "dispatch"];
 
 function parseSections(argv: string[]): readonly Section[] {
   const i = argv.indexOf("--only");
-  if (i < 0) return SECTIONS;
+  if (i < 0) return DEFAULT_SECTIONS;
   const only = argv[i + 1] as Section;
   if (!SECTIONS.includes(only)) {
     process.stderr.write(`bench: --only needs one of ${SECTIONS.join(", ")}, got ${JSON.stringify(argv[i + 1])}\n`);
@@ -132,7 +138,38 @@ async function main(): Promise<void> {
   if (sections.includes("bundles")) report.bundles = measureBundles(runs);
   if (sections.includes("dispatch")) report.dispatch = await runDispatchBench((header, rows) => printTable(header, rows));
   if (sections.includes("platform")) report.platform = measurePlatform(runs);
+  if (sections.includes("policy")) report.policy = measurePolicy(runs);
+  if (sections.includes("report")) report.report = measureReport();
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The policy run over the stacks already synthesized (synth first when stale), conftest verify and the HTML report. */
+function measurePolicy(runs: number): Measurement[] {
+  const conftest = ensureConftest();
+  const node = process.execPath;
+  ensureSynthesized((line) => process.stderr.write(`${line}\n`));
+  const results: Measurement[] = [
+    measure("policy run (all stacks, all environments)", [node, "--import", "tsx", "scripts/policy.ts"], runs),
+    measure("conftest test only (all stacks, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
+    measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
+    measure("policy run, HTML report", [node, "--import", "tsx", "scripts/policy.ts", "--output", "html", "--out", join(ROOT, "reports", "policy.html")], runs),
+  ];
+  printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0)]));
+  return results;
+}
+
+/** Writes reports/policy.html and a headless Chromium screenshot of it, reports/policy.png. */
+function measureReport(): { html: string; htmlBytes: number; png: string; pngBytes: number; screenshotSeconds: number } {
+  const html = join(ROOT, "reports", "policy.html");
+  const png = join(ROOT, "reports", "policy.png");
+  ensureSynthesized((line) => process.stderr.write(`${line}\n`));
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/policy.ts", "--output", "html", "--out", html], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (run.status !== 0) throw new Error(`the policy run failed (exit ${run.status}); the report was written but shows failures`);
+  const started = Date.now();
+  const pngBytes = screenshot(html, png);
+  const result = { html: "reports/policy.html", htmlBytes: statSync(html).size, png: "reports/policy.png", pngBytes, screenshotSeconds: round((Date.now() - started) / 1000) };
+  printTable(["report", "bytes"], [[result.html, result.htmlBytes.toLocaleString("en-GB")], [`${result.png} (${result.screenshotSeconds} s)`, result.pngBytes.toLocaleString("en-GB")]]);
+  return result;
 }
 
 function measurePlatform(runs: number): Measurement[] {

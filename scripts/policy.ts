@@ -3,27 +3,39 @@
  *
  * Checks the synthesized Terraform JSON against the Rego policy suite with conftest and
  * prints what a security reviewer reads. Exit codes: 0 all rules pass (after valid
- * exceptions); 1 a rule fails or an exception is expired, unknown or unused; 2 the run
+ * exceptions); 1 a rule fails or an exception is expired, unknown or unused (or, with
+ * --fail-on-warn, a warning: an applied exception expiring within 30 days); 2 the run
  * could not be made (bad flag, missing file, invalid exceptions file, conftest missing).
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { dirname, resolve } from "path";
+import { buildAccessMatrix, loadStacks } from "./lib/access-matrix";
+import { functionEntries } from "./lib/function-bundles";
+import { apiCallsOf } from "./lib/function-api-calls";
+import { FunctionPermissions, functionPermissions, renderHtml, renderMarkdown } from "./lib/html-report";
 import { EXCEPTIONS_FILE } from "./lib/paths";
-import { PolicyInputError, runPolicies, verifyPolicies } from "./lib/policy-engine";
-import { OUTPUT_FORMATS, OutputFormat, render } from "./lib/report-formats";
+import { loadExceptions, PolicyInputError, PolicyReport, runPolicies, verifyPolicies } from "./lib/policy-engine";
+import { OUTPUT_FORMATS as DATA_FORMATS, render } from "./lib/report-formats";
 import { ensureSynthesized } from "./lib/synth";
 import { ToolError } from "./lib/tools";
 
-const USAGE = `Usage: npm run policy -- [--output table|json|junit|sarif] [--out FILE] [--exceptions FILE] [FILE...]
+/** Formats for people beyond report-formats.ts's: the reviewer page and the pull-request comment. */
+const OUTPUT_FORMATS = [...DATA_FORMATS, "html", "markdown"] as const;
+type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const USAGE = `Usage: npm run policy -- [--output table|json|junit|sarif|html|markdown] [--out FILE] [--exceptions FILE] [--fail-on-warn] [FILE...]
        npm run policy -- --verify
 
   FILE...            Terraform JSON files to check (default: every stack in cdktf.out, synthesized if stale)
-  --output FORMAT    table (default, for people), json, junit or sarif (for CI)
+  --output FORMAT    table (default, for people), json, junit or sarif (for CI), html (the reviewer
+                     page: one self-contained file), markdown (a pull-request comment)
   --out FILE         write the report to FILE instead of standard output
   --exceptions FILE  exceptions register (default: policies/exceptions.json)
+  --fail-on-warn     also exit 1 on warnings (an applied exception expiring within 30 days)
   --verify           run every rule's passing and failing fixtures (conftest verify)
 
-Exit codes: 0 pass, 1 policy failure or exception problem, 2 the run could not be made.`;
+Exit codes: 0 pass, 1 policy failure or exception problem (or a warning with --fail-on-warn),
+2 the run could not be made.`;
 
 class UsageError extends Error {}
 
@@ -32,11 +44,12 @@ interface Options {
   out?: string;
   exceptions: string;
   verify: boolean;
+  failOnWarn: boolean;
   files: string[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { output: "table", exceptions: EXCEPTIONS_FILE, verify: false, files: [] };
+  const options: Options = { output: "table", exceptions: EXCEPTIONS_FILE, verify: false, failOnWarn: false, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -64,6 +77,9 @@ function parseArgs(argv: readonly string[]): Options {
       case "--verify":
         options.verify = true;
         break;
+      case "--fail-on-warn":
+        options.failOnWarn = true;
+        break;
       case "--help":
       case "-h":
         process.stdout.write(`${USAGE}\n`);
@@ -74,6 +90,43 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   return options;
+}
+
+/** 0 pass; 1 a failure or exception problem, or a warning when warnings fail the run. */
+export function exitCode(report: Pick<PolicyReport, "passed" | "warnings">, failOnWarn: boolean): 0 | 1 {
+  if (!report.passed) return 1;
+  return failOnWarn && report.warnings.length > 0 ? 1 : 0;
+}
+
+/** Marks each deployed function's actions against what its code calls (functions/<name>/handler.ts, when the deployed name ends in -<name>). */
+function withApiCalls(functions: FunctionPermissions[], log: (line: string) => void): FunctionPermissions[] {
+  const entries = functionEntries();
+  const cache = new Map<string, string[] | undefined>();
+  return functions.map((f) => {
+    const entry = entries.find((e) => f.functionName.endsWith(`-${e.replace(/\/handler\.ts$/, "")}`));
+    if (!entry) return f;
+    if (!cache.has(entry)) {
+      try {
+        const calls = apiCallsOf(entry);
+        // Direct calls plus the KMS actions their encrypted targets imply.
+        cache.set(entry, [...new Set([...calls.actions, ...calls.calls.flatMap((c) => c.impliedByEncryption?.actions ?? [])])]);
+      } catch (error) {
+        log(`policy: could not analyse ${entry} for the actions its code calls (${(error as Error).message}); its permissions are shown unmarked`);
+        cache.set(entry, undefined);
+      }
+    }
+    return { ...f, calledActions: cache.get(entry) };
+  });
+}
+
+function renderFormat(report: PolicyReport, options: Options, files: readonly string[], log: (line: string) => void): string {
+  if (options.output === "html" || options.output === "markdown") {
+    const exceptions = loadExceptions(options.exceptions);
+    if (options.output === "markdown") return renderMarkdown(report, exceptions, new Date());
+    const stacks = loadStacks(files);
+    return renderHtml({ report, exceptions, stacks, accessMatrix: buildAccessMatrix(stacks), functions: withApiCalls(functionPermissions(stacks), log), now: new Date() });
+  }
+  return render(report, options.output);
 }
 
 function main(): number {
@@ -88,7 +141,7 @@ function main(): number {
     const files = options.files.length > 0 ? options.files : ensureSynthesized(log);
     if (files.length === 0) throw new PolicyInputError("no stacks were synthesized; run npm run synth and look at its errors");
     const report = runPolicies(files, { exceptionsFile: options.exceptions });
-    const text = render(report, options.output);
+    const text = renderFormat(report, options, files, log);
     if (options.out) {
       mkdirSync(dirname(options.out), { recursive: true });
       writeFileSync(options.out, text);
@@ -96,7 +149,7 @@ function main(): number {
     } else {
       process.stdout.write(text);
     }
-    return report.passed ? 0 : 1;
+    return exitCode(report, options.failOnWarn);
   } catch (error) {
     if (error instanceof UsageError) {
       log(`policy: ${error.message}\n\n${USAGE}`);
@@ -111,4 +164,4 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+if (require.main === module) process.exitCode = main();

@@ -7,6 +7,8 @@
  *   4. jest        unit and synthesized-output tests, policy tests over real and mutated stacks
  *   5. verify      conftest verify: every rule's passing and failing fixtures
  *   6. policy      synth every stack, then the policy run over them (zero failures expected)
+ *   7. coverage    every CONTROLS.md row has a rule with fixtures and a caught mutation (npm run policy:coverage)
+ *   8. mutations   every generated weakening of the stacks is caught (npm run policy:mutations)
  */
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "fs";
@@ -89,6 +91,10 @@ if (toolsOk) {
     synthesize(); // throws on failure, which fails the step
     return { ok: exec(process.execPath, ["--import", "tsx", "scripts/policy.ts"]) === 0 };
   });
+
+  step("policy coverage", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/policy-coverage.ts"]) === 0 }));
+
+  step("policy mutations", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/policy-mutations.ts"]) === 0 }));
 }
 
 const width = Math.max(...results.map((r) => r.name.length));

@@ -197,7 +197,7 @@ describe("npm run policy (CLI)", () => {
   });
 
   it.each([
-    [["--output", "yaml"], /--output "yaml" is not a format; use one of table, json, junit, sarif/],
+    [["--output", "yaml"], /--output "yaml" is not a format; use one of table, json, junit, sarif, html, markdown/],
     [["--frobnicate"], /unknown option --frobnicate/],
     [["/nonexistent/cdk.tf.json"], /no such file/],
     [["--out"], /--out needs a value/],

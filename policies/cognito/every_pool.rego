@@ -9,7 +9,7 @@ import data.lib.cognito
 
 metadata := {
 	"id": "COG-002",
-	"title": "Every user pool verifies email, has a strong password policy, enforced advanced security and deletion protection; clients hold no secret",
+	"title": "Every user pool verifies email, offers TOTP MFA, has a strong password policy, enforced advanced security and deletion protection; clients hold no secret",
 	"severity": "high",
 	"hipaa": ["A"],
 	"control": "staff pool MFA `ON` (TOTP), advanced security enforced, admin-only sign-up, strong password policy; patient pool verified email",
@@ -71,4 +71,17 @@ deny contains cdktf.violation(metadata, c, "prevent_user_existence_errors is not
 hardened_client(c) if {
 	c.values.prevent_user_existence_errors == "ENABLED"
 	object.get(c.values, "enable_token_revocation", true) == true
+}
+
+# Patients may opt in to TOTP (mfa_configuration OPTIONAL); turning MFA OFF takes that away
+# from those who enabled it. The staff pool's stricter ON is COG-001.
+deny contains cdktf.violation(metadata, pool, sprintf("mfa_configuration is %v: every pool offers TOTP MFA (OPTIONAL or ON, with software_token_mfa_configuration enabled)", [object.get(pool.values, "mfa_configuration", "absent (OFF)")])) if {
+	some pool in cdktf.resources("aws_cognito_user_pool")
+	not totp_offered(pool)
+}
+
+totp_offered(pool) if {
+	object.get(pool.values, "mfa_configuration", "OFF") in {"ON", "OPTIONAL"}
+	some t in cdktf.blocks(object.get(pool.values, "software_token_mfa_configuration", null))
+	t.enabled == true
 }

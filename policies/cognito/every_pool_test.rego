@@ -8,6 +8,8 @@ pool := {
 	"password_policy": {"minimum_length": 14, "require_lowercase": true, "require_uppercase": true, "require_numbers": true, "require_symbols": true},
 	"user_pool_add_ons": {"advanced_security_mode": "ENFORCED"},
 	"deletion_protection": "ACTIVE",
+	"mfa_configuration": "OPTIONAL",
+	"software_token_mfa_configuration": {"enabled": true},
 }
 
 client := {
@@ -42,4 +44,10 @@ test_fail_client_properties if {
 	fails(doc(pool, object.union(client, {"explicit_auth_flows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})))
 	fails(doc(pool, object.remove(client, ["explicit_auth_flows"])))
 	fails(doc(pool, object.union(client, {"prevent_user_existence_errors": "LEGACY"})))
+}
+
+test_fail_pool_without_totp if {
+	fails(doc(object.union(pool, {"mfa_configuration": "OFF"}), client))
+	fails(doc(object.remove(pool, ["mfa_configuration"]), client))
+	fails(doc(object.union(pool, {"software_token_mfa_configuration": {"enabled": false}}), client))
 }

@@ -72,3 +72,15 @@ run_command(task) := [p |
 	some inv in cdktf.blocks(object.get(task.values, "task_invocation_parameters", null))
 	some p in cdktf.blocks(object.get(inv, "run_command_parameters", null))
 ]
+
+# A baseline no patch group is registered for is not used: instances fall back to AWS's
+# default baseline, whose approval delay is not ours.
+deny contains cdktf.violation(metadata, b, "no aws_ssm_patch_group registers this baseline for a patch group, so instances use AWS's default baseline") if {
+	some b in cdktf.resources("aws_ssm_patch_baseline")
+	not registered(b)
+}
+
+registered(b) if {
+	some g in cdktf.resources("aws_ssm_patch_group")
+	cdktf.refers_to(object.get(g.values, "baseline_id", null), b)
+}

@@ -34,3 +34,7 @@ test_fail_window_scans_only_or_targets_another_group if {
 	fails(json.patch(base, [{"op": "replace", "path": "/aws_ssm_maintenance_window_target/t/targets/0/values", "value": ["other"]}]), "dev-edge/patching/patch-group")
 	fails(json.patch(base, [{"op": "replace", "path": "/aws_ssm_maintenance_window_task/k/task_invocation_parameters/run_command_parameters/cloudwatch_config/cloudwatch_output_enabled", "value": false}]), "dev-edge/patching/patch-group")
 }
+
+test_fail_baseline_registered_for_no_patch_group if {
+	fails(object.remove(base, ["aws_ssm_patch_group"]), "dev-edge/patching/baseline")
+}

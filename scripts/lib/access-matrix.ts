@@ -58,7 +58,7 @@ export function loadStacks(files: readonly string[]): Record<string, any> {
 const many = (v: unknown): any[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const REF = /\$\{([A-Za-z0-9_.-]+)\}/g;
 
-interface Found {
+export interface Found {
   readonly stack: string;
   readonly type: string;
   readonly name: string;
@@ -71,7 +71,7 @@ function resourceAt(stacks: Stacks, stack: string, type: string, name: string): 
 }
 
 /** The resource (and attribute) a `${...}` expression names, following cross-stack outputs. */
-function resolve(stacks: Stacks, stack: string, expression: string): { found: Found; attribute: string } | undefined {
+export function resolve(stacks: Stacks, stack: string, expression: string): { found: Found; attribute: string } | undefined {
   const parts = expression.split(".");
   if (parts[0] === "data" && parts[1] === "terraform_remote_state") {
     const input = parts[2];
@@ -137,6 +137,12 @@ function grantsOf(stacks: Stacks, stack: string, policy: unknown, source: string
 export function namesRole(value: unknown, role: { readonly name: string; readonly body: any }): boolean {
   if (typeof value !== "string") return false;
   return value === role.body.name || new RegExp(`^\\$\\{aws_iam_role\\.${role.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(name|id)\\}$`).test(value);
+}
+
+/** Who may assume a role and what it may do (its trust, boundary and every Allow statement of its policies). */
+export function roleAccess(stacks: Stacks, stack: string, roleName: string, label: string): PersonaAccess | undefined {
+  const role = resourceAt(stacks, stack, "aws_iam_role", roleName);
+  return role ? personaAccess(stacks, role, label) : undefined;
 }
 
 function personaAccess(stacks: Stacks, role: Found, persona: string): PersonaAccess {

@@ -72,13 +72,16 @@ function renderTable(report: PolicyReport): string {
       "",
     );
   }
+  if (report.warnings.length > 0) {
+    out.push(`WARNINGS (${report.warnings.length}; they fail the run with --fail-on-warn)`, ...report.warnings.map((w) => `  - ${w}`), "");
+  }
   if (report.exceptionProblems.length > 0) {
     out.push(`EXCEPTION PROBLEMS (${report.exceptionProblems.length})`, ...report.exceptionProblems.map((p) => `  - ${p}`), "");
   }
   const stacks = [...new Set(report.files.map(stackOf))];
   out.push(
     `Checked ${report.files.length} file(s) (${stacks.join(", ")}) against ${report.rules.length} rules: ` +
-      `${report.findings.length} failure(s), ${report.excepted.length} excepted, ${report.exceptionProblems.length} exception problem(s).`,
+      `${report.findings.length} failure(s), ${report.excepted.length} excepted, ${report.exceptionProblems.length} exception problem(s), ${report.warnings.length} warning(s).`,
     report.passed ? "PASS" : "FAIL",
   );
   return `${out.join("\n")}\n`;

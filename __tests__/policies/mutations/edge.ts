@@ -306,4 +306,22 @@ export const EDGE_MUTATIONS: readonly PolicyMutation[] = [
       one(doc, "aws_s3_bucket_server_side_encryption_configuration", "forms-cdn/origin/encryption").rule[0].apply_server_side_encryption_by_default = { sse_algorithm: "AES256" };
     },
   },
+  // Found by the generated mutations (npm run policy:mutations)
+  {
+    ruleId: "COG-002",
+    stack: "edge",
+    description: "the patient pool's optional TOTP MFA is switched OFF",
+    mutate: (doc) => {
+      one(doc, "aws_cognito_user_pool", "cognito/patients").mfa_configuration = "OFF";
+    },
+  },
+  {
+    ruleId: "SSM-001",
+    stack: "edge",
+    description: "the patch group registration is deleted, so instances fall back to AWS's default baseline",
+    mutate: (doc) => {
+      const group = find(doc, "aws_ssm_patch_group", atPath("patching/patch-group"), "patching/patch-group");
+      delete doc.resource.aws_ssm_patch_group[group.name];
+    },
+  },
 ];
