@@ -12,7 +12,8 @@ import { dirname, resolve } from "path";
 import { buildAccessMatrix, loadStacks } from "./lib/access-matrix";
 import { functionEntries } from "./lib/function-bundles";
 import { apiCallsOf } from "./lib/function-api-calls";
-import { FunctionPermissions, functionPermissions, renderHtml, renderMarkdown } from "./lib/html-report";
+import { functionPermissions } from "./lib/function-permissions";
+import { renderHtml, renderMarkdown } from "./lib/html-report";
 import { EXCEPTIONS_FILE } from "./lib/paths";
 import { loadExceptions, PolicyInputError, PolicyReport, runPolicies, verifyPolicies } from "./lib/policy-engine";
 import { OUTPUT_FORMATS as DATA_FORMATS, render } from "./lib/report-formats";
@@ -98,33 +99,12 @@ export function exitCode(report: Pick<PolicyReport, "passed" | "warnings">, fail
   return failOnWarn && report.warnings.length > 0 ? 1 : 0;
 }
 
-/** Marks each deployed function's actions against what its code calls (functions/<name>/handler.ts, when the deployed name ends in -<name>). */
-function withApiCalls(functions: FunctionPermissions[], log: (line: string) => void): FunctionPermissions[] {
-  const entries = functionEntries();
-  const cache = new Map<string, string[] | undefined>();
-  return functions.map((f) => {
-    const entry = entries.find((e) => f.functionName.endsWith(`-${e.replace(/\/handler\.ts$/, "")}`));
-    if (!entry) return f;
-    if (!cache.has(entry)) {
-      try {
-        const calls = apiCallsOf(entry);
-        // Direct calls plus the KMS actions their encrypted targets imply.
-        cache.set(entry, [...new Set([...calls.actions, ...calls.calls.flatMap((c) => c.impliedByEncryption?.actions ?? [])])]);
-      } catch (error) {
-        log(`policy: could not analyse ${entry} for the actions its code calls (${(error as Error).message}); its permissions are shown unmarked`);
-        cache.set(entry, undefined);
-      }
-    }
-    return { ...f, calledActions: cache.get(entry) };
-  });
-}
-
-function renderFormat(report: PolicyReport, options: Options, files: readonly string[], log: (line: string) => void): string {
+function renderFormat(report: PolicyReport, options: Options, files: readonly string[]): string {
   if (options.output === "html" || options.output === "markdown") {
     const exceptions = loadExceptions(options.exceptions);
     if (options.output === "markdown") return renderMarkdown(report, exceptions, new Date());
     const stacks = loadStacks(files);
-    return renderHtml({ report, exceptions, stacks, accessMatrix: buildAccessMatrix(stacks), functions: withApiCalls(functionPermissions(stacks), log), now: new Date() });
+    return renderHtml({ report, exceptions, stacks, accessMatrix: buildAccessMatrix(stacks), functions: functionPermissions(stacks, functionEntries().map((entry) => apiCallsOf(entry))), now: new Date() });
   }
   return render(report, options.output);
 }
@@ -141,7 +121,7 @@ function main(): number {
     const files = options.files.length > 0 ? options.files : ensureSynthesized(log);
     if (files.length === 0) throw new PolicyInputError("no stacks were synthesized; run npm run synth and look at its errors");
     const report = runPolicies(files, { exceptionsFile: options.exceptions });
-    const text = renderFormat(report, options, files, log);
+    const text = renderFormat(report, options, files);
     if (options.out) {
       mkdirSync(dirname(options.out), { recursive: true });
       writeFileSync(options.out, text);

@@ -168,7 +168,7 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-campaign",
     }
     // Each API has its own domain, mapped at the root (API Gateway allows nothing beside an empty base path).
     const mappings = nonEmpty("aws_api_gateway_base_path_mapping");
-    expect(mappings.map((m) => [m.values.base_path, resolveRef(app, stack, m.values.domain_name)?.name])).toEqual(mappings.map((m) => [undefined, expect.any(String)]));
+    expect(mappings.map((m) => [m.values.base_path, resolveRef(app, stack, m.values.domain_name)?.name])).toEqual(mappings.map(() => [undefined, expect.any(String)]));
     expect(new Set(mappings.map((m) => resolveRef(app, stack, m.values.api_id)?.name)).size).toBe(2);
     expect(new Set(mappings.map((m) => resolveRef(app, stack, m.values.domain_name)?.name)).size).toBe(2);
     const routes = { public: [] as string[], staff: [] as string[] };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { buildDiagram, esc, functionPermissions, mdCell, renderHtml, renderMarkdown } from "../../scripts/lib/html-report";
+import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scripts/lib/html-report";
 import { applyMutation, generateMutations, OPERATORS } from "../../scripts/lib/mutation-generator";
 import { judge, tally } from "../../scripts/lib/mutation-testing";
 import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/lib/policy-coverage";
@@ -169,6 +169,31 @@ describe("reviewer report", () => {
     expect(html).toContain("<svg");
   });
 
+  it("shows each function's code and runtime grants and whether they match the code's calls", () => {
+    const fn = (name: string, unused: string[]) => ({
+      stack: "dev-campaign",
+      functionName: name,
+      entry: "campaign-send/handler.ts",
+      role: `${name}-function`,
+      code: [{ sid: "SendSms", effect: "Allow" as const, actions: ["sns:Publish", ...unused], resources: ["*"], conditions: [] }],
+      runtime: [{ sid: "TraceToXRay", effect: "Allow" as const, actions: ["xray:PutTraceSegments"], resources: ["*"], conditions: [] }],
+      missing: [],
+      unused,
+    });
+    const html = renderHtml({
+      report: report({ findings: [], passed: true }),
+      exceptions: [],
+      stacks: {},
+      accessMatrix: { environments: [] },
+      functions: [fn("medicare-dev-exact", []), fn("medicare-dev-wide", ["sns:*"])],
+      now: NOW,
+    });
+    expect(html).toContain("<code>medicare-dev-exact</code>");
+    expect(html).toMatch(/medicare-dev-exact<\/code>[^]*?exactly what its code calls/);
+    expect(html).toMatch(/medicare-dev-wide<\/code>[^]*?not called sns:\*/);
+    expect(html).toContain("xray:PutTraceSegments");
+  });
+
   it("markdown has the verdict, counts, escaped failures and expiring exceptions", () => {
     const md = renderMarkdown(report({ findings: [finding()], passed: false }), [{ rule: "NET-001", resource: "dev-network/vpc/vpc", reason: "r", owner: "team", expires: "2026-12-01" }], NOW);
     expect(md).toMatch(/^### Policy check: ❌ FAIL/);
@@ -179,7 +204,7 @@ describe("reviewer report", () => {
     expect(mdCell("a|b\nc")).toBe("a\\|b c");
   });
 
-  it("builds the per-function table and the diagram generically from the stacks", () => {
+  it("builds the diagram generically from the stacks", () => {
     const stacks = {
       "dev-network": {
         resource: { aws_subnet: { app: { cidr_block: "10.0.1.0/24", tags: { tier: "app" } } } },
@@ -195,9 +220,6 @@ describe("reviewer report", () => {
         },
       },
     };
-    const fns = functionPermissions(stacks);
-    expect(fns).toEqual([expect.objectContaining({ functionName: "medicare-dev-thing", role: "fn-role" })]);
-    expect(fns[0].grants[0]).toMatchObject({ actions: ["sqs:SendMessage"], resources: ["<sqs_queue jobs>"] });
     const diagram = buildDiagram(stacks, "dev");
     expect(diagram.nodes.find((n) => n.title === "medicare-dev-thing")?.tier).toBe("app");
     expect(diagram.edges).toEqual([expect.objectContaining({ label: "tcp/3306" })]);

@@ -4,7 +4,8 @@
  * Markdown summary for a pull-request comment. Every value from the stacks, the rules or the
  * exceptions file is HTML-escaped (`esc`).
  */
-import { AccessMatrix, Grant, PersonaAccess, resolve as resolveRef, roleAccess } from "./access-matrix";
+import { FunctionPermissions, RoleStatement } from "./function-permissions";
+import { AccessMatrix, Grant, PersonaAccess, resolve as resolveRef } from "./access-matrix";
 import { EXPIRY_WARNING_DAYS, Finding, PolicyException, PolicyReport, RuleInfo, stackOf } from "./policy-engine";
 import { HIPAA_REFERENCES } from "./report-formats";
 
@@ -15,39 +16,6 @@ export function esc(value: unknown): string {
 
 export const SEVERITIES: readonly RuleInfo["severity"][] = ["critical", "high", "medium", "low"];
 
-
-// ---------------------------------------------------------------------------
-// Per-function permissions
-
-export interface FunctionPermissions {
-  readonly stack: string;
-  readonly functionName: string;
-  readonly path: string;
-  readonly role?: string;
-  readonly grants: readonly Grant[];
-  /** Actions the code calls (scripts/lib/function-api-calls.ts), when analysed. */
-  readonly calledActions?: readonly string[];
-}
-
-/** Every aws_lambda_function of the stacks with its execution role's Allow statements. */
-export function functionPermissions(stacks: Readonly<Record<string, any>>): FunctionPermissions[] {
-  const out: FunctionPermissions[] = [];
-  for (const stack of Object.keys(stacks).sort()) {
-    for (const [name, body] of Object.entries<any>(stacks[stack].resource?.aws_lambda_function ?? {})) {
-      const roleRef = /^\$\{(.+)\}$/.exec(String(body.role ?? ""))?.[1];
-      const target = roleRef ? resolveRef(stacks, stack, roleRef) : undefined;
-      const access: PersonaAccess | undefined = target?.found.type === "aws_iam_role" ? roleAccess(stacks, target.found.stack, target.found.name, String(body.function_name)) : undefined;
-      out.push({
-        stack,
-        functionName: String(body.function_name ?? name),
-        path: body["//"]?.metadata?.path ?? `${stack}/${name}`,
-        role: access?.role ?? body.role,
-        grants: access?.grants ?? [],
-      });
-    }
-  }
-  return out;
-}
 
 /** True when an action pattern of a grant (`s3:Get*`, `*`) allows `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -452,11 +420,23 @@ ${environments.map((env) => `<h3>Environment ${esc(env)}</h3><div class="diagram
   s.push(`<section id="access"><h2>Persona access matrix</h2>${input.accessMatrix.environments.map((e) => `<h3>Environment ${esc(e.name)}</h3>${e.personas.map(personaBlock).join("")}`).join("")}</section>`);
 
   // Functions
-  const fnBlock = (f: FunctionPermissions) => `<details><summary><code>${esc(f.functionName)}</code> <span class="muted">(${esc(f.stack)}) · role <code>${esc(f.role ?? "none")}</code> · ${f.grants.length} statements${f.calledActions ? ` · code calls ${f.calledActions.length} actions` : ""}</span></summary>
-<table><thead><tr><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${grantRows(f.grants, f.calledActions)}</tbody></table>
-${f.calledActions ? `<p class="muted">Actions the code calls (derived from the handler's code): ${f.calledActions.map((a) => `<code>${esc(a)}</code>`).join(" ")}</p>` : ""}</details>`;
+  const statementRows = (kind: string, statements: readonly RoleStatement[], f: FunctionPermissions) =>
+    statements
+      .map((st) => {
+        const actions = st.actions
+          .map((a) => `<code>${esc(a)}</code>${kind === "code" && st.effect === "Allow" && f.unused.includes(a) ? ' <span class="unused" title="the code never calls it">not called</span>' : ""}`)
+          .join("<br>");
+        return `<tr><td class="sid">${esc(kind)}</td><td class="sid">${esc(st.sid)}${st.effect === "Deny" ? " (Deny)" : ""}</td><td>${actions}</td><td>${st.resources.map((r) => `<code>${esc(r)}</code>`).join("<br>")}</td><td>${st.conditions.map((c) => `<code>${esc(c)}</code>`).join("<br>")}</td></tr>`;
+      })
+      .join("");
+  const fnVerdict = (f: FunctionPermissions) =>
+    f.missing.length === 0 && f.unused.length === 0
+      ? `<span class="ok">exactly what its code calls</span>`
+      : `<span class="bad">${f.missing.length ? `missing ${esc(f.missing.join(", "))}` : ""}${f.missing.length && f.unused.length ? "; " : ""}${f.unused.length ? `not called ${esc(f.unused.join(", "))}` : ""}</span>`;
+  const fnBlock = (f: FunctionPermissions) => `<details><summary><code>${esc(f.functionName)}</code> <span class="muted">(${esc(f.stack)}) · <code>functions/${esc(f.entry)}</code> · role <code>${esc(f.role)}</code> ·</span> ${fnVerdict(f)}</summary>
+<table><thead><tr><th>for</th><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${statementRows("code", f.code, f)}${statementRows("runtime", f.runtime, f)}</tbody></table></details>`;
   s.push(`<section id="functions"><h2>Per-function permissions (${input.functions.length} functions)</h2>
-<p class="muted">Every Lambda function of the stacks, its execution role and every Allow statement of the role's policies, cross-stack references resolved. Where the function's code was analysed, each action is marked <span class="used">called</span> or <span class="unused">not called</span> by the code.</p>
+<p class="muted">Every Lambda function of the stacks, the statements of its execution role (cross-stack references resolved): the code's grants, compared with the AWS calls its code makes (<code>npm run function-permissions</code>), and the Lambda runtime's (logs, tracing, network interfaces, dead letters, destinations, event source).</p>
 ${input.functions.length ? input.functions.map(fnBlock).join("") : `<p class="muted">No Lambda functions in these stacks.</p>`}</section>`);
 
   const title = `mediCARE policy report: ${report.passed ? "PASS" : "FAIL"}`;
