@@ -265,3 +265,35 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-campaign",
     }
   });
 });
+
+describe("every stack", () => {
+  it("names each queue, function and alarm once (two resources for one AWS name would share, and destroy, one queue)", () => {
+    for (const stack of Object.keys(app.stacks)) {
+      for (const [type, attribute] of [["aws_sqs_queue", "name"], ["aws_lambda_function", "function_name"], ["aws_cloudwatch_metric_alarm", "alarm_name"]]) {
+        const names = app.resources(type, stack).map((r) => r.values[attribute]);
+        expect({ stack, type, duplicates: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({ stack, type, duplicates: [] });
+      }
+    }
+  });
+
+  it("alarms on every function's errors and throttles and every dead-letter queue's depth, wherever they are", () => {
+    for (const stack of Object.keys(app.stacks)) {
+      const alarms = app.resources("aws_cloudwatch_metric_alarm", stack);
+      const nameOf = (value: unknown) => (typeof value === "string" && value.startsWith("${") ? referencedResource(app, stack, value)?.values.name : value);
+      const watched = (metric: string) => alarms.filter((a) => a.values.metric_name === metric).map((a) => nameOf(Object.values(a.values.dimensions ?? {})[0]));
+      for (const fn of app.resources("aws_lambda_function", stack)) {
+        expect({ fn: fn.path, errors: watched("Errors").includes(fn.values.function_name), throttles: watched("Throttles").includes(fn.values.function_name) }).toEqual({ fn: fn.path, errors: true, throttles: true });
+      }
+      const deadLetterTargets = new Set(
+        [
+          ...app.resources("aws_lambda_function", stack).map((f) => f.values.dead_letter_config?.target_arn),
+          ...app.resources("aws_sqs_queue", stack).map((q) => (q.values.redrive_policy ? JSON.parse(q.values.redrive_policy).deadLetterTargetArn : undefined)),
+          ...app.resources("aws_scheduler_schedule", stack).map((s) => s.values.target.dead_letter_config?.arn),
+        ]
+          .filter((arn) => arn !== undefined)
+          .map((arn) => referencedResource(app, stack, arn)?.values.name),
+      );
+      for (const queue of deadLetterTargets) expect({ stack, queue, alarmed: watched("ApproximateNumberOfMessagesVisible").includes(queue) }).toEqual({ stack, queue, alarmed: true });
+    }
+  });
+});

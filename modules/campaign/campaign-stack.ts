@@ -16,7 +16,7 @@ import { SecureBucket } from "../storage/secure-bucket";
 import { CampaignFunctions, SEND_TIMEOUT_SECONDS } from "./campaign-functions";
 import { CampaignMessaging } from "./messaging";
 import { HttpsApi } from "./https-api";
-import { OperationsAlarms } from "./operations-alarms";
+import { OperationsAlarms } from "../monitoring/operations-alarms";
 import { CampaignSchedules } from "./schedules";
 import { CampaignWorkflows } from "./state-machines";
 
@@ -70,7 +70,8 @@ export class CampaignStack extends MedicareStack {
       boundary,
     });
     this.sendQueue = new EncryptedQueue(this, "send-queue", {
-      name: "campaign-send",
+      // Not "campaign-send": the send function's own dead-letter queue is campaign-send-dlq.
+      name: "send-requests",
       key: keys.messaging,
       visibilityTimeoutSeconds: 6 * SEND_TIMEOUT_SECONDS,
       maxReceiveCount: SEND_MAX_RECEIVES,
@@ -230,7 +231,9 @@ export class CampaignStack extends MedicareStack {
     });
 
     new OperationsAlarms(this, "alarms", {
+      prefix: "campaign",
       topicArn: this.operationsTopic.arn,
+      sendingReputation: true,
       functions: functions.all,
       deadLetterQueues: [
         { label: "send-queue", queue: this.sendQueue.deadLetterQueue },

@@ -9,6 +9,7 @@ import { MysqlCredentialRotation } from "./database-secret";
 import { DailyExport } from "./export";
 import { DatabaseMigration } from "./migration";
 import { DatabaseProxy } from "./rds-proxy";
+import { OperationsAlarms } from "../monitoring/operations-alarms";
 
 /**
  * `<env>-data`: the patient database and everything that protects, copies or moves it:
@@ -75,7 +76,7 @@ export class DataStack extends MedicareStack {
       boundary: security.workloadBoundary,
       rotation: this.credentialRotation,
     });
-    new DailyExport(this, "daily-export", {
+    const dailyExport = new DailyExport(this, "daily-export", {
       config: env.export,
       onPremCertificateAuthorityPem: env.onPrem.certificateAuthorityPem,
       database: this.database,
@@ -84,6 +85,18 @@ export class DataStack extends MedicareStack {
       messagingKey: security.keys.messaging,
       foundation: security.buckets,
       boundary: security.workloadBoundary,
+    });
+    // The rotation function and the failed export starts alarm to the security topic: a secret
+    // that stops rotating, or an export that never starts, is a security and backup event.
+    new OperationsAlarms(this, "alarms", {
+      prefix: "data",
+      topicArn: security.securityTopic.arn,
+      functions: [this.credentialRotation.function],
+      deadLetterQueues: [
+        { label: "credential-rotation", queue: this.credentialRotation.function.deadLetterQueue },
+        { label: "daily-export", queue: dailyExport.deadLetterQueue },
+      ],
+      workflows: [],
     });
   }
 }

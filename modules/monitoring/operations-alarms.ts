@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from "@cdktf/provi
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { MedicareStack } from "../core/medicare-stack";
 import { NodeFunction } from "../compute/lambda-function";
-import { Workflow } from "./state-machines";
+import { Workflow } from "../campaign/state-machines";
 
 /**
  * Email reputation limits, from SES's guidance: above a 5% bounce or 0.1% complaint rate an
@@ -16,17 +16,21 @@ export const SES_COMPLAINT_RATE_LIMIT = 0.001;
 export const SMS_SUCCESS_RATE_FLOOR = 0.9;
 
 export interface OperationsAlarmsProps {
+  /** Alarm names are `medicare-<env>-<prefix>-<alarm>`. */
+  readonly prefix: string;
   readonly topicArn: string;
   readonly functions: readonly NodeFunction[];
   /** Every dead-letter queue of the stack, each with a short label. */
   readonly deadLetterQueues: readonly { readonly label: string; readonly queue: SqsQueue }[];
   readonly workflows: readonly Workflow[];
+  /** Also watch SMS delivery and SES reputation (the stack that sends). @default false */
+  readonly sendingReputation?: boolean;
 }
 
 /**
- * What the operations team is woken for: any dead letter, any function error or throttle,
- * a failed workflow, SMS delivery falling, and SES bounce or complaint rates rising. Every
- * alarm notifies the operations topic (and again when it clears).
+ * What the on-call team is woken for: any dead letter, any function error or throttle, a
+ * failed workflow, and (for the sending stack) SMS delivery falling and SES bounce or
+ * complaint rates rising. Every alarm notifies the topic (and again when it clears).
  */
 export class OperationsAlarms extends Construct {
   readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -37,7 +41,7 @@ export class OperationsAlarms extends Construct {
     const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" | "okActions" | "evaluationPeriods"> & { evaluationPeriods?: number }) => {
       this.alarms.push(
         new CloudwatchMetricAlarm(this, id, {
-          alarmName: stack.resourceName("campaign", id),
+          alarmName: stack.resourceName(props.prefix, id),
           evaluationPeriods: 1,
           alarmActions: [props.topicArn],
           okActions: [props.topicArn],
@@ -87,6 +91,7 @@ export class OperationsAlarms extends Construct {
         treatMissingData: "notBreaching",
       });
     }
+    if (!props.sendingReputation) return;
     alarm("sms-success-rate", {
       alarmDescription: `Less than ${SMS_SUCCESS_RATE_FLOOR * 100}% of SMS were delivered in the last hour`,
       namespace: "AWS/SNS",
