@@ -3,6 +3,7 @@
  * file per area under mutations/ (the toolkit and its rules are in mutations/kit.ts).
  */
 import { BACKUP_MUTATIONS } from "./mutations/backup";
+import { CAMPAIGN_MUTATIONS } from "./mutations/campaign";
 import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { PolicyMutation } from "./mutations/kit";
@@ -23,4 +24,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...SECRETS_MUTATIONS,
   ...SECURITY_MUTATIONS,
   ...EDGE_MUTATIONS,
+  ...CAMPAIGN_MUTATIONS,
 ];

@@ -12,7 +12,7 @@
 export interface PolicyMutation {
   readonly ruleId: string;
   /** The dev stack the mutation edits (`dev-<stack>`). */
-  readonly stack: "security" | "network" | "data" | "edge";
+  readonly stack: "security" | "network" | "data" | "edge" | "campaign";
   readonly description: string;
   mutate(doc: any): void;
 }
