@@ -15,7 +15,7 @@ metadata := {
 	"title": "Every Lambda function has Errors and Throttles alarms; every dead-letter queue alarms on its first message",
 	"severity": "medium",
 	"hipaa": ["L", "B"],
-	"control": "alarms to the operations topic: DLQ depth > 0, function errors and throttles",
+	"control": "alarms on DLQ depth, errors, throttles (ARCHITECTURE.md, campaign stack); the data stack's function and dead-letter queues too",
 	"references": ["own"],
 	"fix": "Add the function and its dead-letter queues to OperationsAlarms (modules/campaign/operations-alarms.ts): AWS/Lambda Errors and Throttles with dimension FunctionName, and AWS/SQS ApproximateNumberOfMessagesVisible > 0 with dimension QueueName, each with alarm_actions.",
 }

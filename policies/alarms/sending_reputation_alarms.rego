@@ -13,7 +13,7 @@ metadata := {
 	"title": "SMS success rate and SES bounce and complaint rates are alarmed wherever SMS or SES is configured",
 	"severity": "medium",
 	"hipaa": ["L"],
-	"control": "alarms to the operations topic: SMS failure rate, SES bounce and complaint rates",
+	"control": "workers send SMS (SNS Publish to a phone number, transactional) and email (SES, one message per recipient): delivery and reputation alarmed (ARCHITECTURE.md, campaign engine: dispatch)",
 	"references": ["own"],
 	"fix": "Keep the SMS success-rate and SES reputation alarms of OperationsAlarms (modules/campaign/operations-alarms.ts): AWS/SNS SMSSuccessRate < threshold, AWS/SES Reputation.BounceRate > at most 0.05 and Reputation.ComplaintRate > at most 0.001.",
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "Every SQS event source mapping has maximum concurrency within the function's reservation and reports batch item failures",
 	"severity": "medium",
 	"hipaa": ["I", "B"],
-	"control": "event source mappings with maximum concurrency and partial batch failure reporting, sized so the messages-per-second cap is respected",
+	"control": "Respect a configured messages-per-second cap (ARCHITECTURE.md, campaign engine: dispatch): bounded SQS event sources with partial batch failures",
 	"references": ["own"],
 	"fix": "Attach the queue with NodeFunction's queueSource (modules/compute/lambda-function.ts): scaling_config.maximum_concurrency = the function's reserved concurrency and function_response_types = [\"ReportBatchItemFailures\"].",
 }

@@ -12,7 +12,7 @@ metadata := {
 	"title": "SES configuration sets require TLS, track no opens or clicks, keep reputation metrics and route delivery, bounce and complaint events to SNS",
 	"severity": "high",
 	"hipaa": ["T", "L"],
-	"control": "SES configuration set: TLS required, click/open tracking off, delivery/bounce/complaint events routed to a function that updates invitation status",
+	"control": "SES identity and a configuration set with click tracking off (ARCHITECTURE.md, campaign stack): TLS required, delivery/bounce/complaint events to the delivery-events function",
 	"references": ["own"],
 	"fix": "Create the configuration set with CampaignMessaging (modules/campaign/messaging.ts): delivery_options.tls_policy REQUIRE, vdm_options.dashboard_options.engagement_metrics DISABLED, reputation_metrics_enabled true, and one event destination for DELIVERY, BOUNCE and COMPLAINT (never OPEN or CLICK) to the events topic.",
 }

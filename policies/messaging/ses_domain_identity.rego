@@ -11,7 +11,7 @@ metadata := {
 	"title": "SES domain identities sign with 2048-bit DKIM and use a custom MAIL FROM domain that rejects on MX failure",
 	"severity": "medium",
 	"hipaa": ["T", "I"],
-	"control": "SES domain identity with DKIM and a custom MAIL FROM domain",
+	"control": "SES identity (ARCHITECTURE.md, campaign stack): a DKIM-signed domain with a custom MAIL FROM",
 	"references": ["own"],
 	"fix": "Create the identity with CampaignMessaging (modules/campaign/messaging.ts): dkim_signing_attributes.next_signing_key_length RSA_2048_BIT and an aws_sesv2_email_identity_mail_from_attributes with behavior_on_mx_failure REJECT_MESSAGE.",
 }

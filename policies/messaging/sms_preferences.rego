@@ -12,7 +12,7 @@ metadata := {
 	"title": "SNS SMS preferences: transactional by default, delivery status logged for every message, a monthly spend limit",
 	"severity": "medium",
 	"hipaa": ["L"],
-	"control": "SNS SMS preferences: transactional default, monthly spend limit, delivery-status logging of every message",
+	"control": "SNS SMS settings (ARCHITECTURE.md, campaign stack): transactional default, monthly spend limit, delivery-status logging of every message",
 	"references": ["own"],
 	"fix": "Configure SMS with CampaignMessaging (modules/campaign/messaging.ts): default_sms_type Transactional, delivery_status_iam_role_arn its delivery-status role, delivery_status_success_sampling_rate \"100\", monthly_spend_limit from env config (> 0).",
 }

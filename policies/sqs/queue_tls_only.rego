@@ -11,7 +11,7 @@ metadata := {
 	"title": "Every SQS queue has a policy that denies requests without TLS",
 	"severity": "medium",
 	"hipaa": ["T"],
-	"control": "every queue refuses requests without TLS (queue policy denies aws:SecureTransport = false)",
+	"control": "HTTPS everywhere (ARCHITECTURE.md, client requirements): every queue refuses requests without TLS",
 	"references": ["own"],
 	"fix": "Add an aws_sqs_queue_policy for the queue with tlsOnlyQueuePolicy(queue.arn) (modules/messaging/encrypted-queue.ts), as EncryptedQueue does for both of its queues.",
 }

@@ -12,7 +12,7 @@ metadata := {
 	"title": "Every SQS work queue redrives failing messages to a dead-letter queue",
 	"severity": "medium",
 	"hipaa": ["I", "B"],
-	"control": "every work queue has a redrive policy to a dead-letter queue (maxReceiveCount >= 1)",
+	"control": "SQS queues with DLQs (KMS) (ARCHITECTURE.md, campaign stack): every work queue redrives to a dead-letter queue",
 	"references": ["own"],
 	"fix": "Create the queue with EncryptedQueue (modules/messaging/encrypted-queue.ts), which adds a dead-letter queue and redrive_policy {deadLetterTargetArn, maxReceiveCount}.",
 }

@@ -190,7 +190,7 @@ export const CAMPAIGN_MUTATIONS: readonly PolicyMutation[] = [
     stack: "campaign",
     description: "the API domain allows TLS 1.0",
     mutate: (doc) => {
-      one(doc, "aws_api_gateway_domain_name", "api-domain").body.security_policy = "TLS_1_0";
+      one(doc, "aws_api_gateway_domain_name", "public-api/domain").body.security_policy = "TLS_1_0";
     },
   },
   // API-002 access logs, X-Ray, throttling, no data trace
