@@ -20,6 +20,7 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007",
 		"ALB-001", "ALB-002", "WAF-001", "WAF-002", "WAF-003", "EC2-001", "EC2-002", "EC2-003",
 		"SSM-001", "CDN-001", "CDN-002", "COG-001", "COG-002",
+		"IAM-008", "KMS-004", "NET-011", "LOG-004",
 	}
 	every e in entries {
 		e.metadata.id == e.msg
