@@ -8,7 +8,7 @@
 #   Resource "*" means the resource itself; their actions are checked.
 # - trust: role trust policies.
 # VPC endpoint policies are not here: they are a network perimeter (Action "*" for this
-# account's principals), checked by the network rules.
+# account's principals), checked by NET-011 (policies/network/endpoint_policies.rego).
 package lib.iam
 
 import data.lib.cdktf

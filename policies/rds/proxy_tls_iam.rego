@@ -39,3 +39,25 @@ deny contains cdktf.violation(metadata, proxy, "debug_logging is true; it logs t
 	some proxy in cdktf.resources("aws_db_proxy")
 	rds.truthy(object.get(proxy.values, "debug_logging", false))
 }
+
+# The proxy a target group, target or endpoint belongs to is declared here, so the checks
+# above apply to what clients connect to. A proxy that is gone while its targets remain
+# would leave the cluster reached through something nothing shows requires TLS and IAM.
+proxy_parts := {"aws_db_proxy_default_target_group", "aws_db_proxy_target", "aws_db_proxy_endpoint"}
+
+declared_proxy(name) if {
+	some proxy in cdktf.resources("aws_db_proxy")
+	cdktf.refers_to(name, proxy)
+}
+
+declared_proxy(name) if {
+	not cdktf.is_ref(name)
+	some proxy in cdktf.resources("aws_db_proxy")
+	object.get(proxy.values, "name", null) == name
+}
+
+deny contains cdktf.violation(metadata, part, sprintf("db_proxy_name %v names no aws_db_proxy of this configuration, so nothing shows the proxy in front of the database requires TLS and IAM auth", [object.get(part.values, "db_proxy_name", "absent")])) if {
+	some type in proxy_parts
+	some part in cdktf.resources(type)
+	not declared_proxy(object.get(part.values, "db_proxy_name", null))
+}

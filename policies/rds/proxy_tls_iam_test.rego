@@ -52,3 +52,26 @@ test_fail_no_auth_at_all if {
 test_fail_debug_logging if {
 	fails(doc(object.union(proxy, {"debug_logging": true})))
 }
+
+with_parts(p, proxy_name) := {"resource": {
+	"aws_db_proxy": {"proxy": object.union(p, {"name": "medicare-dev-aurora-proxy"})},
+	"aws_db_proxy_default_target_group": {"group": {"//": {"metadata": {"path": "dev-data/aurora-proxy/target-group"}}, "db_proxy_name": proxy_name}},
+	"aws_db_proxy_target": {"target": {"//": {"metadata": {"path": "dev-data/aurora-proxy/target"}}, "db_proxy_name": proxy_name, "db_cluster_identifier": "${aws_rds_cluster.db.cluster_identifier}"}},
+}}
+
+test_pass_targets_of_a_declared_proxy if {
+	count(rule.deny) == 0 with input as with_parts(proxy, "${aws_db_proxy.proxy.name}")
+	count(rule.deny) == 0 with input as with_parts(proxy, "medicare-dev-aurora-proxy")
+}
+
+test_fail_targets_of_a_proxy_that_is_gone if {
+	d := json.remove(with_parts(proxy, "${aws_db_proxy.proxy.name}"), ["resource/aws_db_proxy"])
+	some v in rule.deny with input as d
+	v.rule_id == "RDS-008"
+	v.resource_path == "dev-data/aurora-proxy/target"
+}
+
+test_fail_target_of_another_proxy_by_name if {
+	some v in rule.deny with input as with_parts(proxy, "some-other-proxy")
+	v.resource_path == "dev-data/aurora-proxy/target-group"
+}

@@ -324,4 +324,17 @@ export const EDGE_MUTATIONS: readonly PolicyMutation[] = [
       delete doc.resource.aws_ssm_patch_group[group.name];
     },
   },
+
+  // IAM-008 on the edge stack
+  {
+    ruleId: "IAM-008",
+    stack: "edge",
+    description: "the forms origin bucket lets CloudFront read for any distribution (aws:SourceArn dropped)",
+    mutate: (doc) => {
+      const policy = find(doc, "aws_s3_bucket_policy", atPath("forms-cdn/origin/policy"), "forms-cdn/origin/policy").body;
+      const document = JSON.parse(policy.policy);
+      delete member<any>(document.Statement, (s) => s.Sid === "CloudFrontReadsThroughThisDistributionOnly", "CloudFrontReadsThroughThisDistributionOnly").Condition;
+      policy.policy = JSON.stringify(document);
+    },
+  },
 ];

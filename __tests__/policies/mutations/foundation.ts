@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, any, atPath, deleteAll, find, localPath, pathEndsWith, policyOf, ref, tagged } from "./kit";
+import { PolicyMutation, addResource, any, atPath, deleteAll, editStatement, find, localPath, pathEndsWith, policyOf, ref, tagged } from "./kit";
 
 /** Mutations for the network, key, log and tag rules (the foundation issue). */
 export const FOUNDATION_MUTATIONS: readonly PolicyMutation[] = [
@@ -349,6 +349,71 @@ export const FOUNDATION_MUTATIONS: readonly PolicyMutation[] = [
     description: "the data key's owner tag is blanked",
     mutate: (doc) => {
       find(doc, "aws_kms_key", atPath("keys/data/key"), "keys/data/key").body.tags.owner = "";
+    },
+  },
+
+  // KMS-004 account principals use keys only through named services
+  {
+    ruleId: "KMS-004",
+    stack: "security",
+    description: "the data key's account statement keeps kms:CallerAccount but drops kms:ViaService (direct Decrypt by any role)",
+    mutate: (doc) =>
+      editStatement(doc, "aws_kms_key", "keys/data/key", "AccountUsesOnlyThroughNamedServices", (s) => {
+        delete s.Condition.StringEquals["kms:ViaService"];
+      }),
+  },
+  {
+    ruleId: "KMS-004",
+    stack: "security",
+    description: "the messaging key lets account principals create grants for anything (kms:GrantIsForAWSResource dropped)",
+    mutate: (doc) =>
+      editStatement(doc, "aws_kms_key", "keys/messaging/key", "NamedServicesGrantForTheirOwnResources", (s) => {
+        delete s.Condition.Bool;
+      }),
+  },
+  {
+    ruleId: "KMS-004",
+    stack: "security",
+    description: "the backup key's administration statement also grants kms:Decrypt",
+    mutate: (doc) => editStatement(doc, "aws_kms_key", "keys/backup/key", "AccountAdministersThroughIam", (s) => s.Action.push("kms:Decrypt")),
+  },
+
+  // NET-011 VPC endpoint policies
+  {
+    ruleId: "NET-011",
+    stack: "network",
+    description: "the Secrets Manager endpoint admits principals of any account (aws:PrincipalAccount dropped)",
+    mutate: (doc) => editStatement(doc, "aws_vpc_endpoint", "endpoints/secretsmanager", "OnlyPrincipalsOfThisAccount", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "NET-011",
+    stack: "network",
+    description: "the S3 gateway endpoint's patch-repository statement allows every action",
+    mutate: (doc) => editStatement(doc, "aws_vpc_endpoint", "endpoints/s3", "PatchRepositoriesOwnedByAws", (s) => (s.Action = "*")),
+  },
+  {
+    ruleId: "NET-011",
+    stack: "network",
+    description: "the S3 gateway endpoint's patch-repository statement also allows s3:PutObject (exfiltration to AWS-named buckets)",
+    mutate: (doc) => editStatement(doc, "aws_vpc_endpoint", "endpoints/s3", "PatchRepositoriesOwnedByAws", (s) => (s.Action = ["s3:GetObject", "s3:PutObject"])),
+  },
+  {
+    ruleId: "NET-011",
+    stack: "network",
+    description: "the KMS endpoint loses its policy (AWS default: everything for everyone)",
+    mutate: (doc) => {
+      delete find(doc, "aws_vpc_endpoint", atPath("endpoints/kms"), "endpoints/kms").body.policy;
+    },
+  },
+
+  // LOG-004 service log groups declared
+  {
+    ruleId: "LOG-004",
+    stack: "network",
+    description: "the Resolver query-log group deleted (the query log config still writes there)",
+    mutate: (doc) => {
+      const group = find(doc, "aws_cloudwatch_log_group", atPath("dns/query-log-group/group"), "dns/query-log-group/group");
+      delete doc.resource.aws_cloudwatch_log_group[group.name];
     },
   },
 ];

@@ -70,3 +70,10 @@ export function policyOf(body: any): any {
   return JSON.parse(body.policy);
 }
 
+/** Edits the statement `sid` of the JSON policy in `attribute` (default "policy") of the resource at construct path `path`; throws when either is gone. */
+export function editStatement(doc: any, type: string, path: string, sid: string, edit: (statement: any) => void, attribute = "policy"): void {
+  const body = find(doc, type, atPath(path), path).body;
+  const document = JSON.parse(body[attribute]);
+  edit(member<any>(document.Statement, (s) => s.Sid === sid, `statement ${sid} of ${path}`));
+  body[attribute] = JSON.stringify(document);
+}

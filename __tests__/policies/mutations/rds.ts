@@ -212,4 +212,51 @@ export const RDS_MUTATIONS: readonly PolicyMutation[] = [
       find(doc, "aws_db_proxy", any, "of the cluster").body.debug_logging = true;
     },
   },
+
+  {
+    ruleId: "RDS-008",
+    stack: "data",
+    description: "the proxy deleted while its target group and target still put it in front of the cluster",
+    mutate: (doc) => {
+      delete doc.resource.aws_db_proxy[proxy(doc).name];
+    },
+  },
+
+  // LOG-004 AWS-dictated log groups of the data services
+  {
+    ruleId: "LOG-004",
+    stack: "data",
+    description: "the proxy's /aws/rds/proxy/<name> log group deleted (RDS Proxy would create it unencrypted)",
+    mutate: (doc) => {
+      const group = find(doc, "aws_cloudwatch_log_group", atPath("aurora-proxy/log-group/group"), "aurora-proxy/log-group/group");
+      delete doc.resource.aws_cloudwatch_log_group[group.name];
+    },
+  },
+  {
+    ruleId: "LOG-004",
+    stack: "data",
+    description: "the Aurora slow-query log group deleted while the cluster still exports slowquery",
+    mutate: (doc) => {
+      const group = find(doc, "aws_cloudwatch_log_group", atPath("aurora/log-slowquery/group"), "aurora/log-slowquery/group");
+      delete doc.resource.aws_cloudwatch_log_group[group.name];
+    },
+  },
+  {
+    ruleId: "LOG-004",
+    stack: "data",
+    description: "the RDSOSMetrics group deleted while enhanced monitoring is on",
+    mutate: (doc) => {
+      const group = find(doc, "aws_cloudwatch_log_group", atPath("aurora/os-metrics/group"), "aurora/os-metrics/group");
+      delete doc.resource.aws_cloudwatch_log_group[group.name];
+    },
+  },
+  {
+    ruleId: "LOG-004",
+    stack: "data",
+    description: "the DMS task log group deleted while task logging is on",
+    mutate: (doc) => {
+      const group = find(doc, "aws_cloudwatch_log_group", atPath("migration/task-logs/group"), "migration/task-logs/group");
+      delete doc.resource.aws_cloudwatch_log_group[group.name];
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, all, atPath, deleteAll, find, member, pathEndsWith, policyOf, tagged } from "./kit";
+import { PolicyMutation, addResource, all, atPath, deleteAll, editStatement, find, member, pathEndsWith, policyOf, tagged } from "./kit";
 
 const TRAIL = "audit-trail/trail";
 const persona = (name: string) => tagged("persona", name);
@@ -345,5 +345,40 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
     stack: "security",
     description: "password policy removed",
     mutate: (doc) => deleteAll(doc, "aws_iam_account_password_policy"),
+  },
+
+  // IAM-008 service principals in resource policies
+  {
+    ruleId: "IAM-008",
+    stack: "security",
+    description: "the Config bucket lets Config read its ACL for any account (aws:SourceAccount dropped)",
+    mutate: (doc) => editStatement(doc, "aws_s3_bucket_policy", "config/bucket/policy", "ConfigChecksTheBucketAcl", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "IAM-008",
+    stack: "security",
+    description: "the trail bucket accepts log files from any account's trail (only the ACL condition left)",
+    mutate: (doc) =>
+      editStatement(doc, "aws_s3_bucket_policy", "audit-trail/bucket/policy", "CloudTrailWritesThisTrailsLogFiles", (s) => {
+        s.Condition = { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } };
+      }),
+  },
+  {
+    ruleId: "IAM-008",
+    stack: "security",
+    description: "the access-log bucket takes S3 server access logs from any account's buckets",
+    mutate: (doc) => editStatement(doc, "aws_s3_bucket_policy", "buckets/access-logs-eu-west-2/policy", "S3ServerAccessLogDeliveryForThisEnvironment", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "IAM-008",
+    stack: "security",
+    description: "the security-alarms topic lets any account's CloudWatch alarms publish",
+    mutate: (doc) => editStatement(doc, "aws_sns_topic_policy", "security-alarms/topic-policy", "AlarmsOfThisAccountPublish", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "IAM-008",
+    stack: "security",
+    description: "the logs key lets CloudTrail encrypt for any trail (source ARN and encryption context dropped)",
+    mutate: (doc) => editStatement(doc, "aws_kms_key", "keys/logs/key", "CloudTrailEncryptsThisEnvironmentsTrail", (s) => delete s.Condition),
   },
 ];
