@@ -12,12 +12,12 @@ import data.lib.messaging
 
 metadata := {
 	"id": "ALM-001",
-	"title": "Every Lambda function has Errors and Throttles alarms; every dead-letter queue alarms on its first message",
+	"title": "Every Lambda function has Errors and Throttles alarms, every state machine an ExecutionsFailed alarm; every dead-letter queue alarms on its first message",
 	"severity": "medium",
 	"hipaa": ["L", "B"],
 	"control": "alarms on DLQ depth, errors, throttles (ARCHITECTURE.md, campaign stack); the data stack's function and dead-letter queues too",
 	"references": ["own"],
-	"fix": "Add the function and its dead-letter queues to OperationsAlarms (modules/campaign/operations-alarms.ts): AWS/Lambda Errors and Throttles with dimension FunctionName, and AWS/SQS ApproximateNumberOfMessagesVisible > 0 with dimension QueueName, each with alarm_actions.",
+	"fix": "Add the function, state machine and dead-letter queues to OperationsAlarms (modules/monitoring/operations-alarms.ts): AWS/Lambda Errors and Throttles with dimension FunctionName, AWS/States ExecutionsFailed with dimension StateMachineArn, and AWS/SQS ApproximateNumberOfMessagesVisible > 0 with dimension QueueName, each with alarm_actions.",
 }
 
 has_function_alarm(function, metric) if {
@@ -29,6 +29,24 @@ deny contains cdktf.violation(metadata, function, sprintf("no AWS/Lambda %v alar
 	some function in cdktf.resources("aws_lambda_function")
 	some metric in ["Errors", "Throttles"]
 	not has_function_alarm(function, metric)
+}
+
+# A state machine's alarm names it by ARN: a reference to it, or the ARN spelled out with its name.
+names_state_machine(value, machine) if cdktf.refers_to(value, machine)
+
+names_state_machine(value, machine) if {
+	is_string(value)
+	endswith(value, sprintf(":stateMachine:%v", [machine.values.name]))
+}
+
+deny contains cdktf.violation(metadata, machine, "no AWS/States ExecutionsFailed alarm with dimension StateMachineArn = this state machine: a failed campaign run or form publication would go unseen") if {
+	some machine in cdktf.resources("aws_sfn_state_machine")
+	not has_failed_executions_alarm(machine)
+}
+
+has_failed_executions_alarm(machine) if {
+	some alarm in messaging.metric_alarms("AWS/States", "ExecutionsFailed")
+	names_state_machine(messaging.dimension(alarm, "StateMachineArn"), machine)
 }
 
 # Fires once one message is visible: > t with 0 <= t < 1, or >= t with 0 < t <= 1.

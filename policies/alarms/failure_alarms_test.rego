@@ -77,3 +77,24 @@ test_fail_schedule_dlq_without_alarm if {
 	])
 	fails_on(d, "aws_sqs_queue.schedule_dlq")
 }
+
+machine_doc(alarms) := {"resource": {
+	"aws_sfn_state_machine": {"run": {"name": "medicare-dev-campaign-run"}},
+	"aws_cloudwatch_metric_alarm": alarms,
+}}
+
+test_pass_state_machine_alarmed_by_arn if {
+	count(rule.deny) == 0 with input as machine_doc({"failed": alarm("AWS/States", "ExecutionsFailed", {"StateMachineArn": "arn:aws:states:eu-west-2:111111111111:stateMachine:medicare-dev-campaign-run"}, {})})
+}
+
+test_pass_state_machine_alarmed_by_reference if {
+	count(rule.deny) == 0 with input as machine_doc({"failed": alarm("AWS/States", "ExecutionsFailed", {"StateMachineArn": "${aws_sfn_state_machine.run.arn}"}, {})})
+}
+
+test_fail_state_machine_without_failed_alarm if {
+	fails_on(machine_doc({}), "aws_sfn_state_machine.run")
+}
+
+test_fail_state_machine_alarm_on_another_machine if {
+	fails_on(machine_doc({"failed": alarm("AWS/States", "ExecutionsFailed", {"StateMachineArn": "arn:aws:states:eu-west-2:111111111111:stateMachine:medicare-dev-form-publish"}, {})}), "aws_sfn_state_machine.run")
+}

@@ -15,7 +15,7 @@ metadata := {
 	"hipaa": ["L"],
 	"control": "workers send SMS (SNS Publish to a phone number, transactional) and email (SES, one message per recipient): delivery and reputation alarmed (ARCHITECTURE.md, campaign engine: dispatch)",
 	"references": ["own"],
-	"fix": "Keep the SMS success-rate and SES reputation alarms of OperationsAlarms (modules/campaign/operations-alarms.ts): AWS/SNS SMSSuccessRate < threshold, AWS/SES Reputation.BounceRate > at most 0.05 and Reputation.ComplaintRate > at most 0.001.",
+	"fix": "Keep the SMS success-rate and SES reputation alarms of OperationsAlarms (modules/monitoring/operations-alarms.ts): AWS/SNS SMSSuccessRate < threshold, AWS/SES Reputation.BounceRate > at most 0.05 and Reputation.ComplaintRate > at most 0.001.",
 }
 
 falls_below(alarm) if {

@@ -42,6 +42,17 @@ deny contains cdktf.violation(metadata, function, "no dead_letter_config target 
 	not has_failure_destination(function)
 }
 
+deny contains cdktf.violation(metadata, config, "an asynchronous invoke configuration without an on_failure destination: events that fail after the retries are dropped") if {
+	some config in cdktf.resources("aws_lambda_function_event_invoke_config")
+	not has_on_failure(config)
+}
+
+has_on_failure(config) if {
+	some destinations in cdktf.blocks(object.get(config.values, "destination_config", null))
+	some on_failure in cdktf.blocks(object.get(destinations, "on_failure", null))
+	cdktf.non_empty_string(object.get(on_failure, "destination", null))
+}
+
 has_dead_letter_queue(function) if {
 	some block in cdktf.blocks(object.get(function.values, "dead_letter_config", null))
 	cdktf.non_empty_string(object.get(block, "target_arn", null))

@@ -73,3 +73,17 @@ test_fail_environment_without_cmk if {
 	fails_with(doc(object.remove(function({}), ["kms_key_arn"])), "kms_key_arn is absent")
 	fails_with(doc(function({"kms_key_arn": "alias/aws/lambda"})), "kms_key_arn is alias/aws/lambda")
 }
+
+test_fail_invoke_config_without_on_failure if {
+	d := {"resource": {
+		"aws_lambda_function": {"fn": function({})},
+		"aws_lambda_function_event_invoke_config": {"cfg": {
+			"//": {"metadata": {"path": "dev-campaign/functions/report/async-destinations"}},
+			"function_name": "${aws_lambda_function.fn.function_name}",
+			"destination_config": {"on_success": {"destination": "${aws_sns_topic.staff.arn}"}},
+		}},
+	}}
+	some v in rule.deny with input as d
+	v.resource_path == "dev-campaign/functions/report/async-destinations"
+	contains(v.msg, "without an on_failure destination")
+}

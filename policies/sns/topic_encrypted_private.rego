@@ -9,7 +9,7 @@ import data.lib.cdktf
 
 metadata := {
 	"id": "SNS-001",
-	"title": "Every SNS topic uses a customer-managed KMS key and a topic policy that is not public",
+	"title": "Every SNS topic uses a customer-managed KMS key and a topic policy that is not public and refuses publishing without TLS",
 	"severity": "high",
 	"hipaa": ["E", "A"],
 	"control": "queues and topics encrypted with a CMK; topic policies not public",
@@ -38,6 +38,23 @@ topic_policies(topic) := [policy |
 deny contains cdktf.violation(metadata, topic, "has no aws_sns_topic_policy; say explicitly who may publish (and deny publishing without TLS)") if {
 	some topic in cdktf.resources("aws_sns_topic")
 	count(topic_policies(topic)) == 0
+}
+
+deny contains cdktf.violation(metadata, topic, "its topic policy does not deny publishing without TLS (a Deny for everyone on sns:Publish when aws:SecureTransport is false)") if {
+	some topic in cdktf.resources("aws_sns_topic")
+	count(topic_policies(topic)) > 0
+	not tls_enforced(topic)
+}
+
+tls_enforced(topic) if {
+	some policy in topic_policies(topic)
+	some statement in cdktf.statements(object.get(policy.values, "policy", null))
+	statement.Effect == "Deny"
+	cdktf.principal_is_public(statement)
+	some action in cdktf.as_array(object.get(statement, "Action", []))
+	action in {"sns:Publish", "sns:*", "*"}
+	some value in cdktf.as_array(object.get(object.get(object.get(statement, "Condition", {}), "Bool", {}), "aws:SecureTransport", []))
+	lower(sprintf("%v", [value])) == "false"
 }
 
 allow_statements contains [policy, statement] if {

@@ -41,7 +41,7 @@ test_pass_encrypted_scoped_policy if {
 
 test_pass_public_principal_pinned_to_org if {
 	s := {"Effect": "Allow", "Principal": "*", "Action": "sns:Subscribe", "Resource": "x", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}}
-	count(rule.deny) == 0 with input as doc(topic, [s])
+	count(rule.deny) == 0 with input as doc(topic, [s, deny_without_tls])
 }
 
 test_fail_no_key if {
@@ -73,4 +73,12 @@ test_fail_public_allow_with_tls_only_condition if {
 
 test_fail_service_without_source_scope if {
 	fails_on(doc(topic, [object.remove(alarms_publish, ["Condition"])]), "aws_sns_topic_policy.ops")
+}
+
+test_fail_no_tls_deny if {
+	fails_on(doc(topic, [alarms_publish]), "aws_sns_topic.ops")
+}
+
+test_fail_tls_deny_on_another_action if {
+	fails_on(doc(topic, [alarms_publish, object.union(deny_without_tls, {"Action": "sns:Subscribe"})]), "aws_sns_topic.ops")
 }

@@ -20,6 +20,10 @@
  *   boundaries, which grant nothing.
  * - Removing `retention_in_days` from a log group: absent means "never expire", longer than
  *   the 365-day floor.
+ * - A Lambda function's asynchronous invoke configuration deleted: the function keeps its
+ *   dead_letter_config (LAM-001 requires it or an on-failure destination, and requires any
+ *   invoke configuration to keep its on_failure); what goes is the success notification, a
+ *   feature (staff hear of a report), not a control.
  * - Egress rules widened: CONTROLS.md restricts ingress; egress is limited by the NAT-less data
  *   tier, NACLs and endpoints (NET-004), not per security group.
  */
@@ -552,7 +556,7 @@ export const PROTECTIVE_RESOURCES: readonly string[] = [
   "aws_wafv2_web_acl_logging_configuration", "aws_route53_resolver_firewall_rule_group_association", "aws_route53_resolver_firewall_rule",
   "aws_route53_resolver_query_log_config_association", "aws_ebs_encryption_by_default", "aws_ebs_default_kms_key", "aws_dlm_lifecycle_policy",
   "aws_ssm_maintenance_window_task", "aws_ssm_patch_group", "aws_iam_account_password_policy", "aws_cloudwatch_log_delivery",
-  "aws_cloudwatch_log_group", "aws_lambda_function_event_invoke_config", "aws_db_proxy", "aws_sfn_state_machine_logging",
+  "aws_cloudwatch_log_group", "aws_db_proxy", "aws_sfn_state_machine_logging",
 ];
 
 const deleteResource: MutationOperator = {

@@ -95,6 +95,29 @@ export const CAMPAIGN_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "SNS-001",
     stack: "campaign",
+    description: "the email-events topic stops refusing publishing without TLS (its Deny removed)",
+    mutate: (doc) =>
+      editPolicy(one(doc, "aws_sns_topic_policy", "messaging/events-topic/policy").body, (document) => {
+        document.Statement = document.Statement.filter((s: any) => s.Sid !== "DenyPublishingWithoutTls");
+      }),
+  },
+  {
+    ruleId: "LAM-001",
+    stack: "campaign",
+    description: "the report function's asynchronous invoke configuration loses its on-failure destination",
+    mutate: (doc) => {
+      delete one(doc, "aws_lambda_function_event_invoke_config", "functions/report/async-destinations").body.destination_config.on_failure;
+    },
+  },
+  {
+    ruleId: "ALM-001",
+    stack: "campaign",
+    description: "the campaign-run workflow's failed-executions alarm is deleted",
+    mutate: (doc) => deleteAt(doc, "aws_cloudwatch_metric_alarm", "alarms/campaign-run-failed"),
+  },
+  {
+    ruleId: "SNS-001",
+    stack: "campaign",
     description: "the email-events topic lets SES of any account publish (source conditions dropped)",
     mutate: (doc) =>
       editPolicy(one(doc, "aws_sns_topic_policy", "messaging/events-topic/policy").body, (document) => {
