@@ -12,9 +12,9 @@ import { TIERS } from "../../modules/network/subnet-layout";
 import { taggableResourceTypes } from "../../scripts/gen-taggable-types";
 import { SynthesizedApp, allResources, synthesize } from "../support/synth";
 
-const COMPONENTS = ["security", "network", "data", "edge"];
+const COMPONENTS = ["security", "network", "data", "edge", "campaign"];
 /** The data classification each component declares for its resources. */
-const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal", data: "phi", edge: "phi" };
+const CLASSIFICATION: Record<string, string> = { security: "confidential", network: "internal", data: "phi", edge: "phi", campaign: "phi" };
 const REQUIRED_TAGS = ["owner", "environment", "data-classification", "component"];
 
 const KMS_ARN = (account: string) => `arn:aws:kms:eu-west-2:${account}:key/12345678-1234-1234-1234-123456789012`;
@@ -41,7 +41,7 @@ beforeAll(() => {
 afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("stack names and layout", () => {
-  it("every environment has a <env>-security, <env>-network, <env>-data and <env>-edge stack, and nothing else", () => {
+  it("every environment has a <env>-security, <env>-network, <env>-data, <env>-edge and <env>-campaign stack, and nothing else", () => {
     const expected = Object.keys(ENVIRONMENTS).flatMap((env) => COMPONENTS.map((c) => `${env}-${c}`));
     expect(Object.keys(app.stacks).sort()).toEqual(expected.sort());
   });
@@ -317,7 +317,7 @@ describe("main.ts selection", () => {
 
   it("--env=dev synthesizes only the dev stacks, into CDKTF_OUTDIR", () => {
     expect({ code: dev.code, stderr: dev.stderr }).toEqual({ code: 0, stderr: "" });
-    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-data", "dev-edge", "dev-network", "dev-security"]);
+    expect(readdirSync(join(dev.outdir, "stacks")).sort()).toEqual(["dev-campaign", "dev-data", "dev-edge", "dev-network", "dev-security"]);
   });
 
   it("an unknown environment among known ones is a ConfigError (exit 2) and nothing is synthesized", () => {

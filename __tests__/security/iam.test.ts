@@ -2,8 +2,7 @@ import { rmSync } from "fs";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { HUMAN_FORBIDDEN_ACTIONS } from "../../modules/iam/human-boundary";
 import { IAM_PERSONAS, isWildcardAction } from "../../modules/iam/personas";
-import { UNSCOPED_ACTIONS } from "../../modules/iam/unscoped-actions";
-import { conditionValues, describeStatement, statementsOf } from "../support/policy";
+import { conditionValues, describeStatement, scopableOnEverything, statementsOf } from "../support/policy";
 import { expectRefTo, referencedResource } from "../support/refs";
 import { SynthResource, SynthesizedApp, synthesize } from "../support/synth";
 
@@ -36,14 +35,13 @@ describe("IAM across every stack of every environment", () => {
     expect(offending).toEqual([]);
   });
 
-  it("identity policies use Resource * only for actions without resource-level permissions", () => {
+  it("identity policies use Resource * only for actions without resource-level permissions, or beside a Deny on every ARN of theirs", () => {
     const offending = documents()
       .filter((d) => d.kind === "identity")
-      .flatMap(({ resource, policy }) =>
-        statementsOf(policy)
-          .filter((s) => s.effect === "Allow" && s.resources.includes("*") && s.actions.some((a) => !UNSCOPED_ACTIONS.has(a)))
-          .map((s) => `${resource.path}: ${describeStatement(s)}`),
-      );
+      .flatMap(({ resource, policy }) => {
+        const statements = statementsOf(policy);
+        return statements.filter((s) => scopableOnEverything(s, statements).length > 0).map((s) => `${resource.path}: ${describeStatement(s)}`);
+      });
     expect(offending).toEqual([]);
   });
 

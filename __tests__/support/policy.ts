@@ -1,3 +1,4 @@
+import { UNSCOPED_ACTIONS, UNSCOPED_BESIDE_DENY } from "../../modules/iam/unscoped-actions";
 /**
  * Reading IAM policy JSON (key, trust, endpoint, role and boundary policies) from the
  * synthesized Terraform, normalized so tests can iterate over statements uniformly.
@@ -83,4 +84,15 @@ export function conditionValues(statement: Statement, key: string, operators?: r
 /** A readable one-line description of a statement for assertion messages. */
 export function describeStatement(statement: Statement): string {
   return `${statement.sid ?? "(no Sid)"} ${statement.effect} ${statement.actions.join(",")} for ${JSON.stringify(statement.principals)}`;
+}
+
+/**
+ * The actions of an Allow on Resource "*" that support resource-level permissions: neither
+ * listed in UNSCOPED_ACTIONS nor denied, in the same policy, on every ARN of theirs
+ * (UNSCOPED_BESIDE_DENY: an SMS to a phone number is the one thing sns:Publish on "*" reaches).
+ */
+export function scopableOnEverything(statement: Statement, policy: readonly Statement[]): string[] {
+  if (statement.effect !== "Allow" || !statement.resources.includes("*")) return [];
+  const deniedOnEveryArn = (a: string) => policy.some((d) => d.effect === "Deny" && d.actions.includes(a) && d.resources.includes(UNSCOPED_BESIDE_DENY[a]));
+  return statement.actions.filter((a) => !UNSCOPED_ACTIONS.has(a) && !deniedOnEveryArn(a));
 }
