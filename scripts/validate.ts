@@ -98,7 +98,8 @@ function tofuEnv(): NodeJS.ProcessEnv {
 }
 
 function tofu(binary: string, cwd: string, args: string[]): { ok: boolean; output: string; stdout: string } {
-  const result = spawnSync(binary, [...args, "-no-color"], { cwd, env: tofuEnv(), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  // Flags go before positional arguments (Go's flag parsing stops at the first of those).
+  const result = spawnSync(binary, [args[0], "-no-color", ...args.slice(1)], { cwd, env: tofuEnv(), encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   if (result.error) throw new ToolError(`could not run ${binary}: ${result.error.message}`);
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
 }

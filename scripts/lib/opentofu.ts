@@ -159,9 +159,9 @@ export function ensureOpenTofu(log: Log = stderrLog): string {
     const built = join(staging, "tofu");
     // Release builds set dev=no, or the binary calls itself 1.12.6-dev.
     buildFromModule(module, staging, "./cmd/tofu", built, "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'", `OpenTofu ${OPENTOFU_VERSION}`);
-    const version = spawnSync(built, ["version"], { encoding: "utf8" }).stdout ?? "";
-    if (!version.startsWith(`OpenTofu ${OPENTOFU_VERSION}\n`)) {
-      throw new ToolError(`the built tofu reports ${JSON.stringify(version.split("\n")[0])}, expected "OpenTofu ${OPENTOFU_VERSION}"`);
+    const version = (spawnSync(built, ["version"], { encoding: "utf8" }).stdout ?? "").split("\n");
+    if (!version.includes(`OpenTofu ${OPENTOFU_VERSION}`)) {
+      throw new ToolError(`the built tofu reports ${JSON.stringify(version.find((l) => l.startsWith("OpenTofu")) ?? version[0])}, expected "OpenTofu ${OPENTOFU_VERSION}"`);
     }
     renameSync(built, binary);
     writeFileSync(stamp, `${OPENTOFU_VERSION}\n`);
