@@ -33,7 +33,7 @@ const USAGE = `Usage: npm run validate -- [--env ENV[,ENV]] [--stack STACK[,STAC
   --stack STACK   only these stacks (names under cdktf.out/stacks)
   --keep-going    plan a stack even when validate failed (default: later phases are skipped)
 
-Builds OpenTofu and the AWS provider into .tools/ on first use (Go needed; ~35 min on 2 cores).
+Builds OpenTofu and the AWS provider into .tools/ on first use (Go needed; ~45 min of 2 idle cores).
 Exit codes: 0 pass, 1 a stack fails validate/plan/policy, 2 the run could not be made.`;
 
 const VALIDATE_DIR = join(TOOLS_DIR, "validate");

@@ -139,7 +139,7 @@ function buildFromModule(module: DownloadedModule, staging: string, pkg: string,
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) {
-    throw new ToolError(`go build of ${what} failed (exit ${result.status ?? result.signal}); see Go's output above. Free memory (the provider's link needs ~4 GiB) and run npm run tools -- --opentofu again.`);
+    throw new ToolError(`go build of ${what} failed (exit ${result.status ?? result.signal}); see Go's output above. Free memory (the provider build peaks at ~9 GiB) and run npm run tools -- --opentofu again.`);
   }
 }
 
@@ -153,7 +153,7 @@ export function ensureOpenTofu(log: Log = stderrLog): string {
   mkdirSync(binDir, { recursive: true });
   const staging = mkdtempSync(join(TOOLS_DIR, "tofu-build-"));
   try {
-    log(`Building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${binDir} (first run only; ~5 min on 2 cores)...`);
+    log(`Building OpenTofu ${OPENTOFU_VERSION} from the Go module proxy into ${binDir} (first run only; ~6 min of 2 idle cores, 1.8 GiB)...`);
     const started = Date.now();
     const module = downloadModule(OPENTOFU_MODULE, OPENTOFU_VERSION, OPENTOFU_MODULE_SUM);
     const built = join(staging, "tofu");
@@ -188,7 +188,7 @@ export function ensureAwsProviderMirror(log: Log = stderrLog): string {
     try {
       log(
         `Building the AWS provider ${AWS_PROVIDER_MIRROR_VERSION} (${AWS_PROVIDER_MODULE}@${AWS_PROVIDER_PSEUDO_VERSION}) into ${PROVIDER_MIRROR_DIR} ` +
-          `(first run only; ~30 min and ~5 GiB of memory on 2 cores)...`,
+          `(first run only; ~40 min of 2 idle cores and 9 GiB of memory)...`,
       );
       const started = Date.now();
       const module = downloadModule(AWS_PROVIDER_MODULE, AWS_PROVIDER_PSEUDO_VERSION, AWS_PROVIDER_MODULE_SUM);
