@@ -1,9 +1,25 @@
-/** npm run tools: installs the pinned tools the tests need into .tools/ (idempotent). */
+/**
+ * npm run tools [-- --opentofu]: installs the pinned tools the tests need into .tools/
+ * (idempotent); --opentofu also builds OpenTofu and the AWS provider mirror for npm run validate.
+ */
+import { ensureAwsProviderMirror, ensureOpenTofu, MIRROR_FIRST_CLI_CONFIG, OFFLINE_CLI_CONFIG } from "./lib/opentofu";
 import { ensureConftest, ToolError } from "./lib/tools";
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== "--opentofu");
+if (unknown.length > 0) {
+  process.stderr.write(`tools: unknown argument ${unknown[0]}\nUsage: npm run tools [-- --opentofu]\n`);
+  process.exit(2);
+}
 
 try {
   const conftest = ensureConftest();
   process.stdout.write(`conftest: ${conftest}\n`);
+  if (args.includes("--opentofu")) {
+    process.stdout.write(`tofu: ${ensureOpenTofu()}\n`);
+    process.stdout.write(`aws provider mirror: ${ensureAwsProviderMirror()}\n`);
+    process.stdout.write(`CLI config, offline: ${OFFLINE_CLI_CONFIG}\nCLI config, mirror then registry (cdktf diff): ${MIRROR_FIRST_CLI_CONFIG}\n`);
+  }
 } catch (error) {
   if (!(error instanceof ToolError)) throw error;
   process.stderr.write(`tools: ${error.message}\n`);
