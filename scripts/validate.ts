@@ -14,12 +14,13 @@
  * stubState in scripts/lib/validate-stacks.ts). Exit codes: 0 every stack passes; 1 a stack
  * fails a phase or a policy; 2 the run could not be made (bad flag, no Go, no stack).
  */
-import { spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { join, relative } from "path";
+import { dirname, join, relative } from "path";
 import { AWS_PROVIDER_MIRROR_VERSION, OFFLINE_CLI_CONFIG, OPENTOFU_VERSION, ensureAwsProviderMirror, ensureOpenTofu } from "./lib/opentofu";
 import { ROOT, SYNTH_OUTDIR, TOOLS_DIR } from "./lib/paths";
 import { Finding, PolicyInputError, runPolicies } from "./lib/policy-engine";
+import { ensureMotoInstalled } from "./lib/services";
 import { ensureSynthesized } from "./lib/synth";
 import { ToolError } from "./lib/tools";
 import {
@@ -140,6 +141,10 @@ function main(): number {
   }
   if (placeholders.length > 0) log(`Stub remote state (${relative(ROOT, STUB_STATE_DIR)}): ${placeholders.join("; ")}`);
 
+  // The provider validates known state machine definitions at plan time through the Step
+  // Functions API; offline, a local checker answers that one call (scripts/lib/sfn-definition-check.py).
+  const sfnEndpoint = stacks.some((s) => Object.keys(s.config.resource?.aws_sfn_state_machine ?? {}).length > 0) ? startDefinitionChecker(log) : undefined;
+
   const results: PhaseResult[] = [];
   const failures: string[] = [];
   const planConfigs = new Map<string, string>();
@@ -156,7 +161,7 @@ function main(): number {
     for (const f of ["cdk.tf.json", OVERRIDE_FILE, ".terraform.lock.hcl", "plan.tfplan", "plan.json", "terraform.tfstate", "assets"]) rmSync(join(work, f), { recursive: true, force: true });
     writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(stack.config, null, 2));
     if (existsSync(join(stack.dir, "assets"))) symlinkSync(join(stack.dir, "assets"), join(work, "assets"));
-    writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(stack.config, AWS_PROVIDER_MIRROR_VERSION, stubPath), null, 2)}\n`);
+    writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(stack.config, AWS_PROVIDER_MIRROR_VERSION, stubPath, sfnEndpoint?.url), null, 2)}\n`);
 
     let blocked = false;
     const run = (phase: Phase, body: () => { ok: boolean; detail?: string; errors?: string }) => {
@@ -249,9 +254,26 @@ function main(): number {
     const seconds = mine.reduce((n, r) => n + r.seconds, 0);
     process.stdout.write(`${stack.name.padEnd(width)}  ${cells.join("  ")}  ${seconds.toFixed(1).padStart(6)} s\n`);
   }
+  sfnEndpoint?.process.kill();
   const passed = stacks.filter((s) => results.filter((r) => r.stack === s.name).every((r) => r.status === "ok") && results.some((r) => r.stack === s.name && r.phase === "policy")).length;
   process.stdout.write(`${passed} passed, ${stacks.length - passed} failed\n`);
   return passed === stacks.length && failures.length === 0 ? 0 : 1;
+}
+
+/** Port of the local Step Functions definition checker (MEDICARE_SFN_CHECK_PORT to move it). */
+const SFN_CHECK_PORT = Number(process.env.MEDICARE_SFN_CHECK_PORT ?? 45300);
+
+/** Starts the definition checker in moto's virtualenv and waits until it answers. */
+function startDefinitionChecker(log: (line: string) => void): { url: string; process: ChildProcess } {
+  const python = join(dirname(ensureMotoInstalled(log)), "python");
+  const child = spawn(python, [join(ROOT, "scripts", "lib", "sfn-definition-check.py"), String(SFN_CHECK_PORT)], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${SFN_CHECK_PORT}`;
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync("python3", ["-c", `import socket; socket.create_connection(("127.0.0.1", ${SFN_CHECK_PORT}), 0.2)`]).status === 0) return { url, process: child };
+    spawnSync("sleep", ["0.1"]);
+  }
+  child.kill();
+  throw new ToolError(`the Step Functions definition checker did not start on port ${SFN_CHECK_PORT}; free the port or set MEDICARE_SFN_CHECK_PORT`);
 }
 
 try {

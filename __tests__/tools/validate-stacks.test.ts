@@ -67,6 +67,12 @@ describe("offline override", () => {
     }
   });
 
+  it("sends the provider's plan-time Step Functions call to the local definition checker when given one", () => {
+    const config = app.stacks[stackNames[0]] as TerraformJson;
+    for (const block of offlineOverride(config, "v", (p) => p, "http://127.0.0.1:45300").provider!.aws as any[]) expect(block.endpoints).toEqual([{ sfn: "http://127.0.0.1:45300" }]);
+    for (const block of offlineOverride(config, "v", (p) => p).provider!.aws as any[]) expect(block.endpoints).toBeUndefined();
+  });
+
   it("refuses a remote state that is not a local stack state", () => {
     const config: TerraformJson = { data: { terraform_remote_state: { x: { backend: "s3", config: { bucket: "b" } } } } };
     expect(() => remoteStateProducers(config)).toThrow(/backend "s3"/);
@@ -110,6 +116,22 @@ describe("stub remote state", () => {
     const arn = placeholderFor(producer, "${aws_kms_key.k.arn}");
     expect(arn.value).toMatch(/^arn:aws:kms:eu-west-1:123456789012:key\//);
     expect(placeholderFor(producer, "${aws_kms_key.k.arn}")).toEqual(arn);
+  });
+
+  it("stubs the campaign stack's inputs: prefix lists, proxy endpoints and resource ids, zone ids, certificates, distributions", () => {
+    const producer: TerraformJson = {
+      provider: { aws: [{ region: "eu-west-2", allowed_account_ids: ["123456789012"] }] },
+      locals: { proxy_id: '${element(split(":", aws_db_proxy.p.arn), 6)}' },
+      resource: { aws_vpc_endpoint: { s3: {} }, aws_db_proxy: { p: { name: "medicare-x-proxy" } }, aws_route53_zone: { z: {} }, aws_acm_certificate_validation: { c: {} }, aws_cloudfront_distribution: { d: {} } },
+    } as TerraformJson;
+    expect(placeholderFor(producer, "${aws_vpc_endpoint.s3.prefix_list_id}").value).toMatch(/^pl-[0-9a-f]{8}$/);
+    expect(placeholderFor(producer, "${aws_db_proxy.p.endpoint}").value).toMatch(/^medicare-x-proxy\.proxy-[0-9a-f]{12}\.eu-west-2\.rds\.amazonaws\.com$/);
+    expect(placeholderFor(producer, "${local.proxy_id}").value).toMatch(/^prx-[0-9a-f]{17}$/);
+    expect(placeholderFor(producer, "${local.proxy_id}").value).toBe(placeholderFor(producer, "${aws_db_proxy.p.arn}").value.split(":")[6]);
+    expect(placeholderFor(producer, "${aws_route53_zone.z.zone_id}").value).toMatch(/^Z[0-9A-F]{20}$/);
+    expect(placeholderFor(producer, "${aws_acm_certificate_validation.c.certificate_arn}").value).toMatch(/^arn:aws:acm:eu-west-2:123456789012:certificate\/[0-9a-f-]{36}$/);
+    expect(placeholderFor(producer, "${aws_cloudfront_distribution.d.id}").value).toMatch(/^E[0-9A-F]{13}$/);
+    expect(() => placeholderFor({ locals: { x: "${upper(var.y)}" } } as TerraformJson, "${local.x}")).toThrow(/stubs only element\(split/);
   });
 
   it("refuses a value it has no format for rather than planning with nonsense", () => {

@@ -161,6 +161,11 @@ function installMariaDb(log: (line: string) => void): { mariadbd: string; instal
 async function ensureMoto(owner: ServiceOwner, log: (line: string) => void): Promise<void> {
   const port = motoPort();
   if (await answers(port)) return;
+  await startDaemon("moto", ensureMotoInstalled(log), ["-H", "127.0.0.1", "-p", String(port)], process.env, owner, port, log);
+}
+
+/** The pinned moto in the .tools/moto-venv virtualenv (installed on first use); returns moto_server's path. */
+export function ensureMotoInstalled(log: (line: string) => void): string {
   const motoServer = join(MOTO_VENV, "bin", "moto_server");
   const stamp = join(MOTO_VENV, "moto.version");
   if (!existsSync(motoServer) || !existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== MOTO_VERSION) {
@@ -172,7 +177,7 @@ async function ensureMoto(owner: ServiceOwner, log: (line: string) => void): Pro
     if (pip.status !== 0) throw new ToolError(`pip install moto[server]==${MOTO_VERSION} failed: ${pip.stderr.slice(-1500)}. Check that PyPI is reachable, then rerun.`);
     writeFileSync(stamp, `${MOTO_VERSION}\n`);
   }
-  await startDaemon("moto", motoServer, ["-H", "127.0.0.1", "-p", String(port)], process.env, owner, port, log);
+  return motoServer;
 }
 
 const START_TIMEOUT_MS = 180_000;

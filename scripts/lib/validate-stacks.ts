@@ -103,8 +103,10 @@ export const OFFLINE_PROVIDER_SETTINGS = {
  * offline mode, the AWS provider version the mirror holds, state inside the copy, and each
  * cross-stack remote state read from its stub.
  */
-export function offlineOverride(config: TerraformJson, providerVersion: string, stubStatePath: (producer: string) => string): TerraformJson {
-  const aws = providerBlocks(config).map((block) => ({ ...(block.alias ? { alias: block.alias } : {}), ...OFFLINE_PROVIDER_SETTINGS }));
+export function offlineOverride(config: TerraformJson, providerVersion: string, stubStatePath: (producer: string) => string, sfnEndpoint?: string): TerraformJson {
+  // The provider's one plan-time API call (ValidateStateMachineDefinition) goes to the local checker.
+  const endpoints = sfnEndpoint ? { endpoints: [{ sfn: sfnEndpoint }] } : {};
+  const aws = providerBlocks(config).map((block) => ({ ...(block.alias ? { alias: block.alias } : {}), ...OFFLINE_PROVIDER_SETTINGS, ...endpoints }));
   if (aws.length === 0) throw new StackInputError("no aws provider block; nothing to plan with");
   const requirement = config.terraform?.required_providers?.aws;
   if (!requirement) throw new StackInputError("terraform.required_providers has no aws entry");
@@ -154,6 +156,8 @@ const ARN_FORMATS: Record<string, { service: string; regional: boolean; resource
   aws_wafv2_web_acl: { service: "wafv2", regional: true, resource: (name, seed) => `regional/webacl/${name}/${uuidOf(seed)}` },
   aws_cognito_user_pool: { service: "cognito-idp", regional: true, resource: (_, seed) => `userpool/eu-west-2_${hexOf(seed, 9)}` },
   aws_apigatewayv2_api: { service: "apigateway", regional: true, resource: (_, seed) => `/apis/${hexOf(seed, 10)}` },
+  aws_cloudfront_distribution: { service: "cloudfront", regional: false, resource: (_, seed) => `distribution/E${hexOf(seed, 13).toUpperCase()}` },
+  aws_acm_certificate_validation: { service: "acm", regional: true, resource: (_, seed) => `certificate/${uuidOf(seed)}` },
 };
 
 /** `id` shape per resource type where AWS assigns it (EC2-style prefixes). */
@@ -161,7 +165,7 @@ const ID_PREFIXES: Record<string, string> = {
   aws_vpc: "vpc-", aws_subnet: "subnet-", aws_security_group: "sg-", aws_vpc_endpoint: "vpce-",
   aws_route_table: "rtb-", aws_internet_gateway: "igw-", aws_nat_gateway: "nat-", aws_network_acl: "acl-",
   aws_vpn_gateway: "vgw-", aws_customer_gateway: "cgw-", aws_ec2_transit_gateway: "tgw-", aws_launch_template: "lt-",
-  aws_route53_zone: "Z", aws_route53_resolver_firewall_rule_group: "rslvr-frg-",
+  aws_route53_zone: "Z", aws_route53_resolver_firewall_rule_group: "rslvr-frg-", aws_cloudfront_distribution: "E",
 };
 
 /** Where a stub value came from: a literal of the producer's config, or a placeholder of the right shape. */
@@ -179,6 +183,15 @@ export interface StubOutput {
  * kind of cross-stack value is noticed and added here rather than planned with nonsense.
  */
 export function placeholderFor(producer: TerraformJson, reference: string): StubOutput {
+  // A local that takes one part of an ARN (the RDS Proxy's resource id, prx-...): the same part of the ARN's placeholder.
+  const local = /^\$\{local\.([^.}]+)\}$/.exec(reference);
+  if (local) {
+    const expression = String((producer as { locals?: Record<string, unknown> }).locals?.[local[1]] ?? "");
+    const part = /^\$\{element\(split\(":", ([a-z0-9_]+\.[^.,)]+\.arn)\), (\d+)\)\}$/.exec(expression);
+    if (!part) throw new StackInputError(`cross-stack output ${reference}: the local is ${JSON.stringify(expression)}; validate stubs only element(split(":", <resource>.arn), N)`);
+    const arn = placeholderFor(producer, `\${${part[1]}}`);
+    return { value: arn.value.split(":")[Number(part[2])], from: "placeholder", reference };
+  }
   const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/.exec(reference);
   if (!match) throw new StackInputError(`cross-stack output ${reference} is not a plain resource attribute reference`);
   const [, type, name, attribute] = match;
@@ -206,12 +219,18 @@ export function placeholderFor(producer: TerraformJson, reference: string): Stub
     const prefix = ID_PREFIXES[type];
     // Route 53 zone ids are Z and upper-case letters and digits; EC2 ids a prefix and 17 hex digits.
     if (prefix === "Z") return placeholder(`Z${hexOf(seed, 20).toUpperCase()}`);
+    // CloudFront distribution ids are E and 13 upper-case letters and digits.
+    if (prefix === "E") return placeholder(`E${hexOf(seed, 13).toUpperCase()}`);
     if (prefix) return placeholder(`${prefix}${hexOf(seed, 17)}`);
     if (type === "aws_kms_key") return placeholder(uuidOf(seed));
     if (literalName) return placeholder(literalName);
     throw new StackInputError(`cross-stack output ${reference}: no id format for ${type}; add it to ID_PREFIXES in scripts/lib/validate-stacks.ts`);
   }
   if (["bucket", "name", "function_name"].includes(attribute)) return placeholder(readableName);
+  if (attribute === "zone_id" && ID_PREFIXES[type] === "Z") return placeholder(`Z${hexOf(seed, 20).toUpperCase()}`);
+  if (attribute === "certificate_arn" && type === "aws_acm_certificate_validation") return placeholder(`arn:aws:acm:${region}:${account}:certificate/${uuidOf(seed)}`);
+  if (attribute === "prefix_list_id" && type === "aws_vpc_endpoint") return placeholder(`pl-${hexOf(seed, 8)}`);
+  if (attribute === "endpoint" && type === "aws_db_proxy") return placeholder(`${readableName}.proxy-${hexOf(seed, 12)}.${region}.rds.amazonaws.com`);
   if (attribute === "url" && type === "aws_sqs_queue") return placeholder(`https://sqs.${region}.amazonaws.com/${account}/${readableName}`);
   throw new StackInputError(`cross-stack output ${reference}: no placeholder format for attribute ${attribute}; add one in scripts/lib/validate-stacks.ts`);
 }
