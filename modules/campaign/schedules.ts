@@ -2,12 +2,11 @@ import { Construct } from "constructs";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { NodeFunction } from "../compute/lambda-function";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { ServiceRole } from "../iam/service-role";
-import { DEAD_LETTER_RETENTION_SECONDS, tlsOnlyQueuePolicy } from "../messaging/encrypted-queue";
+import { encryptedDeadLetterQueue } from "../messaging/encrypted-queue";
 import { DomainKey, requireKeyOf } from "../security/keys";
 
 /** The practice's clock: schedules follow UK time across the clock changes. */
@@ -47,13 +46,7 @@ export class CampaignSchedules extends Construct {
     super(scope, id);
     const stack = MedicareStack.of(this);
     requireKeyOf("messaging", props.messagingKey, this, "messagingKey");
-    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
-      name: stack.resourceName("campaign-schedules", "dlq"),
-      kmsMasterKeyId: props.messagingKey.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-    });
-    new SqsQueuePolicy(this, "dead-letter-queue-tls-only", { queueUrl: this.deadLetterQueue.url, policy: tlsOnlyQueuePolicy(this.deadLetterQueue.arn) });
+    this.deadLetterQueue = encryptedDeadLetterQueue(this, "dead-letter-queue", stack.resourceName("campaign-schedules", "dlq"), props.messagingKey);
 
     this.schedules = props.jobs.map((job) => {
       const group = new SchedulerScheduleGroup(this, `${job.name}-group`, { name: stack.resourceName(job.name) });

@@ -6,7 +6,6 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -15,7 +14,7 @@ import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
-import { DEAD_LETTER_RETENTION_SECONDS, tlsOnlyQueuePolicy } from "../messaging/encrypted-queue";
+import { encryptedDeadLetterQueue } from "../messaging/encrypted-queue";
 import { KeyRing } from "../security/keys";
 import { bundleFunction, FunctionBundle, NODE_RUNTIME, writeBundle } from "./bundle";
 import { isReference, isSecretEnvironmentName, secretMaterialIn } from "./secret-patterns";
@@ -170,13 +169,7 @@ export class NodeFunction extends Construct {
     if (props.deadLetterQueue) {
       this.deadLetterQueue = props.deadLetterQueue;
     } else {
-      this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
-        name: stack.resourceName(props.name, "dlq"),
-        kmsMasterKeyId: props.keys.messaging.arn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-      });
-      new SqsQueuePolicy(this, "dead-letter-queue-tls-only", { queueUrl: this.deadLetterQueue.url, policy: tlsOnlyQueuePolicy(this.deadLetterQueue.arn) });
+      this.deadLetterQueue = encryptedDeadLetterQueue(this, "dead-letter-queue", stack.resourceName(props.name, "dlq"), props.keys.messaging);
     }
 
     const statements: PolicyStatement[] = [

@@ -6,13 +6,12 @@ import { RolesanywhereTrustAnchor } from "@cdktf/provider-aws/lib/rolesanywhere-
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SchedulerScheduleGroup } from "@cdktf/provider-aws/lib/scheduler-schedule-group";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { ExportConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement, policyJson, trustPolicyJson } from "../iam/policy-document";
-import { DEAD_LETTER_RETENTION_SECONDS, tlsOnlyQueuePolicy } from "../messaging/encrypted-queue";
+import { encryptedDeadLetterQueue } from "../messaging/encrypted-queue";
 import { ServiceRole } from "../iam/service-role";
 import { DomainKey, requireKeyOf } from "../security/keys";
 import { BucketFoundation, SecureBucket } from "../storage/secure-bucket";
@@ -209,13 +208,7 @@ export class DailyExport extends Construct {
       ],
     });
 
-    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
-      name: stack.resourceName("daily-export-failed-starts"),
-      kmsMasterKeyId: props.messagingKey.arn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-    });
-    new SqsQueuePolicy(this, "dead-letter-queue-tls-only", { queueUrl: this.deadLetterQueue.url, policy: tlsOnlyQueuePolicy(this.deadLetterQueue.arn) });
+    this.deadLetterQueue = encryptedDeadLetterQueue(this, "dead-letter-queue", stack.resourceName("daily-export-failed-starts"), props.messagingKey);
 
     // Scheduler assumes execution roles with aws:SourceArn = the schedule GROUP's ARN (its
     // documentation: never a schedule's), so the export schedule gets a group of its own and

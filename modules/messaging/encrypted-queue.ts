@@ -43,12 +43,7 @@ export class EncryptedQueue extends Construct {
     if (!Number.isInteger(props.visibilityTimeoutSeconds) || props.visibilityTimeoutSeconds < 1 || props.visibilityTimeoutSeconds > 43_200) {
       throw new Error(`${this.node.path}: visibilityTimeoutSeconds must be 1..43200, not ${props.visibilityTimeoutSeconds}`);
     }
-    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
-      name: stack.resourceName(props.name, "dlq"),
-      kmsMasterKeyId: props.key.arn,
-      kmsDataKeyReusePeriodSeconds: DATA_KEY_REUSE_SECONDS,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
-    });
+    this.deadLetterQueue = encryptedDeadLetterQueue(this, "dead-letter-queue", stack.resourceName(props.name, "dlq"), props.key);
     this.queue = new SqsQueue(this, "queue", {
       name: stack.resourceName(props.name),
       kmsMasterKeyId: props.key.arn,
@@ -61,10 +56,24 @@ export class EncryptedQueue extends Construct {
       queueUrl: this.deadLetterQueue.url,
       redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
     });
-    for (const [name, queue] of [["queue", this.queue], ["dead-letter-queue", this.deadLetterQueue]] as const) {
-      new SqsQueuePolicy(this, `${name}-tls-only`, { queueUrl: queue.url, policy: tlsOnlyQueuePolicy(queue.arn) });
-    }
+    new SqsQueuePolicy(this, "queue-tls-only", { queueUrl: this.queue.url, policy: tlsOnlyQueuePolicy(this.queue.arn) });
   }
+}
+
+/**
+ * A dead-letter queue (`id` in `scope`): the messaging key, kept for the SQS maximum of 14
+ * days, and a policy (`<id>-tls-only`) that refuses requests without TLS.
+ */
+export function encryptedDeadLetterQueue(scope: Construct, id: string, name: string, key: DomainKey): SqsQueue {
+  requireKeyOf("messaging", key, scope, "key");
+  const queue = new SqsQueue(scope, id, {
+    name,
+    kmsMasterKeyId: key.arn,
+    kmsDataKeyReusePeriodSeconds: DATA_KEY_REUSE_SECONDS,
+    messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+  });
+  new SqsQueuePolicy(scope, `${id}-tls-only`, { queueUrl: queue.url, policy: tlsOnlyQueuePolicy(queue.arn) });
+  return queue;
 }
 
 /** A queue policy that refuses every request made without TLS. */
