@@ -9,7 +9,7 @@ import { PolicyStatement } from "../iam/policy-document";
 import { EncryptedQueue } from "../messaging/encrypted-queue";
 import { PrivateEndpoints } from "../network/endpoints";
 import { TieredVpc } from "../network/vpc";
-import { DomainKey, KeyRing } from "../security/keys";
+import { DomainKey, KeyRing, viaService } from "../security/keys";
 import { SecureBucket } from "../storage/secure-bucket";
 
 /** The SES identity and configuration set the send worker must use (ARNs for its grant). */
@@ -87,7 +87,6 @@ export class CampaignFunctions extends Construct {
     const toEndpoints: FunctionEgressRule = { description: "AWS APIs (SQS, SNS, KMS, X-Ray) through the interface endpoints", port: 443, to: { securityGroupId: props.endpoints.securityGroup.id } };
     const toS3: FunctionEgressRule = { description: "S3 through the gateway endpoint", port: 443, to: { prefixListId: props.endpoints.s3Gateway.prefixListId } };
     const inAppTier = (...egress: FunctionEgressRule[]): FunctionVpcPlacement => ({ vpc: props.network.vpc, subnets: props.network.subnets.app, egress: [toProxy, toEndpoints, ...egress] });
-    const viaService = (service: string, key: DomainKey) => ({ StringEquals: { "kms:ViaService": `${service}.${key.region}.amazonaws.com` } });
     const common = { keys, boundary: props.boundary };
 
     const enqueueSends: PolicyStatement[] = [

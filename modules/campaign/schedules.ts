@@ -7,7 +7,7 @@ import { NodeFunction } from "../compute/lambda-function";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { ServiceRole } from "../iam/service-role";
 import { encryptedDeadLetterQueue } from "../messaging/encrypted-queue";
-import { DomainKey, requireKeyOf } from "../security/keys";
+import { DomainKey, requireKeyOf, viaService } from "../security/keys";
 
 /** The practice's clock: schedules follow UK time across the clock changes. */
 export const SCHEDULE_TIMEZONE = "Europe/London";
@@ -63,7 +63,7 @@ export class CampaignSchedules extends Construct {
             sid: "EncryptFailedInvocationsThroughSqs",
             actions: ["kms:GenerateDataKey", "kms:Decrypt"],
             resources: [props.messagingKey.arn],
-            conditions: { StringEquals: { "kms:ViaService": `sqs.${props.messagingKey.region}.amazonaws.com` } },
+            conditions: viaService("sqs", props.messagingKey),
           },
         ],
       });

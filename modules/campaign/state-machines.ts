@@ -6,7 +6,7 @@ import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
-import { DomainKey, requireKeyOf } from "../security/keys";
+import { DomainKey, requireKeyOf, viaService } from "../security/keys";
 
 /** How often the campaign run looks at the send queue, and for how long before it gives up. */
 export const SEND_CHECK_SECONDS = 300;
@@ -119,7 +119,6 @@ export class CampaignWorkflows extends Construct {
 
   constructor(scope: Construct, id: string, props: CampaignWorkflowsProps) {
     super(scope, id);
-    const stack = MedicareStack.of(this);
     const common = { messagingKey: props.messagingKey, logsKey: props.logsKey, boundary: props.boundary };
     const invoke = (fn: NodeFunction, payload: Record<string, unknown>, resultPath: string, next: string) => ({
       Type: "Task",
@@ -185,7 +184,7 @@ export class CampaignWorkflows extends Construct {
           sid: "EncryptStaffMessagesThroughSns",
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: [props.messagingKey.arn],
-          conditions: { StringEquals: { "kms:ViaService": `sns.${stack.region}.amazonaws.com` } },
+          conditions: viaService("sns", props.messagingKey),
         },
       ],
     });

@@ -15,7 +15,7 @@ import { PolicyStatement } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
 import { encryptedDeadLetterQueue } from "../messaging/encrypted-queue";
-import { KeyRing } from "../security/keys";
+import { KeyRing, viaService } from "../security/keys";
 import { bundleFunction, FunctionBundle, NODE_RUNTIME, writeBundle } from "./bundle";
 import { isReference, isSecretEnvironmentName, secretMaterialIn } from "./secret-patterns";
 
@@ -187,7 +187,7 @@ export class NodeFunction extends Construct {
         sid: "EncryptDeadLetterMessagesThroughSqs",
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
         resources: [props.keys.messaging.arn],
-        conditions: { StringEquals: { "kms:ViaService": `sqs.${stack.region}.amazonaws.com` } },
+        conditions: viaService("sqs", props.keys.messaging),
       },
       {
         sid: "TraceToXRay",
@@ -242,7 +242,7 @@ export class NodeFunction extends Construct {
           sid: "EncryptSuccessDestinationMessagesThroughSns",
           actions: ["kms:GenerateDataKey", "kms:Decrypt"],
           resources: [props.keys.messaging.arn],
-          conditions: { StringEquals: { "kms:ViaService": `sns.${stack.region}.amazonaws.com` } },
+          conditions: viaService("sns", props.keys.messaging),
         },
       );
     }
@@ -253,7 +253,7 @@ export class NodeFunction extends Construct {
           sid: "DecryptEventSourceMessagesThroughSqs",
           actions: ["kms:Decrypt"],
           resources: [props.queueSource.keyArn],
-          conditions: { StringEquals: { "kms:ViaService": `sqs.${stack.region}.amazonaws.com` } },
+          conditions: viaService("sqs", props.keys.messaging),
         },
       );
     }

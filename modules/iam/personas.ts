@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { AUDIT_TRAIL_BUCKET, CONFIG_HISTORY_BUCKET, trailArn } from "../security/audit-names";
-import { DomainKey, requireKeyOf } from "../security/keys";
+import { DomainKey, requireKeyOf, viaService } from "../security/keys";
 import { bucketName } from "../storage/names";
 import { HumanBoundary } from "./human-boundary";
 import { PolicyStatement, policyJson, trustPolicyJson } from "./policy-document";
@@ -45,8 +45,6 @@ interface PersonaDefinition {
   readonly job: string;
   readonly statements: (scope: Scope) => PolicyStatement[];
 }
-
-const viaService = (service: string, key: DomainKey) => ({ StringEquals: { "kms:ViaService": `${service}.${key.region}.amazonaws.com` } });
 
 /**
  * Each persona's grants: only what its job description in the source document needs, on

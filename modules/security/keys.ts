@@ -273,6 +273,11 @@ export class DomainKey extends Construct {
   }
 }
 
+/** The condition that limits a grant on `key` to use through one AWS service (`kms:ViaService`), in the key's region. */
+export function viaService(service: string, key: DomainKey): { StringEquals: Record<string, string> } {
+  return { StringEquals: { "kms:ViaService": `${service}.${key.region}.amazonaws.com` } };
+}
+
 /**
  * Throws unless `key` is the key of `domain`, so a construct cannot be handed another
  * domain's key (a log group under the data key, a secret under the messaging key).

@@ -139,12 +139,6 @@ export function namesRole(value: unknown, role: { readonly name: string; readonl
   return value === role.body.name || new RegExp(`^\\$\\{aws_iam_role\\.${role.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(name|id)\\}$`).test(value);
 }
 
-/** Who may assume a role and what it may do (its trust, boundary and every Allow statement of its policies). */
-export function roleAccess(stacks: Stacks, stack: string, roleName: string, label: string): PersonaAccess | undefined {
-  const role = resourceAt(stacks, stack, "aws_iam_role", roleName);
-  return role ? personaAccess(stacks, role, label) : undefined;
-}
-
 function personaAccess(stacks: Stacks, role: Found, persona: string): PersonaAccess {
   const doc = stacks[role.stack];
   const trust = many(parse(role.body.assume_role_policy).Statement).filter((s) => s.Effect === "Allow");
