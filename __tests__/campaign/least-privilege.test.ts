@@ -1,13 +1,13 @@
 /**
  * Least privilege, measured: every deployed function's role grants exactly the AWS actions its
- * code calls (derived from the bundle's code by scripts/lib/function-api-calls.ts), plus the KMS
+ * code calls (derived from the bundle's code by scripts/review/lib/function-api-calls.ts), plus the KMS
  * actions the called resources' encryption implies; and the check itself catches a widened or
  * a narrowed role.
  */
 import { rmSync } from "fs";
-import { apiCallsOf, FunctionApiCalls } from "../../scripts/lib/function-api-calls";
-import { functionEntries } from "../../scripts/lib/function-bundles";
-import { functionPermissions, FunctionPermissions } from "../../scripts/lib/function-permissions";
+import { apiCallsOf, FunctionApiCalls } from "../../scripts/review/lib/function-api-calls";
+import { functionEntries } from "../../scripts/review/lib/function-bundles";
+import { functionPermissions, FunctionPermissions } from "../../scripts/review/lib/function-permissions";
 import { SynthesizedApp, synthesize } from "../support/synth";
 
 let app: SynthesizedApp;

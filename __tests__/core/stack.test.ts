@@ -9,7 +9,7 @@ import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig, StateBackendConfig } from "../../modules/config/schema";
 import { MedicareStack } from "../../modules/core/medicare-stack";
 import { TIERS } from "../../modules/network/subnet-layout";
-import { taggableResourceTypes } from "../../scripts/gen-taggable-types";
+import { taggableResourceTypes } from "../../scripts/platform/gen-taggable-types";
 import { SynthesizedApp, allResources, synthesize } from "../support/synth";
 
 const COMPONENTS = ["security", "network", "data", "edge", "campaign"];

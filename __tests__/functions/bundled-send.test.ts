@@ -11,7 +11,7 @@ import { join } from "path";
 import { CreateConfigurationSetCommand, SESClient } from "@aws-sdk/client-ses";
 import type { RowDataPacket } from "mysql2/promise";
 import { InMemorySendQueue, planCampaign, serializeSendRequest } from "../../functions/campaign/dispatch";
-import { bundledJavaScript, PLACEHOLDER_FUNCTION_ENVIRONMENT } from "../../scripts/lib/function-bundles";
+import { bundledJavaScript, PLACEHOLDER_FUNCTION_ENVIRONMENT } from "../../scripts/review/lib/function-bundles";
 import { awsClientConfig, createCampaign, EMAIL_SOURCE, seedPatients, verifyEmailSource } from "../support/dispatch-fixtures";
 import { createTestDatabase, localServices, TestDatabase } from "../support/local-services";
 

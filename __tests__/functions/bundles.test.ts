@@ -4,7 +4,7 @@
  * bench's business, not a test's.)
  */
 import { MAX_BUNDLE_BYTES } from "../../modules/compute/bundle";
-import { bundledJavaScript, functionEntries, loadBundle } from "../../scripts/lib/function-bundles";
+import { bundledJavaScript, functionEntries, loadBundle } from "../../scripts/review/lib/function-bundles";
 
 const entries = functionEntries();
 

@@ -1,13 +1,13 @@
 /**
- * The API actions each function's code can call (scripts/lib/function-api-calls.ts). Fast: no
+ * The API actions each function's code can call (scripts/review/lib/function-api-calls.ts). Fast: no
  * database, no moto; esbuild and the TypeScript parser only.
  */
 import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
-import { analysisBuild, apiCallsOf, FunctionApiCalls, PROJECT_ROOT, renderApiCallTable } from "../../scripts/lib/function-api-calls";
-import { bundledJavaScript, functionEntries } from "../../scripts/lib/function-bundles";
+import { analysisBuild, apiCallsOf, FunctionApiCalls, PROJECT_ROOT, renderApiCallTable } from "../../scripts/review/lib/function-api-calls";
+import { bundledJavaScript, functionEntries } from "../../scripts/review/lib/function-bundles";
 
 /**
  * Written down by reading each handler and the plain modules it calls, not from the analysis.
@@ -157,7 +157,7 @@ export const handler = async () => {
 
 describe("npm run function-api-calls", () => {
   it("rejects an unknown flag with a usage message and exit code 2", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts/function-api-calls.ts"), "--jsn"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts/review/function-api-calls.ts"), "--jsn"], { cwd: PROJECT_ROOT, encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/unknown argument --jsn\nUsage: npm run function-api-calls \[-- --json\]/);
     expect(run.stdout).toBe("");

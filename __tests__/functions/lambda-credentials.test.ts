@@ -2,7 +2,7 @@
  * Function bundles replace the SDK's default credential chain with the environment's
  * credentials (modules/compute/bundle.ts): what Lambda provides, and nothing it does not.
  */
-import { bundledJavaScript, functionEntries } from "../../scripts/lib/function-bundles";
+import { bundledJavaScript, functionEntries } from "../../scripts/review/lib/function-bundles";
 import { defaultProvider, fromNodeProviderChain } from "../../functions/lib/lambda-credentials";
 
 const VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"] as const;

@@ -2,8 +2,8 @@ import { spawnSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { PolicyInputError, PolicyReport, runPolicies } from "../../scripts/lib/policy-engine";
-import { render } from "../../scripts/lib/report-formats";
+import { PolicyInputError, PolicyReport, runPolicies } from "../../scripts/review/lib/policy-engine";
+import { render } from "../../scripts/review/lib/report-formats";
 import { synthesize, SynthesizedApp } from "../support/synth";
 import { MUTATIONS } from "./mutations";
 

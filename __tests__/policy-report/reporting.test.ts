@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scripts/lib/html-report";
-import { applyMutation, generateMutations, OPERATORS } from "../../scripts/lib/mutation-generator";
-import { judge, tally } from "../../scripts/lib/mutation-testing";
-import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/lib/policy-coverage";
-import { boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/lib/policy-engine";
-import { exitCode } from "../../scripts/policy";
+import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scripts/review/lib/html-report";
+import { applyMutation, generateMutations, OPERATORS } from "../../scripts/review/lib/mutation-generator";
+import { judge, tally } from "../../scripts/review/lib/mutation-testing";
+import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/review/lib/policy-coverage";
+import { boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
+import { exitCode } from "../../scripts/review/policy";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const rule = (id: string, control: string): RuleInfo => ({ id, title: `${id} title of the rule`, severity: "high", hipaa: ["A"], control, references: ["own"], fix: "do the right thing" });

@@ -3,7 +3,7 @@ import { rmSync } from "fs";
 import { join } from "path";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { PERSONAS } from "../../modules/iam/personas";
-import { AccessMatrix, buildAccessMatrix, renderAccessMatrix } from "../../scripts/lib/access-matrix";
+import { AccessMatrix, buildAccessMatrix, renderAccessMatrix } from "../../scripts/review/lib/access-matrix";
 import { SynthesizedApp, synthesize } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");

@@ -1,9 +1,9 @@
 import { readFileSync } from "fs";
-import { UNSCOPED_ACTIONS_FILE, unscopedActionsJson } from "../../scripts/gen-unscoped-actions";
+import { UNSCOPED_ACTIONS_FILE, unscopedActionsJson } from "../../scripts/platform/gen-unscoped-actions";
 import { UNSCOPED_ACTIONS } from "../../modules/iam/unscoped-actions";
 
 describe("the unscoped-actions list shared by the constructs and the IAM rules", () => {
-  it("policies/data/unscoped_actions.json is the TypeScript list (regenerate: npx tsx scripts/gen-unscoped-actions.ts)", () => {
+  it("policies/data/unscoped_actions.json is the TypeScript list (regenerate: npx tsx scripts/platform/gen-unscoped-actions.ts)", () => {
     expect(readFileSync(UNSCOPED_ACTIONS_FILE, "utf8")).toBe(unscopedActionsJson());
   });
 

@@ -52,7 +52,7 @@ export function syntheticPatients(count: number, options: { prefix: string; firs
 }
 
 /** Campaign rows: the same helper the demo and bench use. */
-export { createCampaign } from "../../scripts/lib/local-campaign";
+export { createCampaign } from "../../scripts/campaign/lib/local-campaign";
 
 export const awsClientConfig = (endpoint: string) => ({
   region: "eu-west-2",

@@ -1,13 +1,13 @@
 /**
- * Integration-test access to the local MariaDB and moto servers (scripts/lib/services.ts):
+ * Integration-test access to the local MariaDB and moto servers (scripts/dev/lib/services.ts):
  * started on first use by whichever test file needs them, stopped by Jest's global teardown.
  * Every test file gets its own freshly migrated database, dropped when the file ends.
  */
 import { randomBytes } from "crypto";
 import { Connection, createConnection, Pool, ResultSetHeader } from "mysql2/promise";
 import { createDatabasePool, DatabaseSettings } from "../../functions/lib/database";
-import { createMigratedDatabase, localDatabaseSettings } from "../../scripts/lib/local-campaign";
-import { ensureLocalServices, LocalServices } from "../../scripts/lib/services";
+import { createMigratedDatabase, localDatabaseSettings } from "../../scripts/campaign/lib/local-campaign";
+import { ensureLocalServices, LocalServices } from "../../scripts/dev/lib/services";
 
 export const TEST_REGION = "eu-west-2";
 

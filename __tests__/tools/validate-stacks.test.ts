@@ -10,8 +10,8 @@ import { synthesize } from "../support/synth";
 import {
   OFFLINE_PROVIDER_SETTINGS, StackInputError, TerraformJson, dependencyOrder, discoverStackDirs, filterStacks,
   mergePlannedValue, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
-} from "../../scripts/lib/validate-stacks";
-import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/lib/opentofu";
+} from "../../scripts/platform/lib/validate-stacks";
+import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/platform/lib/opentofu";
 
 const app = synthesize();
 const stackNames = Object.keys(app.stacks).sort();

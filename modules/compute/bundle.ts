@@ -60,7 +60,7 @@ export interface FunctionBundle {
 const bundled = new Map<string, Buffer>();
 
 /**
- * esbuild's options for one function bundle: exported so analysis (scripts/lib/function-api-calls.ts)
+ * esbuild's options for one function bundle: exported so analysis (scripts/review/lib/function-api-calls.ts)
  * builds exactly what is deployed, with a metafile.
  */
 export function functionBuildOptions(entry: string): BuildOptions & { write: false } {

@@ -3,7 +3,7 @@
 # allocation all start from these tags; RequiredTagsAspect (modules/core/tagging.ts) writes them.
 #
 # "Taggable" is the list data.taggable_resource_types, generated from the provider by
-# scripts/gen-taggable-types.ts into policies/data/ and loaded with `-d policies/data`.
+# scripts/platform/gen-taggable-types.ts into policies/data/ and loaded with `-d policies/data`.
 package rules.tags.required_tags
 
 import data.lib.cdktf

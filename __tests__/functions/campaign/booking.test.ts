@@ -8,7 +8,7 @@ import { bookSlot, BookingResult, listSlots } from "../../../functions/campaign/
 import { bookingPage, Practice } from "../../../functions/campaign/pages";
 import { redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createCampaign } from "../../../scripts/campaign/lib/local-campaign";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");

@@ -10,7 +10,7 @@ import { mintToken } from "../../../functions/campaign/tokens";
 import { createWebHandler, HttpApiResult, MAX_BODY_BYTES, RequestOutcome, SECURITY_HEADERS, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
 import type { ApiGatewayEvent, HttpApiV2Event } from "../../../functions/lib/http-event";
 import { ConfigurationError } from "../../../functions/lib/environment";
-import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createCampaign } from "../../../scripts/campaign/lib/local-campaign";
 import { EventOptions, restApiEvent } from "../../support/api-gateway-events";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 

@@ -9,7 +9,7 @@ import type { Database } from "../../../functions/campaign/booking";
 import { landingPage, Practice, redemptionPage } from "../../../functions/campaign/pages";
 import { inspectToken, redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createCampaign } from "../../../scripts/campaign/lib/local-campaign";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 
 const NOW = new Date("2026-10-01T09:00:00.000Z");

@@ -13,7 +13,7 @@ import type { HttpApiV2Event } from "../../../functions/lib/http-event";
 import { createFormSubmitHandler } from "../../../functions/form-submit/handler";
 import { SESSION_FIELD, submitForm } from "../../../functions/forms/submissions";
 import { ConfigurationError } from "../../../functions/lib/environment";
-import { createCampaign } from "../../../scripts/lib/local-campaign";
+import { createCampaign } from "../../../scripts/campaign/lib/local-campaign";
 import { restApiEvent } from "../../support/api-gateway-events";
 import { createTestDatabase, insertId, TestDatabase } from "../../support/local-services";
 

@@ -1,0 +1,46 @@
+import { spawnSync } from "child_process";
+import { existsSync, readdirSync, statSync } from "fs";
+import { join } from "path";
+import { ROOT, SYNTH_OUTDIR } from "../../paths";
+
+/** Files whose change makes the synthesized output stale. */
+const SOURCES = ["main.ts", "modules", "package-lock.json"];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs);
+}
+
+/** The cdk.tf.json of every synthesized stack, sorted by stack name. */
+export function stackFiles(outdir = SYNTH_OUTDIR): string[] {
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir)) return [];
+  return readdirSync(stacksDir)
+    .sort()
+    .map((stack) => join(stacksDir, stack, "cdk.tf.json"))
+    .filter((file) => existsSync(file));
+}
+
+/** True when cdktf.out is missing or older than any source file. */
+export function synthIsStale(outdir = SYNTH_OUTDIR): boolean {
+  const manifest = join(outdir, "manifest.json");
+  if (!existsSync(manifest)) return true;
+  const built = statSync(manifest).mtimeMs;
+  return SOURCES.some((source) => existsSync(join(ROOT, source)) && newestMtime(join(ROOT, source)) > built);
+}
+
+/** Synthesizes every stack of every environment into cdktf.out (the README's main job). */
+export function synthesize(): void {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}); see the message above`);
+}
+
+/** Synthesizes when the output is missing or stale; returns the stack files. */
+export function ensureSynthesized(log: (line: string) => void): string[] {
+  if (synthIsStale()) {
+    log("Synthesizing all stacks (cdktf.out is missing or older than the sources)...");
+    synthesize();
+  }
+  return stackFiles();
+}

@@ -1,0 +1,368 @@
+import { spawn, spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { cpus, tmpdir } from "os";
+import { basename, dirname, join, relative } from "path";
+import { ROOT, POLICY_DATA_DIR, POLICY_DIR } from "../../paths";
+import { ensureConftest, ToolError } from "../../platform/lib/tools";
+
+/** A rule of the suite, as its `metadata` declares it. */
+export interface RuleInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: "critical" | "high" | "medium" | "low";
+  readonly hipaa: readonly string[];
+  readonly control: string;
+  readonly references: readonly string[];
+  readonly fix: string;
+}
+
+/** One rule failing on one resource. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: RuleInfo["severity"];
+  readonly hipaa: readonly string[];
+  readonly fix: string;
+  /** Construct path, e.g. `prod-network/nacls/public`; what exceptions name. */
+  readonly resourcePath: string;
+  /** Terraform address, e.g. `aws_network_acl.nacls_public_1A2B3C4D`. */
+  readonly address: string;
+  readonly message: string;
+  /** The checked file, relative to the project root when inside it. */
+  readonly file: string;
+  readonly stack: string;
+}
+
+/** A reviewed, time-limited acceptance of one rule failing on one resource. */
+export interface PolicyException {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+  readonly owner: string;
+  /** ISO date (YYYY-MM-DD); the exception stops applying at the end of that day (UTC). */
+  readonly expires: string;
+}
+
+export interface ExceptedFinding extends Finding {
+  readonly exception: PolicyException & { readonly daysLeft: number };
+}
+
+export interface PolicyReport {
+  readonly files: readonly string[];
+  readonly rules: readonly RuleInfo[];
+  /** Failures not covered by a valid exception. */
+  readonly findings: readonly Finding[];
+  readonly excepted: readonly ExceptedFinding[];
+  /** Expired, unknown-rule or unused exceptions: each fails the run. */
+  readonly exceptionProblems: readonly string[];
+  /**
+   * Warnings: things that do not fail the run unless `--fail-on-warn`: today, exceptions that
+   * are applied but expire within EXPIRY_WARNING_DAYS (renew or fix before the run fails).
+   * Every rule finding, whatever its severity, is a failure, never a warning.
+   */
+  readonly warnings: readonly string[];
+  readonly passed: boolean;
+}
+
+/** Days before its expiry from which an applied exception is a warning. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+/** Input the runner cannot use (bad exceptions file, missing input file); exit code 2. */
+export class PolicyInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PolicyInputError";
+  }
+}
+
+/** Longest an exception may run: reviewed again at least twice a year. */
+export const MAX_EXCEPTION_DAYS = 180;
+const MIN_REASON_LENGTH = 30;
+const MIN_REASON_WORDS = 6;
+/** A team name or an e-mail address. */
+const OWNER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+/** A construct path as the report prints it: `<stack>/<construct>[/...]`, no wildcards. */
+const RESOURCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[^/*\s]+)+$/;
+/** Reasons that say nothing about the risk (placeholders, "temporary", a ticket reference alone). */
+const BOILERPLATE = /^(todo|tbd|fixme|n\/?a|none|temp(orary)?|needed|required|see (ticket|jira|issue)|accepted|approved|false positive|lorem ipsum)\b/i;
+
+/** True when a reason has no substance: a placeholder phrase, or too few different words. */
+export function boilerplateReason(reason: string): boolean {
+  const words = new Set(reason.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  return BOILERPLATE.test(reason.trim()) || words.size < MIN_REASON_WORDS;
+}
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface ConftestResult {
+  filename: string;
+  namespace: string;
+  failures?: { msg: string; metadata?: Record<string, any> }[];
+  warnings?: { msg: string; metadata?: Record<string, any> }[];
+}
+
+/** The stack a checked file belongs to: its folder for cdk.tf.json, else the file name. */
+export function stackOf(file: string): string {
+  return basename(file) === "cdk.tf.json" ? basename(dirname(file)) : basename(file);
+}
+
+function displayPath(file: string): string {
+  const rel = relative(ROOT, file);
+  return rel.startsWith("..") ? file : rel;
+}
+
+function runConftest(args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const conftest = ensureConftest();
+  const result = spawnSync(conftest, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new ToolError(`could not run ${conftest}: ${result.error.message}`);
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status };
+}
+
+/** `conftest test` over the files: one query per file (policies/suite.rego, package main). */
+function conftestTestArgs(files: readonly string[]): string[] {
+  // --namespace main instead of --all-namespaces: the lib helpers are then evaluated once per
+  // file and shared by every rule, not once per rule namespace.
+  return ["test", "--namespace", "main", "--no-color", "--output", "json", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR, ...files];
+}
+
+/** Parses conftest's JSON: the catalogue (from the catalog request's warnings) and the findings per file. */
+function parseConftest(stdout: string, stderr: string, status: number | null, catalogRequest?: string): { rules: RuleInfo[]; findingsByFile: Map<string, Finding[]> } {
+  let results: ConftestResult[];
+  try {
+    results = JSON.parse(stdout);
+  } catch {
+    throw new ToolError(`conftest did not produce a report (exit ${status}):\n${stderr || stdout}`);
+  }
+  const rules = new Map<string, RuleInfo>();
+  const findingsByFile = new Map<string, Finding[]>();
+  for (const result of results) {
+    if (result.filename === catalogRequest) {
+      for (const w of result.warnings ?? []) {
+        const meta = w.metadata?.metadata as RuleInfo;
+        rules.set(meta.id, meta);
+      }
+      continue;
+    }
+    const findings = findingsByFile.get(result.filename) ?? [];
+    findingsByFile.set(result.filename, findings);
+    for (const failure of result.failures ?? []) {
+      const m = failure.metadata ?? {};
+      if (!m.rule_id) {
+        throw new ToolError(`a rule returned a failure without rule_id (use lib.cdktf.violation): ${failure.msg}`);
+      }
+      findings.push({
+        ruleId: m.rule_id,
+        title: m.title,
+        severity: m.severity,
+        hipaa: m.hipaa ?? [],
+        fix: m.fix,
+        resourcePath: m.resource_path,
+        address: m.address,
+        message: failure.msg,
+        file: displayPath(result.filename),
+        stack: stackOf(result.filename),
+      });
+    }
+  }
+  return { rules: [...rules.values()].sort((a, b) => a.id.localeCompare(b.id)), findingsByFile };
+}
+
+const byStackRuleResource = (a: Finding, b: Finding) =>
+  a.stack.localeCompare(b.stack) || a.ruleId.localeCompare(b.ruleId) || a.resourcePath.localeCompare(b.resourcePath);
+
+/** Runs conftest over the files (plus a catalog request) and returns the rules and raw findings. */
+function evaluate(files: readonly string[]): { rules: RuleInfo[]; findings: Finding[] } {
+  const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-"));
+  const catalogRequest = join(scratch, "catalog-request.json");
+  writeFileSync(catalogRequest, JSON.stringify({ catalog_request: true }));
+  try {
+    const { stdout, stderr, status } = runConftest(conftestTestArgs([...files, catalogRequest]));
+    const { rules, findingsByFile } = parseConftest(stdout, stderr, status, catalogRequest);
+    const findings = [...findingsByFile.values()].flat().sort(byStackRuleResource);
+    return { rules, findings };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The rule catalogue (every rule's metadata), from one conftest query. */
+export function ruleCatalog(): RuleInfo[] {
+  return evaluate([]).rules;
+}
+
+/** A document to check in a batch: the stack it stands for (its folder name) and its content. */
+export interface BatchDocument {
+  readonly stack: string;
+  readonly doc: unknown;
+}
+
+/**
+ * Checks many documents (e.g. mutated copies of the stacks) with as few conftest runs as the
+ * machine has cores to spare (at most `parallel`, default 2): each run takes a share of the
+ * files, so the policies are compiled once per run, not once per document. Returns the raw
+ * findings (no exceptions applied) of each document, in input order.
+ */
+export async function checkDocuments(docs: readonly BatchDocument[], options: { parallel?: number } = {}): Promise<Finding[][]> {
+  if (docs.length === 0) return [];
+  const conftest = ensureConftest();
+  const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-batch-"));
+  try {
+    const files = docs.map((d, i) => {
+      const dir = join(scratch, String(i), d.stack);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, "cdk.tf.json");
+      writeFileSync(file, JSON.stringify(d.doc));
+      return file;
+    });
+    const parallel = Math.max(1, Math.min(options.parallel ?? 2, cpus().length, files.length));
+    const chunks = Array.from({ length: parallel }, (_, c) => files.filter((_f, i) => i % parallel === c));
+    const results = await Promise.all(chunks.map((chunk) => runConftestAsync(conftest, conftestTestArgs(chunk))));
+    const findingsByFile = new Map<string, Finding[]>();
+    for (const r of results) {
+      for (const [file, findings] of parseConftest(r.stdout, r.stderr, r.status).findingsByFile) findingsByFile.set(file, findings);
+    }
+    return files.map((file) => {
+      const findings = findingsByFile.get(file);
+      if (!findings) throw new ToolError(`conftest reported nothing for ${file}`);
+      return findings.sort(byStackRuleResource);
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function runConftestAsync(conftest: string, args: string[]): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(conftest, args, { cwd: ROOT });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => reject(new ToolError(`could not run ${conftest}: ${e.message}`)));
+    child.on("close", (status) => resolvePromise({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), status }));
+  });
+}
+
+/** Reads and checks the exceptions file; problems with its shape are input errors. */
+export function loadExceptions(file: string): PolicyException[] {
+  if (!existsSync(file)) return [];
+  let parsed: any;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new PolicyInputError(`${displayPath(file)} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!parsed || !Array.isArray(parsed.exceptions)) {
+    throw new PolicyInputError(`${displayPath(file)} must be an object with an "exceptions" array`);
+  }
+  const problems: string[] = [];
+  parsed.exceptions.forEach((e: any, i: number) => {
+    const at = `${displayPath(file)} exceptions[${i}]`;
+    for (const field of ["rule", "resource", "reason", "owner", "expires"]) {
+      if (typeof e?.[field] !== "string" || e[field].trim() === "") problems.push(`${at}.${field}: required, a non-empty string`);
+    }
+    if (typeof e?.reason === "string" && e.reason.trim().length < MIN_REASON_LENGTH) {
+      problems.push(`${at}.reason: say why the risk is acceptable and what mitigates it (at least ${MIN_REASON_LENGTH} characters)`);
+    } else if (typeof e?.reason === "string" && boilerplateReason(e.reason)) {
+      problems.push(`${at}.reason: ${JSON.stringify(e.reason)} is boilerplate; say why the risk is acceptable and what mitigates it, in at least ${MIN_REASON_WORDS} different words`);
+    }
+    if (typeof e?.owner === "string" && e.owner.trim() !== "" && !OWNER_PATTERN.test(e.owner)) {
+      problems.push(`${at}.owner: ${JSON.stringify(e.owner)} is not a team or person; write a team name or an e-mail address (letters, digits, . _ - @)`);
+    }
+    if (typeof e?.resource === "string" && e.resource.trim() !== "" && !RESOURCE_PATTERN.test(e.resource)) {
+      problems.push(`${at}.resource: ${JSON.stringify(e.resource)} is not a construct path; copy the resource path the report prints (<stack>/<construct>/..., no wildcards)`);
+    }
+    if (typeof e?.expires === "string" && !/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) {
+      problems.push(`${at}.expires: ${JSON.stringify(e.expires)} is not a date; write YYYY-MM-DD`);
+    }
+  });
+  const seen = new Map<string, number>();
+  parsed.exceptions.forEach((e: any, i: number) => {
+    const key = `${e?.rule} ${e?.resource}`;
+    if (seen.has(key)) problems.push(`${displayPath(file)} exceptions[${i}]: the same rule and resource as exceptions[${seen.get(key)}]; keep one`);
+    else seen.set(key, i);
+  });
+  if (problems.length > 0) throw new PolicyInputError(`Invalid exceptions file:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  return parsed.exceptions;
+}
+
+export interface RunOptions {
+  /** Exceptions file; default policies/exceptions.json. */
+  readonly exceptionsFile?: string;
+  /** Today, for expiry arithmetic (tests pin it). */
+  readonly now?: Date;
+}
+
+/**
+ * Checks Terraform JSON files against the policy suite and applies the exceptions.
+ * An exception applies only while it is unexpired and at most MAX_EXCEPTION_DAYS out;
+ * an exception for a checked stack that matches no failure is reported as unused.
+ */
+export function runPolicies(files: readonly string[], options: RunOptions = {}): PolicyReport {
+  for (const file of files) {
+    if (!existsSync(file)) throw new PolicyInputError(`${file}: no such file; pass Terraform JSON files (cdktf.out/stacks/<stack>/cdk.tf.json)`);
+  }
+  const exceptions = loadExceptions(options.exceptionsFile ?? join(POLICY_DIR, "exceptions.json"));
+  const { rules, findings: raw } = evaluate(files);
+  const now = options.now ?? new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const ruleIds = new Set(rules.map((r) => r.id));
+  const checkedStacks = new Set(files.map(stackOf));
+
+  const problems: string[] = [];
+  const usable: (PolicyException & { daysLeft: number })[] = [];
+  for (const e of exceptions) {
+    const label = `exception ${e.rule} on ${e.resource} (owner ${e.owner})`;
+    const daysLeft = Math.round((Date.parse(`${e.expires}T00:00:00Z`) - today) / DAY_MS);
+    if (!ruleIds.has(e.rule)) problems.push(`${label}: no rule has id ${e.rule}; fix the id or remove the exception`);
+    else if (Number.isNaN(daysLeft)) problems.push(`${label}: expiry ${e.expires} is not a real date`);
+    else if (daysLeft < 0) problems.push(`${label}: expired on ${e.expires}; fix the resource or review and renew the exception`);
+    else if (daysLeft > MAX_EXCEPTION_DAYS) problems.push(`${label}: expires ${e.expires}, more than ${MAX_EXCEPTION_DAYS} days out; set an earlier review date`);
+    else usable.push({ ...e, daysLeft });
+  }
+
+  const findings: Finding[] = [];
+  const excepted: ExceptedFinding[] = [];
+  const used = new Set<PolicyException>();
+  for (const finding of raw) {
+    const exception = usable.find((e) => e.rule === finding.ruleId && e.resource === finding.resourcePath);
+    if (exception) {
+      excepted.push({ ...finding, exception });
+      used.add(exception);
+    } else {
+      findings.push(finding);
+    }
+  }
+  for (const e of usable) {
+    const stack = e.resource.split("/")[0];
+    if (checkedStacks.has(stack) && !used.has(e)) {
+      problems.push(`exception ${e.rule} on ${e.resource} (owner ${e.owner}): unused, the rule passes on that resource; remove the exception`);
+    }
+  }
+  const warnings = usable
+    .filter((e) => used.has(e) && e.daysLeft <= EXPIRY_WARNING_DAYS)
+    .map((e) => `exception ${e.rule} on ${e.resource} (owner ${e.owner}) expires in ${e.daysLeft} day(s), on ${e.expires}; fix the resource or review and renew it`);
+  return {
+    files: files.map(displayPath),
+    rules,
+    findings,
+    excepted,
+    exceptionProblems: problems,
+    warnings,
+    passed: findings.length === 0 && problems.length === 0,
+  };
+}
+
+/** Arguments of `conftest verify` over the suite: every rule's passing and failing fixtures. */
+export const CONFTEST_VERIFY_ARGS: readonly string[] = ["verify", "--no-color", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR];
+
+/** Runs `conftest verify`; returns its output, success and test counts. */
+export function verifyPolicies(): { passed: boolean; output: string; testsPassed: number; testsFailed: number } {
+  const { stdout, stderr, status } = runConftest([...CONFTEST_VERIFY_ARGS]);
+  const counts = /(\d+) tests?, (\d+) passed, \d+ warnings?, (\d+) failures?/.exec(stdout);
+  return {
+    passed: status === 0,
+    output: `${stdout}${stderr}`.trim(),
+    testsPassed: counts ? Number(counts[2]) : 0,
+    testsFailed: counts ? Number(counts[3]) : 1,
+  };
+}
