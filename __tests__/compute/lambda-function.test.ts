@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
-import { bundleFunction, MAX_BUNDLE_BYTES, PROJECT_ROOT } from "../../modules/compute/bundle";
+import { BUNDLE_CACHE_ENV, bundleFunction, MAX_BUNDLE_BYTES, PROJECT_ROOT } from "../../modules/compute/bundle";
 import { deterministicZip, readStoredZip } from "../../modules/compute/deterministic-zip";
 import { NodeFunction, NodeFunctionProps } from "../../modules/compute/lambda-function";
 import { ENVIRONMENTS } from "../../modules/config/environments";
@@ -187,7 +187,8 @@ describe("the package", () => {
   it("is the same when bundled in a separate process (esbuild itself is deterministic, not just the in-process cache)", () => {
     const here = bundleFunction("rotate-mysql-credentials/handler.ts", { "onprem-ca.pem": "x" }).sourceCodeHash;
     const script = `process.stdout.write(require("./modules/compute/bundle").bundleFunction("rotate-mysql-credentials/handler.ts", { "onprem-ca.pem": "x" }).sourceCodeHash)`;
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    // The bundle cache off, so the other process really runs esbuild.
+    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, [BUNDLE_CACHE_ENV]: "off" } });
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(here);
   });

@@ -1,8 +1,9 @@
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, relative, resolve, sep } from "path";
-import { BuildOptions, buildSync } from "esbuild";
+import { build, BuildOptions, BuildResult, buildSync, version as esbuildVersion } from "esbuild";
+import { BundleCache } from "./bundle-cache";
 import { deterministicZip, ZipEntry } from "./deterministic-zip";
 
 /** The project root (where package.json and functions/ live). */
@@ -54,10 +55,46 @@ export interface FunctionBundle {
 }
 
 /**
- * The bundled JavaScript of each entry, memoized per process: every environment builds the
+ * The bundled JavaScript of each entry (by project-relative path), memoized per process: every environment builds the
  * same functions, and esbuild's output for a given source and version does not change.
  */
 const bundled = new Map<string, Buffer>();
+
+/**
+ * MEDICARE_BUNDLE_CACHE: unset for the project's cache (.tools/cache/function-bundles, ignored
+ * by git), a directory to use another, or "off" to bundle every function with esbuild.
+ */
+export const BUNDLE_CACHE_ENV = "MEDICARE_BUNDLE_CACHE";
+
+let cache: BundleCache | null | undefined;
+
+/** The bundle cache this process uses, or null when it is switched off. */
+export function functionBundleCache(): BundleCache | null {
+  if (cache !== undefined) return cache;
+  const setting = process.env[BUNDLE_CACHE_ENV];
+  if (setting === "off") return (cache = null);
+  const dir = setting ? resolve(setting) : join(PROJECT_ROOT, ".tools", "cache", "function-bundles");
+  // Whatever besides the inputs decides the output: esbuild's version and options (the
+  // entry's own path is part of the key), the lockfile (the packages' resolution, e.g. a
+  // package.json "module" field, which the metafile does not list) and tsconfig.json,
+  // which esbuild reads for TypeScript settings.
+  const { entryPoints: _entry, write: _write, logLevel: _log, metafile: _meta, ...options } = functionBuildOptions("");
+  const projectFile = (name: string) => createHash("sha256").update(readFileSync(join(PROJECT_ROOT, name))).digest("hex");
+  return (cache = new BundleCache(dir, PROJECT_ROOT, {
+    esbuild: esbuildVersion,
+    options: JSON.stringify(options, (_key, value) => (typeof value === "string" ? value.split(PROJECT_ROOT).join("<root>") : value)),
+    lockfile: projectFile("package-lock.json"),
+    tsconfig: projectFile("tsconfig.json"),
+  }));
+}
+
+/** Every function entry (`<name>/handler.ts`: each directory of functions/ with a handler), sorted. */
+export function functionEntries(): string[] {
+  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(FUNCTIONS_DIR, d.name, "handler.ts")))
+    .map((d) => `${d.name}/handler.ts`)
+    .sort();
+}
 
 /**
  * esbuild's options for one function bundle: exported so analysis (scripts/review/lib/function-api-calls.ts)
@@ -99,26 +136,53 @@ export function functionBuildOptions(entry: string): BuildOptions & { write: fal
   };
 }
 
-function bundleJavaScript(entry: string): Buffer {
-  const cached = bundled.get(entry);
-  if (cached) return cached;
-  const result = buildSync(functionBuildOptions(entry));
+function bundleOutput(entry: string, result: BuildResult): Buffer {
   if (result.errors.length > 0) throw new Error(`esbuild failed for ${entry}: ${result.errors.map((e) => e.text).join("; ")}`);
   // One entry, no outfile and no source map: the one output is the bundle.
-  const js = result.outputFiles.length === 1 ? result.outputFiles[0] : undefined;
-  if (!js) throw new Error(`esbuild produced ${result.outputFiles.length} outputs for ${entry}, expected 1`);
+  const js = result.outputFiles?.length === 1 ? result.outputFiles[0] : undefined;
+  if (!js) throw new Error(`esbuild produced ${result.outputFiles?.length ?? 0} outputs for ${entry}, expected 1`);
   const buffer = Buffer.from(js.contents);
+  functionBundleCache()?.put(entry, buffer, Object.keys(result.metafile?.inputs ?? {}));
   bundled.set(entry, buffer);
   return buffer;
 }
 
-/** The minified JavaScript of `functions/<entry>` exactly as it goes into the package (for size and load-time checks). */
-export function bundledJavaScript(entry: string): Buffer {
+/** A bundle already built in this process or stored in the cache, else undefined. */
+function knownBundle(entryPath: string): Buffer | undefined {
+  const entry = relative(PROJECT_ROOT, entryPath);
+  const known = bundled.get(entry) ?? functionBundleCache()?.get(entry);
+  if (known) bundled.set(entry, known);
+  return known;
+}
+
+function bundleJavaScript(entryPath: string): Buffer {
+  return knownBundle(entryPath) ?? bundleOutput(relative(PROJECT_ROOT, entryPath), buildSync({ ...functionBuildOptions(entryPath), metafile: true }));
+}
+
+/**
+ * Builds every given function bundle that is neither in this process nor in the cache, all
+ * at once (esbuild's service bundles them on every core), so the synth that follows finds
+ * them ready. Synth calls this before building the stacks; without it each missing bundle
+ * is built on its own when its function is constructed.
+ */
+export async function prepareFunctionBundles(entries: readonly string[] = functionEntries()): Promise<void> {
+  const missing = entries.map(functionEntryPath).filter((entryPath) => !knownBundle(entryPath));
+  await Promise.all(
+    missing.map(async (entryPath) => bundleOutput(relative(PROJECT_ROOT, entryPath), await build({ ...functionBuildOptions(entryPath), metafile: true }))),
+  );
+}
+
+function functionEntryPath(entry: string): string {
   const entryPath = resolve(FUNCTIONS_DIR, entry);
   if (!entryPath.startsWith(FUNCTIONS_DIR + sep) || !existsSync(entryPath)) {
     throw new Error(`function entry "${entry}" must be an existing file under functions/ (resolved to ${relative(PROJECT_ROOT, entryPath)})`);
   }
-  return bundleJavaScript(entryPath);
+  return entryPath;
+}
+
+/** The minified JavaScript of `functions/<entry>` exactly as it goes into the package (for size and load-time checks). */
+export function bundledJavaScript(entry: string): Buffer {
+  return bundleJavaScript(functionEntryPath(entry));
 }
 
 /**

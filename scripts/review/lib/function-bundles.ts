@@ -4,10 +4,10 @@
  * loads it in a fresh Node process, as a cold start would, to measure size and load time.
  */
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { bundledJavaScript, FUNCTIONS_DIR } from "../../../modules/compute/bundle";
+import { bundledJavaScript, functionEntries } from "../../../modules/compute/bundle";
 
 /**
  * Configuration every handler reads at cold start, with placeholder values: loading a
@@ -34,14 +34,6 @@ export const PLACEHOLDER_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> 
   FORMS_KMS_KEY_ID: "arn:aws:kms:eu-west-2:111111111111:key/00000000-0000-0000-0000-000000000000",
   FORM_SUBMIT_BASE_URL: "https://forms.medicare.example",
 };
-
-/** Every function entry (`<name>/handler.ts`), sorted. */
-export function functionEntries(): string[] {
-  return readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(FUNCTIONS_DIR, d.name, "handler.ts")))
-    .map((d) => `${d.name}/handler.ts`)
-    .sort();
-}
 
 export interface BundleLoad {
   readonly loadMs: number;
@@ -80,4 +72,4 @@ export function loadBundle(js: Buffer, runs: number, env: Readonly<Record<string
   }
 }
 
-export { bundledJavaScript };
+export { bundledJavaScript, functionEntries };
