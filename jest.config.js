@@ -1,16 +1,94 @@
 /**
+ * Two Jest projects:
+ * - unit: no database, no emulator (`npm run test:quick` runs only these). Tests that read
+ *   the synthesized stacks share one synth of every environment, made once per run by the
+ *   global setup (__tests__/support/global-setup.ts).
+ * - integration: the tests that run against the local MariaDB and moto, which start on first
+ *   use and stop at the end of the run (global teardown).
+ * A test file belongs to integration when its imports reach the local-services support
+ * (directly or through another module), and must be listed in INTEGRATION_TESTS: loading this
+ * config fails, naming the file, when a unit file reaches the services or a listed file no
+ * longer does, so a new test lands in the right project.
+ *
  * Jest runs transpile-only (ts-jest transpiles each file alone because tsconfig sets
  * isolatedModules): type-checking is `npm run typecheck` (tsc --noEmit), a separate step.
  */
-module.exports = {
+const { readdirSync } = require("fs");
+const { join } = require("path");
+const { reachesAny } = require("./__tests__/support/import-graph");
+
+/** Test files that need MariaDB and/or moto, relative to the project root. */
+const INTEGRATION_TESTS = [
+  "__tests__/functions/bundled-send.test.ts",
+  "__tests__/functions/campaign/booking.test.ts",
+  "__tests__/functions/campaign/campaign-web.test.ts",
+  "__tests__/functions/campaign/delivery-events.test.ts",
+  "__tests__/functions/campaign/dispatch-faults.test.ts",
+  "__tests__/functions/campaign/dispatch.test.ts",
+  "__tests__/functions/campaign/opt-out.test.ts",
+  "__tests__/functions/campaign/redeem.test.ts",
+  "__tests__/functions/campaign/remind.test.ts",
+  "__tests__/functions/campaign/report.test.ts",
+  "__tests__/functions/campaign/schema.test.ts",
+  "__tests__/functions/forms/publish.test.ts",
+  "__tests__/functions/forms/submission-invitation.test.ts",
+  "__tests__/functions/forms/submissions.test.ts",
+];
+
+/** Modules that start or connect to the local services: reaching one makes a test integration. */
+const LOCAL_SERVICE_MODULES = ["__tests__/support/local-services.ts", "scripts/dev/lib/services.ts"];
+
+function testFiles(dir) {
+  return readdirSync(join(__dirname, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+function checkProjects() {
+  const problems = [];
+  for (const file of testFiles("__tests__")) {
+    const needsServices = reachesAny(__dirname, file, LOCAL_SERVICE_MODULES);
+    const listed = INTEGRATION_TESTS.includes(file);
+    if (needsServices && !listed) {
+      problems.push(`${file} imports the local services (${needsServices.join(" -> ")}): add it to INTEGRATION_TESTS in jest.config.js`);
+    }
+    if (listed && !needsServices) problems.push(`${file} is in INTEGRATION_TESTS but uses no local service: remove it there, it is a unit test`);
+  }
+  for (const file of INTEGRATION_TESTS) if (!testFiles("__tests__").includes(file)) problems.push(`INTEGRATION_TESTS names ${file}, which does not exist`);
+  if (problems.length > 0) throw new Error(`jest.config.js: the unit/integration split is out of date:\n  ${problems.join("\n  ")}`);
+}
+
+checkProjects();
+
+const escape = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
-  testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
-  // Synthesizing both environments once per file takes ~1 s; conftest runs take a few more.
+};
+
+module.exports = {
+  // Synthesizing both environments takes a few seconds; conftest runs take a few more.
   testTimeout: 120000,
-  // Integration tests start MariaDB and moto on first use; stop them when the run ends.
-  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", ...INTEGRATION_TESTS.map((file) => `^${escape(join(__dirname, file))}$`)],
+      globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown-unit.ts",
+    },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: INTEGRATION_TESTS.map((file) => `<rootDir>/${file}`),
+      // Integration tests start MariaDB and moto on first use; stop them when the run ends.
+      globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
+    },
+  ],
 };

@@ -31,25 +31,35 @@ function environmentSelection(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Synthesizes the selected environments. Every function bundle is made ready first (from the
- * bundle cache, or built all at once), and source-mapped stack traces are off while the
- * stacks are built: cdktf records a stack trace for every token it creates (tens of
- * thousands), and mapping each through tsx's source maps was a third of the synth. An error
- * thrown meanwhile is still mapped: V8 formats a stack when it is first read, after this.
+ * Runs `work` with plain (not source-mapped) stack traces. cdktf records a stack trace for
+ * every token it creates, tens of thousands per synth, and mapping each through source maps
+ * (tsx's, or Jest's source-map-support) was a third of the synth's time. An error thrown
+ * meanwhile is still mapped: V8 formats a stack when it is first read, after this returns.
+ */
+export function withPlainStackTraces<T>(work: () => T): T {
+  const sourceMaps = process.sourceMapsEnabled;
+  const errors: { prepareStackTrace?: unknown } = Error;
+  const prepare = errors.prepareStackTrace;
+  process.setSourceMapsEnabled(false);
+  errors.prepareStackTrace = undefined;
+  try {
+    return work();
+  } finally {
+    errors.prepareStackTrace = prepare;
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
+
+/**
+ * Synthesizes the selected environments, every function bundle made ready first (from the
+ * bundle cache, or built all at once).
  */
 async function synthesizeSelected(argv: readonly string[]): Promise<void> {
   validateEnvironments(ENVIRONMENTS);
   const selected = selectEnvironments(ENVIRONMENTS, environmentSelection(argv));
   await prepareFunctionBundles();
-  const sourceMaps = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
-  let app: App;
-  try {
-    app = buildApp(new App(), selected);
-    app.synth();
-  } finally {
-    process.setSourceMapsEnabled(sourceMaps);
-  }
+  const app = withPlainStackTraces(() => buildApp(new App(), selected));
+  withPlainStackTraces(() => app.synth());
   const stacks = app.node.children.map((stack) => stack.node.id).join(", ");
   console.log(`Synthesized ${stacks} to ${app.outdir}/stacks/<stack>/cdk.tf.json`);
 }

@@ -18,14 +18,15 @@ import { SecurityStack } from "../../modules/security/security-stack";
 import { isSecretEnvironmentName } from "../../modules/compute/secret-patterns";
 import { conditionValues, scopableOnEverything, statementsOf } from "../support/policy";
 import { referencedResource, refersTo } from "../support/refs";
-import { synthesize, SynthesizedApp, SynthResource } from "../support/synth";
+import { synthesize, synthesizeFresh, SynthesizedApp, SynthResource } from "../support/synth";
 
 let app: SynthesizedApp;
 let again: SynthesizedApp;
 
 beforeAll(() => {
   app = synthesize();
-  again = synthesize();
+  // Synthesized here, not copied from the run's shared synth: the test compares two synths.
+  again = synthesizeFresh();
 });
 
 afterAll(() => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync } from "fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
-import { buildApp } from "../../main";
+import { buildApp, withPlainStackTraces } from "../../main";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 
@@ -28,17 +28,44 @@ export interface SynthesizedApp {
   resources(type: string, stack?: string): SynthResource[];
 }
 
-/** Synthesizes the given environments (default: all) into a fresh temp directory. */
-export function synthesize(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): SynthesizedApp {
-  return synthesizeWith((app) => buildApp(app, environments));
+/**
+ * Where the unit project's global setup put its synth of every environment (set for the
+ * whole run; unset when a test runs outside Jest's projects).
+ */
+export const SYNTH_FIXTURE_ENV = "MEDICARE_JEST_SYNTH_FIXTURE";
+
+/**
+ * The given environments (default: all) synthesized into a fresh temp directory the caller
+ * owns (and may change or delete). Every environment, unchanged, is a copy of the run's
+ * shared synth when there is one: the same code on the same config gives the same output.
+ */
+export function synthesize(environments?: readonly EnvironmentConfig[]): SynthesizedApp {
+  const fixture = process.env[SYNTH_FIXTURE_ENV];
+  if (environments === undefined && fixture && existsSync(join(fixture, "stacks"))) {
+    const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
+    cpSync(fixture, outdir, { recursive: true });
+    return readSynthesized(outdir);
+  }
+  return synthesizeFresh(environments);
+}
+
+/** Synthesizes the given environments (default: all) now, never from the shared synth. */
+export function synthesizeFresh(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS), prefix?: string): SynthesizedApp {
+  return synthesizeWith((app) => buildApp(app, environments), prefix);
 }
 
 /** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */
 export function synthesizeWith(build: (app: App) => void, prefix = "medicare-synth-"): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), prefix));
   const app = new App({ outdir });
-  build(app);
-  app.synth();
+  withPlainStackTraces(() => {
+    build(app);
+    app.synth();
+  });
+  return readSynthesized(outdir);
+}
+
+function readSynthesized(outdir: string): SynthesizedApp {
   const stackDir = join(outdir, "stacks");
   const stacks: Record<string, any> = {};
   for (const name of readdirSync(stackDir)) {

@@ -1,6 +1,8 @@
 /**
  * npm test: every check CI gates on, in order, each step run even when an earlier one
  * fails so one run shows everything. Installs the tools it needs on first use.
+ * npm run test:quick (`--quick`): the inner loop, with no local services and no tool build
+ * beyond conftest: steps 1, 2, 4 (the Jest unit project only), 5 and 6.
  *   1. tools       pinned conftest in .tools/bin (go install, first run only)
  *   2. typecheck   tsc --noEmit (Jest runs transpile-only)
  *   3. services    MariaDB and moto for the integration tests (installed into .tools/ on first use)
@@ -27,6 +29,8 @@ interface StepResult {
 }
 
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
+/** `--quick`: no MariaDB, moto, integration tests, coverage or mutations (npm run test:quick). */
+const quick = process.argv.includes("--quick");
 const results: StepResult[] = [];
 
 function step(name: string, run: () => { ok: boolean; passed?: number; failed?: number }): boolean {
@@ -64,7 +68,7 @@ step("typecheck", () => ({ ok: exec(bin("tsc"), ["--noEmit"]) === 0 }));
 // Jest's integration tests would start MariaDB and moto inside a test's time limit; a first
 // start on a fresh, busy machine can take minutes, so it happens here, before Jest, instead.
 // The services belong to Jest, whose global teardown stops them at the end.
-step("services", () => ({
+if (!quick) step("services", () => ({
   ok: exec(process.execPath, ["--import", "tsx", "-e", 'require("./scripts/dev/lib/services").ensureLocalServices("jest", (line) => console.log(line)).catch((e) => { console.error(e.message); process.exitCode = 1; })']) === 0,
 }));
 
@@ -73,7 +77,7 @@ step("jest", () => {
   mkdirSync(cache, { recursive: true });
   const summary = join(cache, "jest-summary.json");
   rmSync(summary, { force: true });
-  const status = exec(bin("jest"), ["--ci", "--json", `--outputFile=${summary}`]);
+  const status = exec(bin("jest"), ["--ci", "--json", `--outputFile=${summary}`, ...(quick ? ["--selectProjects", "unit"] : [])]);
   if (!existsSync(summary)) return { ok: false };
   const jest = JSON.parse(readFileSync(summary, "utf8"));
   return { ok: status === 0 && jest.numFailedTests === 0, passed: jest.numPassedTests, failed: jest.numFailedTests + jest.numRuntimeErrorTestSuites };
@@ -92,9 +96,9 @@ if (toolsOk) {
     return { ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy.ts"]) === 0 };
   });
 
-  step("policy coverage", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-coverage.ts"]) === 0 }));
+  if (!quick) step("policy coverage", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-coverage.ts"]) === 0 }));
 
-  step("policy mutations", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-mutations.ts"]) === 0 }));
+  if (!quick) step("policy mutations", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-mutations.ts"]) === 0 }));
 }
 
 const width = Math.max(...results.map((r) => r.name.length));

@@ -1,0 +1,8 @@
+/** Removes the shared synthesized app the unit project's global setup made. */
+import { rmSync } from "fs";
+import { SYNTH_FIXTURE_ENV } from "./synth";
+
+export default async function globalTeardown(): Promise<void> {
+  const fixture = process.env[SYNTH_FIXTURE_ENV];
+  if (fixture) rmSync(fixture, { recursive: true, force: true });
+}
