@@ -24,7 +24,7 @@ const MAX_CONFIG_RETENTION_DAYS = 2557;
  * the parameters that match our controls. Left out: rules for services we do not use
  * (Elasticsearch, EMR, Redshift, DynamoDB, SageMaker, ...), and IAM_NO_INLINE_POLICY_CHECK,
  * which flags roles too: our roles carry inline, resource-scoped policies by design
- * (README, "Literal policies"); user policies are forbidden by IAM-006 instead.
+ * (docs/decisions.md, "Literal policies"); user policies are forbidden by IAM-006 instead.
  */
 export const HIPAA_MANAGED_RULES: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = {
   // audit

@@ -16,7 +16,7 @@
  *   (longer, not shorter; shortening is a weaken-attribute mutation of delete_after), and at
  *   the top level it is Terraform's meta-argument.
  * - Resource "*" in resource policies (bucket, key, topic, endpoint policies): there it means
- *   the resource the policy is attached to (README "IAM analysis scope"), and in permission
+ *   the resource the policy is attached to (docs/decisions.md, "IAM analysis scope"), and in permission
  *   boundaries, which grant nothing.
  * - Removing `retention_in_days` from a log group: absent means "never expire", longer than
  *   the 365-day floor.
