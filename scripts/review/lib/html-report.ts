@@ -26,7 +26,8 @@ export function actionMatches(pattern: string, action: string): boolean {
 // ---------------------------------------------------------------------------
 // Architecture diagram
 
-const TIERS = ["internet", "public", "app", "data", "outside"] as const;
+/** Top to bottom as traffic flows in: the internet, the edge services in front of the VPC, then the VPC's tiers. */
+const TIERS = ["internet", "outside", "public", "app", "data"] as const;
 type Tier = (typeof TIERS)[number];
 const TIER_LABEL: Record<Tier, string> = {
   internet: "Internet, on-prem",
@@ -42,6 +43,8 @@ interface DiagramNode {
   readonly stack: string;
   readonly title: string;
   readonly subtitle: string;
+  /** What uses a security group (its users' main resource type, e.g. `lambda_function`): like nodes are drawn as one group. */
+  readonly kind?: string;
 }
 
 interface DiagramEdge {
@@ -119,6 +122,7 @@ export function buildDiagram(stacks: Readonly<Record<string, any>>, environment:
       stack: sg.stack,
       title: String(sg.body.name ?? sg.name),
       subtitle: [...counts].map(([t, n]) => (n > 1 ? `${n} ${t}` : t)).join(", ") || "no users",
+      kind: [...counts.keys()].find((t) => !t.startsWith("iam_")) ?? "none",
     });
   }
   // Subnet CIDRs per tier, to name CIDR sources.
@@ -204,62 +208,167 @@ function cidrContains(outer: string, inner: string): boolean {
   return Math.floor(o.n / size) === Math.floor(i.n / size);
 }
 
-const NODE_W = 230;
-const NODE_H = 50;
-const GAP_X = 30;
-const ROW_H = 120;
-const LABEL_W = 130;
+/**
+ * The diagram fits the report's content width (main is 1320 px less padding) at its natural
+ * size, so nothing is scaled down: a tier with more nodes than fit a line wraps onto the next.
+ */
+export const DIAGRAM_WIDTH = 1200;
+const NODE_W = 188;
+const NODE_H = 52;
+const GAP_X = 16;
+const LINE_H = 92;
+const LABEL_W = 128;
+const PER_LINE = Math.floor((DIAGRAM_WIDTH - LABEL_W - GAP_X) / (NODE_W + GAP_X));
+/** Security groups of one kind, tier and stack drawn as one node from this many. */
+const GROUP_FROM = 3;
 
-/** The diagram as inline SVG: one band per tier, nodes left to right by stack, arrows for the paths. */
+/** A node of the drawn diagram: one security group (or other part), or a group of like ones. */
+interface DrawnNode extends DiagramNode {
+  readonly members: readonly DiagramNode[];
+}
+
+const KIND_PLURAL: Readonly<Record<string, string>> = { lambda_function: "functions", vpc_endpoint: "endpoint groups", db_proxy: "proxies" };
+
+/**
+ * Groups like security groups (same tier, stack and kind, GROUP_FROM or more), e.g. every
+ * campaign function's, into one node such as "9 campaign functions", and merges the paths
+ * into and out of a group's members into one arrow per other end.
+ */
+export function groupDiagram(diagram: Diagram): { nodes: DrawnNode[]; edges: DiagramEdge[] } {
+  const byGroup = new Map<string, DiagramNode[]>();
+  for (const n of diagram.nodes) {
+    const key = n.kind && n.stack ? `${n.tier}|${n.stack}|${n.kind}` : n.id;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), n]);
+  }
+  const drawnOf = new Map<string, string>();
+  const nodes: DrawnNode[] = [];
+  for (const [key, members] of byGroup) {
+    if (members.length < GROUP_FROM) {
+      for (const m of members) {
+        nodes.push({ ...m, members: [m] });
+        drawnOf.set(m.id, m.id);
+      }
+      continue;
+    }
+    const [tier, stack, kind] = key.split("|");
+    const component = stack.replace(/^[^-]+-/, "");
+    const id = `group ${key}`;
+    nodes.push({ id, tier: tier as Tier, stack, kind, title: `${members.length} ${component} ${KIND_PLURAL[kind] ?? `${kind.replace(/_/g, " ")}s`}`, subtitle: "one security group each", members });
+    for (const m of members) drawnOf.set(m.id, id);
+  }
+  const merged = new Map<string, DiagramEdge>();
+  for (const e of diagram.edges) {
+    const from = drawnOf.get(e.from) ?? e.from;
+    const to = drawnOf.get(e.to) ?? e.to;
+    if (from === to) continue;
+    const k = `${from} -> ${to}`;
+    const prior = merged.get(k);
+    const labels = new Set([...(prior?.label.split(", ") ?? []), ...e.label.split(", ")]);
+    merged.set(k, { from, to, label: [...labels].join(", ") });
+  }
+  return { nodes, edges: [...merged.values()] };
+}
+
+/** A stable HTML id for a drawn node's member list. */
+const groupAnchor = (environment: string, node: DrawnNode) => `diagram-${environment}-${node.id.replace(/[^A-Za-z0-9]+/g, "-")}`;
+
+/** The diagram as inline SVG: one band per tier, like parts grouped, nodes left to right by stack, arrows for the paths. */
 export function renderDiagramSvg(diagram: Diagram): string {
-  const rows = TIERS.map((tier) => diagram.nodes.filter((n) => n.tier === tier).sort((a, b) => a.stack.localeCompare(b.stack) || a.title.localeCompare(b.title)));
-  const widest = Math.max(1, ...rows.map((r) => r.length));
-  const width = LABEL_W + widest * (NODE_W + GAP_X) + GAP_X;
-  const height = TIERS.length * ROW_H + 20;
+  const env = diagram.environment;
+  const drawn = groupDiagram(diagram);
+  // Each band's nodes ordered by where their neighbours in the bands above sit (fewer crossing arrows), then by stack and name.
+  const column = new Map<string, number>();
+  const rows = TIERS.map((tier) => {
+    const row = drawn.nodes.filter((n) => n.tier === tier).sort((a, b) => a.stack.localeCompare(b.stack) || a.title.localeCompare(b.title));
+    const pull = (n: DrawnNode) => {
+      const above = drawn.edges.flatMap((e) => (e.to === n.id ? [e.from] : e.from === n.id ? [e.to] : [])).filter((id) => column.has(id)).map((id) => column.get(id)!);
+      return above.length > 0 ? above.reduce((a, b) => a + b, 0) / above.length : Number.POSITIVE_INFINITY;
+    };
+    const ordered = row.map((n, i) => ({ n, i, pull: pull(n) })).sort((a, b) => a.pull - b.pull || a.i - b.i).map((x) => x.n);
+    ordered.forEach((n, i) => column.set(n.id, i % PER_LINE));
+    return ordered;
+  });
+  const lines = rows.map((row) => Math.max(1, Math.ceil(row.length / PER_LINE)));
+  const bandTop = lines.map((_n, r) => 10 + lines.slice(0, r).reduce((sum, l) => sum + l * LINE_H + 8, 0));
+  const height = bandTop[TIERS.length - 1] + lines[TIERS.length - 1] * LINE_H + 10;
   const pos = new Map<string, { x: number; y: number }>();
-  rows.forEach((row, r) => row.forEach((n, i) => pos.set(n.id, { x: LABEL_W + GAP_X + i * (NODE_W + GAP_X), y: 10 + r * ROW_H + (ROW_H - NODE_H) / 2 })));
+  rows.forEach((row, r) =>
+    row.forEach((n, i) => pos.set(n.id, { x: LABEL_W + GAP_X + (i % PER_LINE) * (NODE_W + GAP_X), y: bandTop[r] + Math.floor(i / PER_LINE) * LINE_H + (LINE_H - NODE_H) / 2 })),
+  );
   const stackHue = (stack: string) => {
     const component = stack.replace(/^[^-]+-/, "");
     return ({ security: 280, network: 200, data: 25, edge: 140, campaign: 330 } as Record<string, number>)[component] ?? 0;
   };
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" role="img" aria-label="Architecture of ${esc(diagram.environment)}">`);
-  parts.push(`<defs><marker id="arrow-${esc(diagram.environment)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${DIAGRAM_WIDTH} ${height}" width="100%" style="max-width:${DIAGRAM_WIDTH}px" role="img" aria-label="Architecture of ${esc(env)}">`);
+  parts.push(`<defs><marker id="arrow-${esc(env)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475569"/></marker></defs>`);
   TIERS.forEach((tier, r) => {
-    const y = 10 + r * ROW_H;
+    const y = bandTop[r];
+    const bandH = lines[r] * LINE_H;
     const fill = { internet: "#fef2f2", public: "#fff7ed", app: "#eff6ff", data: "#f0fdf4", outside: "#f8fafc" }[tier];
-    parts.push(`<rect x="4" y="${y}" width="${width - 8}" height="${ROW_H - 8}" rx="8" fill="${fill}" stroke="#cbd5e1"/>`);
-    parts.push(`<text x="14" y="${y + ROW_H / 2 - 4}" font-size="13" font-weight="600" fill="#334155">${esc(TIER_LABEL[tier].split(" (")[0])}</text>`);
-    if (tier === "outside") parts.push(`<text x="14" y="${y + ROW_H / 2 + 12}" font-size="11" fill="#64748b">outside the VPC</text>`);
+    parts.push(`<rect x="4" y="${y}" width="${DIAGRAM_WIDTH - 8}" height="${bandH}" rx="8" fill="${fill}" stroke="#cbd5e1"/>`);
+    const label = TIER_LABEL[tier].split(" (")[0].split(/(?<=,) /);
+    label.forEach((part, i) => parts.push(`<text x="14" y="${y + bandH / 2 - 4 + i * 16 - (label.length - 1) * 8}" font-size="13" font-weight="600" fill="#334155">${esc(part)}</text>`));
+    if (tier === "outside") parts.push(`<text x="14" y="${y + bandH / 2 + 12}" font-size="11" fill="#64748b">outside the VPC</text>`);
   });
-  for (const e of diagram.edges) {
+  for (const e of drawn.edges) {
     const a = pos.get(e.from);
     const b = pos.get(e.to);
     if (!a || !b) continue;
     const x1 = a.x + NODE_W / 2;
     const x2 = b.x + NODE_W / 2;
-    const sameRow = a.y === b.y;
-    const y1 = sameRow ? a.y : a.y < b.y ? a.y + NODE_H : a.y;
-    const y2 = sameRow ? b.y : a.y < b.y ? b.y : b.y + NODE_H;
-    const path = sameRow ? `M${x1},${y1} C${x1},${y1 - 40} ${x2},${y2 - 40} ${x2},${y2}` : `M${x1},${y1} L${x2},${y2}`;
-    parts.push(`<path d="${path}" fill="none" stroke="#475569" stroke-width="1.4" marker-end="url(#arrow-${esc(diagram.environment)})"><title>${esc(e.label)}</title></path>`);
+    const sameLine = a.y === b.y;
+    const y1 = sameLine ? a.y : a.y < b.y ? a.y + NODE_H : a.y;
+    const y2 = sameLine ? b.y : a.y < b.y ? b.y : b.y + NODE_H;
+    // An arrow past a whole band runs down the gap left of its nodes, not through the band's nodes.
+    const bandOf = (id: string) => TIERS.indexOf(drawn.nodes.find((n) => n.id === id)!.tier);
+    const skipsBand = Math.abs(bandOf(e.from) - bandOf(e.to)) > 1;
+    const gapX = Math.min(a.x, b.x) - GAP_X / 2;
+    const path = sameLine
+      ? `M${x1},${y1} C${x1},${y1 - 34} ${x2},${y2 - 34} ${x2},${y2}`
+      : skipsBand
+        ? `M${x1},${y1} L${gapX},${y1 + (y1 < y2 ? 14 : -14)} L${gapX},${y2 + (y1 < y2 ? -14 : 14)} L${x2},${y2}`
+        : `M${x1},${y1} L${x2},${y2}`;
+    parts.push(`<path d="${path}" fill="none" stroke="#475569" stroke-width="1.4" marker-end="url(#arrow-${esc(env)})"><title>${esc(e.label)}</title></path>`);
     // Labels a third of the way from the source, so labels of arrows into one node do not stack.
-    const lx = sameRow ? (x1 + x2) / 2 : x1 + (x2 - x1) * 0.35;
-    const ly = sameRow ? y1 - 30 : y1 + (y2 - y1) * 0.35;
-    parts.push(`<text x="${lx}" y="${ly}" font-size="10.5" text-anchor="middle" fill="#0f172a" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(e.label)}</text>`);
+    const lx = sameLine ? (x1 + x2) / 2 : skipsBand ? gapX + 4 : x1 + (x2 - x1) * 0.35;
+    const ly = sameLine ? y1 - 26 : y1 + (y2 - y1) * 0.35;
+    parts.push(`<text x="${lx}" y="${ly}" font-size="11" text-anchor="${skipsBand ? "start" : "middle"}" fill="#0f172a" stroke="#ffffff" stroke-width="3" paint-order="stroke">${esc(e.label)}</text>`);
   }
-  for (const n of diagram.nodes) {
+  // The environment is the diagram's; its prefix on every name only takes room.
+  const short = (title: string) => title.replace(new RegExp(`medicare-${env}-`, "g"), "");
+  for (const n of drawn.nodes) {
     const p = pos.get(n.id)!;
     const hue = stackHue(n.stack);
+    const group = n.members.length > 1;
     const fill = n.stack ? `hsl(${hue} 70% 96%)` : "#ffffff";
     const stroke = n.stack ? `hsl(${hue} 45% 45%)` : "#94a3b8";
-    parts.push(`<g><title>${esc(n.stack ? `${n.stack}: ${n.title} (${n.subtitle})` : `${n.title} ${n.subtitle}`)}</title>`);
+    const tooltip = group ? `${n.stack}: ${n.members.map((m) => m.title).join(", ")}` : n.stack ? `${n.stack}: ${n.title} (${n.subtitle})` : `${n.title} ${n.subtitle}`;
+    // A group links to its member list below the diagram; following the link opens it.
+    parts.push(group ? `<a href="#${groupAnchor(env, n)}"><g><title>${esc(tooltip)}</title>` : `<g><title>${esc(tooltip)}</title>`);
+    if (group) parts.push(`<rect x="${p.x + 5}" y="${p.y - 5}" width="${NODE_W}" height="${NODE_H}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="1.2"/>`);
     parts.push(`<rect x="${p.x}" y="${p.y}" width="${NODE_W}" height="${NODE_H}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="1.4"/>`);
-    parts.push(`<text x="${p.x + 8}" y="${p.y + 19}" font-size="12" font-weight="600" fill="#0f172a">${esc(truncate(n.title, 32))}</text>`);
-    parts.push(`<text x="${p.x + 8}" y="${p.y + 37}" font-size="10.5" fill="#475569">${esc(truncate(n.stack ? `${n.stack} · ${n.subtitle}` : n.subtitle, 40))}</text></g>`);
+    parts.push(`<text x="${p.x + 8}" y="${p.y + 20}" font-size="12.5" font-weight="600" fill="#0f172a">${esc(truncate(group ? n.title : short(n.title), 25))}</text>`);
+    const second = group ? `${n.stack} · list below ▾` : n.stack ? `${n.stack} · ${n.subtitle}` : n.subtitle;
+    parts.push(`<text x="${p.x + 8}" y="${p.y + 39}" font-size="11" fill="#475569">${esc(truncate(second, 31))}</text></g>${group ? "</a>" : ""}`);
   }
   parts.push("</svg>");
   return parts.join("\n");
+}
+
+/** The diagram and, below it, each group's members with the paths into them, one <details> per group (no script). */
+export function renderDiagramHtml(diagram: Diagram): string {
+  const drawn = groupDiagram(diagram);
+  const titleOf = new Map(diagram.nodes.map((n) => [n.id, n.stack ? n.title : `${n.title} (${n.subtitle})`]));
+  const groups = drawn.nodes.filter((n) => n.members.length > 1);
+  const lists = groups.map((g) => {
+    const rows = g.members.map((m) => {
+      const inbound = diagram.edges.filter((e) => e.to === m.id).map((e) => `${esc(titleOf.get(e.from) ?? e.from)}: ${esc(e.label)}`);
+      return [td(`<code>${esc(m.title)}</code>`), td(esc(m.subtitle)), td(inbound.join("<br>") || `<span class="muted">none (outbound only)</span>`)];
+    });
+    return `<details><summary>${esc(g.title)} <span class="muted">· ${esc(g.stack)}, ${esc(TIER_LABEL[g.tier].toLowerCase())}</span></summary><div id="${groupAnchor(diagram.environment, g)}">${table(["security group", "used by", "inbound paths"], rows)}</div></details>`;
+  });
+  return `<div class="diagram">${renderDiagramSvg(diagram)}</div>${lists.join("")}`;
 }
 
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -407,8 +516,8 @@ ${report.exceptionProblems.length ? `<h3>Exception problems</h3><ul>${report.exc
   // Architecture
   const environments = [...new Set(Object.keys(input.stacks).map((x) => x.split("-")[0]))].sort();
   s.push(`<section id="architecture"><h2>Architecture (generated from the synthesized stacks)</h2>
-<p class="muted">Security groups placed in the tier of the subnets their users run in; arrows are the allowed network paths (security-group ingress rules with protocol/port, load balancer listeners forwarding to their targets, WAF and CloudFront in front). Colours are the stacks.</p>
-${environments.map((env) => `<h3>Environment ${esc(env)}</h3><div class="diagram">${renderDiagramSvg(buildDiagram(input.stacks, env))}</div>`).join("")}</section>`);
+<p class="muted">Security groups placed in the tier of the subnets their users run in; arrows are the allowed network paths (security-group ingress rules with protocol/port, load balancer listeners forwarding to their targets, WAF and CloudFront in front). Colours are the stacks. Like security groups (e.g. one per function) are drawn as one stacked node; click it, or its line below the diagram, for the members and the paths into each.</p>
+${environments.map((env) => `<h3>Environment ${esc(env)}</h3>${renderDiagramHtml(buildDiagram(input.stacks, env))}`).join("")}</section>`);
 
   // Access matrix
   const personaBlock = (p: PersonaAccess) =>
