@@ -211,7 +211,7 @@ function measurePlatform(runs: number, options: { synthOnly?: boolean } = {}): M
   const outdir = mkdtempSync(join(tmpdir(), "medicare-bench-"));
   const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
   try {
-    const synth = () => measure("synth (all stacks, all environments)", [node, "--import", "tsx", "main.ts"], runs, { ...process.env, CDKTF_OUTDIR: outdir });
+    const synth = () => measure("synth (all stacks, all environments)", [node, "--require", "tsx/cjs", "main.ts"], runs, { ...process.env, CDKTF_OUTDIR: outdir });
     if (options.synthOnly) {
       const results = [synth()];
       printMeasurements(results);

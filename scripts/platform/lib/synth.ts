@@ -32,7 +32,7 @@ export function synthIsStale(outdir = SYNTH_OUTDIR): boolean {
 
 /** Synthesizes every stack of every environment into cdktf.out (the README's main job). */
 export function synthesize(): void {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], { cwd: ROOT, stdio: "inherit" });
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", join(ROOT, "main.ts")], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}); see the message above`);
 }
 
