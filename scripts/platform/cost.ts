@@ -6,7 +6,8 @@
  * (pricing/usage.json), totals in USD and GBP, one full campaign run, and the estimate beside
  * the client's figures. `--base REF` prints instead what this checkout adds to or saves on
  * REF's monthly cost (REF synthesized in a temporary git worktree). Synthesizes first when
- * cdktf.out is missing or stale, unless --stacks names a synthesized output to read.
+ * cdktf.out is missing or stale, unless --stacks names a synthesized output to read (the
+ * change's side, with --base).
  * Exit codes: 0 printed; 2 bad flag, unpriced resource type or anything that stopped the estimate.
  */
 import { existsSync } from "fs";
@@ -60,7 +61,6 @@ export function parseCostOptions(argv: readonly string[]): CostOptions {
     } else if (flag === "--help" || flag === "-h") throw new CostUsageError("npm run cost prints the monthly estimate of the synthesized stacks (docs/cost.md).");
     else throw new CostUsageError(`unknown option ${JSON.stringify(argv[i])}`);
   }
-  if (base !== undefined && stacksDir !== undefined) throw new CostUsageError("--base synthesizes both sides itself; leave out --stacks");
   return { environments, output, base, stacksDir };
 }
 
