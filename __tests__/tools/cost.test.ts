@@ -18,6 +18,8 @@ import { CostLine, Estimate, estimateStacks } from "../../scripts/platform/lib/c
 import { invocationsPerMonth, METERS } from "../../scripts/platform/lib/cost/meters";
 import { renderDiffMarkdown, renderMarkdown, renderText } from "../../scripts/platform/lib/cost/render";
 import { parseCostOptions, runCost } from "../../scripts/platform/cost";
+import { renderCostSection } from "../../scripts/review/lib/cost-section";
+import { renderHtml } from "../../scripts/review/lib/html-report";
 import { allResources, synthesize, SynthesizedApp } from "../support/synth";
 
 let app: SynthesizedApp;
@@ -249,5 +251,27 @@ describe("against the client's figures", () => {
     if (!controls) return; // the design folder sits beside the repository; CI clones only the repository
     const rows = new Set(readFileSync(controls, "utf8").split("\n").filter((l) => l.startsWith("| ")).map((l) => l.split(" | ").slice(0, 2).join(" | ").replace(/^\| /, "")));
     for (const item of HARDENING_ITEMS) for (const control of item.controls) expect({ item: item.item, control, inControls: rows.has(control) }).toEqual({ item: item.item, control, inControls: true });
+  });
+});
+
+describe("the reviewer page's cost section", () => {
+  test("totals per environment and stack, the largest charges, the campaign run and the hardening table", () => {
+    const html = renderCostSection(app.stacks);
+    const prod = estimate.environments.find((e) => e.environment === "prod")!;
+    expect(html).toMatch(/^<section id="cost">/);
+    expect(html).toContain(`Environment prod: USD ${prod.monthlyUsd.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} a month`);
+    expect(html).toContain("<code class=\"nw\">prod-network</code>");
+    expect(html).toContain("One full campaign run: 112,500 SMS");
+    expect(html).toContain("<h3>Against the client's figures</h3>");
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/);
+  });
+
+  test("an estimate that cannot be made is a visible failure, escaped, and the page is still built", () => {
+    const stacks = copy(app.stacks);
+    stacks["dev-edge"].resource["aws_<b>odd</b>"] = { x: {} };
+    expect(renderCostSection(stacks)).toContain("The estimate could not be made: no price for aws_&lt;b&gt;odd&lt;/b&gt;: add it to the price file");
+    const page = renderHtml({ report: { files: [], rules: [], findings: [], excepted: [], exceptionProblems: [], warnings: [], passed: true } as any, exceptions: [], stacks: app.stacks, accessMatrix: { environments: [] }, functions: [], now: new Date("2026-12-03T00:00:00Z") });
+    expect(page).toContain('<a href="#cost">Cost</a>');
+    expect(page).toContain('<section id="cost">');
   });
 });
