@@ -26,7 +26,8 @@ const budget = runBudgetFromEnvironment(env, messaging);
 const queueUrl = env.string("SEND_QUEUE_URL");
 const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: PLAN_DEFAULTS.pageSize });
 const writers = env.integer("PLAN_WRITERS", { min: 1, max: 8, fallback: PLAN_DEFAULTS.writers });
-const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
+/** Exported so a test can close it. */
+export const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
 const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
 
 /** The campaign id from `{ campaignId }` (a number or a numeric string); anything else says what to send. */

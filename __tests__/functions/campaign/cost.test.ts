@@ -132,6 +132,35 @@ describe("against MariaDB", () => {
     expect((await loadCampaign(db.pool, campaignId)).status).toBe("running");
   });
 
+  describe("the planner Lambda", () => {
+    let handler: (event: unknown) => Promise<any>;
+    let closePool: () => Promise<void>;
+    beforeAll(() => {
+      Object.assign(process.env, {
+        DB_AUTH: "password", DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
+        PRACTICE_NAME: SETTINGS.practiceName, PUBLIC_BASE_URL: SETTINGS.baseUrl, SEND_QUEUE_URL: "https://sqs.eu-west-2.amazonaws.com/111111111111/never-used", AWS_REGION: "eu-west-2",
+        SMS_SEGMENT_PRICE_USD: "10", EMAIL_PRICE_PER_1000_USD: "0.1", GBP_PER_USD: "0.8", RUN_BUDGET_GBP: "15",
+        POWERTOOLS_DEV: "false", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true",
+      });
+      jest.isolateModules(() => {
+        const loaded = require("../../../functions/campaign-plan/handler");
+        handler = loaded.handler;
+        closePool = () => loaded.pool.end();
+      });
+    });
+    afterAll(async () => closePool?.());
+
+    test("{dryRun: true} returns what the run would send and cost, changing nothing; a run above RUN_BUDGET_GBP stops before anything changes", async () => {
+      const campaignId = await createCampaign(db.pool);
+      const estimate = await handler({ campaignId, dryRun: true });
+      expect(estimate).toMatchObject({ campaignId, newInvitations: 3, sms: 2, smsSegments: 2, emails: 2, totalUsd: 20, totalGbp: 16 });
+      await expect(handler({ campaignId })).rejects.toThrow(/above the run budget of GBP 15\.00\. Nothing was changed/);
+      await expect(handler({ campaignId, dryRun: "yes" })).rejects.toThrow(/dryRun must be true or false; got "yes"/);
+      expect((await loadCampaign(db.pool, campaignId)).status).toBe("draft");
+      expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ?", [campaignId])).toBe(0);
+    });
+  });
+
   test("checkRunBudget compares in GBP and says what to change", () => {
     const estimate = { campaignId: 7, newInvitations: 1, reissued: 0, sms0: { encoding: "GSM-7" as const, length: 100, segments: 1 }, ...priceVolume({ sms: 1000, smsSegments: 1000, emails: 1000 }, PRICES) };
     expect(() => checkRunBudget(estimate, 40.08)).not.toThrow();
