@@ -204,13 +204,15 @@ export async function campaignSpend(db: Pool | PoolConnection, campaignId: numbe
 export function renderSpendSection(spend: CampaignSpend): SafeHtml {
   const n = (value: number) => value.toLocaleString("en-GB");
   const usd = (value: number) => `USD ${value.toFixed(2)}`;
+  // Unit prices as configured (a UK segment is a few cents: two decimals would misstate it).
+  const unitUsd = (value: number) => `USD ${value}`;
   return html`<section id="spend">
 <h2>Spend so far</h2>
 <table>
 <thead><tr><th scope="col">Channel</th><th scope="col">Messages sent</th><th scope="col">Billed units</th><th scope="col">Price</th><th scope="col">Cost</th></tr></thead>
 <tbody>
-<tr><th scope="row">SMS</th><td>${n(spend.sms)}</td><td>${n(spend.smsSegments)} segments</td><td>${usd(spend.prices.smsSegmentUsd)} per segment</td><td>${usd(spend.smsUsd)}</td></tr>
-<tr><th scope="row">E-mail</th><td>${n(spend.emails)}</td><td>${n(spend.emails)} e-mails</td><td>${usd(spend.prices.emailPer1000Usd)} per 1,000</td><td>${usd(spend.emailUsd)}</td></tr>
+<tr><th scope="row">SMS</th><td>${n(spend.sms)}</td><td>${n(spend.smsSegments)} segments</td><td>${unitUsd(spend.prices.smsSegmentUsd)} per segment</td><td>${usd(spend.smsUsd)}</td></tr>
+<tr><th scope="row">E-mail</th><td>${n(spend.emails)}</td><td>${n(spend.emails)} e-mails</td><td>${unitUsd(spend.prices.emailPer1000Usd)} per 1,000</td><td>${usd(spend.emailUsd)}</td></tr>
 <tr><th scope="row">Total</th><td>${n(spend.sms + spend.emails)}</td><td></td><td></td><td><strong>${usd(spend.totalUsd)} (GBP ${spend.totalGbp.toFixed(2)})</strong></td></tr>
 </tbody>
 </table>

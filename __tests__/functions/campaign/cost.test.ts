@@ -185,6 +185,7 @@ describe("against MariaDB", () => {
     const page = renderReportHtml({ ...(await buildCampaignReport(db.pool, campaignId, () => new Date())), spend });
     expect(page).toContain("<h2>Spend so far</h2>");
     expect(page).toContain("USD 0.05 (GBP 0.04)");
+    expect(renderSpendSection({ ...spend, prices: { ...PRICES, smsSegmentUsd: 0.0458 } }).markup).toContain("USD 0.0458 per segment");
     expect(renderSpendSection(spend).markup).not.toMatch(/@|\+44/);
     expect(ids.size).toBe(PATIENTS.length);
   });
