@@ -10,7 +10,8 @@ import { spawnSync } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { PRICING_DIR, PricingError, regionPrices, resourceCatalogue, unitPrice, usageAssumptions } from "../../modules/core/pricing";
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { messagePrices, PRICING_DIR, PricingError, regionPrices, resourceCatalogue, unitPrice, usageAssumptions } from "../../modules/core/pricing";
 import { ROOT } from "../../scripts/paths";
 import { CLIENT_FIGURES, HARDENING_ITEMS } from "../../scripts/platform/lib/cost/client-figures";
 import { diffEstimates } from "../../scripts/platform/lib/cost/diff";
@@ -273,5 +274,19 @@ describe("the reviewer page's cost section", () => {
     const page = renderHtml({ report: { files: [], rules: [], findings: [], excepted: [], exceptionProblems: [], warnings: [], passed: true } as any, exceptions: [], stacks: app.stacks, accessMatrix: { environments: [] }, functions: [], now: new Date("2026-12-03T00:00:00Z") });
     expect(page).toContain('<a href="#cost">Cost</a>');
     expect(page).toContain('<section id="cost">');
+  });
+});
+
+describe("the campaign functions get the reviewed prices and the staff's budget", () => {
+  test.each(["dev", "prod"])("%s: planner and reminder with prices and budget, report with prices; no other function", (env) => {
+    const prices = messagePrices(ENVIRONMENTS[env].region);
+    const expected = { SMS_SEGMENT_PRICE_USD: String(prices.smsSegmentUsd), EMAIL_PRICE_PER_1000_USD: String(prices.emailPer1000Usd), GBP_PER_USD: String(prices.gbpPerUsd) };
+    const functions = app.resources("aws_lambda_function", `${env}-campaign`);
+    const variables = (name: string) => functions.find((f) => f.values.function_name === `medicare-${env}-${name}`)!.values.environment.variables;
+    for (const name of ["campaign-plan", "campaign-remind"]) expect(variables(name)).toMatchObject({ ...expected, RUN_BUDGET_GBP: String(ENVIRONMENTS[env].campaign.runBudgetGbp) });
+    expect(variables("campaign-report")).toMatchObject(expected);
+    expect(variables("campaign-report").RUN_BUDGET_GBP).toBeUndefined();
+    const others = functions.filter((f) => !["campaign-plan", "campaign-remind", "campaign-report"].includes(f.values.function_name.replace(`medicare-${env}-`, "")));
+    for (const f of others) expect(Object.keys(f.values.environment?.variables ?? {})).not.toContain("RUN_BUDGET_GBP");
   });
 });

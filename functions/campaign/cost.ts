@@ -11,6 +11,7 @@ import { EnvironmentReader } from "../lib/environment";
 import { COST_ENVIRONMENT } from "./cost-environment";
 import { Campaign, CampaignError, CONTACT_COLUMNS, CONTACT_JOINS } from "./dispatch";
 import { gsm7Length, isGsm7, MessagingSettings, renderSms, Round, TOKEN_LENGTH } from "./messages";
+import { DUE_FOR_REMINDER, reminderCutoff } from "./remind";
 
 /** One GSM-7 segment holds 160 septets; in a multipart message each part holds 153 (7 go to the header). */
 const GSM7_SINGLE = 160;
@@ -75,11 +76,60 @@ export function priceVolume(volume: SendVolume, prices: MessagePrices): PricedVo
 
 export interface RunEstimate extends PricedVolume {
   readonly campaignId: number;
-  /** Patients the run will invite for the first time. */
+  /** "plan": the first invitations; "remind": the weekly reminders. */
+  readonly kind: "plan" | "remind";
+  /** Invitations the run issues a round to: patients invited for the first time, or reminded. */
   readonly newInvitations: number;
   /** Invitations an interrupted run left unqueued, which this run re-issues. */
   readonly reissued: number;
+  /** The first round's SMS (the invitation, or the first reminder), for its encoding. */
   readonly sms0: SmsSegments;
+}
+
+interface Volume {
+  invitations: number;
+  sms: number;
+  smsSegments: number;
+  emails: number;
+}
+
+/** Adds rows of (round, invitations, sms, emails) to `volume`, each SMS at the segments of its round's text. */
+function addRounds(volume: Volume, rows: readonly RowDataPacket[], settings: MessagingSettings): Volume {
+  for (const row of rows) {
+    const sms = Number(row.sms);
+    volume.invitations += Number(row.invitations);
+    volume.sms += sms;
+    volume.smsSegments += sms * smsSegmentsOfRound(settings, Number(row.round)).segments;
+    volume.emails += Number(row.emails);
+  }
+  return volume;
+}
+
+/** Usable channels of the selected contact rows (CONTACT_COLUMNS), by the round they will get. */
+const USABLE_BY_ROUND = `SELECT c.round, COUNT(*) AS invitations,
+       COALESCE(SUM(c.hasPhone AND NOT c.smsOut), 0) AS sms, COALESCE(SUM(c.hasEmail AND NOT c.emailOut), 0) AS emails
+     FROM (%ROWS%) c
+     WHERE (c.hasPhone AND NOT c.smsOut) OR (c.hasEmail AND NOT c.emailOut)
+     GROUP BY c.round`;
+
+/** The pending messages of invitations an interrupted run left unqueued (the next run of either kind re-issues them). */
+async function unqueuedVolume(db: Pool | PoolConnection, campaign: Campaign, settings: MessagingSettings): Promise<Volume> {
+  const [listed] = await db.query<RowDataPacket[]>("SELECT invitation_ids FROM unqueued_rounds WHERE campaign_id = ?", [campaign.id]);
+  const ids = listed.flatMap((row) => JSON.parse(String(row.invitation_ids)) as number[]);
+  const volume = { invitations: ids.length, sms: 0, smsSegments: 0, emails: 0 };
+  if (ids.length === 0) return volume;
+  const [rows] = await db.query<RowDataPacket[]>(
+    `SELECT d.round, 0 AS invitations, SUM(d.channel = 'sms') AS sms, SUM(d.channel = 'email') AS emails
+     FROM deliveries d JOIN invitations i ON i.id = d.invitation_id AND d.round = i.round
+     WHERE i.campaign_id = ? AND i.id IN (?) AND d.status = 'pending' GROUP BY d.round`,
+    [campaign.id, ids],
+  );
+  return addRounds(volume, rows, settings);
+}
+
+function runEstimate(kind: RunEstimate["kind"], campaign: Campaign, fresh: Volume, unqueued: Volume, settings: MessagingSettings, prices: MessagePrices, firstRound: number): RunEstimate {
+  const volume = { sms: fresh.sms + unqueued.sms, smsSegments: fresh.smsSegments + unqueued.smsSegments, emails: fresh.emails + unqueued.emails };
+  return { campaignId: campaign.id, kind, newInvitations: fresh.invitations, reissued: unqueued.invitations, sms0: smsSegmentsOfRound(settings, firstRound), ...priceVolume(volume, prices) };
 }
 
 /**
@@ -88,47 +138,37 @@ export interface RunEstimate extends PricedVolume {
  * interrupted run left unqueued. Reads only.
  */
 export async function estimatePlanRun(db: Pool | PoolConnection, campaign: Campaign, settings: MessagingSettings, prices: MessagePrices): Promise<RunEstimate> {
-  const [[fresh]] = await db.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS invitations,
-       COALESCE(SUM(c.hasPhone AND NOT c.smsOut), 0) AS sms,
-       COALESCE(SUM(c.hasEmail AND NOT c.emailOut), 0) AS emails
-     FROM (SELECT ${CONTACT_COLUMNS}
-           FROM patient_conditions pc
-           JOIN patients p ON p.id = pc.patient_id
-           ${CONTACT_JOINS}
-           LEFT JOIN invitations i ON i.campaign_id = ? AND i.patient_id = pc.patient_id
-           WHERE pc.condition_code = ? AND i.id IS NULL) c
-     WHERE (c.hasPhone AND NOT c.smsOut) OR (c.hasEmail AND NOT c.emailOut)`,
+  const [rows] = await db.query<RowDataPacket[]>(
+    USABLE_BY_ROUND.replace(
+      "%ROWS%",
+      `SELECT 0 AS round, ${CONTACT_COLUMNS}
+       FROM patient_conditions pc
+       JOIN patients p ON p.id = pc.patient_id
+       ${CONTACT_JOINS}
+       LEFT JOIN invitations i ON i.campaign_id = ? AND i.patient_id = pc.patient_id
+       WHERE pc.condition_code = ? AND i.id IS NULL`,
+    ),
     [campaign.id, campaign.conditionCode],
   );
-  const [listed] = await db.query<RowDataPacket[]>("SELECT invitation_ids FROM unqueued_rounds WHERE campaign_id = ?", [campaign.id]);
-  const unqueued = listed.flatMap((row) => JSON.parse(String(row.invitation_ids)) as number[]);
-  const pending = { sms: 0, email: 0, invitations: 0, smsSegments: 0 };
-  if (unqueued.length > 0) {
-    const [rows] = await db.query<RowDataPacket[]>(
-      `SELECT d.channel, d.round, COUNT(*) AS n FROM deliveries d JOIN invitations i ON i.id = d.invitation_id AND d.round = i.round
-       WHERE i.campaign_id = ? AND i.id IN (?) AND d.status = 'pending' GROUP BY d.channel, d.round`,
-      [campaign.id, unqueued],
-    );
-    for (const row of rows) {
-      const n = Number(row.n);
-      if (row.channel === "sms") {
-        pending.sms += n;
-        pending.smsSegments += n * smsSegmentsOfRound(settings, Number(row.round)).segments;
-      } else pending.email += n;
-    }
-    pending.invitations = unqueued.length;
+  const fresh = addRounds({ invitations: 0, sms: 0, smsSegments: 0, emails: 0 }, rows, settings);
+  return runEstimate("plan", campaign, fresh, await unqueuedVolume(db, campaign, settings), settings, prices, 0);
+}
+
+/** What remindCampaign would send now: the next round to every non-respondent due a reminder, plus unqueued rounds. Reads only. */
+export async function estimateReminderRun(db: Pool | PoolConnection, campaign: Campaign, settings: MessagingSettings, prices: MessagePrices, now: Date): Promise<RunEstimate> {
+  const fresh = { invitations: 0, sms: 0, smsSegments: 0, emails: 0 };
+  if (campaign.status === "running") {
+    const cutoff = reminderCutoff(campaign, now);
+    const [rows] = await db.query<RowDataPacket[]>(USABLE_BY_ROUND.replace("%ROWS%", `SELECT n.round + 1 AS round, ${CONTACT_COLUMNS} ${DUE_FOR_REMINDER}`), [campaign.id, campaign.maxReminders, cutoff, cutoff]);
+    addRounds(fresh, rows, settings);
   }
-  const sms0 = smsSegmentsOfRound(settings, 0);
-  const sms = Number(fresh.sms) + pending.sms;
-  const volume = { sms, smsSegments: Number(fresh.sms) * sms0.segments + pending.smsSegments, emails: Number(fresh.emails) + pending.email };
-  return { campaignId: campaign.id, newInvitations: Number(fresh.invitations), reissued: pending.invitations, sms0, ...priceVolume(volume, prices) };
+  return runEstimate("remind", campaign, fresh, await unqueuedVolume(db, campaign, settings), settings, prices, 1);
 }
 
 export class BudgetExceededError extends CampaignError {
   constructor(readonly estimate: RunEstimate, readonly budgetGbp: number) {
     super(
-      `campaign ${estimate.campaignId}: this run would send ${describeRun(estimate)}, ` +
+      `campaign ${estimate.campaignId}: this ${estimate.kind === "plan" ? "run" : "reminder run"} would send ${describeRun(estimate)}, ` +
         `above the run budget of GBP ${budgetGbp.toFixed(2)}. Nothing was changed. Raise campaign.runBudgetGbp ` +
         `(modules/config/environments.ts, then deploy) or send to fewer patients.`,
     );
@@ -156,6 +196,13 @@ export interface RunBudget {
 
 export async function enforceRunBudget(db: Pool | PoolConnection, campaign: Campaign, budget: RunBudget): Promise<RunEstimate> {
   const estimate = await estimatePlanRun(db, campaign, budget.settings, budget.prices);
+  checkRunBudget(estimate, budget.budgetGbp);
+  return estimate;
+}
+
+/** The same check for a reminder run of one campaign (each weekly run is capped like the first). */
+export async function enforceReminderBudget(db: Pool | PoolConnection, campaign: Campaign, budget: RunBudget, now: Date): Promise<RunEstimate> {
+  const estimate = await estimateReminderRun(db, campaign, budget.settings, budget.prices, now);
   checkRunBudget(estimate, budget.budgetGbp);
   return estimate;
 }

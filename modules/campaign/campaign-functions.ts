@@ -103,6 +103,8 @@ export class CampaignFunctions extends Construct {
       [COST_ENVIRONMENT.emailPer1000Usd]: String(prices.emailPer1000Usd),
       [COST_ENVIRONMENT.gbpPerUsd]: String(prices.gbpPerUsd),
     };
+    // The planner and the reminder check each run against the staff's budget before it changes anything.
+    const runBudgetEnvironment = { ...messagePriceEnvironment, [COST_ENVIRONMENT.budgetGbp]: String(config.runBudgetGbp) };
 
     this.plan = new NodeFunction(this, "plan", {
       ...common,
@@ -113,7 +115,7 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 1024,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, ...messagePriceEnvironment, [COST_ENVIRONMENT.budgetGbp]: String(config.runBudgetGbp), SEND_QUEUE_URL: props.sendQueue.queue.url },
+      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
       statements: [connectAsProxyUser, ...enqueueSends],
       vpc: inAppTier(),
     });
@@ -125,7 +127,7 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 512,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, SEND_QUEUE_URL: props.sendQueue.queue.url },
+      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
       statements: [connectAsProxyUser, ...enqueueSends],
       vpc: inAppTier(),
     });

@@ -9,8 +9,10 @@ import {
   BudgetExceededError,
   campaignSpend,
   checkRunBudget,
+  enforceReminderBudget,
   enforceRunBudget,
   estimatePlanRun,
+  estimateReminderRun,
   messagePricesFromEnvironment,
   priceVolume,
   renderSpendSection,
@@ -19,6 +21,7 @@ import {
   smsSegmentsOfRound,
 } from "../../../functions/campaign/cost";
 import { InMemorySendQueue, loadCampaign, planCampaign } from "../../../functions/campaign/dispatch";
+import { remindCampaign } from "../../../functions/campaign/remind";
 import { renderReportHtml, buildCampaignReport } from "../../../functions/campaign/report";
 import { readEnvironment } from "../../../functions/lib/environment";
 import { createCampaign, seedPatients } from "../../support/dispatch-fixtures";
@@ -161,8 +164,31 @@ describe("against MariaDB", () => {
     });
   });
 
+  test("reminder runs: estimated like the first run, capped by the same budget, refused without a change", async () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 9, 5 + n, 9));
+    const campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2 });
+    await planCampaign({ pool: db.pool, queue: new InMemorySendQueue(), now: () => day(0) }, campaignId);
+    await db.pool.query("UPDATE invitations SET last_contacted_at = ? WHERE campaign_id = ?", [day(0), campaignId]);
+    const campaign = await loadCampaign(db.pool, campaignId);
+    expect(await estimateReminderRun(db.pool, campaign, SETTINGS, PRICES, day(6))).toMatchObject({ kind: "remind", newInvitations: 0, sms: 0, emails: 0 });
+    const due = await estimateReminderRun(db.pool, campaign, SETTINGS, PRICES, day(8));
+    expect(due).toMatchObject({ kind: "remind", newInvitations: 3, sms: 2, smsSegments: 2, emails: 2, totalUsd: 0.1 });
+
+    const tight = { settings: SETTINGS, prices: { ...PRICES, smsSegmentUsd: 10 }, budgetGbp: 15 };
+    const queue = new InMemorySendQueue();
+    await expect(remindCampaign({ pool: db.pool, queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, tight, day(8)).then(() => undefined) })).rejects.toThrow(
+      /campaign \d+: this reminder run would send 2 SMS \(2 segments, GSM-7\) and 2 e-mails, costing USD 20\.00 \(GBP 16\.00\), above the run budget of GBP 15\.00\. Nothing was changed/,
+    );
+    expect(queue.requests).toHaveLength(0);
+    expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ? AND round > 0", [campaignId])).toBe(0);
+
+    const result = await remindCampaign({ pool: db.pool, queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, { ...tight, budgetGbp: 16 }, day(8)).then(() => undefined) });
+    expect(result.invitations).toBe(due.newInvitations);
+    expect(result.pendingDeliveries).toBe(due.sms + due.emails);
+  });
+
   test("checkRunBudget compares in GBP and says what to change", () => {
-    const estimate = { campaignId: 7, newInvitations: 1, reissued: 0, sms0: { encoding: "GSM-7" as const, length: 100, segments: 1 }, ...priceVolume({ sms: 1000, smsSegments: 1000, emails: 1000 }, PRICES) };
+    const estimate = { campaignId: 7, kind: "plan" as const, newInvitations: 1, reissued: 0, sms0: { encoding: "GSM-7" as const, length: 100, segments: 1 }, ...priceVolume({ sms: 1000, smsSegments: 1000, emails: 1000 }, PRICES) };
     expect(() => checkRunBudget(estimate, 40.08)).not.toThrow();
     expect(() => checkRunBudget(estimate, 40.07)).toThrow(/campaign 7: this run would send 1,000 SMS .* above the run budget of GBP 40\.07/);
   });
