@@ -43,7 +43,7 @@ export function renderCostSection(stacks: Readonly<Record<string, any>>): string
 <p>The client's document puts the base system at GBP ${CLIENT_FIGURES.monthlyGbp.low}-${CLIENT_FIGURES.monthlyGbp.high} a month and a full SMS send at GBP ${CLIENT_FIGURES.fullSmsSendGbp.toLocaleString("en-GB")}. What the hardening adds in ${esc(compared.environment)}:</p>
 ${table(
   ["item", "GBP / month", "control (CONTROLS.md)", "a smaller clinic could"],
-  hardeningRows(compared).map((r) => [esc(r.item), `<span class="nw">${esc(gbp(r.monthlyUsd * estimate.gbpPerUsd))}</span>`, r.controls.length ? r.controls.map(esc).join("<br>") : `<span class="muted">none</span>`, esc(r.smallerClinic ?? "keep")]),
+  hardeningRows(compared).map((r) => [esc(r.item), `<span style="white-space:nowrap">${esc(gbp(r.monthlyUsd * estimate.gbpPerUsd))}</span>`, r.controls.length ? r.controls.map(esc).join("<br>") : `<span class="muted">none</span>`, esc(r.smallerClinic ?? "keep")]),
 )}`
     : "";
   return `<section id="cost"><h2>Cost estimate (<code>npm run cost</code>)</h2>
