@@ -4,7 +4,7 @@ import { join } from "path";
 import { ROOT, SYNTH_OUTDIR } from "../../paths";
 
 /** Files whose change makes the synthesized output stale. */
-const SOURCES = ["main.ts", "modules", "package-lock.json"];
+const SOURCES = ["main.ts", "modules", "pricing", "package-lock.json"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
