@@ -429,6 +429,24 @@ describe("an invalid environment throws ConfigError naming the field and what to
       "environments.dev.name",
       /must equal its key "dev"/,
     ],
+    [
+      "campaign run budget that is not a whole number of pounds",
+      withEnv("dev", { campaign: { runBudgetGbp: 12.5 } }),
+      "environments.dev.campaign.runBudgetGbp",
+      /12\.5 must be a whole number of pounds \(GBP\) a campaign run may cost in 1\.\.1000000/,
+    ],
+    [
+      "campaign run budget missing",
+      withEnv("prod", { campaign: { runBudgetGbp: undefined } }),
+      "environments.prod.campaign.runBudgetGbp",
+      /undefined must be a whole number of pounds/,
+    ],
+    [
+      "campaign run budget above the SMS spend limit (SNS would stop the run half-way)",
+      withEnv("dev", { campaign: { runBudgetGbp: 1000, sms: { monthlySpendLimitUsd: 50 } } }),
+      "environments.dev.campaign.runBudgetGbp",
+      /1000 GBP is USD \d+ at [0-9.]+ GBP per USD, above campaign\.sms\.monthlySpendLimitUsd 50: SNS would stop the run half-way; lower the budget or raise the limit/,
+    ],
   ];
 
   it.each(cases)("%s", (_why, environments, path, says) => {

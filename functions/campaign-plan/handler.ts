@@ -12,7 +12,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { CampaignError, PLAN_DEFAULTS, planCampaign, PlanResult, SqsSendQueue } from "../campaign/dispatch";
+import { describeRun, enforceRunBudget, estimatePlanRun, RunEstimate, runBudgetFromEnvironment } from "../campaign/cost";
+import { CampaignError, loadCampaign, PLAN_DEFAULTS, planCampaign, PlanResult, SqsSendQueue } from "../campaign/dispatch";
 import { validateMessagingSettings } from "../campaign/messages";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { readEnvironment } from "../lib/environment";
@@ -20,11 +21,13 @@ import { readEnvironment } from "../lib/environment";
 const logger = new Logger({ serviceName: "campaign-plan" });
 const metrics = new Metrics({ serviceName: "campaign-plan", namespace: "medicare/campaign" });
 const env = readEnvironment();
-validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
+const messaging = validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
+const budget = runBudgetFromEnvironment(env, messaging);
 const queueUrl = env.string("SEND_QUEUE_URL");
 const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: PLAN_DEFAULTS.pageSize });
 const writers = env.integer("PLAN_WRITERS", { min: 1, max: 8, fallback: PLAN_DEFAULTS.writers });
-const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
+/** Exported so a test can close it. */
+export const pool = createDatabasePool(databaseSettingsFromEnvironment(), writers + 1);
 const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 3 }), queueUrl);
 
 /** The campaign id from `{ campaignId }` (a number or a numeric string); anything else says what to send. */
@@ -37,14 +40,31 @@ export function campaignIdFrom(event: unknown): number {
   return id;
 }
 
-export const handler = async (event: unknown): Promise<PlanResult> => {
+/** True for `{ "dryRun": true }`; any other dryRun value is refused rather than read as a real run. */
+export function isDryRun(event: unknown): boolean {
+  const raw = typeof event === "object" && event !== null ? (event as Record<string, unknown>).dryRun : undefined;
+  if (raw === undefined || raw === false) return false;
+  if (raw === true) return true;
+  throw new CampaignError(`dryRun must be true or false; got ${JSON.stringify(raw)}.`);
+}
+
+export const handler = async (event: unknown): Promise<PlanResult | RunEstimate> => {
   const campaignId = campaignIdFrom(event);
   logger.appendKeys({ campaignId });
   try {
+    if (isDryRun(event)) {
+      const estimate = await estimatePlanRun(pool, await loadCampaign(pool, campaignId), budget.settings, budget.prices);
+      logger.info(`dry run: the run would send ${describeRun(estimate)}; budget GBP ${budget.budgetGbp}`, { estimate });
+      return estimate;
+    }
     const result = await planCampaign({ pool, queue, log: logger }, campaignId, {
       pageSize,
       writers,
       onPage: (progress) => logger.debug("page planned", progress),
+      beforeChanges: async (connection, campaign) => {
+        const estimate = await enforceRunBudget(connection, campaign, budget);
+        logger.info(`run within budget: ${describeRun(estimate)}; budget GBP ${budget.budgetGbp}`, { estimate });
+      },
     });
     metrics.addMetric("invitationsIssued", MetricUnit.Count, result.invitations + result.reissued);
     metrics.addMetric("deliveriesSkippedOptedOut", MetricUnit.Count, result.skippedOptedOut);

@@ -5,11 +5,14 @@
  *
  * Environment: DB_*, SEND_QUEUE_URL, PRACTICE_NAME, PUBLIC_BASE_URL (validated before any
  * round is issued), STALE_CLAIM_MINUTES (default 30; must exceed the send queue's visibility
- * timeout), PLAN_PAGE_SIZE (default 1000).
+ * timeout), PLAN_PAGE_SIZE (default 1000), and the message prices and run budget of
+ * functions/campaign/cost.ts: a campaign whose reminders would cost more than RUN_BUDGET_GBP
+ * stops the run before its reminders change anything.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { describeRun, enforceReminderBudget, runBudgetFromEnvironment } from "../campaign/cost";
 import { markStaleClaimsForReview, PLAN_DEFAULTS, SqsSendQueue } from "../campaign/dispatch";
 import { validateMessagingSettings } from "../campaign/messages";
 import { runReminders } from "../campaign/remind";
@@ -19,7 +22,7 @@ import { readEnvironment } from "../lib/environment";
 const logger = new Logger({ serviceName: "campaign-remind" });
 const metrics = new Metrics({ serviceName: "campaign-remind", namespace: "medicare/campaign" });
 const env = readEnvironment();
-validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") });
+const budget = runBudgetFromEnvironment(env, validateMessagingSettings({ practiceName: env.string("PRACTICE_NAME"), baseUrl: env.string("PUBLIC_BASE_URL") }));
 const queueUrl = env.string("SEND_QUEUE_URL");
 const staleClaimMinutes = env.integer("STALE_CLAIM_MINUTES", { min: 5, max: 1440, fallback: 30 });
 const pageSize = env.integer("PLAN_PAGE_SIZE", { min: 10, max: 5000, fallback: PLAN_DEFAULTS.pageSize });
@@ -28,7 +31,13 @@ const queue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempt
 
 export const handler = async (): Promise<{ reminded: number; busyCampaigns: number[]; markedForReview: number }> => {
   try {
-    const result = await runReminders({ pool, queue, log: logger }, { pageSize });
+    const result = await runReminders({ pool, queue, log: logger }, {
+      pageSize,
+      beforeChanges: async (connection, campaign) => {
+        const estimate = await enforceReminderBudget(connection, campaign, budget, new Date());
+        logger.info(`reminders within budget: ${describeRun(estimate)}; budget GBP ${budget.budgetGbp}`, { campaignId: campaign.id, estimate });
+      },
+    });
     const reminded = result.campaigns.reduce((sum, c) => sum + c.invitations, 0);
     const now = new Date();
     const markedForReview = await markStaleClaimsForReview(pool, new Date(now.getTime() - staleClaimMinutes * 60_000), now);

@@ -5,11 +5,15 @@
  * destination publishes to the staff SNS topic.
  *
  * Environment: REPORT_BUCKET, REPORT_KMS_KEY_ID (key id or ARN for SSE-KMS),
- * AWS_REGION (set by Lambda), DB_* (see functions/lib/database.ts).
+ * AWS_REGION (set by Lambda), DB_* (see functions/lib/database.ts), PRACTICE_NAME and
+ * PUBLIC_BASE_URL (SMS segments per message) and the message prices of functions/campaign/cost.ts
+ * for the report's spend so far.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
+import { campaignSpend, messagePricesFromEnvironment } from "../campaign/cost";
+import { validateMessagingSettings } from "../campaign/messages";
 import { buildCampaignReport, writeReport } from "../campaign/report";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { readEnvironment } from "../lib/environment";
@@ -24,6 +28,8 @@ const config = {
   kmsKeyId: read.string("REPORT_KMS_KEY_ID"),
   region: read.string("AWS_REGION"),
 };
+const messaging = validateMessagingSettings({ practiceName: read.string("PRACTICE_NAME"), baseUrl: read.string("PUBLIC_BASE_URL") });
+const prices = messagePricesFromEnvironment(read);
 const pool = createDatabasePool(databaseSettingsFromEnvironment(), 1);
 const clientOptions = { retryMode: "standard", maxAttempts: 3 } as const;
 const s3 = new S3Client(clientOptions);
@@ -49,7 +55,7 @@ export const handler = async (event: unknown): Promise<{ campaignId: number; htm
   const campaignId = campaignIdFrom(event);
   logger.appendKeys({ campaignId });
   try {
-    const report = await buildCampaignReport(pool, campaignId, () => new Date());
+    const report = { ...(await buildCampaignReport(pool, campaignId, () => new Date())), spend: await campaignSpend(pool, campaignId, messaging, prices) };
     const written = await writeReport({ s3, ...config }, report);
     const all = report.totals.find((t) => t.channel === "all");
     logger.info("report written", { htmlKey: written.htmlKey, csvKey: written.csvKey, weeks: report.rows.length / 3, sent: all?.counts.sent, responded: all?.counts.responded });

@@ -377,6 +377,11 @@ export interface PlanOptions {
   readonly writers?: number;
   /** Called after every page, e.g. for a progress bar. */
   readonly onPage?: (progress: { readonly invitations: number; readonly lastPatientId: number }) => void;
+  /**
+   * Runs under the campaign lock before the run changes anything (e.g. the budget check of
+   * functions/campaign/cost.ts); throwing stops the run with the campaign as it was.
+   */
+  readonly beforeChanges?: (connection: PoolConnection, campaign: Campaign) => Promise<void>;
 }
 
 export interface PlanResult extends IssueCounts {
@@ -442,6 +447,7 @@ export async function planCampaign(deps: PlanDependencies, campaignId: number, o
     if (campaign.status === "completed" || campaign.status === "cancelled") {
       throw new CampaignError(`campaign ${campaignId} is ${campaign.status}; only a draft or running campaign sends invitations.`);
     }
+    await options.beforeChanges?.(connection, campaign);
     if (campaign.status === "draft") await connection.query("UPDATE campaigns SET status = 'running' WHERE id = ? AND status = 'draft'", [campaignId]);
     const context: IssueContext = { connection, campaign, queue: deps.queue, now };
     const reissued = await reissueUnqueued(context);

@@ -11,6 +11,20 @@ import {
   loadCampaign, PlanDependencies, PlanOptions, reissueUnqueued, RoundCandidate, SendQueue, silentLogger, withCampaignLock,
 } from "./dispatch";
 
+/**
+ * Who is due a reminder (the joins and conditions after SELECT): non-respondents of the campaign
+ * past the interval, under the maximum. Parameters: campaign id, cutoff (twice), max reminders.
+ * Shared by the reminder run and its cost estimate (functions/campaign/cost.ts).
+ */
+export const DUE_FOR_REMINDER = `FROM non_respondents n
+         JOIN invitations i ON i.id = n.invitation_id
+         JOIN patients p ON p.id = n.patient_id
+         ${CONTACT_JOINS}
+         WHERE n.campaign_id = ? AND n.round < ? AND n.last_contacted_at < ? AND i.issued_at < ?`;
+
+/** The reminder interval's cutoff: last contact and issue before it. */
+export const reminderCutoff = (campaign: { reminderIntervalDays: number }, now: Date): Date => new Date(now.getTime() - campaign.reminderIntervalDays * 86_400_000);
+
 export interface ReminderResult extends IssueCounts {
   readonly campaignId: number;
   readonly reissued: number;
@@ -26,23 +40,19 @@ export async function remindCampaign(deps: PlanDependencies, campaignId: number,
   const now = deps.now ?? (() => new Date());
   return withCampaignLock(deps.pool, campaignId, async (connection) => {
     const campaign = await loadCampaign(connection, campaignId);
+    await options.beforeChanges?.(connection, campaign);
     const context: IssueContext = { connection, campaign, queue: deps.queue, now };
     const reissued = await reissueUnqueued(context);
     const total = emptyCounts();
     if (campaign.status !== "running") return { campaignId, ...total, reissued: reissued.invitations };
-    const cutoff = new Date(now().getTime() - campaign.reminderIntervalDays * 86_400_000);
+    const cutoff = reminderCutoff(campaign, now());
     let after = 0;
     for (;;) {
       const [rows] = await connection.query<RowDataPacket[]>(
         `SELECT n.invitation_id AS invitationId, n.patient_id AS patientId, n.round, ${CONTACT_COLUMNS}
-         FROM non_respondents n
-         JOIN invitations i ON i.id = n.invitation_id
-         JOIN patients p ON p.id = n.patient_id
-         ${CONTACT_JOINS}
-         WHERE n.campaign_id = ? AND n.invitation_id > ? AND n.round < ?
-           AND n.last_contacted_at < ? AND i.issued_at < ?
+         ${DUE_FOR_REMINDER} AND n.invitation_id > ?
          ORDER BY n.invitation_id LIMIT ?`,
-        [campaignId, after, campaign.maxReminders, cutoff, cutoff, pageSize],
+        [campaignId, campaign.maxReminders, cutoff, cutoff, after, pageSize],
       );
       if (rows.length === 0) break;
       after = Number(rows[rows.length - 1].invitationId);

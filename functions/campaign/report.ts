@@ -15,6 +15,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Pool, RowDataPacket } from "mysql2/promise";
 import { html, page, SafeHtml } from "../lib/html";
 import { Channel, CHANNELS } from "./channels";
+import { CampaignSpend, renderSpendSection } from "./cost";
 
 export const REPORT_TIME_ZONE = "Europe/London";
 /** A row's channel: one of the two, or both together ("all"). */
@@ -73,6 +74,8 @@ export interface CampaignReport {
   /** Week by week, oldest first, no week left out between the first and the last; channels sms, email, all in each week. */
   readonly rows: readonly ReportRow[];
   readonly totals: readonly ChannelTotals[];
+  /** What the messages sent so far cost (functions/campaign/cost.ts); the page shows it when present. */
+  readonly spend?: CampaignSpend;
 }
 
 export class CampaignNotFoundError extends Error {
@@ -325,6 +328,7 @@ Weeks run Monday to Sunday, UK time (${report.timeZone}), and are labelled with 
 <li>Opted out: <strong>${NUMBER.format(all.counts.optedOut)}</strong>; unknown outcome, for review: <strong>${NUMBER.format(all.counts.unknown)}</strong></li>
 <li>Responded: <strong>${NUMBER.format(all.counts.responded)}</strong> (${percent(all.responseRate)}); booked: <strong>${NUMBER.format(all.counts.booked)}</strong> (${percent(all.bookingRate)})</li>
 </ul>
+${report.spend ? renderSpendSection(report.spend) : ""}
 <h2>Totals by channel</h2>
 ${table(
   report.totals.map((t) => ({ label: CHANNEL_NAMES[t.channel], counts: t.counts })),

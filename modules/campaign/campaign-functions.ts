@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { CampaignConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
+import { messagePrices } from "../core/pricing";
+import { COST_ENVIRONMENT } from "../../functions/campaign/cost-environment";
 import { FunctionEgressRule, FunctionVpcPlacement, NodeFunction } from "../compute/lambda-function";
 import { MASTER_USERNAME } from "../data/aurora";
 import { DatabaseProxy } from "../data/rds-proxy";
@@ -94,6 +96,15 @@ export class CampaignFunctions extends Construct {
       { sid: "EncryptSendRequestsThroughSqs", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [keys.messaging.arn], conditions: viaService("sqs", keys.messaging) },
     ];
     const messaging = { PRACTICE_NAME: config.practice.name, PUBLIC_BASE_URL: publicBaseUrl };
+    // The message prices of pricing/<region>.json, for the planner's budget check and the report's spend.
+    const prices = messagePrices(stack.region);
+    const messagePriceEnvironment = {
+      [COST_ENVIRONMENT.smsSegmentUsd]: String(prices.smsSegmentUsd),
+      [COST_ENVIRONMENT.emailPer1000Usd]: String(prices.emailPer1000Usd),
+      [COST_ENVIRONMENT.gbpPerUsd]: String(prices.gbpPerUsd),
+    };
+    // The planner and the reminder check each run against the staff's budget before it changes anything.
+    const runBudgetEnvironment = { ...messagePriceEnvironment, [COST_ENVIRONMENT.budgetGbp]: String(config.runBudgetGbp) };
 
     this.plan = new NodeFunction(this, "plan", {
       ...common,
@@ -104,7 +115,7 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 1024,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, SEND_QUEUE_URL: props.sendQueue.queue.url },
+      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
       statements: [connectAsProxyUser, ...enqueueSends],
       vpc: inAppTier(),
     });
@@ -116,7 +127,7 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 512,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, SEND_QUEUE_URL: props.sendQueue.queue.url },
+      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
       statements: [connectAsProxyUser, ...enqueueSends],
       vpc: inAppTier(),
     });
@@ -163,7 +174,7 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 512,
       timeoutSeconds: 300,
-      environment: { ...database, REPORT_BUCKET: props.reports.bucket.name, REPORT_KMS_KEY_ID: props.reports.key.arn },
+      environment: { ...database, ...messaging, ...messagePriceEnvironment, REPORT_BUCKET: props.reports.bucket.name, REPORT_KMS_KEY_ID: props.reports.key.arn },
       statements: [
         connectAsProxyUser,
         { sid: "WriteReports", actions: ["s3:PutObject"], resources: [`${props.reports.bucket.arn}/*`] },

@@ -71,6 +71,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
       practice: { name: "mediCARE Blackpool", phone: "01253 000000" },
       email: { fromLocalPart: "flu-clinic", mailFromLabel: "mail", messagesPerSecond: 14 },
       sms: { monthlySpendLimitUsd: 50, messagesPerSecond: 20, senderId: "mediCARE" },
+      runBudgetGbp: 25,
       sendConcurrency: 2,
       schedules: { reminder: "cron(0 10 ? * MON *)", report: "cron(0 7 ? * MON *)" },
       reportCampaignId: 1,
@@ -126,7 +127,9 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
       staffApiHostname: `staff-api.prod.${PLACEHOLDER_DOMAIN}`,
       practice: { name: "mediCARE Blackpool", phone: "01253 000000" },
       email: { fromLocalPart: "flu-clinic", mailFromLabel: "mail", messagesPerSecond: 14 },
-      sms: { monthlySpendLimitUsd: 5000, messagesPerSecond: 20, senderId: "mediCARE" },
+      // A full send to ~112,500 patients is ~USD 5,100 (npm run cost): the quota leaves room for reminders.
+      sms: { monthlySpendLimitUsd: 8000, messagesPerSecond: 20, senderId: "mediCARE" },
+      runBudgetGbp: 4500,
       sendConcurrency: 4,
       schedules: { reminder: "cron(0 10 ? * MON *)", report: "cron(0 7 ? * MON *)" },
       reportCampaignId: 1,

@@ -238,6 +238,13 @@ export interface CampaignConfig {
     /** Alphanumeric sender id (1-11 letters/digits, at least one letter), where the destination country supports one. */
     readonly senderId?: string;
   };
+  /**
+   * The most one campaign run may cost, in GBP (SMS segments and e-mails at the prices of
+   * pricing/<region>.json): the planner works out the run's cost first and refuses to start
+   * above it, changing nothing. At the configured exchange rate it must stay within
+   * `sms.monthlySpendLimitUsd`, or SNS would stop the run half-way.
+   */
+  readonly runBudgetGbp: number;
   /** Send workers running at once (the SQS event source's maximum concurrency, 2..50); each gets rate/concurrency. */
   readonly sendConcurrency: number;
   /** When the reminder and the report run: EventBridge Scheduler cron expressions, in Europe/London. */

@@ -1,5 +1,6 @@
 import { validateMessagingSettings } from "../../functions/campaign/messages";
 import { SLUG_PATTERN } from "../../functions/forms/definition";
+import { PricingError, usageAssumptions } from "../core/pricing";
 import { Cidr, cidrContains, cidrsOverlap, isPublicIpv4, parseCidr, parseIpv4 } from "./cidr";
 import { EnvironmentConfig } from "./schema";
 
@@ -258,6 +259,28 @@ function checkInteger(problems: Problems, at: string, value: unknown, min: numbe
   return true;
 }
 
+/**
+ * A run may cost up to runBudgetGbp; if that is more than the account's monthly SMS spend limit
+ * (at pricing/usage.json's exchange rate), SNS would stop sending half-way through the run.
+ */
+function checkRunBudgetWithinSmsQuota(problems: Problems, at: (field: string) => string, budgetGbp: number, limitUsd: number): void {
+  let gbpPerUsd: number;
+  try {
+    gbpPerUsd = usageAssumptions().exchangeRate.gbpPerUsd;
+  } catch (error) {
+    if (!(error instanceof PricingError)) throw error;
+    problems.add(at("campaign.runBudgetGbp"), `cannot be checked against the SMS spend limit: ${error.message}`);
+    return;
+  }
+  const budgetUsd = budgetGbp / gbpPerUsd;
+  if (budgetUsd > limitUsd) {
+    problems.add(
+      at("campaign.runBudgetGbp"),
+      `${budgetGbp} GBP is USD ${budgetUsd.toFixed(0)} at ${gbpPerUsd} GBP per USD, above campaign.sms.monthlySpendLimitUsd ${limitUsd}: SNS would stop the run half-way; lower the budget or raise the limit (and the account's SMS quota)`,
+    );
+  }
+}
+
 /** WAF rate-based rules count requests per IP over 5 minutes; AWS accepts 10..2e9, below 100 blocks ordinary use. */
 export const MIN_RATE_LIMIT = 100;
 
@@ -371,7 +394,10 @@ function validateCampaign(env: EnvironmentConfig, problems: Problems, at: (field
       problems.add(at(field), `${rate} shared by ${campaign.sendConcurrency} workers is below ${MIN_WORKER_RATE} per worker; lower campaign.sendConcurrency`);
     }
   }
-  checkInteger(problems, at("campaign.sms.monthlySpendLimitUsd"), campaign.sms?.monthlySpendLimitUsd, 1, 1_000_000, "US dollars");
+  const spendLimit = checkInteger(problems, at("campaign.sms.monthlySpendLimitUsd"), campaign.sms?.monthlySpendLimitUsd, 1, 1_000_000, "US dollars");
+  if (checkInteger(problems, at("campaign.runBudgetGbp"), campaign.runBudgetGbp, 1, 1_000_000, "pounds (GBP) a campaign run may cost") && spendLimit) {
+    checkRunBudgetWithinSmsQuota(problems, at, campaign.runBudgetGbp, campaign.sms.monthlySpendLimitUsd);
+  }
   const senderId = campaign.sms?.senderId;
   if (senderId !== undefined) checkPattern(problems, at("campaign.sms.senderId"), senderId, /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, "1 to 11 letters and digits with at least one letter (or omit it)");
   for (const job of ["reminder", "report"] as const) {

@@ -16,12 +16,14 @@ import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
 import { bookSlot } from "../../functions/campaign/booking";
-import { planCampaign, SendQueue } from "../../functions/campaign/dispatch";
+import { campaignSpend, describeRun, estimatePlanRun } from "../../functions/campaign/cost";
+import { loadCampaign, planCampaign, SendQueue } from "../../functions/campaign/dispatch";
+import { messagePrices } from "../../modules/core/pricing";
 import { redeemToken } from "../../functions/campaign/redeem";
 import { runReminders } from "../../functions/campaign/remind";
 import { notifyStaff } from "../../functions/campaign/report-notify";
 import { buildCampaignReport, renderReportCsv, renderReportHtml, writeReport } from "../../functions/campaign/report";
-import { createCampaign, freshDatabase, LOCAL_PLAN_PAGE_SIZE, LOCAL_REGION, LocalAws, localAws, planAndSend } from "./lib/local-campaign";
+import { createCampaign, freshDatabase, LOCAL_MESSAGING, LOCAL_PLAN_PAGE_SIZE, LOCAL_REGION, LocalAws, localAws, planAndSend } from "./lib/local-campaign";
 import { ROOT } from "../paths";
 import { ProgressBar } from "../dev/lib/progress";
 import { ensureLocalServices, stopLocalServices } from "../dev/lib/services";
@@ -148,6 +150,12 @@ async function main(): Promise<void> {
     await createSlots(pool, campaignId, day0, options.patients);
     const aws = await localAws(services, `campaign-demo-${Date.now()}`);
 
+    // The planner's dry run: what the first run will send and cost (prices of pricing/eu-west-2.json).
+    const messaging = LOCAL_MESSAGING;
+    const prices = messagePrices("eu-west-2");
+    const dryRun = await estimatePlanRun(pool, await loadCampaign(pool, campaignId), messaging, prices);
+    process.stderr.write(`  dry run: the first run will send ${describeRun(dryRun)}\n`);
+
     // Week 1: invite everyone eligible (the planner and the send worker run together).
     const [[{ withCondition }]] = (await pool.query("SELECT COUNT(*) AS withCondition FROM patient_conditions WHERE condition_code = ?", [LUNG_CONDITION])) as unknown as [[{ withCondition: number }]];
     const { planned: plan, links } = await planAndSendAll("inviting", Number(withCondition), pool, aws, at(0, 1), options.concurrency, (queue) =>
@@ -171,7 +179,7 @@ async function main(): Promise<void> {
     const bucket = `medicare-demo-reports-${Date.now()}`;
     await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: LOCAL_REGION } }));
     const topic = await aws.sns.send(new CreateTopicCommand({ Name: "medicare-demo-staff" })); // CreateTopic is idempotent
-    const report = await buildCampaignReport(pool, campaignId, at(15));
+    const report = { ...(await buildCampaignReport(pool, campaignId, at(15))), spend: await campaignSpend(pool, campaignId, messaging, prices) };
     const written = await writeReport({ s3: aws.s3, bucket, kmsKeyId: "alias/medicare-demo-messaging", region: LOCAL_REGION }, report);
     await notifyStaff(aws.sns, topic.TopicArn!, written);
     mkdirSync(options.out, { recursive: true });
@@ -189,6 +197,8 @@ async function main(): Promise<void> {
         `  invitations sent         ${plan.invitations.toLocaleString("en-GB")} (${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
         `  responded / booked       week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
         `  reminders sent           ${reminded.toLocaleString("en-GB")}`,
+        `  dry run before week 1    ${describeRun(dryRun)}`,
+        `  spend so far             USD ${report.spend.totalUsd.toFixed(2)} (GBP ${report.spend.totalGbp.toFixed(2)}): ${report.spend.sms.toLocaleString("en-GB")} SMS, ${report.spend.emails.toLocaleString("en-GB")} e-mails`,
         `  report (S3, SSE-KMS)     s3://${bucket}/${written.htmlKey}`,
         `  report (local)           ${join(options.out, "report.html")} and report.csv`,
         "",

@@ -11,8 +11,9 @@
  *   dispatch      the campaign dispatcher's throughput against the local MariaDB (and moto)
  *   policy        the policy run over every synthesized stack, conftest verify, the HTML report
  *   report        the HTML report, then a headless Chromium screenshot of it (reports/policy.png)
- * `--only platform|synth|bundles|dispatch|policy|report` runs one section (synth, policy and report only
- * when named; synth is the synth line of platform alone, for measuring it on a quiet moment).
+ *   cost          npm run cost over the synthesized stacks, and against HEAD (--base, a worktree synth)
+ * `--only platform|synth|bundles|dispatch|policy|report|cost` runs one section (synth, policy, report and
+ * cost only when named; synth is the synth line of platform alone, for measuring it on a quiet moment).
  * Wall time, CPU time (user + system) and peak RSS of each command (including its child
  * processes) are measured by python3's resource.getrusage(RUSAGE_CHILDREN), so no extra tool
  * is needed. The machine is shared: CPU seconds and the load average printed beside each
@@ -120,9 +121,9 @@ function parseRuns(argv: string[]): number {
   return runs;
 }
 
-const SECTIONS = ["platform", "synth", "bundles", "dispatch", "policy", "report"] as const;
+const SECTIONS = ["platform", "synth", "bundles", "dispatch", "policy", "report", "cost"] as const;
 type Section = (typeof SECTIONS)[number];
-/** What runs without --only (the policy and report sections are run by name). */
+/** What runs without --only (the policy, report and cost sections are run by name). */
 const DEFAULT_SECTIONS: readonly Section[] = ["platform", "bundles", "dispatch"];
 
 function parseSections(argv: string[]): readonly Section[] {
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
   if (sections.includes("synth")) report.synth = measurePlatform(runs, { synthOnly: true });
   if (sections.includes("policy")) report.policy = measurePolicy(runs);
   if (sections.includes("report")) report.report = measureReport();
+  if (sections.includes("cost")) report.cost = measureCost(runs);
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
@@ -187,6 +189,20 @@ function measurePolicy(runs: number): Measurement[] {
     measure("conftest test only (all stacks, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
     measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
     measure("policy run, HTML report", [node, "--import", "tsx", "scripts/review/policy.ts", "--output", "html", "--out", join(ROOT, "reports", "policy.html")], runs),
+  ];
+  printMeasurements(results);
+  return results;
+}
+
+/** npm run cost over the synthesized stacks (synth first when stale), as text and Markdown, and the difference against HEAD. */
+function measureCost(runs: number): Measurement[] {
+  const node = process.execPath;
+  ensureSynthesized((line) => process.stderr.write(`${line}\n`));
+  const cost = (...args: string[]) => [node, "--import", "tsx", "scripts/platform/cost.ts", "--stacks", join(ROOT, "cdktf.out"), ...args];
+  const results: Measurement[] = [
+    measure("cost estimate, text (all stacks)", cost(), runs),
+    measure("cost estimate, markdown", cost("--output", "markdown"), runs),
+    measure("cost difference against HEAD (synth in a git worktree)", cost("--base", "HEAD", "--output", "markdown"), 1),
   ];
   printMeasurements(results);
   return results;

@@ -4,7 +4,7 @@ import { join } from "path";
 import { ROOT, SYNTH_OUTDIR } from "../../paths";
 
 /** Files whose change makes the synthesized output stale. */
-const SOURCES = ["main.ts", "modules", "functions", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["main.ts", "modules", "functions", "pricing", "package-lock.json", "tsconfig.json"];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);

@@ -33,6 +33,10 @@ export const PLACEHOLDER_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> 
   FORMS_BUCKET: "medicare-dev-forms-111111111111",
   FORMS_KMS_KEY_ID: "arn:aws:kms:eu-west-2:111111111111:key/00000000-0000-0000-0000-000000000000",
   FORM_SUBMIT_BASE_URL: "https://forms.medicare.example",
+  SMS_SEGMENT_PRICE_USD: "0.045",
+  EMAIL_PRICE_PER_1000_USD: "0.1",
+  GBP_PER_USD: "0.79",
+  RUN_BUDGET_GBP: "4500",
 };
 
 export interface BundleLoad {

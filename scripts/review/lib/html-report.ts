@@ -4,6 +4,7 @@
  * Markdown summary for a pull-request comment. Every value from the stacks, the rules or the
  * exceptions file is HTML-escaped (`esc`).
  */
+import { renderCostSection } from "./cost-section";
 import { FunctionPermissions, RoleStatement } from "./function-permissions";
 import { AccessMatrix, Grant, PersonaAccess, resolve as resolveRef } from "./access-matrix";
 import { EXPIRY_WARNING_DAYS, Finding, PolicyException, PolicyReport, RuleInfo, stackOf } from "./policy-engine";
@@ -548,13 +549,15 @@ ${environments.map((env) => `<h3>Environment ${esc(env)}</h3>${renderDiagramHtml
 <p class="muted">Every Lambda function of the stacks, the statements of its execution role (cross-stack references resolved): the code's grants, compared with the AWS calls its code makes (<code>npm run function-permissions</code>), and the Lambda runtime's (logs, tracing, network interfaces, dead letters, destinations, event source).</p>
 ${input.functions.length ? input.functions.map(fnBlock).join("") : `<p class="muted">No Lambda functions in these stacks.</p>`}</section>`);
 
+  s.push(renderCostSection(input.stacks));
+
   const title = `mediCARE policy report: ${report.passed ? "PASS" : "FAIL"}`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><header><h1>mediCARE platform · policy report</h1>
 <p>${esc(report.rules.length)} rules over ${esc(stacks.length)} stacks · generated ${esc(now.toISOString().replace(/\.\d+Z$/, "Z"))}</p>
-<nav><a href="#summary">Summary</a><a href="#failures">Failures</a><a href="#exceptions">Exceptions</a><a href="#rules">Rules</a><a href="#architecture">Architecture</a><a href="#access">Access matrix</a><a href="#functions">Functions</a></nav></header>
+<nav><a href="#summary">Summary</a><a href="#failures">Failures</a><a href="#exceptions">Exceptions</a><a href="#rules">Rules</a><a href="#architecture">Architecture</a><a href="#access">Access matrix</a><a href="#functions">Functions</a><a href="#cost">Cost</a></nav></header>
 <main>${s.join("\n")}</main></body></html>
 `;
 }
