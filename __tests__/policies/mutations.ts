@@ -12,6 +12,7 @@ import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
 import { SECURITY_MUTATIONS } from "./mutations/security";
 import { STORAGE_MUTATIONS } from "./mutations/storage";
+import { TYPE_MUTATIONS } from "./mutations/types";
 
 export type { PolicyMutation } from "./mutations/kit";
 
@@ -25,4 +26,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...SECURITY_MUTATIONS,
   ...EDGE_MUTATIONS,
   ...CAMPAIGN_MUTATIONS,
+  ...TYPE_MUTATIONS,
 ];
