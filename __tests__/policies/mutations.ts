@@ -8,6 +8,7 @@ import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
+import { PRINCIPAL_MUTATIONS } from "./mutations/principals";
 import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
 import { SECURITY_MUTATIONS } from "./mutations/security";
@@ -27,4 +28,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...EDGE_MUTATIONS,
   ...CAMPAIGN_MUTATIONS,
   ...TYPE_MUTATIONS,
+  ...PRINCIPAL_MUTATIONS,
 ];
