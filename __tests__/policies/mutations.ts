@@ -3,6 +3,7 @@
  * file per area under mutations/ (the toolkit and its rules are in mutations/kit.ts).
  */
 import { BACKUP_MUTATIONS } from "./mutations/backup";
+import { BOUND_MUTATIONS } from "./mutations/bounds";
 import { CAMPAIGN_MUTATIONS } from "./mutations/campaign";
 import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
@@ -29,4 +30,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...CAMPAIGN_MUTATIONS,
   ...TYPE_MUTATIONS,
   ...PRINCIPAL_MUTATIONS,
+  ...BOUND_MUTATIONS,
 ];

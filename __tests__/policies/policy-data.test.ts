@@ -74,3 +74,78 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     expect(entry.trusted_principals).toEqual([...env.identity.trustedPrincipalArns].sort());
   });
 });
+
+interface Bound {
+  type: string;
+  path: string;
+  min?: number;
+  max?: number;
+  allowed?: unknown[];
+  includes?: unknown[];
+  required?: boolean;
+  control: string;
+  why: string;
+}
+
+/** The values a bound's path reaches (the same walk as policies/lib/bounds.rego). */
+function reach(body: any, path: string): unknown[] {
+  let nodes: unknown[] = [body];
+  for (const step of path.split(".")) {
+    const [, key, field, equals] = /^([^[\]]+)(?:\[([^=\]]+)=([^\]]*)\])?$/.exec(step)!;
+    nodes = nodes
+      .flatMap((n: any) => (n && typeof n === "object" && !Array.isArray(n) ? [n[key]] : []))
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v: any) => v !== null && v !== undefined && (field === undefined || String(v?.[field]) === equals));
+  }
+  return nodes;
+}
+
+describe("the bounds (policies/data/bounds.json)", () => {
+  const bounds: Bound[] = readData("bounds.json").bounds;
+  const catalog = readData("resource_catalog.json").resource_catalog;
+  /** Optional paths that nothing in today's stacks sets: still bounded, for when something does. */
+  const OPTIONAL_AND_UNSET = new Set([
+    "aws_cloudfront_distribution ordered_cache_behavior.viewer_protocol_policy",
+    "aws_cloudfront_distribution origin.custom_origin_config.origin_protocol_policy",
+    "aws_cloudfront_distribution origin.custom_origin_config.origin_ssl_protocols",
+    "aws_cloudwatch_log_group log_group_class",
+    "aws_cloudwatch_metric_alarm datapoints_to_alarm",
+    "aws_cloudwatch_metric_alarm actions_enabled",
+    "aws_s3_bucket_object_lock_configuration object_lock_enabled",
+    "aws_ssm_maintenance_window enabled",
+  ]);
+
+  it("each names its type, a dotted path, a check, the control and why", () => {
+    for (const b of bounds) {
+      expect(b.type).toMatch(/^aws_[a-z0-9_]+$/);
+      expect(b.path).toMatch(/^[A-Za-z0-9_:-]+(\[[A-Za-z0-9_]+=[^\]]*\])?(\.[A-Za-z0-9_:-]+(\[[A-Za-z0-9_]+=[^\]]*\])?)*$/);
+      expect(b.path.split(".").length).toBeLessThanOrEqual(6);
+      expect([b.min, b.max, b.allowed, b.includes, b.required].some((x) => x !== undefined)).toBe(true);
+      if (b.min !== undefined && b.max !== undefined) expect(b.min).toBeLessThanOrEqual(b.max);
+      expect(b.control.length).toBeGreaterThan(10);
+      expect(b.why.length).toBeGreaterThan(10);
+    }
+    expect(new Set(bounds.map((b) => `${b.type} ${b.path}`)).size).toBe(bounds.length);
+  });
+
+  it("are judged by BND-001 on types the catalog lists", () => {
+    for (const b of bounds) expect(catalog[b.type]?.rules ?? []).toContain("BND-001");
+  });
+
+  it("each reach a value in the synthesized stacks (a mistyped path would check nothing), unless listed as optional and unset", () => {
+    const reached = (b: Bound) => app.resources(b.type).some((r) => reach(r.values, b.path).length > 0);
+    expect(bounds.filter((b) => !reached(b) && !OPTIONAL_AND_UNSET.has(`${b.type} ${b.path}`)).map((b) => `${b.type} ${b.path}`)).toEqual([]);
+    expect(bounds.filter((b) => reached(b) && OPTIONAL_AND_UNSET.has(`${b.type} ${b.path}`)).map((b) => `${b.type} ${b.path}`)).toEqual([]);
+  });
+
+  it("hold for every value of the synthesized stacks (the same judgement as BND-001)", () => {
+    const outside = bounds.flatMap((b) =>
+      app.resources(b.type).flatMap((r) =>
+        reach(r.values, b.path)
+          .filter((v) => (b.min !== undefined && Number(v) < b.min) || (b.max !== undefined && Number(v) > b.max) || (b.allowed !== undefined && !b.allowed.includes(v)))
+          .map((v) => `${r.path} ${b.path} = ${JSON.stringify(v)}`),
+      ),
+    );
+    expect(outside).toEqual([]);
+  });
+});
