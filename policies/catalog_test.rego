@@ -24,7 +24,7 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"MSG-001", "MSG-002", "MSG-003", "ALM-001", "ALM-002",
 		"IAM-008", "KMS-004", "NET-011", "LOG-004",
 		# values, principals and resource types (issue 16a)
-		"TYP-001", "PRN-001", "PRN-002", "BND-001", "S3-007",
+		"TYP-001", "PRN-001", "PRN-002", "BND-001", "S3-007", "IAM-009", "IAM-010", "IAM-011", "KMS-005",
 	}
 	every e in entries {
 		e.metadata.id == e.msg

@@ -7,6 +7,7 @@ import { BOUND_MUTATIONS } from "./mutations/bounds";
 import { CAMPAIGN_MUTATIONS } from "./mutations/campaign";
 import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
+import { IDENTITY_MUTATIONS } from "./mutations/identity";
 import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
 import { PRINCIPAL_MUTATIONS } from "./mutations/principals";
@@ -31,4 +32,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...TYPE_MUTATIONS,
   ...PRINCIPAL_MUTATIONS,
   ...BOUND_MUTATIONS,
+  ...IDENTITY_MUTATIONS,
 ];
