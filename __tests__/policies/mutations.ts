@@ -10,6 +10,7 @@ import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { IDENTITY_MUTATIONS } from "./mutations/identity";
 import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
+import { NETWORK_EDGE_MUTATIONS } from "./mutations/network-edge";
 import { PRINCIPAL_MUTATIONS } from "./mutations/principals";
 import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
@@ -33,4 +34,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...PRINCIPAL_MUTATIONS,
   ...BOUND_MUTATIONS,
   ...IDENTITY_MUTATIONS,
+  ...NETWORK_EDGE_MUTATIONS,
 ];

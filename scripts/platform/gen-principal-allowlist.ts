@@ -40,6 +40,8 @@ export interface EnvironmentAllowlist {
   readonly foreign_accounts: Readonly<Record<string, ForeignAccount>>;
   /** Email addresses topics may deliver to (alarmEmail, campaign.operationsEmail, campaign.staffEmail). */
   readonly subscription_endpoints: readonly string[];
+  /** Host names sign-in may return to (Cognito callback and logout URLs): the staff app and the patient forms. */
+  readonly web_hosts: readonly string[];
   /** VPCs this environment may peer with: none by design (on-premises is reached over the VPN). */
   readonly vpc_peers: readonly string[];
 }
@@ -69,6 +71,7 @@ export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowli
     mfa_max_age_seconds: env.identity.mfaMaxAgeSeconds,
     foreign_accounts: foreign,
     subscription_endpoints: sorted([env.alarmEmail, env.campaign.operationsEmail, env.campaign.staffEmail]),
+    web_hosts: sorted([env.edge.appHostname, env.edge.formsHostname]),
     vpc_peers: [],
   };
 }
