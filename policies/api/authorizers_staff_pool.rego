@@ -12,7 +12,7 @@ metadata := {
 	"title": "API authorizers are the staff Cognito pool, and only that pool",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "api: HTTP entry points: TLS, access logging, throttling, WAF (staff routes authorized by the staff Cognito pool only; added detail, docs/policy-data.md)",
+	"control": "staff routes are authorized by the staff Cognito pool only (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Authorize staff routes with the staff pool (StaffApi in modules/campaign takes the edge stack's staff pool); never a Lambda authorizer or another pool.",
 }

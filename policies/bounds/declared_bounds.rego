@@ -14,7 +14,7 @@ metadata := {
 	"title": "Security-relevant numbers and enums are within their declared bounds",
 	"severity": "high",
 	"hipaa": ["A", "E", "T", "L", "I", "B", "P"],
-	"control": "every security-relevant numeric and enum attribute has a bound or allowed set from its control (policies/data/bounds.json; the controls are CONTROLS.md's rows and the added rows of docs/policy-data.md)",
+	"control": "every security-relevant numeric and enum attribute is within a bound or allowed set from its control (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Set the value within the bound the message gives (the construct's default is within it). A bound that is wrong is changed in policies/data/bounds.json with the control that justifies it, reviewed like code.",
 }

@@ -12,7 +12,7 @@ metadata := {
 	"title": "CloudFront's Content-Security-Policy allows no inline, eval'd or any-host script",
 	"severity": "high",
 	"hipaa": ["A", "I"],
-	"control": "cdn: CloudFront response headers include a Content-Security-Policy with no 'unsafe-inline', 'unsafe-eval', *, data: or scheme-only sources for scripts, object-src 'none', base-uri and frame-ancestors (added, docs/policy-data.md; from the cdn row's response headers)",
+	"control": "the Content-Security-Policy allows no inline, eval'd or any-host script; object-src 'none'; base-uri and frame-ancestors set (added row, docs/policy-data.md)",
 	"references": ["ckv:CKV2_AWS_32", "own"],
 	"fix": "Serve scripts from 'self' (or hashes/nonces) only; keep default-src 'none' with explicit directives as modules/edge/cdn.ts does, and set the CSP with override true.",
 }

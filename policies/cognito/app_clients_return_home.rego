@@ -13,7 +13,7 @@ metadata := {
 	"title": "Cognito app clients return only to the environment's own HTTPS hosts",
 	"severity": "high",
 	"hipaa": ["A", "T"],
-	"control": "cognito app clients: callback, logout and default redirect URLs only https:// on the configured app and forms host names; authorization-code flow only; bounded token lifetimes (added, docs/policy-data.md; from the cognito row)",
+	"control": "app clients return only to the configured HTTPS hosts (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Build the URLs from env.edge.appHostname / formsHostname (modules/edge/cognito.ts); a new host is a config change, regenerated into the allowlist.",
 }

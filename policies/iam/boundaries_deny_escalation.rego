@@ -17,7 +17,7 @@ metadata := {
 	"title": "Permission boundaries let through no audit tampering, long-lived credentials or unbounded roles",
 	"severity": "critical",
 	"hipaa": ["A", "L"],
-	"control": "permission boundaries deny audit tampering, IAM users and keys, and roles without a boundary, unconditionally (added, docs/policy-data.md; from the iam boundary row and the audit rows)",
+	"control": "permission boundaries let through no audit tampering, IAM users or keys, boundary changes or roles without a boundary (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Keep the action in the boundary's unconditional Deny (HUMAN_FORBIDDEN_ACTIONS in modules/iam/human-boundary.ts, the workload boundary's Deny in permission-boundary.ts), or out of its Allow statements; never add a condition to those Deny statements.",
 }

@@ -12,7 +12,7 @@ metadata := {
 	"title": "AWS-managed policies are attached only from the reviewed allowlist",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "no AWS-managed policy is attached to a persona, workload or instance role unless reviewed and allowlisted with its reason (added, docs/policy-data.md; extends the iam least-privilege rows)",
+	"control": "no AWS-managed policy is attached to a role unless reviewed and allowlisted with its reason (added row, docs/policy-data.md)",
 	"references": ["nag:IAMNoManagedPolicies", "own"],
 	"fix": "Write the permissions the role needs as a policy in the stack (so the IAM rules analyse them); if an AWS-managed policy is truly needed, add it to policies/data/managed_policy_allowlist.json with the roles it is for and why, reviewed like code.",
 }

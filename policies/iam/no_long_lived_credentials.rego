@@ -12,7 +12,7 @@ metadata := {
 	"title": "No IAM users, groups, access keys, login profiles or other long-lived credentials",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "no IAM users, groups, access keys or login profiles in an environment account: people assume persona roles with MFA (added, docs/policy-data.md; from the iam persona rows)",
+	"control": "no IAM users, groups, access keys or login profiles: people assume persona roles (added row, docs/policy-data.md)",
 	"references": ["nag:IAMUserGroupMembership", "ckv:CKV_AWS_273", "own"],
 	"fix": "Remove the user, key or group; give the person a persona role (modules/iam/personas.ts) assumed from the identity account with MFA, and the workload a role.",
 }

@@ -11,7 +11,7 @@ metadata := {
 	"title": "No standing KMS grants: key use is granted only by the reviewed key policy",
 	"severity": "high",
 	"hipaa": ["A", "E"],
-	"control": "KMS grants are not created by configuration; key use is granted by the key policy only, to services via kms:GrantIsForAWSResource (added, docs/policy-data.md; from the kms row)",
+	"control": "KMS grants are not created by configuration; key use is granted by the key policy only (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Grant the use in the key's policy (DOMAINS in modules/security/keys.ts) with kms:ViaService or the encryption context, so it is reviewed with the key; remove the aws_kms_grant.",
 }

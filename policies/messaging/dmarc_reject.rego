@@ -12,7 +12,7 @@ metadata := {
 	"title": "DMARC rejects unauthenticated mail for every sending domain",
 	"severity": "high",
 	"hipaa": ["I"],
-	"control": "campaign email: the sending domain publishes DMARC p=reject with strict alignment (added, docs/policy-data.md; from the campaign messaging design)",
+	"control": "the sending domain publishes DMARC p=reject (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Publish `v=DMARC1; p=reject; adkim=s; aspf=s` at _dmarc.<zone> (CampaignMessaging in modules/campaign/messaging.ts).",
 }

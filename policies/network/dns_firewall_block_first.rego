@@ -11,7 +11,7 @@ metadata := {
 	"title": "DNS Firewall evaluates its BLOCK rules before any ALLOW or ALERT rule",
 	"severity": "high",
 	"hipaa": ["A"],
-	"control": "network: Route 53 Resolver DNS Firewall associated with every VPC, blocking the AWS managed threat lists (no ALLOW or ALERT rule is evaluated before them)",
+	"control": "DNS Firewall evaluates its BLOCK rules before any ALLOW or ALERT rule (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Give ALLOW/ALERT rules a priority after every BLOCK rule (and their rule groups an association priority after the blocking group); never answer before the threat lists are checked.",
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "Security-group egress stays within the declared paths: the internet only for the declared groups on their port",
 	"severity": "high",
 	"hipaa": ["A", "T"],
-	"control": "security-group egress follows the tier's declared paths: only the send worker (SES/SNS) and the web fleet (patches) reach the internet, on 443 only; no all-protocol or port-range egress (added, docs/policy-data.md; from the network rows)",
+	"control": "security-group egress follows the declared paths: only the send worker and the web fleet reach the internet, on 443 (added row, docs/policy-data.md)",
 	"references": ["ckv:CKV_AWS_382", "own"],
 	"fix": "Send to the peer's security group, the VPC endpoint or the on-premises CIDR on the one port the service uses; a new internet path is a design change recorded in policies/data/egress_paths.json with why.",
 }

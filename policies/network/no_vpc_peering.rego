@@ -12,7 +12,7 @@ metadata := {
 	"title": "No VPC peering except with an allowlisted VPC",
 	"severity": "critical",
 	"hipaa": ["A", "T"],
-	"control": "no VPC peering unless the peer is in the environment's allowlist (added, docs/policy-data.md; from the network rows: on-premises only over the VPN)",
+	"control": "no VPC peering unless the peer is allowlisted (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Reach other networks over the VPN or through named VPC endpoints; a peering is a design change: add the peer VPC to the config, regenerate policies/data/principal_allowlist.json, and review its routes.",
 }

@@ -17,7 +17,7 @@ metadata := {
 	"title": "Only allowlisted accounts, principals, regions and subscribers are named anywhere",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "every account, principal and ARN account a stack names is its environment's own, or an allowlisted one (identity account in trust policies, ELB log delivery in the access-log bucket policy); ARNs only in the environment's regions; topics deliver only to configured addresses (own, see docs/policy-data.md)",
+	"control": "every account, principal, ARN account and region a stack names is its environment's own or allowlisted; topics deliver only to configured addresses (added row, docs/policy-data.md)",
 	"references": ["ckv:CKV_AWS_60", "ckv:CKV_AWS_61", "own"],
 	"fix": "Name only this environment's account (and the allowlisted accounts where they belong). A new trusted account, region or subscriber is a config change (modules/config/environments.ts) followed by `npx tsx scripts/platform/gen-principal-allowlist.ts`, reviewed as a diff of policies/data/principal_allowlist.json.",
 }

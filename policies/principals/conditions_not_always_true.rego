@@ -14,7 +14,7 @@ metadata := {
 	"title": "No condition is always true in an Allow (or always false in a Deny)",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "policy conditions restrict: no bare-wildcard value under a pattern operator, no IfExists on caller or source keys, no ForAllValues in an Allow without a Null check, no always-false Deny condition (own, see docs/policy-data.md)",
+	"control": "policy conditions restrict: no wildcard-only pattern, no IfExists on caller or source keys, no ForAllValues without a Null check, no always-false Deny condition (added row, docs/policy-data.md)",
 	"references": ["ckv:CKV_AWS_70", "own"],
 	"fix": "Give the condition the value it is meant to check (this account, the source resource's ARN, the organization), with StringEquals/ArnLike and without IfExists; never a value made only of wildcards.",
 }

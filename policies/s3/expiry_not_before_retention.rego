@@ -12,7 +12,7 @@ metadata := {
 	"title": "Lifecycle expiry is never shorter than the bucket's Object Lock retention or, for logs, a year",
 	"severity": "high",
 	"hipaa": ["B", "I", "L"],
-	"control": "lifecycle expiry on audit, log and PHI buckets is never shorter than their retention (added, docs/policy-data.md; from the s3 Object Lock row and the logs row: retention >= 365 days)",
+	"control": "lifecycle expiry on audit, log and PHI buckets is never shorter than their retention (added row, docs/policy-data.md)",
 	"references": ["cfg:S3_LIFECYCLE_POLICY_CHECK", "own"],
 	"fix": "Expire objects no earlier than the Object Lock default retention (SecureBucket derives both from the same retention), and keep logs at least 365 days.",
 }

@@ -12,7 +12,7 @@ metadata := {
 	"title": "Every resource type is in the reviewed catalog with the rules that cover it",
 	"severity": "high",
 	"hipaa": ["A", "L"],
-	"control": "every Terraform resource type the stacks contain is reviewed: the catalog names the rules that cover it, or why none is needed (default deny)",
+	"control": "every Terraform resource type the stacks contain is reviewed: the catalog names the rules that cover it, or why none is needed (default deny) (added row, docs/policy-data.md)",
 	"references": ["own"],
 	"fix": "Add the type to policies/data/resource_catalog.json with the ids of the rules that judge its security attributes (write the rules first if there are none), or with a reason when it has none; see docs/policy-data.md.",
 }

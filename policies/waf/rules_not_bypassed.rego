@@ -12,7 +12,7 @@ metadata := {
 	"title": "No web ACL rule is allowed-around, counted instead of enforced, or scoped down",
 	"severity": "high",
 	"hipaa": ["A"],
-	"control": "waf: every internet-facing ALB, API and CloudFront distribution has a WAFv2 web ACL with the managed common, known-bad-inputs, SQLi and IP-reputation groups and a rate-based rule (each enforcing on every request: no allow-first rule, no count override, no scope-down)",
+	"control": "every web ACL rule enforces on every request: no allow-first rule, no count override, no scope-down (added row, docs/policy-data.md)",
 	"references": ["ckv:CKV2_AWS_28", "own"],
 	"fix": "Keep every managed group at override_action none with no rule_action_override, the rate rule at action block, no scope_down_statement, and no allow rule ahead of them (WebAcl in modules/edge/waf.ts).",
 }
