@@ -32,6 +32,13 @@ documents(resource) := {[key, doc] |
 	doc := cdktf.policy_document(object.get(inline, "policy", null))
 }
 
+# Every resource with its parsed documents, computed once per checked file and shared by the
+# principal rules (each document is parsed once, not once per rule).
+parsed := [[r, documents(r)] | some r in cdktf.all_resources]
+
+# [resource, attribute, document] for every policy document of the stack.
+all_documents := [[r, key, doc] | some [r, docs] in parsed; some [key, doc] in docs]
+
 # The resource without its parsed policy documents, as JSON text.
 other_text(resource, docs) := json.marshal(object.remove(resource.values, {"//", "inline_policy"} | {key | some [key, _] in docs}))
 

@@ -32,16 +32,15 @@ deny contains cdktf.violation(metadata, stack_resource, sprintf("environment %q 
 # Outside policy documents: every standalone account id and every ARN of the resource.
 deny contains cdktf.violation(metadata, resource, msg) if {
 	principals.allowlist
-	some resource in cdktf.all_resources
-	text := principals.other_text(resource, principals.documents(resource))
+	some [resource, docs] in principals.parsed
+	text := principals.other_text(resource, docs)
 	some msg in text_problems(resource, text, "")
 }
 
 # Inside policy documents: the principals, resources and condition values of Allow statements.
 deny contains cdktf.violation(metadata, resource, msg) if {
 	principals.allowlist
-	some resource in cdktf.all_resources
-	some [key, doc] in principals.documents(resource)
+	some [resource, key, doc] in principals.all_documents
 	some i, stmt in cdktf.statements(doc)
 	object.get(stmt, "Effect", "") == "Allow"
 	some s in principals.statement_strings(stmt)

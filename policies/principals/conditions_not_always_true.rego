@@ -63,16 +63,14 @@ requires_values(stmt, key) if {
 }
 
 deny contains cdktf.violation(metadata, resource, sprintf("%s statement %v%s: %s, so the condition restricts nothing", [key, object.get(stmt, "Sid", i), public_note(stmt), problem])) if {
-	some resource in cdktf.all_resources
-	some [key, doc] in principals.documents(resource)
+	some [resource, key, doc] in principals.all_documents
 	some i, stmt in cdktf.statements(doc)
 	object.get(stmt, "Effect", "") == "Allow"
 	some problem in problems(stmt)
 }
 
 deny contains cdktf.violation(metadata, resource, sprintf("%s Deny statement %v: %s %s = %q matches everything, so the Deny never applies", [key, object.get(stmt, "Sid", i), op, ckey, v])) if {
-	some resource in cdktf.all_resources
-	some [key, doc] in principals.documents(resource)
+	some [resource, key, doc] in principals.all_documents
 	some i, stmt in cdktf.statements(doc)
 	object.get(stmt, "Effect", "") == "Deny"
 	some op, by_key in object.get(stmt, "Condition", {})
