@@ -1,14 +1,11 @@
-import { PolicyMutation, addResource, atPath, editStatement, find, member, policyOf, ref, tagged } from "./kit";
+import { PolicyMutation, addResource, atPath, editDocument, editPersonaTrust, editStatement, find, member, ref, tagged } from "./kit";
 
 const HUMAN_BOUNDARY = "human-boundary/policy";
 const WORKLOAD_BOUNDARY = "workload-boundary/policy";
 
 /** Edits the statements of a boundary policy. */
 function editBoundary(doc: any, path: string, edit: (statements: any[]) => void): void {
-  const policy = find(doc, "aws_iam_policy", atPath(path), path).body;
-  const document = policyOf(policy);
-  edit(document.Statement);
-  policy.policy = JSON.stringify(document);
+  editDocument(find(doc, "aws_iam_policy", atPath(path), path).body, "policy", (document) => edit(document.Statement));
 }
 
 const persona = (name: string) => tagged("persona", name);
@@ -116,11 +113,6 @@ export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
     ruleId: "IAM-004",
     stack: "security",
     description: "a persona accepts an MFA sign-in up to a day old",
-    mutate: (doc) => {
-      const role = find(doc, "aws_iam_role", persona("system-administrator"), "persona=system-administrator").body;
-      const trust = JSON.parse(role.assume_role_policy);
-      trust.Statement[0].Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400;
-      role.assume_role_policy = JSON.stringify(trust);
-    },
+    mutate: (doc) => editPersonaTrust(doc, "system-administrator", (s) => (s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400)),
   },
 ];

@@ -1,12 +1,10 @@
-import { PolicyMutation, addResource, all, atPath, editStatement, find, member, policyOf, tagged } from "./kit";
+import { PolicyMutation, addResource, all, atPath, editDocument, editPersonaTrust, editStatement, find, member } from "./kit";
 
 const DATA_KEY = "keys/data/key";
 
-/** Appends a statement to the JSON policy in `attribute` of a resource. */
-function addStatement(body: any, statement: object, attribute = "policy"): void {
-  const document = JSON.parse(body[attribute]);
-  document.Statement.push(statement);
-  body[attribute] = JSON.stringify(document);
+/** Appends a statement to the JSON policy of a resource. */
+function addStatement(body: any, statement: object): void {
+  editDocument(body, "policy", (document) => document.Statement.push(statement));
 }
 
 /** Mutations for the principal allowlist (PRN-001) and always-true conditions (PRN-002). */
@@ -15,23 +13,13 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
     ruleId: "PRN-001",
     stack: "security",
     description: "a vendor account added beside the identity account in a persona's trust",
-    mutate: (doc) => {
-      const role = find(doc, "aws_iam_role", tagged("persona", "it-support"), "persona=it-support").body;
-      const trust = JSON.parse(role.assume_role_policy);
-      trust.Statement[0].Principal.AWS.push("arn:aws:iam::444455556666:root");
-      role.assume_role_policy = JSON.stringify(trust);
-    },
+    mutate: (doc) => editPersonaTrust(doc, "it-support", (s) => s.Principal.AWS.push("arn:aws:iam::444455556666:root")),
   },
   {
     ruleId: "PRN-001",
     stack: "security",
     description: "the identity account's root swapped for an unconfigured role of that account",
-    mutate: (doc) => {
-      const role = find(doc, "aws_iam_role", tagged("persona", "super-admin"), "persona=super-admin").body;
-      const trust = JSON.parse(role.assume_role_policy);
-      trust.Statement[0].Principal.AWS = ["arn:aws:iam::333333333333:role/contractor"];
-      role.assume_role_policy = JSON.stringify(trust);
-    },
+    mutate: (doc) => editPersonaTrust(doc, "super-admin", (s) => (s.Principal.AWS = ["arn:aws:iam::333333333333:role/contractor"])),
   },
   {
     ruleId: "PRN-001",
@@ -139,13 +127,11 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
     ruleId: "PRN-002",
     stack: "security",
     description: "a persona trust's MFA check made IfExists (true for sessions without MFA context)",
-    mutate: (doc) => {
-      const role = find(doc, "aws_iam_role", tagged("persona", "database-administrator"), "persona=database-administrator").body;
-      const trust = JSON.parse(role.assume_role_policy);
-      trust.Statement[0].Condition.BoolIfExists = trust.Statement[0].Condition.Bool;
-      delete trust.Statement[0].Condition.Bool;
-      role.assume_role_policy = JSON.stringify(trust);
-    },
+    mutate: (doc) =>
+      editPersonaTrust(doc, "database-administrator", (s) => {
+        s.Condition.BoolIfExists = s.Condition.Bool;
+        delete s.Condition.Bool;
+      }),
   },
   {
     ruleId: "PRN-002",
@@ -153,9 +139,7 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
     description: "a queue's TLS deny made inapplicable (StringNotLike aws:PrincipalArn *)",
     mutate: (doc) => {
       const policy = find(doc, "aws_sqs_queue_policy", atPath("send-queue/queue-tls-only"), "send-queue/queue-tls-only").body;
-      const document = policyOf(policy);
-      document.Statement[0].Condition.StringNotLike = { "aws:PrincipalArn": "*" };
-      policy.policy = JSON.stringify(document);
+      editDocument(policy, "policy", (document) => (document.Statement[0].Condition.StringNotLike = { "aws:PrincipalArn": "*" }));
     },
   },
 ];
