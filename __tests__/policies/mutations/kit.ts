@@ -77,3 +77,16 @@ export function editStatement(doc: any, type: string, path: string, sid: string,
   edit(member<any>(document.Statement, (s) => s.Sid === sid, `statement ${sid} of ${path}`));
   body[attribute] = JSON.stringify(document);
 }
+
+/** Parses the JSON policy in `attribute` of a resource body, lets `edit` change it, and writes it back. */
+export function editDocument(body: any, attribute: string, edit: (document: any) => void): void {
+  const document = JSON.parse(body[attribute]);
+  edit(document);
+  body[attribute] = JSON.stringify(document);
+}
+
+/** Edits the first trust statement of the persona role `name`. */
+export function editPersonaTrust(doc: any, name: string, edit: (statement: any) => void): void {
+  const role = find(doc, "aws_iam_role", tagged("persona", name), `persona=${name}`).body;
+  editDocument(role, "assume_role_policy", (trust) => edit(trust.Statement[0]));
+}
