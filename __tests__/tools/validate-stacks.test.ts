@@ -1,7 +1,8 @@
 /**
  * The pure half of npm run validate: override files, stub remote state and the plan-to-config
- * conversion, over the real synthesized stacks where the shape matters. The tofu run itself
- * is npm run validate (it needs the built OpenTofu and provider).
+ * conversion, and the self-test's planted faults, over the real synthesized stacks where the
+ * shape matters. The tofu runs themselves are npm run validate and its --self-test (they need
+ * the built OpenTofu and provider; CI's validate step builds them and runs both).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -12,6 +13,7 @@ import {
   mergePlannedValue, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
 } from "../../scripts/platform/lib/validate-stacks";
 import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/platform/lib/opentofu";
+import { PLANTED_FAULTS, ValidateDiagnostic, diagnosticsForFault, plantFaults } from "../../scripts/platform/lib/planted-faults";
 
 const app = synthesize();
 const stackNames = Object.keys(app.stacks).sort();
@@ -203,5 +205,45 @@ describe("tool layout", () => {
     expect(cliConfigText("/m", false)).toContain('filesystem_mirror {\n    path    = "/m"');
     expect(cliConfigText("/m", false)).not.toContain("direct");
     expect(cliConfigText("/m", true)).toContain("direct {}");
+  });
+});
+
+describe("the self-test's planted provider errors", () => {
+  const stacks = stackNames.map((name) => ({ name, config: app.stacks[name] as TerraformJson }));
+  const sites = plantFaults(stacks);
+
+  it("plants every fault into a real stack, one attribute changed, the synthesized stack itself untouched", () => {
+    expect(sites.map((s) => s.fault.id)).toEqual(PLANTED_FAULTS.map((f) => f.id));
+    for (const site of sites) {
+      const original = app.stacks[site.stack] as TerraformJson;
+      expect(original.resource![site.fault.type][site.resource][site.fault.attribute]).not.toEqual(site.fault.value);
+      expect(site.config.resource![site.fault.type][site.resource][site.fault.attribute]).toEqual(site.fault.value);
+      const restored = JSON.parse(JSON.stringify(site.config));
+      const before = original.resource![site.fault.type][site.resource][site.fault.attribute];
+      if (before === undefined) delete restored.resource[site.fault.type][site.resource][site.fault.attribute];
+      else restored.resource[site.fault.type][site.resource][site.fault.attribute] = before;
+      expect(restored).toEqual(original);
+    }
+  });
+
+  it("fails clearly when no stack has a fault's type, rather than testing less", () => {
+    expect(() => plantFaults([{ name: "dev-x", config: { resource: { aws_sqs_queue: { q: {} } } } }])).toThrow(/self-test fault enum: no synthesized stack has a aws_lambda_function/);
+  });
+
+  it("counts only an error about the planted resource that names the planted attribute", () => {
+    const site = sites.find((s) => s.fault.id === "range")!;
+    const address = `${site.fault.type}.${site.resource}`;
+    const error = (d: Partial<ValidateDiagnostic>): ValidateDiagnostic => ({ severity: "error", summary: "", ...d });
+    const hit = error({ address, summary: "expected message_retention_seconds to be in the range (60 - 1209600), got 30" });
+    expect(diagnosticsForFault(site, [hit])).toEqual([hit]);
+    // The attribute named only in the snippet, address absent: still the planted block.
+    const bySnippet = error({ summary: "Invalid value", snippet: { context: `resource.${site.fault.type}.${site.resource}`, code: '"message_retention_seconds": 30' } });
+    expect(diagnosticsForFault(site, [bySnippet])).toEqual([bySnippet]);
+    expect(diagnosticsForFault(site, [
+      error({ address: `${site.fault.type}.another_queue`, summary: "expected message_retention_seconds to be in the range" }),
+      error({ address, summary: "expected visibility_timeout_seconds to be in the range" }),
+      error({ address, summary: "expected message_retention_seconds_extra to be set" }),
+      { ...hit, severity: "warning" },
+    ])).toEqual([]);
   });
 });
