@@ -369,7 +369,7 @@ function startDefinitionChecker(log: (line: string) => void): { url: string; pro
     spawnSync("sleep", ["0.1"]);
   }
   child.kill();
-  throw new ToolError(`the Step Functions definition checker did not start on port ${port}; free the port or set MEDICARE_port`);
+  throw new ToolError(`the Step Functions definition checker did not start on port ${port}; free the port or set MEDICARE_SFN_CHECK_PORT`);
 }
 
 try {
