@@ -13,7 +13,7 @@ import {
   mergePlannedValue, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
 } from "../../scripts/platform/lib/validate-stacks";
 import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/platform/lib/opentofu";
-import { PLANTED_FAULTS, ValidateDiagnostic, diagnosticsForFault, plantFaults } from "../../scripts/platform/lib/planted-faults";
+import { FAULT_CONFIG_FILE, PLANTED_FAULTS, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults, resourceAtLine } from "../../scripts/platform/lib/planted-faults";
 
 const app = synthesize();
 const stackNames = Object.keys(app.stacks).sort();
@@ -236,9 +236,17 @@ describe("the self-test's planted provider errors", () => {
     const error = (d: Partial<ValidateDiagnostic>): ValidateDiagnostic => ({ severity: "error", summary: "", ...d });
     const hit = error({ address, summary: "expected message_retention_seconds to be in the range (60 - 1209600), got 30" });
     expect(diagnosticsForFault(site, [hit])).toEqual([hit]);
-    // The attribute named only in the snippet, address absent: still the planted block.
-    const bySnippet = error({ summary: "Invalid value", snippet: { context: `resource.${site.fault.type}.${site.resource}`, code: '"message_retention_seconds": 30' } });
-    expect(diagnosticsForFault(site, [bySnippet])).toEqual([bySnippet]);
+    // No address: the line the diagnostic points at is inside the planted block.
+    const text = faultConfigText(site);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const plantedLine = lineOf(`"${site.fault.attribute}": ${JSON.stringify(site.fault.value)}`);
+    expect(resourceAtLine(text, plantedLine)).toBe(address);
+    const byLine = error({ summary: "expected message_retention_seconds to be in the range (60 - 1209600), got 30", range: { filename: FAULT_CONFIG_FILE, start: { line: plantedLine } } });
+    expect(diagnosticsForFault(site, [byLine])).toEqual([byLine]);
+    const otherQueue = Object.keys(site.config.resource![site.fault.type]).sort()[1];
+    const elsewhere = { ...byLine, range: { filename: FAULT_CONFIG_FILE, start: { line: lineOf(`"${otherQueue}": {`) + 1 } } };
+    expect(resourceAtLine(text, elsewhere.range.start.line)).toBe(`${site.fault.type}.${otherQueue}`);
+    expect(diagnosticsForFault(site, [elsewhere, { ...byLine, range: { filename: "other.tf.json", start: { line: plantedLine } } }])).toEqual([]);
     expect(diagnosticsForFault(site, [
       error({ address: `${site.fault.type}.another_queue`, summary: "expected message_retention_seconds to be in the range" }),
       error({ address, summary: "expected visibility_timeout_seconds to be in the range" }),

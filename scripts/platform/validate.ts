@@ -23,7 +23,7 @@ import { Finding, PolicyInputError, runPolicies } from "../review/lib/policy-eng
 import { ensureMotoInstalled } from "../dev/lib/services";
 import { ensureSynthesized } from "./lib/synth";
 import { ToolError } from "./lib/tools";
-import { ValidateDiagnostic, diagnosticsForFault, plantFaults } from "./lib/planted-faults";
+import { FAULT_CONFIG_FILE, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults } from "./lib/planted-faults";
 import {
   PlanJson, StackInput, StackInputError, TerraformJson, dependencyOrder, discoverStackDirs, filterStacks,
   offlineOverride, planConfigPath, planToConfig, remoteStateProducers, stubState,
@@ -123,7 +123,7 @@ function errorSummary(output: string): string {
 interface ValidateReport {
   valid: boolean;
   warning_count: number;
-  diagnostics: (ValidateDiagnostic & { range?: { filename: string } })[];
+  diagnostics: ValidateDiagnostic[];
 }
 
 /** `tofu validate -json` in `work`: pass or fail, the diagnostics, and the errors as text. */
@@ -189,7 +189,7 @@ function selfTest(tofuBinary: string, stacks: readonly StackInput[]): number {
     }
     for (const site of sites.filter((s) => s.stack === host)) {
       started = Date.now();
-      writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(site.config, null, 2));
+      writeFileSync(join(work, FAULT_CONFIG_FILE), faultConfigText(site));
       const report = tofuValidate(tofuBinary, work);
       const caught = diagnosticsForFault(site, report.diagnostics);
       const where = `${site.fault.type}.${site.resource}.${site.fault.attribute} = ${JSON.stringify(site.fault.value)}`;

@@ -60,17 +60,45 @@ export interface ValidateDiagnostic {
   readonly summary: string;
   readonly detail?: string;
   readonly address?: string;
+  readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
   readonly snippet?: { readonly context?: string | null; readonly code?: string };
 }
 
+/** The file a fault's configuration is written to, and how (validate reads diagnostics' lines against it). */
+export const FAULT_CONFIG_FILE = "cdk.tf.json";
+export const faultConfigText = (site: FaultSite): string => JSON.stringify(site.config, null, 2);
+
 /**
- * The error diagnostics that report the planted fault: about the planted resource (its
- * address, or the cdk.tf.json block the snippet shows) and naming the attribute. An error
- * elsewhere, or one about the resource that does not name the attribute, does not count.
+ * The `type.name` of the resource block around a line (1-based) of a configuration written by
+ * faultConfigText: resource types sit at depth 2 under "resource", names at depth 3.
+ */
+export function resourceAtLine(configText: string, line: number): string | undefined {
+  const lines = configText.split("\n");
+  let inResources = false;
+  let type: string | undefined;
+  let name: string | undefined;
+  for (let i = 0; i < Math.min(line, lines.length); i++) {
+    const key = /^( *)"([^"]+)": [{[]/.exec(lines[i]);
+    const depth = key ? key[1].length / 2 : -1;
+    if (depth === 1) [inResources, type, name] = [key![2] === "resource", undefined, undefined];
+    else if (inResources && depth === 2) [type, name] = [key![2], undefined];
+    else if (inResources && depth === 3) name = key![2];
+  }
+  return inResources && type && name ? `${type}.${name}` : undefined;
+}
+
+/**
+ * The error diagnostics that report the planted fault: about the planted resource (by its
+ * address, or the line of the fault's configuration the diagnostic points at) and naming the
+ * attribute. An error elsewhere, or one about the resource that does not name the attribute,
+ * does not count.
  */
 export function diagnosticsForFault(site: FaultSite, diagnostics: readonly ValidateDiagnostic[]): ValidateDiagnostic[] {
   const address = `${site.fault.type}.${site.resource}`;
-  const names = (d: ValidateDiagnostic, word: string) => new RegExp(`(^|[^a-z0-9_])${word}([^a-z0-9_]|$)`).test(`${d.address ?? ""} ${d.summary} ${d.detail ?? ""} ${d.snippet?.context ?? ""} ${d.snippet?.code ?? ""}`);
-  const aboutResource = (d: ValidateDiagnostic) => d.address === address || (d.address === undefined && names(d, site.resource));
+  const text = faultConfigText(site);
+  const names = (d: ValidateDiagnostic, word: string) =>
+    new RegExp(`(^|[^a-z0-9_])${word}([^a-z0-9_]|$)`).test(`${d.address ?? ""} ${d.summary} ${d.detail ?? ""} ${d.snippet?.context ?? ""} ${d.snippet?.code ?? ""}`);
+  const aboutResource = (d: ValidateDiagnostic) =>
+    d.address === address || (d.address === undefined && d.range?.filename === FAULT_CONFIG_FILE && resourceAtLine(text, d.range.start.line) === address);
   return diagnostics.filter((d) => d.severity === "error" && aboutResource(d) && names(d, site.fault.attribute));
 }
