@@ -194,7 +194,10 @@ function selfTest(tofuBinary: string, stacks: readonly StackInput[]): number {
       const caught = diagnosticsForFault(site, report.diagnostics);
       const where = `${site.fault.type}.${site.resource}.${site.fault.attribute} = ${JSON.stringify(site.fault.value)}`;
       const ok = !report.ok && caught.length > 0;
-      line(`${site.fault.id} ${host}`, ok, (Date.now() - started) / 1000, ok ? `${site.fault.check}: ${where}: "${caught[0].summary}${caught[0].detail ? `: ${caught[0].detail.split("\n")[0]}` : ""}"` : `${site.fault.check}: ${where}`);
+      const message = ok ? `${caught[0].summary}${caught[0].detail ? `: ${caught[0].detail.split("\n")[0]}` : ""}` : "";
+      // Enum messages list every allowed value; the start says enough.
+      const shown = message.length > 160 ? `${message.slice(0, 157)}...` : message;
+      line(`${site.fault.id} ${host}`, ok, (Date.now() - started) / 1000, ok ? `${site.fault.check}: ${where}: "${shown}"` : `${site.fault.check}: ${where}`);
       if (!ok) {
         failures.push(
           `${site.fault.id} (${site.fault.check}), ${where} in ${host}: ` +
