@@ -1,7 +1,8 @@
 /**
  * The pure half of npm run validate: override files, stub remote state and the plan-to-config
- * conversion, over the real synthesized stacks where the shape matters. The tofu run itself
- * is npm run validate (it needs the built OpenTofu and provider).
+ * conversion, and the self-test's planted faults, over the real synthesized stacks where the
+ * shape matters. The tofu runs themselves are npm run validate and its --self-test (they need
+ * the built OpenTofu and provider; CI's validate step builds them and runs both).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -12,6 +13,7 @@ import {
   mergePlannedValue, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
 } from "../../scripts/platform/lib/validate-stacks";
 import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/platform/lib/opentofu";
+import { FAULT_CONFIG_FILE, PLANTED_FAULTS, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults, resourceAtLine } from "../../scripts/platform/lib/planted-faults";
 
 const app = synthesize();
 const stackNames = Object.keys(app.stacks).sort();
@@ -203,5 +205,53 @@ describe("tool layout", () => {
     expect(cliConfigText("/m", false)).toContain('filesystem_mirror {\n    path    = "/m"');
     expect(cliConfigText("/m", false)).not.toContain("direct");
     expect(cliConfigText("/m", true)).toContain("direct {}");
+  });
+});
+
+describe("the self-test's planted provider errors", () => {
+  const stacks = stackNames.map((name) => ({ name, config: app.stacks[name] as TerraformJson }));
+  const sites = plantFaults(stacks);
+
+  it("plants every fault into a real stack, one attribute changed, the synthesized stack itself untouched", () => {
+    expect(sites.map((s) => s.fault.id)).toEqual(PLANTED_FAULTS.map((f) => f.id));
+    for (const site of sites) {
+      const original = app.stacks[site.stack] as TerraformJson;
+      expect(original.resource![site.fault.type][site.resource][site.fault.attribute]).not.toEqual(site.fault.value);
+      expect(site.config.resource![site.fault.type][site.resource][site.fault.attribute]).toEqual(site.fault.value);
+      const restored = JSON.parse(JSON.stringify(site.config));
+      const before = original.resource![site.fault.type][site.resource][site.fault.attribute];
+      if (before === undefined) delete restored.resource[site.fault.type][site.resource][site.fault.attribute];
+      else restored.resource[site.fault.type][site.resource][site.fault.attribute] = before;
+      expect(restored).toEqual(original);
+    }
+  });
+
+  it("fails clearly when no stack has a fault's type, rather than testing less", () => {
+    expect(() => plantFaults([{ name: "dev-x", config: { resource: { aws_sqs_queue: { q: {} } } } }])).toThrow(/self-test fault enum: no synthesized stack has a aws_lambda_function/);
+  });
+
+  it("counts only an error about the planted resource that names the planted attribute", () => {
+    const site = sites.find((s) => s.fault.id === "range")!;
+    const address = `${site.fault.type}.${site.resource}`;
+    const error = (d: Partial<ValidateDiagnostic>): ValidateDiagnostic => ({ severity: "error", summary: "", ...d });
+    const hit = error({ address, summary: "expected message_retention_seconds to be in the range (60 - 1209600), got 30" });
+    expect(diagnosticsForFault(site, [hit])).toEqual([hit]);
+    // No address: the line the diagnostic points at is inside the planted block.
+    const text = faultConfigText(site);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const plantedLine = lineOf(`"${site.fault.attribute}": ${JSON.stringify(site.fault.value)}`);
+    expect(resourceAtLine(text, plantedLine)).toBe(address);
+    const byLine = error({ summary: "expected message_retention_seconds to be in the range (60 - 1209600), got 30", range: { filename: FAULT_CONFIG_FILE, start: { line: plantedLine } } });
+    expect(diagnosticsForFault(site, [byLine])).toEqual([byLine]);
+    const otherQueue = Object.keys(site.config.resource![site.fault.type]).sort()[1];
+    const elsewhere = { ...byLine, range: { filename: FAULT_CONFIG_FILE, start: { line: lineOf(`"${otherQueue}": {`) + 1 } } };
+    expect(resourceAtLine(text, elsewhere.range.start.line)).toBe(`${site.fault.type}.${otherQueue}`);
+    expect(diagnosticsForFault(site, [elsewhere, { ...byLine, range: { filename: "other.tf.json", start: { line: plantedLine } } }])).toEqual([]);
+    expect(diagnosticsForFault(site, [
+      error({ address: `${site.fault.type}.another_queue`, summary: "expected message_retention_seconds to be in the range" }),
+      error({ address, summary: "expected visibility_timeout_seconds to be in the range" }),
+      error({ address, summary: "expected message_retention_seconds_extra to be set" }),
+      { ...hit, severity: "warning" },
+    ])).toEqual([]);
   });
 });

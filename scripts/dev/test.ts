@@ -11,6 +11,10 @@
  *   6. policy      synth every stack, then the policy run over them (zero failures expected)
  *   7. coverage    every CONTROLS.md row has a rule with fixtures and a caught mutation (npm run policy:coverage)
  *   8. mutations   every generated weakening of the stacks is caught (npm run policy:mutations)
+ *   9. validate    OpenTofu and the AWS provider subset (built into .tools/ on first use: ~13 min
+ *                  cold on 2 cores, a minute or two with Go's caches warm), then tofu validate and
+ *                  an offline plan of every stack with the Rego suite over each plan (npm run
+ *                  validate), then the self-test: planted provider errors must each fail validate
  */
 import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "fs";
@@ -29,7 +33,7 @@ interface StepResult {
 }
 
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
-/** `--quick`: no MariaDB, moto, integration tests, coverage or mutations (npm run test:quick). */
+/** `--quick`: no MariaDB, moto, integration tests, coverage, mutations or validate (npm run test:quick). */
 const quick = process.argv.includes("--quick");
 const results: StepResult[] = [];
 
@@ -56,6 +60,13 @@ function step(name: string, run: () => { ok: boolean; passed?: number; failed?: 
 function exec(command: string, args: string[]): number {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
   return result.status ?? 1;
+}
+
+/** Like exec, but also returns what the command printed on stdout (echoed as it is). */
+function execCapture(command: string, args: string[]): { status: number; stdout: string } {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  process.stdout.write(result.stdout ?? "");
+  return { status: result.status ?? 1, stdout: result.stdout ?? "" };
 }
 
 const toolsOk = step("tools", () => {
@@ -99,6 +110,18 @@ if (toolsOk) {
   if (!quick) step("policy coverage", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-coverage.ts"]) === 0 }));
 
   if (!quick) step("policy mutations", () => ({ ok: exec(process.execPath, ["--import", "tsx", "scripts/review/policy-mutations.ts"]) === 0 }));
+
+  // Last: on a fresh machine it builds OpenTofu and the provider subset first (its time shows here).
+  if (!quick) step("validate", () => {
+    const validate = execCapture(process.execPath, ["--import", "tsx", "scripts/platform/validate.ts"]);
+    const stacks = /^(\d+) passed, (\d+) failed$/m.exec(validate.stdout);
+    const selfTest = execCapture(process.execPath, ["--import", "tsx", "scripts/platform/validate.ts", "--self-test"]);
+    const caught = /^self-test: (\d+) of (\d+) planted provider errors caught$/m.exec(selfTest.stdout);
+    const passed = Number(stacks?.[1] ?? 0) + Number(caught?.[1] ?? 0);
+    const failed = Number(stacks?.[2] ?? 0) + (caught ? Number(caught[2]) - Number(caught[1]) : 0);
+    const ok = validate.status === 0 && selfTest.status === 0 && stacks !== null && caught !== null;
+    return { ok, passed, failed: ok ? failed : Math.max(failed, 1) };
+  });
 }
 
 const width = Math.max(...results.map((r) => r.name.length));

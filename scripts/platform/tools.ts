@@ -1,8 +1,11 @@
 /**
  * npm run tools [-- --opentofu]: installs the pinned tools the tests need into .tools/
- * (idempotent); --opentofu also builds OpenTofu and the AWS provider mirror for npm run validate.
+ * (idempotent); --opentofu also builds OpenTofu and the AWS provider mirror for npm run validate:
+ * the provider subset for the service packages the synthesized stacks use (synthesizing first
+ * when the output is stale), rebuilt when a stack starts using a new service.
  */
-import { ensureAwsProviderMirror, ensureOpenTofu, MIRROR_FIRST_CLI_CONFIG, OFFLINE_CLI_CONFIG } from "./lib/opentofu";
+import { ensureAwsProviderMirror, ensureOpenTofu, MIRROR_FIRST_CLI_CONFIG, OFFLINE_CLI_CONFIG, PROVIDER_MIRROR_DIR, versionGapLine } from "./lib/opentofu";
+import { synthesizedStacks } from "./lib/synth";
 import { ensureConftest, ToolError } from "./lib/tools";
 
 const args = process.argv.slice(2);
@@ -17,7 +20,8 @@ try {
   process.stdout.write(`conftest: ${conftest}\n`);
   if (args.includes("--opentofu")) {
     process.stdout.write(`tofu: ${ensureOpenTofu()}\n`);
-    process.stdout.write(`aws provider mirror: ${ensureAwsProviderMirror()}\n`);
+    const build = ensureAwsProviderMirror(synthesizedStacks((l) => process.stderr.write(`${l}\n`)));
+    process.stdout.write(`aws provider mirror: ${PROVIDER_MIRROR_DIR}\n${versionGapLine(build)}\n`);
     process.stdout.write(`CLI config, offline: ${OFFLINE_CLI_CONFIG}\nCLI config, mirror then registry (cdktf diff): ${MIRROR_FIRST_CLI_CONFIG}\n`);
   }
 } catch (error) {

@@ -17,24 +17,29 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { dirname, join, relative } from "path";
-import { AWS_PROVIDER_MIRROR_VERSION, OFFLINE_CLI_CONFIG, OPENTOFU_VERSION, ensureAwsProviderMirror, ensureOpenTofu } from "./lib/opentofu";
+import { AWS_PROVIDER_MIRROR_VERSION, OFFLINE_CLI_CONFIG, OPENTOFU_VERSION, ensureAwsProviderMirror, ensureOpenTofu, versionGapLine } from "./lib/opentofu";
 import { ROOT, SYNTH_OUTDIR, TOOLS_DIR } from "../paths";
 import { Finding, PolicyInputError, runPolicies } from "../review/lib/policy-engine";
 import { ensureMotoInstalled } from "../dev/lib/services";
 import { ensureSynthesized } from "./lib/synth";
 import { ToolError } from "./lib/tools";
+import { FAULT_CONFIG_FILE, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults } from "./lib/planted-faults";
 import {
   PlanJson, StackInput, StackInputError, TerraformJson, dependencyOrder, discoverStackDirs, filterStacks,
   offlineOverride, planConfigPath, planToConfig, remoteStateProducers, stubState,
 } from "./lib/validate-stacks";
 
-const USAGE = `Usage: npm run validate -- [--env ENV[,ENV]] [--stack STACK[,STACK]] [--keep-going]
+const USAGE = `Usage: npm run validate -- [--env ENV[,ENV]] [--stack STACK[,STACK]] [--keep-going] [--self-test]
 
   --env ENV       only the stacks of these environments (prod -> prod-*)
   --stack STACK   only these stacks (names under cdktf.out/stacks)
   --keep-going    plan a stack even when validate failed (default: later phases are skipped)
+  --self-test     instead: plant provider-level errors TypeScript accepts (enum, range, length,
+                  allowed set, unknown and read-only arguments) into copies of real stacks and
+                  check tofu validate rejects each, naming the attribute (CI runs this)
 
-Builds OpenTofu and the AWS provider into .tools/ on first use (Go needed; ~45 min of 2 idle cores).
+Builds OpenTofu and the AWS provider subset into .tools/ on first use (Go needed; ~13 min of 2 idle cores
+with empty Go caches), and rebuilds the provider when a stack starts using a new AWS service.
 Exit codes: 0 pass, 1 a stack fails validate/plan/policy, 2 the run could not be made.`;
 
 const VALIDATE_DIR = join(TOOLS_DIR, "validate");
@@ -48,10 +53,11 @@ interface Options {
   envs: string[];
   stacks: string[];
   keepGoing: boolean;
+  selfTest: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { envs: [], stacks: [], keepGoing: false };
+  const options: Options = { envs: [], stacks: [], keepGoing: false, selfTest: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -64,10 +70,12 @@ function parseArgs(argv: readonly string[]): Options {
       case "--env": options.envs.push(...list()); break;
       case "--stack": options.stacks.push(...list()); break;
       case "--keep-going": options.keepGoing = true; break;
+      case "--self-test": options.selfTest = true; break;
       case "--help": case "-h": process.stdout.write(`${USAGE}\n`); process.exit(0);
       default: throw new UsageError(`unknown argument ${arg}`);
     }
   }
+  if (options.selfTest && (options.envs.length > 0 || options.stacks.length > 0 || options.keepGoing)) throw new UsageError("--self-test takes no other flag: it picks its own stacks");
   return options;
 }
 
@@ -111,6 +119,99 @@ function errorSummary(output: string): string {
   return (blocks.length > 0 ? blocks : [output.trim().split("\n").slice(-15).join("\n")]).map((b) => b.trim()).join("\n\n");
 }
 
+/** The parts of `tofu validate -json` read here. */
+interface ValidateReport {
+  valid: boolean;
+  warning_count: number;
+  diagnostics: ValidateDiagnostic[];
+}
+
+/** `tofu validate -json` in `work`: pass or fail, the diagnostics, and the errors as text. */
+function tofuValidate(binary: string, work: string): { ok: boolean; warningCount: number; diagnostics: ValidateReport["diagnostics"]; errors: string } {
+  const r = tofu(binary, work, ["validate", "-json"]);
+  let report: ValidateReport;
+  try {
+    report = JSON.parse(r.stdout);
+  } catch {
+    return { ok: false, warningCount: 0, diagnostics: [], errors: errorSummary(r.output) };
+  }
+  const errors = report.diagnostics.filter((d) => d.severity === "error");
+  return {
+    ok: report.valid && errors.length === 0,
+    warningCount: report.warning_count,
+    diagnostics: report.diagnostics,
+    errors: errors.map((d) => `${d.address ?? d.range?.filename ?? ""}: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`).join("\n"),
+  };
+}
+
+/**
+ * A stack's working copy: its configuration, its assets and the offline override. A fresh
+ * copy each run; .terraform is kept so init only re-links the mirror.
+ */
+function prepareWorkDir(work: string, stack: StackInput, stubPath: (producer: string) => string, sfnEndpoint?: string): void {
+  mkdirSync(work, { recursive: true });
+  for (const f of ["cdk.tf.json", OVERRIDE_FILE, ".terraform.lock.hcl", "plan.tfplan", "plan.json", "terraform.tfstate", "assets"]) rmSync(join(work, f), { recursive: true, force: true });
+  writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(stack.config, null, 2));
+  if (existsSync(join(stack.dir, "assets"))) symlinkSync(join(stack.dir, "assets"), join(work, "assets"));
+  writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(stack.config, AWS_PROVIDER_MIRROR_VERSION, stubPath, sfnEndpoint), null, 2)}\n`);
+}
+
+/**
+ * --self-test: every planted fault in its own copy of its host stack must fail tofu validate
+ * with an error naming the planted resource and attribute; each host stack's copy without a
+ * fault must pass first, so a failure is the fault's and not the stack's.
+ */
+function selfTest(tofuBinary: string, stacks: readonly StackInput[]): number {
+  const sites = plantFaults(stacks);
+  const root = join(VALIDATE_DIR, "_self-test");
+  // Validate reads no remote state, but init needs the override's provider version; any path will do.
+  const noState = (producer: string) => join(root, `${producer}.tfstate`);
+  const failures: string[] = [];
+  const hosts = [...new Set(sites.map((s) => s.stack))];
+  const width = Math.max(...sites.map((s) => `${s.fault.id} ${s.stack}`.length), ...hosts.map((h) => `baseline ${h}`.length));
+  const line = (what: string, ok: boolean, seconds: number, detail: string) =>
+    process.stdout.write(`${what.padEnd(width)}  ${ok ? "ok  " : "FAIL"}  ${seconds.toFixed(1).padStart(5)} s  ${detail}\n`);
+  for (const host of hosts) {
+    const stack = stacks.find((s) => s.name === host)!;
+    const work = join(root, host);
+    let started = Date.now();
+    prepareWorkDir(work, stack, noState);
+    const init = tofu(tofuBinary, work, ["init", "-input=false"]);
+    if (!init.ok) {
+      failures.push(`${host}: tofu init failed:\n${errorSummary(init.output)}`);
+      continue;
+    }
+    const baseline = tofuValidate(tofuBinary, work);
+    line(`baseline ${host}`, baseline.ok, (Date.now() - started) / 1000, baseline.ok ? "the copy without a fault passes" : "the copy without a fault fails");
+    if (!baseline.ok) {
+      failures.push(`${host}: fails validate without a planted fault, so the self-test cannot tell:\n${baseline.errors}`);
+      continue;
+    }
+    for (const site of sites.filter((s) => s.stack === host)) {
+      started = Date.now();
+      writeFileSync(join(work, FAULT_CONFIG_FILE), faultConfigText(site));
+      const report = tofuValidate(tofuBinary, work);
+      const caught = diagnosticsForFault(site, report.diagnostics);
+      const where = `${site.fault.type}.${site.resource}.${site.fault.attribute} = ${JSON.stringify(site.fault.value)}`;
+      const ok = !report.ok && caught.length > 0;
+      const message = ok ? `${caught[0].summary}${caught[0].detail ? `: ${caught[0].detail.split("\n")[0]}` : ""}` : "";
+      // Enum messages list every allowed value; the start says enough.
+      const shown = message.length > 160 ? `${message.slice(0, 157)}...` : message;
+      line(`${site.fault.id} ${host}`, ok, (Date.now() - started) / 1000, ok ? `${site.fault.check}: ${where}: "${shown}"` : `${site.fault.check}: ${where}`);
+      if (!ok) {
+        failures.push(
+          `${site.fault.id} (${site.fault.check}), ${where} in ${host}: ` +
+            (report.ok ? "tofu validate passed: the provider did not check it" : `no error names ${site.fault.type}.${site.resource} and ${site.fault.attribute}; the errors were:\n${report.errors}`),
+        );
+      }
+    }
+  }
+  if (failures.length > 0) process.stdout.write(`\n=== self-test failures ===\n${failures.join("\n\n")}\n`);
+  const caughtCount = sites.length - failures.filter((f) => !f.includes("without a planted fault") && !f.includes("tofu init failed")).length;
+  process.stdout.write(`self-test: ${failures.length === 0 ? sites.length : caughtCount} of ${sites.length} planted provider errors caught\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
 function main(): number {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const options = parseArgs(process.argv.slice(2));
@@ -126,7 +227,11 @@ function main(): number {
   const stacks = dependencyOrder(selected.map(load));
 
   const tofuBinary = ensureOpenTofu(log);
-  ensureAwsProviderMirror(log);
+  // The provider subset is worked out from every synthesized stack, not only the selected ones,
+  // so a --stack run does not rebuild it.
+  const build = ensureAwsProviderMirror(all.map(load), log);
+  process.stdout.write(`${versionGapLine(build)}\n`);
+  if (options.selfTest) return selfTest(tofuBinary, all.map(load));
 
   // Stub state for every stack a selected stack reads, from the producer's own configuration.
   mkdirSync(STUB_STATE_DIR, { recursive: true });
@@ -156,12 +261,7 @@ function main(): number {
 
   for (const stack of stacks) {
     const work = join(VALIDATE_DIR, stack.name);
-    // A fresh copy each run; .terraform is kept so init only re-links the mirror.
-    mkdirSync(work, { recursive: true });
-    for (const f of ["cdk.tf.json", OVERRIDE_FILE, ".terraform.lock.hcl", "plan.tfplan", "plan.json", "terraform.tfstate", "assets"]) rmSync(join(work, f), { recursive: true, force: true });
-    writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(stack.config, null, 2));
-    if (existsSync(join(stack.dir, "assets"))) symlinkSync(join(stack.dir, "assets"), join(work, "assets"));
-    writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(stack.config, AWS_PROVIDER_MIRROR_VERSION, stubPath, sfnEndpoint?.url), null, 2)}\n`);
+    prepareWorkDir(work, stack, stubPath, sfnEndpoint?.url);
 
     let blocked = false;
     const run = (phase: Phase, body: () => { ok: boolean; detail?: string; errors?: string }) => {
@@ -183,19 +283,8 @@ function main(): number {
       return { ok: r.ok, errors: errorSummary(r.output) };
     });
     run("validate", () => {
-      const r = tofu(tofuBinary, work, ["validate", "-json"]);
-      let report: { valid: boolean; warning_count: number; diagnostics: { severity: string; summary: string; detail?: string; address?: string; range?: { filename: string } }[] };
-      try {
-        report = JSON.parse(r.stdout);
-      } catch {
-        return { ok: false, errors: errorSummary(r.output) };
-      }
-      const errors = report.diagnostics.filter((d) => d.severity === "error");
-      return {
-        ok: report.valid && errors.length === 0,
-        detail: report.warning_count > 0 ? `${report.warning_count} warnings` : "",
-        errors: errors.map((d) => `${d.address ?? d.range?.filename ?? ""}: ${d.summary}${d.detail ? `: ${d.detail}` : ""}`).join("\n"),
-      };
+      const report = tofuValidate(tofuBinary, work);
+      return { ok: report.ok, detail: report.warningCount > 0 ? `${report.warningCount} warnings` : "", errors: report.errors };
     });
     run("plan", () => {
       const r = tofu(tofuBinary, work, ["plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.tfplan"]);
@@ -260,20 +349,30 @@ function main(): number {
   return passed === stacks.length && failures.length === 0 ? 0 : 1;
 }
 
-/** Port of the local Step Functions definition checker (MEDICARE_SFN_CHECK_PORT to move it). */
-const SFN_CHECK_PORT = Number(process.env.MEDICARE_SFN_CHECK_PORT ?? 45300);
+/**
+ * Port of the local Step Functions definition checker: MEDICARE_SFN_CHECK_PORT, else one the
+ * system reports free, so parallel runs on a shared CI machine do not collide.
+ */
+function definitionCheckerPort(): number {
+  if (process.env.MEDICARE_SFN_CHECK_PORT) return Number(process.env.MEDICARE_SFN_CHECK_PORT);
+  const free = spawnSync("python3", ["-c", 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'], { encoding: "utf8" });
+  const port = Number(free.stdout.trim());
+  if (free.status !== 0 || !Number.isInteger(port) || port <= 0) throw new ToolError(`could not find a free port for the Step Functions definition checker; set MEDICARE_SFN_CHECK_PORT`);
+  return port;
+}
 
 /** Starts the definition checker in moto's virtualenv and waits until it answers. */
 function startDefinitionChecker(log: (line: string) => void): { url: string; process: ChildProcess } {
+  const port = definitionCheckerPort();
   const python = join(dirname(ensureMotoInstalled(log)), "python");
-  const child = spawn(python, [join(ROOT, "scripts", "platform", "lib", "sfn-definition-check.py"), String(SFN_CHECK_PORT)], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${SFN_CHECK_PORT}`;
+  const child = spawn(python, [join(ROOT, "scripts", "platform", "lib", "sfn-definition-check.py"), String(port)], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    if (spawnSync("python3", ["-c", `import socket; socket.create_connection(("127.0.0.1", ${SFN_CHECK_PORT}), 0.2)`]).status === 0) return { url, process: child };
+    if (spawnSync("python3", ["-c", `import socket; socket.create_connection(("127.0.0.1", ${port}), 0.2)`]).status === 0) return { url, process: child };
     spawnSync("sleep", ["0.1"]);
   }
   child.kill();
-  throw new ToolError(`the Step Functions definition checker did not start on port ${SFN_CHECK_PORT}; free the port or set MEDICARE_SFN_CHECK_PORT`);
+  throw new ToolError(`the Step Functions definition checker did not start on port ${port}; free the port or set MEDICARE_SFN_CHECK_PORT`);
 }
 
 try {

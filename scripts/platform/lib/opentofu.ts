@@ -2,12 +2,15 @@
  * OpenTofu and the AWS provider, built from the Go module proxy into .tools/ (no other
  * download is reachable from our machines), with the provider laid out as a filesystem
  * mirror so `tofu init` needs no network. Same pattern as ensureConftest: pinned versions,
- * a version stamp beside each result, a private staging folder renamed into place.
+ * a version stamp beside each result, a private staging folder renamed into place. The
+ * provider is a subset build (provider-subset.ts): only the service packages the stacks use.
  */
 import { spawnSync } from "child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
+import { createHash } from "crypto";
+import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { join } from "path";
 import { TOOLS_DIR } from "../../paths";
+import { declaredAwsTypes, planSubset, readRegistrations, servicePackagesFor, stageSubset } from "./provider-subset";
 import { ToolError } from "./tools";
 
 /** Pinned OpenTofu release: a tagged version of its Go module; >= 1.10 for the S3 lock file. */
@@ -25,7 +28,7 @@ const OPENTOFU_MODULE_SUM = "h1:0VT4P8pMmGcCUnQ9JDrJ+Qg2d35Vzm4FFd/9+H7oF98=";
  * 2026-06-02 (version/VERSION 6.47.1, changelog "6.48.0 (Unreleased)"). Within major
  * version 6 the provider only adds, so it accepts what 6.25.0 accepts, plus newer enum
  * values; it is mirrored under its own version, never under 6.25.0. To move to the real
- * 6.25.0 once its pseudo-version is known, change these three constants.
+ * 6.25.0 once its pseudo-version is known, change these three constants (docs/validate.md).
  */
 export const AWS_PROVIDER_MODULE = "github.com/hashicorp/terraform-provider-aws";
 export const AWS_PROVIDER_PSEUDO_VERSION = "v1.60.1-0.20260602190131-5f2286d6d836";
@@ -125,22 +128,25 @@ function downloadModule(module: string, version: string, expectedSum: string): D
   return info;
 }
 
-/**
- * Copies the module out of the read-only module cache into staging and runs `go build` there
- * with the module's own go.mod (OpenTofu's replace directives make `go install pkg@v` refuse).
- */
-function buildFromModule(module: DownloadedModule, staging: string, pkg: string, output: string, ldflags: string, what: string): void {
-  const source = join(staging, "src");
-  cpSync(module.Dir, source, { recursive: true });
-  spawnSync("chmod", ["-R", "u+w", source]);
+/** `go build` in a writable copy of a module, with the module's own go.mod (OpenTofu's replace directives make `go install pkg@v` refuse). */
+function goBuild(source: string, pkg: string, output: string, ldflags: string, what: string): void {
+  // -trimpath keeps staging paths out of Go's build cache keys, so the next staging copy hits the cache.
   const result = spawnSync("go", ["build", "-mod=readonly", "-trimpath", "-ldflags", ldflags, "-o", output, pkg], {
     cwd: source,
     env: { ...process.env, CGO_ENABLED: "0" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) {
-    throw new ToolError(`go build of ${what} failed (exit ${result.status ?? result.signal}); see Go's output above. Free memory (the provider build peaks at ~9 GiB) and run npm run tools -- --opentofu again.`);
+    throw new ToolError(`go build of ${what} failed (exit ${result.status ?? result.signal}); see Go's output above. Free memory (the subset provider build peaks at ~4 GiB) and run npm run tools -- --opentofu again.`);
   }
+}
+
+/** Copies a module out of the read-only module cache into `staging`/src, writable. */
+function stageModule(module: DownloadedModule, staging: string): string {
+  const source = join(staging, "src");
+  cpSync(module.Dir, source, { recursive: true });
+  spawnSync("chmod", ["-R", "u+w", source]);
+  return source;
 }
 
 /** Path of the pinned `tofu`, building it into .tools/bin on first use. */
@@ -158,7 +164,7 @@ export function ensureOpenTofu(log: Log = stderrLog): string {
     const module = downloadModule(OPENTOFU_MODULE, OPENTOFU_VERSION, OPENTOFU_MODULE_SUM);
     const built = join(staging, "tofu");
     // Release builds set dev=no, or the binary calls itself 1.12.6-dev.
-    buildFromModule(module, staging, "./cmd/tofu", built, "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'", `OpenTofu ${OPENTOFU_VERSION}`);
+    goBuild(stageModule(module, staging), "./cmd/tofu", built, "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'", `OpenTofu ${OPENTOFU_VERSION}`);
     const version = (spawnSync(built, ["version"], { encoding: "utf8" }).stdout ?? "").split("\n");
     if (!version.includes(`OpenTofu ${OPENTOFU_VERSION}`)) {
       throw new ToolError(`the built tofu reports ${JSON.stringify(version.find((l) => l.startsWith("OpenTofu")) ?? version[0])}, expected "OpenTofu ${OPENTOFU_VERSION}"`);
@@ -172,46 +178,159 @@ export function ensureOpenTofu(log: Log = stderrLog): string {
   }
 }
 
+/** Where subset provider builds are kept, one folder per build key. */
+const PROVIDER_BUILDS_DIR = join(OPENTOFU_DIR, "provider-builds");
+/** How many subset builds to keep (switching branches back and forth reuses them). */
+const PROVIDER_BUILDS_KEPT = 3;
+/** Bump when the way the subset is staged or built changes, so old builds are not reused. */
+const SUBSET_RECIPE = "subset-1";
+
+/** What a subset build was made from, written beside it as build.json and printed by validate. */
+export interface ProviderBuild {
+  readonly key: string;
+  readonly module: string;
+  readonly pseudoVersion: string;
+  readonly mirrorVersion: string;
+  readonly boundVersion: string;
+  readonly goVersion: string;
+  readonly servicePackages: readonly string[];
+  readonly clientAccessors: readonly string[];
+  readonly totalServicePackages: number;
+  readonly totalClientAccessors: number;
+  readonly buildSeconds: number;
+  readonly binaryBytes: number;
+  readonly builtAt: string;
+}
+
+/** The cache key of a subset build: the provider commit, the sorted service list, the Go version. */
+export function providerBuildKey(pseudoVersion: string, servicePackages: readonly string[], goVersion: string): string {
+  const input = [SUBSET_RECIPE, pseudoVersion, goVersion, ...[...servicePackages].sort()].join("\n");
+  return createHash("sha256").update(input).digest("hex").slice(0, 16);
+}
+
+function goVersion(): string {
+  const result = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
+  if (result.status !== 0) throw new ToolError(`go env GOVERSION failed: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** Label of the provider source for messages: module, pseudo-version and the version it is mirrored as. */
+export const AWS_PROVIDER_LABEL = `${AWS_PROVIDER_MODULE}@${AWS_PROVIDER_PSEUDO_VERSION}`;
+
+/** One line stating what validate checks against, for validate's output. */
+export function versionGapLine(build: ProviderBuild): string {
+  return (
+    `AWS provider: the stacks bind ${AWS_PROVIDER_BOUND_VERSION} (@cdktf/provider-aws bindings); validated against ${build.module} commit ` +
+    `${build.pseudoVersion} (2026-06-02 main, mirrored as ${build.mirrorVersion}), the one v6 source the Go module proxy serves; ` +
+    `subset build ${build.key}: ${build.servicePackages.length} of ${build.totalServicePackages} service packages, ` +
+    `${build.clientAccessors.length} of ${build.totalClientAccessors} AWS clients, ${build.goVersion}`
+  );
+}
+
 /**
- * The provider mirror folder, building the AWS provider into it on first use, and the two
- * CLI configurations that point at it. Returns the mirror folder.
+ * The provider mirror holding the subset provider for `stacks` (built on first use, or when a
+ * stack starts using a type of a service the cached build lacks), and the two CLI
+ * configurations that point at it. Returns what the mirror holds.
  */
-export function ensureAwsProviderMirror(log: Log = stderrLog): string {
+export function ensureAwsProviderMirror(stacks: readonly { name: string; config: Record<string, unknown> }[], log: Log = stderrLog): ProviderBuild {
   const platform = goPlatform();
   const binary = providerMirrorBinary(PROVIDER_MIRROR_DIR, AWS_PROVIDER_MIRROR_VERSION, platform);
   const stamp = join(OPENTOFU_DIR, "aws-provider.version");
-  const pinned = `${AWS_PROVIDER_PSEUDO_VERSION} as ${AWS_PROVIDER_MIRROR_VERSION}`;
-  if (!stampMatches(binary, stamp, pinned)) {
-    requireGo(`the AWS provider ${AWS_PROVIDER_MIRROR_VERSION}`, binary, stamp, pinned);
-    mkdirSync(OPENTOFU_DIR, { recursive: true });
-    const staging = mkdtempSync(join(OPENTOFU_DIR, "provider-build-"));
-    try {
-      log(
-        `Building the AWS provider ${AWS_PROVIDER_MIRROR_VERSION} (${AWS_PROVIDER_MODULE}@${AWS_PROVIDER_PSEUDO_VERSION}) into ${PROVIDER_MIRROR_DIR} ` +
-          `(first run only; ~40 min of 2 idle cores and 9 GiB of memory)...`,
-      );
-      const started = Date.now();
-      const module = downloadModule(AWS_PROVIDER_MODULE, AWS_PROVIDER_PSEUDO_VERSION, AWS_PROVIDER_MODULE_SUM);
-      const built = join(staging, "terraform-provider-aws");
-      buildFromModule(module, staging, ".", built, `-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=${AWS_PROVIDER_MIRROR_VERSION}`, "the AWS provider");
-      // Run without a plugin client, the provider logs its version and refuses to serve.
-      const run = spawnSync(built, [], { encoding: "utf8", timeout: 60_000 });
-      const expected = `${AWS_PROVIDER_MODULE}@${AWS_PROVIDER_MIRROR_VERSION}`;
-      if (!`${run.stdout}${run.stderr}`.includes(expected)) {
-        throw new ToolError(`the built provider does not report ${expected}: ${`${run.stdout}${run.stderr}`.trim().slice(0, 300)}`);
-      }
-      mkdirSync(join(binary, ".."), { recursive: true });
-      chmodSync(built, 0o755);
-      renameSync(built, binary);
-      writeFileSync(stamp, `${pinned}\n`);
-      log(`Built the AWS provider in ${Math.round((Date.now() - started) / 1000)} s.`);
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
+  if (!commandExists("go")) {
+    throw new ToolError(`the AWS provider subset is worked out from the provider's Go source and built with Go, which is not on PATH. Install Go >= 1.26 (https://go.dev/dl/).`);
   }
+  const module = downloadModule(AWS_PROVIDER_MODULE, AWS_PROVIDER_PSEUDO_VERSION, AWS_PROVIDER_MODULE_SUM);
+  const servicePackages = servicePackagesFor(declaredAwsTypes(stacks), readRegistrations(module.Dir), AWS_PROVIDER_LABEL);
+  const key = providerBuildKey(AWS_PROVIDER_PSEUDO_VERSION, servicePackages, goVersion());
+  const buildDir = join(PROVIDER_BUILDS_DIR, key);
+  const built = join(buildDir, "terraform-provider-aws");
+  const buildInfo = join(buildDir, "build.json");
+
+  if (!existsSync(built) || !existsSync(buildInfo)) buildSubsetProvider(module, servicePackages, key, buildDir, log);
+  const build = JSON.parse(readFileSync(buildInfo, "utf8")) as ProviderBuild;
+
+  if (!stampMatches(binary, stamp, key)) {
+    // A hard link: the mirror and the cache share one 250 MB file.
+    mkdirSync(join(binary, ".."), { recursive: true });
+    const temporary = `${binary}.${process.pid}`;
+    rmSync(temporary, { force: true });
+    try {
+      linkSync(built, temporary);
+    } catch {
+      cpSync(built, temporary);
+    }
+    renameSync(temporary, binary);
+    writeFileSync(stamp, `${key}\n`);
+  }
+  utimesSync(buildDir, new Date(), new Date());
+  pruneProviderBuilds(key);
   writeIfChanged(OFFLINE_CLI_CONFIG, cliConfigText(PROVIDER_MIRROR_DIR, false));
   writeIfChanged(MIRROR_FIRST_CLI_CONFIG, cliConfigText(PROVIDER_MIRROR_DIR, true));
-  return PROVIDER_MIRROR_DIR;
+  return build;
+}
+
+/**
+ * Builds the subset provider into `buildDir`: the module copied out of the read-only module
+ * cache, its two generated files rewritten, `go build` with the module's own go.mod. Go's
+ * module and build caches (GOMODCACHE, GOCACHE) are Go's own, shared by every clone on the
+ * machine: a fresh clone relinks from a warm GOCACHE in a minute or two.
+ */
+function buildSubsetProvider(module: DownloadedModule, servicePackages: readonly string[], key: string, buildDir: string, log: Log): void {
+  mkdirSync(PROVIDER_BUILDS_DIR, { recursive: true });
+  const staging = mkdtempSync(join(PROVIDER_BUILDS_DIR, `.staging-${key}-`));
+  try {
+    const plan = planSubset(module.Dir, AWS_PROVIDER_MODULE, servicePackages);
+    log(
+      `Building the AWS provider ${AWS_PROVIDER_MIRROR_VERSION} (${AWS_PROVIDER_LABEL}) with ${plan.servicePackages.length} of ${plan.totalServicePackages} ` +
+        `service packages (${plan.servicePackages.join(", ")}) and ${plan.clientAccessors.length} of ${plan.totalClientAccessors} AWS clients, ` +
+        `build ${key} (~9 min of 2 idle cores and 4 GiB with an empty Go build cache; a minute or two with a warm one)...`,
+    );
+    const started = Date.now();
+    const source = join(staging, "src");
+    stageSubset(module.Dir, source, plan);
+    const output = join(staging, "terraform-provider-aws");
+    goBuild(source, ".", output, `-s -w -X ${AWS_PROVIDER_MODULE}/version.ProviderVersion=${AWS_PROVIDER_MIRROR_VERSION}`, "the AWS provider (subset)");
+    // Run without a plugin client, the provider logs its version and refuses to serve.
+    const run = spawnSync(output, [], { encoding: "utf8", timeout: 60_000 });
+    const expected = `${AWS_PROVIDER_MODULE}@${AWS_PROVIDER_MIRROR_VERSION}`;
+    if (!`${run.stdout}${run.stderr}`.includes(expected)) {
+      throw new ToolError(`the built provider does not report ${expected}: ${`${run.stdout}${run.stderr}`.trim().slice(0, 300)}`);
+    }
+    chmodSync(output, 0o755);
+    const build: ProviderBuild = {
+      key,
+      module: AWS_PROVIDER_MODULE,
+      pseudoVersion: AWS_PROVIDER_PSEUDO_VERSION,
+      mirrorVersion: AWS_PROVIDER_MIRROR_VERSION,
+      boundVersion: AWS_PROVIDER_BOUND_VERSION,
+      goVersion: goVersion(),
+      servicePackages: plan.servicePackages,
+      clientAccessors: plan.clientAccessors,
+      totalServicePackages: plan.totalServicePackages,
+      totalClientAccessors: plan.totalClientAccessors,
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+      binaryBytes: statSync(output).size,
+      builtAt: new Date().toISOString(),
+    };
+    const result = join(staging, "result");
+    mkdirSync(result);
+    renameSync(output, join(result, "terraform-provider-aws"));
+    writeFileSync(join(result, "build.json"), `${JSON.stringify(build, null, 2)}\n`);
+    rmSync(buildDir, { recursive: true, force: true });
+    renameSync(result, buildDir);
+    log(`Built the AWS provider subset ${key} in ${build.buildSeconds} s (${Math.round(build.binaryBytes / 1024 / 1024)} MiB).`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the current build and the most recently used others, up to PROVIDER_BUILDS_KEPT. */
+function pruneProviderBuilds(current: string): void {
+  const builds = readdirSync(PROVIDER_BUILDS_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+    .map((e) => ({ name: e.name, used: statSync(join(PROVIDER_BUILDS_DIR, e.name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const old of builds.filter((b) => b.name !== current).slice(PROVIDER_BUILDS_KEPT - 1)) rmSync(join(PROVIDER_BUILDS_DIR, old.name), { recursive: true, force: true });
 }
 
 function writeIfChanged(file: string, text: string): void {

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
-import { existsSync, readdirSync, statSync } from "fs";
-import { join } from "path";
+import { existsSync, readFileSync, readdirSync, statSync } from "fs";
+import { basename, dirname, join } from "path";
 import { ROOT, SYNTH_OUTDIR } from "../../paths";
 
 /** Files whose change makes the synthesized output stale. */
@@ -43,4 +43,9 @@ export function ensureSynthesized(log: (line: string) => void): string[] {
     synthesize();
   }
   return stackFiles();
+}
+
+/** Every synthesized stack (synthesizing first when stale): its name and parsed cdk.tf.json. */
+export function synthesizedStacks(log: (line: string) => void): { name: string; config: Record<string, unknown> }[] {
+  return ensureSynthesized(log).map((file) => ({ name: basename(dirname(file)), config: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> }));
 }
