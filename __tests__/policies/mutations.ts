@@ -4,6 +4,7 @@
  */
 import { BACKUP_MUTATIONS } from "./mutations/backup";
 import { CAMPAIGN_MUTATIONS } from "./mutations/campaign";
+import { DETECTION_MUTATIONS } from "./mutations/detection";
 import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { PolicyMutation } from "./mutations/kit";
@@ -25,4 +26,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...SECURITY_MUTATIONS,
   ...EDGE_MUTATIONS,
   ...CAMPAIGN_MUTATIONS,
+  ...DETECTION_MUTATIONS,
 ];
