@@ -38,3 +38,13 @@ test_fail_subscription_to_security_address_in_campaign if fails(f.campaign_with_
 test_fail_extra_subscription_on_security_topic if fails(f.with_fields("aws_sns_topic_subscription", "extra", {"protocol": "https", "endpoint": "https://attacker.example/hook", "topic_arn": f.topic}))
 
 test_fail_subscription_with_filter_policy if fails(f.with_fields("aws_sns_topic_subscription", "team", {"filter_policy": "{\"AlarmName\":[\"none\"]}"}))
+
+test_fail_count_alarm_on_minimum if fails(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"statistic": "Minimum"}))
+
+test_fail_count_alarm_counting_zeros if fails(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"statistic": "SampleCount"}))
+
+test_fail_count_alarm_needs_two_events if fails(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"threshold": 1}))
+
+test_fail_count_alarm_always_true if fails(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"comparison_operator": "GreaterThanOrEqualToThreshold", "threshold": 0}))
+
+test_pass_count_alarm_on_maximum if count(findings(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"statistic": "Maximum"}))) == 0

@@ -122,8 +122,7 @@ terminal(node) if {
 # ---------------------------------------------------------------------------
 # Link health: problems contains [address, message]
 
-# Count alarms (Sum of a count metric, "more than") fire on the first event; a higher
-# threshold lets that many incidents pass unseen.
+# Count alarms fire on the first event; a higher threshold lets that many incidents pass unseen.
 max_count_threshold := 1
 
 # An incident reaches a person within the hour: period x evaluation periods.
@@ -138,11 +137,41 @@ problems contains [alarm.address, "actions_enabled is false"] if {
 	object.get(alarm.values, "actions_enabled", true) == false
 }
 
-problems contains [alarm.address, sprintf("threshold %v on a count (Sum, %s): an incident must alarm on the first event (<= %d)", [alarm.values.threshold, alarm.values.comparison_operator, max_count_threshold])] if {
-	some alarm in cdktf.resources("aws_cloudwatch_metric_alarm")
-	object.get(alarm.values, "statistic", "") == "Sum"
+# A count alarm ("more than" on a count: Lambda errors, dead letters, CIS filter matches)
+# must fire on the first event and only then: Sum or Maximum (Minimum and Average hide a
+# single event among zeros; SampleCount counts the zeros too and holds the alarm in ALARM),
+# and a threshold the first event crosses but zero does not.
+count_alarm(alarm) if {
 	startswith(object.get(alarm.values, "comparison_operator", ""), "GreaterThan")
-	to_number(object.get(alarm.values, "threshold", 0)) > max_count_threshold
+	not _rate_metric(alarm)
+}
+
+# Rates and ratios (SES reputation) are judged by their own bounds, not as counts.
+_rate_metric(alarm) if regex.match(`(?i)rate$`, object.get(alarm.values, "metric_name", ""))
+
+count_statistics := {"Sum", "Maximum"}
+
+problems contains [alarm.address, sprintf("statistic %v on a count alarm: a single event does not alarm, or zeros do (use %v)", [object.get(alarm.values, "statistic", "absent"), sort(count_statistics)])] if {
+	some alarm in cdktf.resources("aws_cloudwatch_metric_alarm")
+	count_alarm(alarm)
+	not object.get(alarm.values, "statistic", "") in count_statistics
+}
+
+problems contains [alarm.address, sprintf("%s %v on a count: the first event must alarm and zero must not (GreaterThanThreshold 0, or GreaterThanOrEqualToThreshold 1)", [alarm.values.comparison_operator, threshold])] if {
+	some alarm in cdktf.resources("aws_cloudwatch_metric_alarm")
+	count_alarm(alarm)
+	threshold := to_number(object.get(alarm.values, "threshold", 0))
+	not first_event_only(alarm.values.comparison_operator, threshold)
+}
+
+first_event_only("GreaterThanThreshold", threshold) if {
+	threshold >= 0
+	threshold < max_count_threshold
+}
+
+first_event_only("GreaterThanOrEqualToThreshold", threshold) if {
+	threshold > 0
+	threshold <= max_count_threshold
 }
 
 problems contains [alarm.address, sprintf("comparison_operator %v on a count (Sum) never fires on new events", [alarm.values.comparison_operator])] if {
