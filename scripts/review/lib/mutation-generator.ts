@@ -801,8 +801,10 @@ const foreignAccount: MutationOperator = {
       statementsOf(policy).forEach((statement, index) => {
         for (const slot of accountSlots(statement)) {
           found.push({
+            // Sampled per policy kind, effect and slot kind (Principal, Resource, Condition):
+            // the allowlist judges every ARN alike, so one statement per kind proves it.
             key: `${kind} ${statement.Effect} ${slot.where.split(".")[0]}`,
-            detail: `${pathText(attr.path)} ${statement.Sid ?? index} ${slot.where}`,
+            detail: `${pathText(attr.path)} ${statement.Effect} ${slot.where.split(".")[0]}`,
             description: `${pathText(attr.path)} statement ${statement.Sid ?? `#${index}`}: ${slot.where} -> account ${FOREIGN_ACCOUNT}`,
             edit: policyEdit(attr.path, (p) => slot.set(statementsOf(p)[index], undefined)),
           });
