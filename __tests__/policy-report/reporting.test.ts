@@ -5,7 +5,7 @@ import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scr
 import { allOperators, applyMutation, Bound, generateMutations, KnownGap, OPERATORS, stepPast, valuesAtDotted } from "../../scripts/review/lib/mutation-generator";
 import { judge, renderMutationReport, tally } from "../../scripts/review/lib/mutation-testing";
 import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/review/lib/policy-coverage";
-import { boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
+import { balancedChunks, boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
 import { exitCode } from "../../scripts/review/policy";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
@@ -143,6 +143,22 @@ describe("mutation generator", () => {
     expect(outcomes.map((o) => o.caughtBy)).toEqual([[], ["KMS-001"]]);
     const t = tally(outcomes, 1, ["dev-x"]);
     expect([t.generated, t.caught, t.misses.length, t.passed]).toEqual([2, 1, 1, false]);
+  });
+});
+
+describe("policy run chunks", () => {
+  it("splits files over the processes by size, largest first, keeping every file once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "medicare-chunks-"));
+    const file = (name: string, bytes: number) => {
+      const path = join(dir, name);
+      writeFileSync(path, "x".repeat(bytes));
+      return path;
+    };
+    const files = [file("a", 100), file("b", 60), file("c", 50), file("d", 10)];
+    expect(balancedChunks(files, 2).map((c) => c.map((f) => f.slice(dir.length + 1)))).toEqual([["a", "d"], ["b", "c"]]);
+    expect(balancedChunks(files, 1)).toEqual([[files[0], files[1], files[2], files[3]]]);
+    expect(balancedChunks([], 2)).toEqual([[]]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
