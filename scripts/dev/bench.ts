@@ -15,8 +15,8 @@
  * python3's resource.getrusage(RUSAGE_CHILDREN), so no extra tool is needed.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, statSync } from "fs";
-import { tmpdir } from "os";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "fs";
+import { loadavg, tmpdir } from "os";
 import { join } from "path";
 import { runDispatchBench } from "../campaign/lib/bench-dispatch";
 import { bundledJavaScript, functionEntries, loadBundle } from "../review/lib/function-bundles";
@@ -39,6 +39,8 @@ interface Measurement {
   medianSeconds: number;
   minSeconds: number;
   maxPeakRssMb: number;
+  /** The 1-minute load average when the runs started: on a shared machine, read the times with it. */
+  loadAverage: number;
 }
 
 const MEASURE = `
@@ -57,6 +59,7 @@ function measureOnce(argv: string[], env: NodeJS.ProcessEnv): Sample {
 }
 
 function measure(name: string, argv: string[], runs: number, env: NodeJS.ProcessEnv = process.env): Measurement {
+  const loadAverage = round(loadavg()[0]);
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     const sample = measureOnce(argv, env);
@@ -71,6 +74,7 @@ function measure(name: string, argv: string[], runs: number, env: NodeJS.Process
     medianSeconds: round(times[Math.floor(times.length / 2)]),
     minSeconds: round(times[0]),
     maxPeakRssMb: round(Math.max(...samples.map((s) => s.peakRssMb))),
+    loadAverage,
   };
 }
 
@@ -150,12 +154,21 @@ function measurePolicy(runs: number): Measurement[] {
   ensureSynthesized((line) => process.stderr.write(`${line}\n`));
   const results: Measurement[] = [
     measure("policy run (all stacks, all environments)", [node, "--import", "tsx", "scripts/review/policy.ts"], runs),
-    measure("conftest test only (all stacks, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
+    measure("conftest test only (all stacks, one process, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
+    measure("conftest compile only (the catalog request, no stack)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", catalogRequest()], runs),
+    measure("policy run start-up (node + tsx + the runner's imports)", [node, "--import", "tsx", "-e", 'require("./scripts/review/policy.ts")'], runs),
     measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
     measure("policy run, HTML report", [node, "--import", "tsx", "scripts/review/policy.ts", "--output", "html", "--out", join(ROOT, "reports", "policy.html")], runs),
   ];
-  printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0)]));
+  printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB", "load 1m"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0), r.loadAverage.toFixed(1)]));
   return results;
+}
+
+/** A catalog request file (what the runner adds to every run), to time compiling the suite alone. */
+function catalogRequest(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "medicare-bench-catalog-")), "catalog-request.json");
+  writeFileSync(file, JSON.stringify({ catalog_request: true }));
+  return file;
 }
 
 /** Writes reports/policy.html and a headless Chromium screenshot of it, reports/policy.png. */
@@ -185,7 +198,7 @@ function measurePlatform(runs: number): Measurement[] {
       measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
       measure("jest (whole suite)", [bin("jest"), "--ci", "--silent"], 1),
     ];
-    printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0)]));
+    printTable(["benchmark", "runs", "median s", "min s", "peak RSS MB", "load 1m"], results.map((r) => [r.name, String(r.runs), r.medianSeconds.toFixed(2), r.minSeconds.toFixed(2), r.maxPeakRssMb.toFixed(0), r.loadAverage.toFixed(1)]));
     return results;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
