@@ -72,6 +72,18 @@ describe("coverage", () => {
     expect(() => readControls("/nonexistent/CONTROLS.md")).toThrow(/\.\.\/shared\/design\/CONTROLS\.md.*--controls FILE/);
   });
 
+  it("adds the rows of docs/policy-data.md's control table to CONTROLS.md's, marked with their file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "medicare-controls-"));
+    const file = join(dir, "CONTROLS.md");
+    writeFileSync(file, CONTROLS_MD);
+    const rows = readControls(file);
+    expect(rows.filter((r) => !r.source).length).toBe(parseControls(CONTROLS_MD).length);
+    expect(rows).toContainEqual(expect.objectContaining({ area: "network", control: "no VPC peering unless the peer is allowlisted", source: "docs/policy-data.md" }));
+    // The bounds' controls are a different table (its first column is "bound area"): not rows.
+    expect(rows.map((r) => r.area)).not.toContain("lambda runtimes");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("rewrites a rule's deny to never or always fire, keeping the original rules", () => {
     const source = 'package rules.x.y\n\nmetadata := {"id": "X-001"}\n\ndeny contains "a" if {\n\ttrue\n}\n';
     expect(rewriteDeny(source, "never")).toMatch(/_coverage_original_deny contains "a"[\s\S]*deny contains finding if \{\n\tsome finding in _coverage_original_deny\n\tfalse\n\}/);

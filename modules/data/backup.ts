@@ -314,10 +314,11 @@ function backupRoleStatements(stack: MedicareStack, t: BackupRoleTargets): Polic
     },
     {
       // Permission-only actions without a resource type; the copy source may only copy
-      // into the copy vault.
+      // into the copy vault. ForAllValues is true for a request without targets, so the
+      // Null check requires them (PRN-002).
       sid: "CopyOnlyIntoTheCopyVault",
       actions: ["backup:CopyFromBackupVault"],
-      conditions: { "ForAllValues:ArnEquals": { "backup:CopyTargets": [t.copyVaultArn] } },
+      conditions: { "ForAllValues:ArnEquals": { "backup:CopyTargets": [t.copyVaultArn] }, Null: { "backup:CopyTargets": "false" } },
     },
     {
       sid: "ReceiveCopies",

@@ -73,8 +73,26 @@ tag(values, key) := v if {
 	is_string(v)
 } else := ""
 
-# A CIDR that means "anywhere".
+# A CIDR that means "anywhere", or almost: 0.0.0.0/0 and ::/0, and any range so large it
+# is the internet by another name (0.0.0.0/1 and 128.0.0.0/1, the default route in halves;
+# any IPv4 prefix shorter than /8; any IPv6 prefix shorter than /32, one ISP's allocation).
 is_open_cidr(c) if c in {"0.0.0.0/0", "::/0"}
+
+is_open_cidr(c) if {
+	is_string(c)
+	parts := split(c, "/")
+	count(parts) == 2
+	contains(parts[0], ".")
+	to_number(parts[1]) < 8
+}
+
+is_open_cidr(c) if {
+	is_string(c)
+	parts := split(c, "/")
+	count(parts) == 2
+	contains(parts[0], ":")
+	to_number(parts[1]) < 32
+}
 
 # from..to (numbers or numeric strings) includes port.
 port_range_covers(from, to, port) if {

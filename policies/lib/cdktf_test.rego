@@ -161,3 +161,17 @@ test_is_open_cidr if {
 	cdktf.is_open_cidr("::/0")
 	not cdktf.is_open_cidr("10.0.0.0/8")
 }
+
+# "Almost everything": the default route in halves, huge public ranges, short IPv6 prefixes.
+test_is_open_cidr_almost_everything if {
+	cdktf.is_open_cidr("0.0.0.0/1")
+	cdktf.is_open_cidr("128.0.0.0/1")
+	cdktf.is_open_cidr("64.0.0.0/2")
+	cdktf.is_open_cidr("10.0.0.0/7")
+	cdktf.is_open_cidr("2000::/3")
+	cdktf.is_open_cidr("::/1")
+	not cdktf.is_open_cidr("3.0.0.0/8")
+	not cdktf.is_open_cidr("192.168.0.0/20")
+	not cdktf.is_open_cidr("2001:db8::/32")
+	not cdktf.is_open_cidr("${aws_vpc.x.cidr_block}")
+}

@@ -22,6 +22,8 @@ import { spawnSync } from "child_process";
 
 /** Where CI has the design documents: `../shared/design/` beside the clone. */
 export const DEFAULT_CONTROLS_FILE = resolve(ROOT, "..", "shared", "design", "CONTROLS.md");
+/** Controls the policy-data rules added (CONTROLS.md is the design's, read-only): same table format. */
+export const ADDED_CONTROLS_FILE = resolve(ROOT, "docs", "policy-data.md");
 
 /** One row of the CONTROLS.md table. */
 export interface ControlRow {
@@ -29,8 +31,10 @@ export interface ControlRow {
   readonly control: string;
   readonly hipaa: readonly string[];
   readonly references: string;
-  /** 1-based line in CONTROLS.md, for messages. */
+  /** 1-based line in its file, for messages. */
   readonly line: number;
+  /** The file the row is in, when not CONTROLS.md (the added rows of docs/policy-data.md). */
+  readonly source?: string;
 }
 
 /** Bad or missing CONTROLS.md: the coverage cannot be computed (exit code 2). */
@@ -65,14 +69,15 @@ export function parseControls(markdown: string): ControlRow[] {
   return rows;
 }
 
-export function readControls(file = DEFAULT_CONTROLS_FILE): ControlRow[] {
+export function readControls(file = DEFAULT_CONTROLS_FILE, addedFile = ADDED_CONTROLS_FILE): ControlRow[] {
   if (!existsSync(file)) {
     throw new ControlsFileError(
       `${file} does not exist: the coverage check reads the control catalogue from ../shared/design/CONTROLS.md beside the repository ` +
         `(where CI puts the design folder); put it there or pass --controls FILE`,
     );
   }
-  return parseControls(readFileSync(file, "utf8"));
+  const added = existsSync(addedFile) ? parseControls(readFileSync(addedFile, "utf8")).map((row) => ({ ...row, source: "docs/policy-data.md" })) : [];
+  return [...parseControls(readFileSync(file, "utf8")), ...added];
 }
 
 /**
@@ -148,7 +153,7 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
   };
   const controls = input.controls.map((row) => {
     const rules = input.rules.filter((r) => controlOfRule(r, input.controls) === row).map(coverageOf);
-    if (rules.length === 0) problems.push(`control "${row.control}" (${row.area}, CONTROLS.md line ${row.line}) is enforced by no rule`);
+    if (rules.length === 0) problems.push(`control "${row.control}" (${row.area}, ${row.source ?? "CONTROLS.md"} line ${row.line}) is enforced by no rule`);
     return { row, rules };
   });
   const architectureRules: RuleCoverage[] = [];

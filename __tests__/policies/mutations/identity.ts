@@ -1,0 +1,126 @@
+import { PolicyMutation, addResource, atPath, editStatement, find, member, policyOf, ref, tagged } from "./kit";
+
+const HUMAN_BOUNDARY = "human-boundary/policy";
+const WORKLOAD_BOUNDARY = "workload-boundary/policy";
+
+/** Edits the statements of a boundary policy. */
+function editBoundary(doc: any, path: string, edit: (statements: any[]) => void): void {
+  const policy = find(doc, "aws_iam_policy", atPath(path), path).body;
+  const document = policyOf(policy);
+  edit(document.Statement);
+  policy.policy = JSON.stringify(document);
+}
+
+const persona = (name: string) => tagged("persona", name);
+
+/** Mutations for the identity rules: managed policies (IAM-009), boundaries (IAM-010), users and keys (IAM-011), grants (KMS-005), MFA age (IAM-004). */
+export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
+  {
+    ruleId: "IAM-009",
+    stack: "security",
+    description: "AdministratorAccess attached to the IT-support persona",
+    mutate: (doc) => {
+      const role = find(doc, "aws_iam_role", persona("it-support"), "persona=it-support");
+      addResource(doc, "aws_iam_role_policy_attachment", "it_support_admin", {
+        "//": { metadata: { path: "dev-security/personas/it-support-admin" } },
+        role: ref(role, "name"),
+        policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      });
+    },
+  },
+  {
+    ruleId: "IAM-009",
+    stack: "edge",
+    description: "ReadOnlyAccess in the instance role's managed_policy_arns (reads every bucket's names, every log)",
+    mutate: (doc) => {
+      const role = find(doc, "aws_iam_role", (b) => JSON.stringify(b.assume_role_policy ?? "").includes("ec2.amazonaws.com"), "the instance role").body;
+      role.managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
+    },
+  },
+  {
+    ruleId: "IAM-010",
+    stack: "security",
+    description: "the human boundary's ceiling opened to iam:* while CreateAccessKey leaves its Deny",
+    mutate: (doc) =>
+      editBoundary(doc, HUMAN_BOUNDARY, (statements) => {
+        member<any>(statements, (s) => s.Sid === "PersonaActionsThatNameNoResource", "ceiling statement").Action.push("iam:*");
+        const forbidden = member<any>(statements, (s) => s.Sid === "NoAuditTamperingOrLongLivedCredentials", "forbidden statement");
+        forbidden.Action = forbidden.Action.filter((a: string) => a !== "iam:CreateAccessKey");
+      }),
+  },
+  {
+    ruleId: "IAM-010",
+    stack: "security",
+    description: "the human boundary's audit Deny exempts the security-team tag, under a cloudtrail:* ceiling",
+    mutate: (doc) =>
+      editBoundary(doc, HUMAN_BOUNDARY, (statements) => {
+        member<any>(statements, (s) => s.Sid === "PersonaActionsThatNameNoResource", "ceiling statement").Action.push("cloudtrail:*");
+        member<any>(statements, (s) => s.Sid === "NoAuditTamperingOrLongLivedCredentials", "forbidden statement").Condition = {
+          StringNotEquals: { "aws:PrincipalTag/team": "security" },
+        };
+      }),
+  },
+  {
+    ruleId: "IAM-010",
+    stack: "security",
+    description: "roles may be created with any boundary (the PermissionsBoundary condition names a wildcard policy)",
+    mutate: (doc) =>
+      editStatement(doc, "aws_iam_policy", HUMAN_BOUNDARY, "RolesChangedByPeopleCarryABoundary", (s) => {
+        s.Condition = { StringNotLike: { "iam:PermissionsBoundary": "arn:aws:iam::111111111111:policy/*" } };
+      }),
+  },
+  {
+    ruleId: "IAM-010",
+    stack: "security",
+    description: "the workload boundary's ceiling gains logs:* and its Deny drops the logs actions (log groups deletable, retention changeable)",
+    mutate: (doc) =>
+      editBoundary(doc, WORKLOAD_BOUNDARY, (statements) => {
+        member<any>(statements, (s) => s.Sid === "WorkloadActionsThatNameNoResource", "workload ceiling").Action.push("logs:*");
+        const deny = member<any>(statements, (s) => s.Sid === "NoEscalationOrAuditTampering", "workload deny");
+        deny.Action = deny.Action.filter((a: string) => !a.startsWith("logs:"));
+      }),
+  },
+  {
+    ruleId: "IAM-011",
+    stack: "security",
+    description: "a CI user with an access key",
+    mutate: (doc) => {
+      addResource(doc, "aws_iam_user", "ci", { "//": { metadata: { path: "dev-security/ci/user" } }, name: "medicare-dev-ci" });
+      addResource(doc, "aws_iam_access_key", "ci_key", { "//": { metadata: { path: "dev-security/ci/key" } }, user: "${aws_iam_user.ci.name}" });
+    },
+  },
+  {
+    ruleId: "IAM-011",
+    stack: "security",
+    description: "an admins group beside the persona roles",
+    mutate: (doc) => {
+      addResource(doc, "aws_iam_group", "admins", { "//": { metadata: { path: "dev-security/admins/group" } }, name: "medicare-dev-admins" });
+    },
+  },
+  {
+    ruleId: "KMS-005",
+    stack: "security",
+    description: "a standing grant on the data key to a persona role",
+    mutate: (doc) => {
+      const key = find(doc, "aws_kms_key", atPath("keys/data/key"), "keys/data/key");
+      const role = find(doc, "aws_iam_role", persona("care-provider"), "persona=care-provider");
+      addResource(doc, "aws_kms_grant", "care_provider_decrypt", {
+        "//": { metadata: { path: "dev-security/keys/data/care-provider-grant" } },
+        key_id: ref(key, "key_id"),
+        grantee_principal: ref(role, "arn"),
+        operations: ["Decrypt", "GenerateDataKey"],
+      });
+    },
+  },
+  {
+    ruleId: "IAM-004",
+    stack: "security",
+    description: "a persona accepts an MFA sign-in up to a day old",
+    mutate: (doc) => {
+      const role = find(doc, "aws_iam_role", persona("system-administrator"), "persona=system-administrator").body;
+      const trust = JSON.parse(role.assume_role_policy);
+      trust.Statement[0].Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400;
+      role.assume_role_policy = JSON.stringify(trust);
+    },
+  },
+];

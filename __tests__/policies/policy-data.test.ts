@@ -1,0 +1,151 @@
+/**
+ * The reviewed data the policy suite reads from policies/data/ (docs/policy-data.md): the
+ * resource-type catalog, the principal allowlist and the bounds. Each is checked against
+ * what it claims to describe: the rule catalogue, the typed config and the synthesized stacks.
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { PRINCIPAL_ALLOWLIST_FILE, principalAllowlistJson } from "../../scripts/platform/gen-principal-allowlist";
+import { ruleCatalog, RuleInfo } from "../../scripts/review/lib/policy-engine";
+import { synthesize, SynthesizedApp } from "../support/synth";
+
+const DATA = join(__dirname, "..", "..", "policies", "data");
+const readData = (file: string) => JSON.parse(readFileSync(join(DATA, file), "utf8"));
+
+let app: SynthesizedApp;
+let rules: RuleInfo[];
+
+beforeAll(() => {
+  app = synthesize();
+  rules = ruleCatalog();
+});
+
+describe("the resource-type catalog (policies/data/resource_catalog.json)", () => {
+  const catalog: Record<string, { rules: string[]; reason?: string }> = readData("resource_catalog.json").resource_catalog;
+
+  it("names only rules that exist", () => {
+    const ids = new Set(rules.map((r) => r.id));
+    const unknown = Object.entries(catalog).flatMap(([type, entry]) => entry.rules.filter((id) => !ids.has(id)).map((id) => `${type}: ${id}`));
+    expect(unknown).toEqual([]);
+  });
+
+  it("gives every type rules or, when it has no security attribute, a reason of substance", () => {
+    const bare = Object.entries(catalog)
+      .filter(([, entry]) => entry.rules.length === 0 && (entry.reason ?? "").split(/\s+/).length < 6)
+      .map(([type]) => type);
+    expect(bare).toEqual([]);
+  });
+
+  it("lists every resource type of every synthesized stack", () => {
+    const types = new Set(Object.values(app.stacks).flatMap((doc) => Object.keys(doc.resource ?? {})));
+    expect([...types].filter((type) => !(type in catalog)).sort()).toEqual([]);
+  });
+
+  it("lists only Terraform AWS resource types", () => {
+    for (const type of Object.keys(catalog)) expect(type).toMatch(/^aws_[a-z0-9_]+$/);
+  });
+});
+
+describe("the principal allowlist (policies/data/principal_allowlist.json)", () => {
+  it("is the one generated from the typed config (regenerate: npx tsx scripts/platform/gen-principal-allowlist.ts)", () => {
+    expect(readFileSync(PRINCIPAL_ALLOWLIST_FILE, "utf8")).toBe(principalAllowlistJson());
+  });
+
+  it("has an entry for the environment of every synthesized stack, and trusts no account of another environment", () => {
+    const allowlist = readData("principal_allowlist.json").principal_allowlist;
+    for (const stack of Object.keys(app.stacks)) expect(Object.keys(allowlist)).toContain(stack.split("-")[0]);
+    const own = Object.values<any>(allowlist).map((entry) => entry.account);
+    for (const entry of Object.values<any>(allowlist)) {
+      expect(Object.keys(entry.foreign_accounts).filter((account) => own.includes(account))).toEqual([]);
+      for (const [account, foreign] of Object.entries<any>(entry.foreign_accounts)) {
+        expect(account).toMatch(/^\d{12}$/);
+        expect(foreign.types.length).toBeGreaterThan(0);
+        expect(foreign.why.length).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it("names the identity account only for trust policies", () => {
+    const env = ENVIRONMENTS.prod;
+    const entry = JSON.parse(principalAllowlistJson()).principal_allowlist.prod;
+    const identity = env.identity.trustedPrincipalArns[0].split(":")[4];
+    expect(entry.foreign_accounts[identity].types).toEqual(["aws_iam_role"]);
+    expect(entry.trusted_principals).toEqual([...env.identity.trustedPrincipalArns].sort());
+  });
+});
+
+interface Bound {
+  type: string;
+  path: string;
+  min?: number;
+  max?: number;
+  allowed?: unknown[];
+  includes?: unknown[];
+  required?: boolean;
+  control: string;
+  why: string;
+}
+
+/** The values a bound's path reaches (the same walk as policies/lib/bounds.rego). */
+function reach(body: any, path: string): unknown[] {
+  let nodes: unknown[] = [body];
+  for (const step of path.split(".")) {
+    const [, key, field, equals] = /^([^[\]]+)(?:\[([^=\]]+)=([^\]]*)\])?$/.exec(step)!;
+    nodes = nodes
+      .flatMap((n: any) => (n && typeof n === "object" && !Array.isArray(n) ? [n[key]] : []))
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((v: any) => v !== null && v !== undefined && (field === undefined || String(v?.[field]) === equals));
+  }
+  return nodes;
+}
+
+describe("the bounds (policies/data/bounds.json)", () => {
+  const bounds: Bound[] = readData("bounds.json").bounds;
+  const catalog = readData("resource_catalog.json").resource_catalog;
+  /** Optional paths that nothing in today's stacks sets: still bounded, for when something does. */
+  const OPTIONAL_AND_UNSET = new Set([
+    "aws_cloudfront_distribution ordered_cache_behavior.viewer_protocol_policy",
+    "aws_cloudfront_distribution origin.custom_origin_config.origin_protocol_policy",
+    "aws_cloudfront_distribution origin.custom_origin_config.origin_ssl_protocols",
+    "aws_cloudwatch_log_group log_group_class",
+    "aws_cloudwatch_metric_alarm datapoints_to_alarm",
+    "aws_cloudwatch_metric_alarm actions_enabled",
+    "aws_s3_bucket_object_lock_configuration object_lock_enabled",
+    "aws_ssm_maintenance_window enabled",
+  ]);
+
+  it("each names its type, a dotted path, a check, the control and why", () => {
+    for (const b of bounds) {
+      expect(b.type).toMatch(/^aws_[a-z0-9_]+$/);
+      expect(b.path).toMatch(/^[A-Za-z0-9_:-]+(\[[A-Za-z0-9_]+=[^\]]*\])?(\.[A-Za-z0-9_:-]+(\[[A-Za-z0-9_]+=[^\]]*\])?)*$/);
+      expect(b.path.split(".").length).toBeLessThanOrEqual(6);
+      expect([b.min, b.max, b.allowed, b.includes, b.required].some((x) => x !== undefined)).toBe(true);
+      if (b.min !== undefined && b.max !== undefined) expect(b.min).toBeLessThanOrEqual(b.max);
+      expect(b.control.length).toBeGreaterThan(10);
+      expect(b.why.length).toBeGreaterThan(10);
+    }
+    expect(new Set(bounds.map((b) => `${b.type} ${b.path}`)).size).toBe(bounds.length);
+  });
+
+  it("are judged by BND-001 on types the catalog lists", () => {
+    for (const b of bounds) expect(catalog[b.type]?.rules ?? []).toContain("BND-001");
+  });
+
+  it("each reach a value in the synthesized stacks (a mistyped path would check nothing), unless listed as optional and unset", () => {
+    const reached = (b: Bound) => app.resources(b.type).some((r) => reach(r.values, b.path).length > 0);
+    expect(bounds.filter((b) => !reached(b) && !OPTIONAL_AND_UNSET.has(`${b.type} ${b.path}`)).map((b) => `${b.type} ${b.path}`)).toEqual([]);
+    expect(bounds.filter((b) => reached(b) && OPTIONAL_AND_UNSET.has(`${b.type} ${b.path}`)).map((b) => `${b.type} ${b.path}`)).toEqual([]);
+  });
+
+  it("hold for every value of the synthesized stacks (the same judgement as BND-001)", () => {
+    const outside = bounds.flatMap((b) =>
+      app.resources(b.type).flatMap((r) =>
+        reach(r.values, b.path)
+          .filter((v) => (b.min !== undefined && Number(v) < b.min) || (b.max !== undefined && Number(v) > b.max) || (b.allowed !== undefined && !b.allowed.includes(v)))
+          .map((v) => `${r.path} ${b.path} = ${JSON.stringify(v)}`),
+      ),
+    );
+    expect(outside).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+# PRN-001: a stack names only the accounts, principals and regions its environment's
+# allowlist (policies/data/principal_allowlist.json, generated from the typed config) allows:
+# its own account anywhere; the identity account's named principals in trust policies; the
+# region's ELB log-delivery account in the access-log bucket policy; the primary, backup and
+# edge regions; the configured alarm and staff addresses as topic subscribers. Any other
+# account id, principal, ARN account or wildcard account fails, wherever it appears: trust and
+# resource policies (bucket, queue, topic, secret, key, vault, endpoint), identity policies,
+# KMS grants, Lambda permissions (principal, source_account, source_arn), layers, topic
+# subscriptions, peering. Deny statements may name anything: they only take access away.
+package rules.principals.accounts_allowlisted
+
+import data.lib.cdktf
+import data.lib.principals
+
+metadata := {
+	"id": "PRN-001",
+	"title": "Only allowlisted accounts, principals, regions and subscribers are named anywhere",
+	"severity": "critical",
+	"hipaa": ["A"],
+	"control": "every account, principal, ARN account and region a stack names is its environment's own or allowlisted; topics deliver only to configured addresses (added row, docs/policy-data.md)",
+	"references": ["ckv:CKV_AWS_60", "ckv:CKV_AWS_61", "own"],
+	"fix": "Name only this environment's account (and the allowlisted accounts where they belong). A new trusted account, region or subscriber is a config change (modules/config/environments.ts) followed by `npx tsx scripts/platform/gen-principal-allowlist.ts`, reviewed as a diff of policies/data/principal_allowlist.json.",
+}
+
+stack_resource := {"type": "stack", "name": principals.environment, "address": "stack", "path": object.get(input, ["//", "metadata", "stackName"], "stack"), "values": {}}
+
+deny contains cdktf.violation(metadata, stack_resource, sprintf("environment %q has no entry in policies/data/principal_allowlist.json; add it to the config and regenerate the allowlist", [principals.environment])) if {
+	count(object.get(input, "resource", {})) > 0
+	not principals.allowlist
+}
+
+# Outside policy documents: every standalone account id and every ARN of the resource.
+deny contains cdktf.violation(metadata, resource, msg) if {
+	principals.allowlist
+	some resource in cdktf.all_resources
+	text := principals.other_text(resource, principals.documents(resource))
+	some msg in text_problems(resource, text, "")
+}
+
+# Inside policy documents: the principals, resources and condition values of Allow statements.
+deny contains cdktf.violation(metadata, resource, msg) if {
+	principals.allowlist
+	some resource in cdktf.all_resources
+	some [key, doc] in principals.documents(resource)
+	some i, stmt in cdktf.statements(doc)
+	object.get(stmt, "Effect", "") == "Allow"
+	some s in principals.statement_strings(stmt)
+	some msg in text_problems(resource, as_text(s), sprintf("%s statement %v: ", [key, object.get(stmt, "Sid", i)]))
+}
+
+# A trust policy names the identity account only through the configured principals.
+deny contains cdktf.violation(metadata, role, sprintf("trust statement %v trusts %s, which is not one of identity.trustedPrincipalArns (%s)", [object.get(stmt, "Sid", i), p, concat(", ", principals.allowlist.trusted_principals)])) if {
+	principals.allowlist
+	some role in cdktf.resources("aws_iam_role")
+	some i, stmt in cdktf.statements(role.values.assume_role_policy)
+	object.get(stmt, "Effect", "") == "Allow"
+	is_object(stmt.Principal)
+	some p in cdktf.as_array(object.get(stmt.Principal, "AWS", []))
+	some account in principals.account_ids(as_text(p))
+	account != principals.allowlist.account
+	not p in principals.allowlist.trusted_principals
+}
+
+# Topics deliver to the configured addresses, or to resources (functions, queues) by ARN.
+deny contains cdktf.violation(metadata, subscription, sprintf("delivers %s to %q, which the config does not name (alarmEmail, campaign.operationsEmail, campaign.staffEmail)", [protocol, endpoint])) if {
+	principals.allowlist
+	some subscription in cdktf.resources("aws_sns_topic_subscription")
+	protocol := object.get(subscription.values, "protocol", "")
+	not protocol in {"lambda", "sqs", "firehose"}
+	endpoint := object.get(subscription.values, "endpoint", "")
+	not endpoint in principals.allowlist.subscription_endpoints
+}
+
+deny contains cdktf.violation(metadata, subscription, sprintf("delivers %s to %q, which is neither a resource of this configuration nor an ARN", [protocol, endpoint])) if {
+	principals.allowlist
+	some subscription in cdktf.resources("aws_sns_topic_subscription")
+	protocol := object.get(subscription.values, "protocol", "")
+	protocol in {"lambda", "sqs", "firehose"}
+	endpoint := object.get(subscription.values, "endpoint", "")
+	not cdktf.is_ref(endpoint)
+	not startswith(endpoint, "arn:")
+}
+
+as_text(s) := s if is_string(s)
+
+as_text(s) := format_int(s, 10) if is_number(s)
+
+as_text(s) := sprintf("%v", [s]) if is_boolean(s)
+
+text_problems(resource, text, where) := {sprintf("%snames account %s, which the allowlist does not allow on %s", [where, account, resource.type]) |
+	some account in principals.account_ids(text)
+	not principals.account_allowed(account, resource.type)
+} | {sprintf("%snames an ARN in any account (%q): name this account", [where, account]) |
+	some [_, account] in principals.arns(text)
+	principals.wildcard_account(account)
+} | {sprintf("%snames region %s, outside the environment's regions (%s)", [where, region, concat(", ", principals.allowlist.regions)]) |
+	some [region, _] in principals.arns(text)
+	region != ""
+	not regex.match(`[*?]`, region)
+	not principals.region_allowed(region)
+}

@@ -1,0 +1,88 @@
+package rules.principals.accounts_allowlisted_test
+
+import data.rules.principals.accounts_allowlisted as rule
+import data.rules.principals.fixtures_test as f
+
+findings(d) := {v.msg | some v in result} if {
+	result := rule.deny with input as d with data.principal_allowlist as f.allowlist
+}
+
+fails_with(d, text) if {
+	some msg in findings(d)
+	contains(msg, text)
+}
+
+test_pass_own_account_identity_role_elb_and_configured_subscriber if {
+	count(findings(f.good)) == 0
+}
+
+# Two different foreign accounts in two different kinds of policy.
+test_fail_foreign_account_in_trust_and_key_policy if {
+	d := f.with_resource(f.with_resource(f.good,
+		"aws_iam_role", "vendor", {"assume_role_policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}])}),
+		"aws_kms_key", "shared", {"policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "777788889999"}, "Action": "kms:Decrypt", "Resource": "*"}])})
+	fails_with(d, "account 444455556666")
+	fails_with(d, "account 777788889999")
+}
+
+# An allowlisted account outside the types it is allowed on: the ELB account in a key policy,
+# the identity account in a queue policy.
+test_fail_allowlisted_account_on_the_wrong_type if {
+	d := f.with_resource(f.with_resource(f.good,
+		"aws_kms_key", "elb", {"policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::652711504416:root"}, "Action": "kms:Decrypt", "Resource": "*"}])}),
+		"aws_sqs_queue_policy", "q", {"policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:root"}, "Action": "sqs:SendMessage", "Resource": "*"}])})
+	fails_with(d, "account 652711504416, which the allowlist does not allow on aws_kms_key")
+	fails_with(d, "account 333333333333, which the allowlist does not allow on aws_sqs_queue_policy")
+}
+
+test_fail_identity_account_principal_not_configured if {
+	d := f.with_resource(f.good, "aws_iam_role", "other", {"assume_role_policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:role/anyone-else"}, "Action": "sts:AssumeRole"}])})
+	fails_with(d, "not one of identity.trustedPrincipalArns")
+}
+
+# Lambda permissions: a foreign source account, a wildcard account in the source ARN; a layer
+# published by another account.
+test_fail_permission_and_layer_accounts if {
+	d := f.with_resource(f.with_resource(f.with_resource(f.good,
+		"aws_lambda_permission", "foreign", {"principal": "sns.amazonaws.com", "source_account": "444455556666", "source_arn": "${aws_sns_topic.t.arn}"}),
+		"aws_lambda_permission", "any", {"principal": "apigateway.amazonaws.com", "source_arn": "arn:aws:execute-api:eu-west-2:*:api/*"}),
+		"aws_lambda_function", "fn", {"layers": ["arn:aws:lambda:eu-west-2:017000801446:layer:tools:3"]})
+	fails_with(d, "account 444455556666, which the allowlist does not allow on aws_lambda_permission")
+	fails_with(d, "an ARN in any account")
+	fails_with(d, "account 017000801446, which the allowlist does not allow on aws_lambda_function")
+}
+
+# A wildcard account in an Allow statement's condition (a service for anyone's resources).
+test_fail_wildcard_account_in_allow_condition if {
+	d := f.with_resource(f.good, "aws_sns_topic_policy", "t", {"policy": f.doc([{
+		"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": "*",
+		"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:events:eu-west-2:*:rule/*"}},
+	}])})
+	fails_with(d, "an ARN in any account")
+}
+
+test_fail_region_outside_the_environment if {
+	d := f.with_resource(f.good, "aws_iam_role_policy", "p", {"policy": f.doc([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:kms:us-west-2:111111111111:key/abc"}])})
+	fails_with(d, "region us-west-2")
+}
+
+test_fail_vpc_endpoint_policy_and_peering_account if {
+	d := f.with_resource(f.with_resource(f.good,
+		"aws_vpc_endpoint", "s3", {"policy": f.doc([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}}}])}),
+		"aws_vpc_peering_connection", "peer", {"peer_owner_id": "777788889999", "peer_vpc_id": "vpc-123"})
+	fails_with(d, "account 444455556666, which the allowlist does not allow on aws_vpc_endpoint")
+	fails_with(d, "account 777788889999, which the allowlist does not allow on aws_vpc_peering_connection")
+}
+
+test_fail_unconfigured_subscribers if {
+	d := f.with_resource(f.with_resource(f.good,
+		"aws_sns_topic_subscription", "mail2", {"protocol": "email", "endpoint": "someone@elsewhere.example"}),
+		"aws_sns_topic_subscription", "hook", {"protocol": "https", "endpoint": "https://hooks.example/x"})
+	fails_with(d, "someone@elsewhere.example")
+	fails_with(d, "https://hooks.example/x")
+}
+
+test_fail_unknown_environment if {
+	d := object.union(f.good, {"//": {"metadata": {"stackName": "staging-security"}}})
+	fails_with(d, "environment \"staging\" has no entry")
+}

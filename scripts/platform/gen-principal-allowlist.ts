@@ -1,0 +1,88 @@
+/**
+ * Writes policies/data/principal_allowlist.json from the typed environment config
+ * (modules/config/environments.ts): per environment, the only accounts, principals, regions
+ * and notification endpoints the synthesized stacks may name. PRN-001 (policies/principals/)
+ * fails any other account id, principal or ARN account anywhere in a stack of that environment.
+ *
+ * Generated and checked in rather than passed at run time, so that (1) a change of who is
+ * trusted shows in the pull request as a diff of this reviewed file, (2) `conftest test -d
+ * policies/data`, `conftest verify` and the mutation runs all see the same data without
+ * TypeScript, and (3) a Jest test (__tests__/policies/policy-data.test.ts) fails when the file
+ * and the config differ. Regenerate after changing accounts, identity, regions or emails:
+ *
+ *   npx tsx scripts/platform/gen-principal-allowlist.ts
+ */
+import { writeFileSync } from "fs";
+import { join } from "path";
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { EnvironmentConfig } from "../../modules/config/schema";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../modules/edge/alb";
+import { EDGE_REGION } from "../../modules/edge/edge-region";
+
+export const PRINCIPAL_ALLOWLIST_FILE = join(__dirname, "..", "..", "policies", "data", "principal_allowlist.json");
+
+/** An account other than the environment's own, the resource types that may name it, and why. */
+export interface ForeignAccount {
+  readonly types: readonly string[];
+  readonly why: string;
+}
+
+export interface EnvironmentAllowlist {
+  /** The environment's own account: allowed everywhere. */
+  readonly account: string;
+  /** Regions an ARN may name: primary, backup copies, and us-east-1 for CloudFront, its WAF, certificate and logs. */
+  readonly regions: readonly string[];
+  /** The only AWS principals a persona role may trust (identity.trustedPrincipalArns). */
+  readonly trusted_principals: readonly string[];
+  /** Oldest MFA sign-in (seconds) a trust policy may accept (identity.mfaMaxAgeSeconds). */
+  readonly mfa_max_age_seconds: number;
+  /** Other accounts, each only on the resource types that need it. */
+  readonly foreign_accounts: Readonly<Record<string, ForeignAccount>>;
+  /** Email addresses topics may deliver to (alarmEmail, campaign.operationsEmail, campaign.staffEmail). */
+  readonly subscription_endpoints: readonly string[];
+  /** Host names sign-in may return to (Cognito callback and logout URLs): the staff app and the patient forms. */
+  readonly web_hosts: readonly string[];
+  /** VPCs this environment may peer with: none by design (on-premises is reached over the VPN). */
+  readonly vpc_peers: readonly string[];
+}
+
+const accountOf = (arn: string) => arn.split(":")[4];
+const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+
+export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowlist {
+  const foreign: Record<string, ForeignAccount> = {};
+  for (const account of sorted(env.identity.trustedPrincipalArns.map(accountOf))) {
+    foreign[account] = {
+      types: ["aws_iam_role"],
+      why: "identity account: its MFA-authenticated people assume the persona roles (identity.trustedPrincipalArns); named in trust policies only",
+    };
+  }
+  const elb = ELB_LOG_DELIVERY_ACCOUNTS[env.region];
+  if (elb) {
+    foreign[elb] = {
+      types: ["aws_s3_bucket_policy"],
+      why: `Elastic Load Balancing's log-delivery account for ${env.region}: writes the ALB access logs; named in the access-log bucket policy only`,
+    };
+  }
+  return {
+    account: env.accountId,
+    regions: sorted([env.region, env.backupRegion, EDGE_REGION]),
+    trusted_principals: sorted(env.identity.trustedPrincipalArns),
+    mfa_max_age_seconds: env.identity.mfaMaxAgeSeconds,
+    foreign_accounts: foreign,
+    subscription_endpoints: sorted([env.alarmEmail, env.campaign.operationsEmail, env.campaign.staffEmail]),
+    web_hosts: sorted([env.edge.appHostname, env.edge.formsHostname]),
+    vpc_peers: [],
+  };
+}
+
+/** The file's content: one entry per environment, keyed by its name (the stack-name prefix). */
+export function principalAllowlistJson(environments: Readonly<Record<string, EnvironmentConfig>> = ENVIRONMENTS): string {
+  const byName = Object.fromEntries(Object.values(environments).map((env) => [env.name, environmentAllowlist(env)]));
+  return `${JSON.stringify({ principal_allowlist: byName }, null, 2)}\n`;
+}
+
+if (require.main === module) {
+  writeFileSync(PRINCIPAL_ALLOWLIST_FILE, principalAllowlistJson());
+  console.log(`Wrote the principal allowlist of ${Object.keys(ENVIRONMENTS).join(", ")} to ${PRINCIPAL_ALLOWLIST_FILE}`);
+}
