@@ -5,6 +5,7 @@
 import { BACKUP_MUTATIONS } from "./mutations/backup";
 import { BOUND_MUTATIONS } from "./mutations/bounds";
 import { CAMPAIGN_MUTATIONS } from "./mutations/campaign";
+import { DETECTION_MUTATIONS } from "./mutations/detection";
 import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { IDENTITY_MUTATIONS } from "./mutations/identity";
@@ -30,6 +31,7 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...SECURITY_MUTATIONS,
   ...EDGE_MUTATIONS,
   ...CAMPAIGN_MUTATIONS,
+  ...DETECTION_MUTATIONS,
   ...TYPE_MUTATIONS,
   ...PRINCIPAL_MUTATIONS,
   ...BOUND_MUTATIONS,

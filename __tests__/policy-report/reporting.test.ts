@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scripts/review/lib/html-report";
-import { applyMutation, generateMutations, OPERATORS } from "../../scripts/review/lib/mutation-generator";
-import { judge, tally } from "../../scripts/review/lib/mutation-testing";
+import { allOperators, applyMutation, Bound, generateMutations, KnownGap, OPERATORS, stepPast, valuesAtDotted } from "../../scripts/review/lib/mutation-generator";
+import { judge, renderMutationReport, tally } from "../../scripts/review/lib/mutation-testing";
 import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/review/lib/policy-coverage";
-import { boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
+import { balancedChunks, boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
 import { exitCode } from "../../scripts/review/policy";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
@@ -155,6 +155,115 @@ describe("mutation generator", () => {
     expect(outcomes.map((o) => o.caughtBy)).toEqual([[], ["KMS-001"]]);
     const t = tally(outcomes, 1, ["dev-x"]);
     expect([t.generated, t.caught, t.misses.length, t.passed]).toEqual([2, 1, 1, false]);
+  });
+});
+
+describe("policy run chunks", () => {
+  it("splits files over the processes by size, largest first, keeping every file once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "medicare-chunks-"));
+    const file = (name: string, bytes: number) => {
+      const path = join(dir, name);
+      writeFileSync(path, "x".repeat(bytes));
+      return path;
+    };
+    const files = [file("a", 100), file("b", 60), file("c", 50), file("d", 10)];
+    expect(balancedChunks(files, 2).map((c) => c.map((f) => f.slice(dir.length + 1)))).toEqual([["a", "d"], ["b", "c"]]);
+    expect(balancedChunks(files, 1)).toEqual([[files[0], files[1], files[2], files[3]]]);
+    expect(balancedChunks([], 2)).toEqual([[]]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("value-level mutation operators", () => {
+  const meta = (path: string) => ({ "//": { metadata: { path } } });
+  const doc = {
+    resource: {
+      aws_secretsmanager_secret: { s: { ...meta("dev-x/secret"), recovery_window_in_days: 30, rotation: [{ days: 30 }, { days: 14 }] } },
+      aws_cloudwatch_metric_alarm: { a: { ...meta("dev-x/alarm"), treat_missing_data: "notBreaching", threshold: 0.05, alarm_actions: ["${aws_sns_topic.t.arn}"], ok_actions: ["${aws_sns_topic.t.arn}"], actions_enabled: true } },
+      aws_sns_topic_subscription: { s: { ...meta("dev-x/sub"), topic_arn: "${aws_sns_topic.t.arn}", protocol: "email", endpoint: "a@b.example" } },
+      aws_iam_role: { r: { ...meta("dev-x/role"), assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:role/people" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }] }) } },
+      aws_iam_role_policy: { p: { ...meta("dev-x/policy"), role: "${aws_iam_role.r.name}", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:eu-west-2:111111111111:key/abc", Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-2.amazonaws.com" } } }] }) } },
+      aws_lambda_function: { f: { ...meta("dev-x/fn"), function_name: "fn" } },
+      aws_wafv2_web_acl: { w: { ...meta("dev-x/waf"), rule: [{ name: "common", priority: 0 }, { name: "rate", priority: 1 }] } },
+      aws_route53_resolver_firewall_rule_group: { g: { ...meta("dev-x/dns-group") } },
+      aws_route53_resolver_firewall_rule: { b: { ...meta("dev-x/dns-block"), action: "BLOCK", priority: 100, firewall_rule_group_id: "${aws_route53_resolver_firewall_rule_group.g.id}" } },
+      aws_guardduty_detector_feature: { x: { ...meta("dev-x/feature"), status: "ENABLED", name: "S3_DATA_EVENTS" } },
+    },
+  };
+  const bounds: Bound[] = [
+    { type: "aws_secretsmanager_secret", path: "recovery_window_in_days", min: 30, max: 30, control: "c", why: "w" },
+    { type: "aws_secretsmanager_secret", path: "rotation.days", max: 30, control: "c", why: "w" },
+    { type: "aws_cloudwatch_metric_alarm", path: "threshold", max: 0.05, control: "c", why: "w" },
+    { type: "aws_cloudwatch_metric_alarm", path: "treat_missing_data", allowed: ["notBreaching", "missing"], control: "c", why: "w" },
+  ];
+  const mutations = generateMutations({ "dev-x": doc }, { operators: allOperators(bounds) });
+  const of = (operator: string) => mutations.filter((m) => m.operator === operator);
+  const applied = (operator: string, match: RegExp) => applyMutation(doc, of(operator).find((m) => match.test(m.description))!);
+
+  it("reads bound paths through nested blocks, every list element, and steps just past each side", () => {
+    expect(valuesAtDotted(doc.resource.aws_secretsmanager_secret.s, "rotation.days").map((v) => v.path)).toEqual([["rotation", 0, "days"], ["rotation", 1, "days"]]);
+    expect([stepPast(30), stepPast(0.05), stepPast(0.001)]).toEqual([1, 0.01, 0.001]);
+    expect(of("bound-edge").map((m) => m.description)).toEqual(expect.arrayContaining([
+      "recovery_window_in_days: 30 -> 29 (below min 30)",
+      "recovery_window_in_days: 30 -> 31 (above max 30)",
+      "rotation[0].days: 30 -> 31 (above max 30)",
+      "threshold: 0.05 -> 0.06 (above max 0.05)",
+      'treat_missing_data: "notBreaching" -> "breaching" (not in the allowed set)',
+      'treat_missing_data: "notBreaching" -> "ignore" (not in the allowed set)',
+    ]));
+  });
+
+  it("tries every other provider-accepted enum value", () => {
+    expect(of("enum-value").filter((m) => m.address === "aws_cloudwatch_metric_alarm.a").map((m) => m.description)).toEqual(['treat_missing_data: "notBreaching" -> "breaching"', 'treat_missing_data: "notBreaching" -> "ignore"']);
+  });
+
+  it("injects a foreign account into principals, resources and conditions, and wildcards condition values", () => {
+    const trust = JSON.parse(applied("foreign-account", /Principal\.AWS/).resource.aws_iam_role.r.assume_role_policy).Statement[0];
+    expect(trust.Principal.AWS).toBe("arn:aws:iam::999999999999:role/people");
+    const policy = JSON.parse(applied("foreign-account", /Resource/).resource.aws_iam_role_policy.p.policy).Statement[0];
+    expect(policy.Resource).toBe("arn:aws:kms:eu-west-2:999999999999:key/abc");
+    const wildcard = of("wildcard-condition").find((m) => m.address === "aws_iam_role_policy.p")!;
+    const wild = JSON.parse(applyMutation(doc, wildcard).resource.aws_iam_role_policy.p.policy).Statement[0];
+    expect(wild.Condition).toEqual({ StringLike: { "kms:ViaService": "*" } });
+  });
+
+  it("adds risky resources, allow-first rules and broad managed policies", () => {
+    expect(applied("risky-resource", /aws_lambda_permission/).resource.aws_lambda_permission.mutation.principal).toBe("999999999999");
+    expect(applied("risky-resource", /aws_iam_user/).resource.aws_iam_user.mutation).toBeDefined();
+    expect(JSON.parse(applied("allow-first", /Allow/).resource.aws_iam_role_policy.p.policy).Statement[0]).toMatchObject({ Effect: "Allow", Action: "*", Resource: "*" });
+    const waf = applied("allow-first", /priority 0/).resource.aws_wafv2_web_acl.w.rule;
+    expect(waf.map((r: any) => [r.name, r.priority])).toEqual([["mutation-allow-all", 0], ["common", 1], ["rate", 2]]);
+    const dns = applied("allow-first", /DNS Firewall/).resource.aws_route53_resolver_firewall_rule.mutation_allow_first;
+    expect(dns.action).toBe("ALLOW");
+    expect(dns.priority).toBeLessThan(100);
+    expect(of("managed-policy").map((m) => m.description)).toContain("arn:aws:iam::aws:policy/AdministratorAccess attached (aws_iam_role_policy_attachment)");
+    // Once over all stacks: the same rule judges an attachment wherever it is.
+    expect(generateMutations({ "dev-x": doc, "dev-y": doc }, { operators: allOperators([]) }).filter((m) => m.operator === "managed-policy" && m.stack === "dev-y")).toEqual([]);
+  });
+
+  it("switches things off and removes deliveries", () => {
+    expect(of("switch-off").map((m) => m.description)).toEqual(expect.arrayContaining(["actions_enabled: true -> false", 'status: "ENABLED" -> "DISABLED"']));
+    expect(applied("remove-delivery", /alarm_actions/).resource.aws_cloudwatch_metric_alarm.a.alarm_actions).toBeUndefined();
+    expect(applied("remove-delivery", /deleted/).resource.aws_sns_topic_subscription.s).toBeUndefined();
+  });
+
+  it("skips equivalent mutants, telling the caller why", () => {
+    const skipped: string[] = [];
+    generateMutations({ "dev-x": doc }, { operators: allOperators(bounds), onEquivalent: (e) => skipped.push(`${e.description}: ${e.reason}`) });
+    expect(skipped).toEqual([expect.stringMatching(/^treat_missing_data: "notBreaching" -> "missing": with no data the alarm goes to INSUFFICIENT_DATA/)]);
+  });
+
+  it("keeps a known gap's misses out of the failures until it expires, and fails a gap that closed", () => {
+    const outcome = (id: string, operator: string, caughtBy: string[]) => ({ id, stack: "dev-x", operator, path: "p", address: "aws_iam_role.r", description: "d", caughtBy });
+    const gap: KnownGap = { operator: "foreign-account", match: /./, reason: "allowlist", owner: "issue 16a", expires: "2026-12-17" };
+    const open = tally([outcome("a", "foreign-account", []), outcome("b", "switch-off", ["DET-007"])], 1, ["dev-x"], [], [gap], NOW);
+    expect([open.misses.length, open.gaps[0].state, open.passed]).toEqual([0, "open", true]);
+    expect(renderMutationReport(open)).toMatch(/KNOWN GAPS \(1\)[\s\S]*allowlist \(issue 16a; 1 missed, 0 caught; open until 2026-12-17\)\n {6}a/);
+    const expired = tally([outcome("a", "foreign-account", [])], 1, ["dev-x"], [], [gap], new Date("2027-01-01T00:00:00Z"));
+    expect([expired.misses.map((m) => m.id), expired.passed]).toEqual([["a"], false]);
+    const closed = tally([outcome("a", "foreign-account", ["IAM-009"])], 1, ["dev-x"], [], [gap], NOW);
+    expect([closed.gaps[0].state, closed.passed]).toEqual(["closed", false]);
+    expect(renderMutationReport(closed)).toMatch(/CLOSED: every matching mutation is caught now; remove the gap/);
   });
 });
 

@@ -24,6 +24,9 @@ export const GUARDDUTY_FEATURES: Readonly<Record<string, readonly string[]>> = {
   RUNTIME_MONITORING: ["EC2_AGENT_MANAGEMENT"],
 };
 
+/** GuardDuty findings of this severity or more go to the security topic (high and critical). */
+export const GUARDDUTY_ALERT_MIN_SEVERITY = 7;
+
 /** Inspector v2 scans EC2 instances, ECR images, Lambda packages and Lambda code. */
 export const INSPECTOR_RESOURCE_TYPES = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"] as const;
 
@@ -68,11 +71,11 @@ export class ThreatDetection extends Construct {
     }
     const findings = new CloudwatchEventRule(this, "guardduty-high-findings", {
       name: stack.resourceName("guardduty-high-findings"),
-      description: "GuardDuty findings of severity 7 or more, to the security team",
+      description: `GuardDuty findings of severity ${GUARDDUTY_ALERT_MIN_SEVERITY} or more, to the security team`,
       eventPattern: JSON.stringify({
         source: ["aws.guardduty"],
         "detail-type": ["GuardDuty Finding"],
-        detail: { severity: [{ numeric: [">=", 7] }] },
+        detail: { severity: [{ numeric: [">=", GUARDDUTY_ALERT_MIN_SEVERITY] }] },
       }),
     });
     new CloudwatchEventTarget(this, "guardduty-high-findings-to-security-team", {

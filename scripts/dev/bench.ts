@@ -21,7 +21,7 @@
  * printed beside the numbers they apply to; nothing fails on them.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, statSync } from "fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runDispatchBench } from "../campaign/lib/bench-dispatch";
@@ -186,7 +186,9 @@ function measurePolicy(runs: number): Measurement[] {
   ensureSynthesized((line) => process.stderr.write(`${line}\n`));
   const results: Measurement[] = [
     measure("policy run (all stacks, all environments)", [node, "--import", "tsx", "scripts/review/policy.ts"], runs),
-    measure("conftest test only (all stacks, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
+    measure("conftest test only (all stacks, one process, one query per file)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", ...stackFiles()], runs),
+    measure("conftest compile only (the catalog request, no stack)", [conftest, "test", "--namespace", "main", "--no-color", "--output", "json", "--policy", "policies", "--data", "policies/data", catalogRequest()], runs),
+    measure("policy run start-up (node + tsx + the runner's imports)", [node, "--import", "tsx", "-e", 'require("./scripts/review/policy.ts")'], runs),
     measure("conftest verify", [conftest, ...CONFTEST_VERIFY_ARGS], runs),
     measure("policy run, HTML report", [node, "--import", "tsx", "scripts/review/policy.ts", "--output", "html", "--out", join(ROOT, "reports", "policy.html")], runs),
   ];
@@ -206,6 +208,13 @@ function measureCost(runs: number): Measurement[] {
   ];
   printMeasurements(results);
   return results;
+}
+
+/** A catalog request file (what the runner adds to every run), to time compiling the suite alone. */
+function catalogRequest(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "medicare-bench-catalog-")), "catalog-request.json");
+  writeFileSync(file, JSON.stringify({ catalog_request: true }));
+  return file;
 }
 
 /** Writes reports/policy.html and a headless Chromium screenshot of it, reports/policy.png. */

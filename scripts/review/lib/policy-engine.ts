@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { basename, dirname, join, relative } from "path";
 import { ROOT, POLICY_DATA_DIR, POLICY_DIR } from "../../paths";
@@ -169,19 +169,68 @@ function parseConftest(stdout: string, stderr: string, status: number | null, ca
 const byStackRuleResource = (a: Finding, b: Finding) =>
   a.stack.localeCompare(b.stack) || a.ruleId.localeCompare(b.ruleId) || a.resourcePath.localeCompare(b.resourcePath);
 
-/** Runs conftest over the files (plus a catalog request) and returns the rules and raw findings. */
+/**
+ * Runs conftest over the files (plus a catalog request) and returns the rules and raw findings.
+ * The files are split by size over as many conftest processes as the machine has cores (at
+ * most 2): each process compiles the policies once (~0.7 s) and evaluation, the larger part,
+ * runs in parallel. One run when there is one core or only a few files.
+ */
 function evaluate(files: readonly string[]): { rules: RuleInfo[]; findings: Finding[] } {
   const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-"));
   const catalogRequest = join(scratch, "catalog-request.json");
   writeFileSync(catalogRequest, JSON.stringify({ catalog_request: true }));
   try {
-    const { stdout, stderr, status } = runConftest(conftestTestArgs([...files, catalogRequest]));
-    const { rules, findingsByFile } = parseConftest(stdout, stderr, status, catalogRequest);
-    const findings = [...findingsByFile.values()].flat().sort(byStackRuleResource);
-    return { rules, findings };
+    const chunks = balancedChunks(files, files.length >= 4 ? Math.min(2, cpus().length) : 1);
+    chunks[0].push(catalogRequest);
+    const runs = chunks.length === 1 ? [runConftest(conftestTestArgs(chunks[0]))] : runConftestParallel(chunks.map(conftestTestArgs));
+    const rules: RuleInfo[] = [];
+    const findings: Finding[] = [];
+    for (const run of runs) {
+      const parsed = parseConftest(run.stdout, run.stderr, run.status, catalogRequest);
+      rules.push(...parsed.rules);
+      findings.push(...[...parsed.findingsByFile.values()].flat());
+    }
+    return { rules, findings: findings.sort(byStackRuleResource) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `n` lists of files of about equal total size (largest first, each to the lightest list). */
+export function balancedChunks(files: readonly string[], n: number): string[][] {
+  const chunks = Array.from({ length: Math.max(1, n) }, () => ({ files: [] as string[], bytes: 0 }));
+  const sized = files.map((file) => ({ file, bytes: existsSync(file) ? statSync(file).size : 0 })).sort((a, b) => b.bytes - a.bytes);
+  for (const { file, bytes } of sized) {
+    const lightest = chunks.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.files.push(file);
+    lightest.bytes += bytes;
+  }
+  return chunks.filter((c, i) => i === 0 || c.files.length > 0).map((c) => c.files);
+}
+
+/**
+ * Several conftest runs at once, from synchronous code: a plain Node child starts them in
+ * parallel and returns their outputs as JSON (the runner's API stays synchronous for its
+ * callers; the child costs ~50 ms).
+ */
+const PARALLEL_RUNNER = `
+const { spawn } = require("child_process");
+const [conftest, cwd, jobs] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
+Promise.all(jobs.map((args) => new Promise((done) => {
+  const child = spawn(conftest, args, { cwd });
+  const out = [], err = [];
+  child.stdout.on("data", (b) => out.push(b));
+  child.stderr.on("data", (b) => err.push(b));
+  child.on("error", (e) => done({ stdout: "", stderr: e.message, status: null }));
+  child.on("close", (status) => done({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), status }));
+}))).then((results) => process.stdout.write(JSON.stringify(results)));
+`;
+
+function runConftestParallel(jobs: string[][]): { stdout: string; stderr: string; status: number | null }[] {
+  const conftest = ensureConftest();
+  const result = spawnSync(process.execPath, ["-e", PARALLEL_RUNNER, conftest, ROOT, JSON.stringify(jobs)], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  if (result.error || result.status !== 0) throw new ToolError(`could not run conftest in parallel: ${result.error?.message ?? result.stderr}`);
+  return JSON.parse(result.stdout);
 }
 
 /** The rule catalogue (every rule's metadata), from one conftest query. */

@@ -1,0 +1,100 @@
+# DET-004: AWS Config keeps recording and judging: the recorder records every supported type
+# (global ones included, nothing excluded) continuously and is on, a delivery channel names a
+# bucket, configuration items are kept as long as the config says, and the managed rules are
+# at least the HIPAA set of the code.
+package rules.detection.config_recording
+
+import data.lib.cdktf
+import data.lib.detection
+
+metadata := {
+	"id": "DET-004",
+	"title": "AWS Config records everything continuously, delivers, keeps items long enough and evaluates at least the HIPAA managed rules",
+	"severity": "high",
+	"hipaa": ["L"],
+	"control": "AWS Config recorder records all resources and has a delivery channel (detection path: continuous recording, retention from the config, at least the HIPAA managed rules)",
+	"references": ["own", "ckv:CKV2_AWS_45", "ckv:CKV2_AWS_48"],
+	"fix": "Keep ConfigRecorder (modules/security/config-recorder.ts): CONTINUOUS recording of all supported and global types, the delivery channel, the retention from env.audit.retentionYears and every HIPAA_MANAGED_RULES entry; regenerate policies/data/detection.json if the code's floor changed on purpose.",
+}
+
+stack_resource(type) := {"path": detection.stack_name, "address": type}
+
+recorders := cdktf.resources("aws_config_configuration_recorder")
+
+recorder_problems(recorder) := {msg |
+	some [msg, weak] in [
+		["recording_group does not record all supported types including global ones", not_everything(recorder)],
+		["recording_group excludes resource types", excludes(recorder)],
+		["recording_mode is not CONTINUOUS for every type (DAILY recording misses changes between snapshots)", not_continuous(recorder)],
+	]
+	weak
+}
+
+not_everything(recorder) := false if {
+	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
+	group.all_supported == true
+	group.include_global_resource_types == true
+} else := true
+
+excludes(recorder) := true if {
+	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
+	some exclusion in cdktf.blocks(object.get(group, "exclusion_by_resource_types", null))
+	count(cdktf.as_array(object.get(exclusion, "resource_types", []))) > 0
+} else := false
+
+not_continuous(recorder) := true if {
+	some mode in cdktf.blocks(object.get(recorder.values, "recording_mode", null))
+	object.get(mode, "recording_frequency", "CONTINUOUS") != "CONTINUOUS"
+} else := true if {
+	some mode in cdktf.blocks(object.get(recorder.values, "recording_mode", null))
+	some override in cdktf.blocks(object.get(mode, "recording_mode_override", null))
+	object.get(override, "recording_frequency", "CONTINUOUS") != "CONTINUOUS"
+} else := false
+
+deny contains cdktf.violation(metadata, recorder, concat("; ", sort(problems))) if {
+	some recorder in recorders
+	problems := recorder_problems(recorder)
+	count(problems) > 0
+}
+
+deny contains cdktf.violation(metadata, stack_resource(type), sprintf("the security stack declares no %s: %s", [type, why])) if {
+	detection.is_security_stack
+	some type, why in {
+		"aws_config_configuration_recorder": "nothing is recorded",
+		"aws_config_configuration_recorder_status": "the recorder is never started",
+		"aws_config_delivery_channel": "recorded items go nowhere",
+		"aws_config_retention_configuration": "items are kept for AWS's default, not the audit retention",
+	}
+	count(cdktf.resources(type)) == 0
+}
+
+deny contains cdktf.violation(metadata, status, "is_enabled is not true: the recorder is stopped") if {
+	some status in cdktf.resources("aws_config_configuration_recorder_status")
+	object.get(status.values, "is_enabled", false) != true
+}
+
+deny contains cdktf.violation(metadata, channel, "s3_bucket_name names no bucket: recorded items are not delivered") if {
+	some channel in cdktf.resources("aws_config_delivery_channel")
+	not cdktf.non_empty_string(object.get(channel.values, "s3_bucket_name", null))
+}
+
+deny contains cdktf.violation(metadata, retention, sprintf("retention_period_in_days %v is below %v (env.audit.retentionYears)", [days, floor])) if {
+	some retention in cdktf.resources("aws_config_retention_configuration")
+	floor := object.get(detection.expected, "config_retention_days", 2557)
+	days := to_number(object.get(retention.values, "retention_period_in_days", 0))
+	days < floor
+}
+
+evaluated_rules := {identifier |
+	some rule in cdktf.resources("aws_config_config_rule")
+	some source in cdktf.blocks(object.get(rule.values, "source", null))
+	object.get(source, "owner", "") == "AWS"
+	identifier := source.source_identifier
+}
+
+deny contains cdktf.violation(metadata, stack_resource("aws_config_config_rule"), sprintf("managed rules of the HIPAA set missing: %v", [sort(missing)])) if {
+	detection.is_security_stack
+	count(recorders) > 0
+	missing := {r | some r in object.get(detection.settings, "config_managed_rules", [])} - evaluated_rules
+	count(missing) > 0
+}

@@ -1,0 +1,35 @@
+package rules.detection.config_recording_test
+
+import data.rules.detection.config_recording as rule
+import data.rules.detection.fixtures_test as f
+
+findings(d) := found if {
+	found := rule.deny with input as d with data.detection as f.settings
+}
+
+fails(d) if {
+	some v in findings(d)
+	v.rule_id == "DET-004"
+}
+
+test_pass_security_stack if count(findings(f.security_stack)) == 0
+
+test_pass_other_stack if count(findings(f.network_stack)) == 0
+
+test_fail_no_recorder if fails(f.without("aws_config_configuration_recorder"))
+
+test_fail_daily_recording if fails(f.with_fields("aws_config_configuration_recorder", "r", {"recording_mode": {"recording_frequency": "DAILY"}}))
+
+test_fail_daily_override if fails(f.with_fields("aws_config_configuration_recorder", "r", {"recording_mode": {"recording_frequency": "CONTINUOUS", "recording_mode_override": [{"recording_frequency": "DAILY", "resource_types": ["AWS::EC2::Instance"]}]}}))
+
+test_fail_exclusions if fails(f.with_fields("aws_config_configuration_recorder", "r", {"recording_group": {"all_supported": true, "include_global_resource_types": true, "exclusion_by_resource_types": {"resource_types": ["AWS::IAM::Role"]}}}))
+
+test_fail_stopped if fails(f.with_fields("aws_config_configuration_recorder_status", "s", {"is_enabled": false}))
+
+test_fail_no_delivery if fails(f.without("aws_config_delivery_channel"))
+
+test_fail_retention_short if fails(f.with_fields("aws_config_retention_configuration", "k", {"retention_period_in_days": 365}))
+
+test_fail_managed_rule_removed if fails(f.without_one("aws_config_config_rule", "VPC_FLOW_LOGS_ENABLED"))
+
+test_fail_managed_rule_custom_owner if fails(f.with_fields("aws_config_config_rule", "VPC_FLOW_LOGS_ENABLED", {"source": {"owner": "CUSTOM_LAMBDA", "source_identifier": "VPC_FLOW_LOGS_ENABLED"}}))
