@@ -8,6 +8,7 @@
  *   GET|HEAD /i/{token}/opt-out  asks which messages to stop; reads only
  *   POST     /i/{token}/opt-out  form field `channels` (both|sms|email): records the opt-out
  *   POST     /questions  form field `session`: the follow-up form (if configured), carrying the session
+ *   GET|HEAD /assets/site-<hash>.css  the pages' stylesheet (lib/stylesheet.ts), cached for a year
  *
  * Opt-out accepts any token we ever issued, also revoked, used or expired ones (see
  * campaign/opt-out.ts), and needs no separate anti-forgery field: the 128-bit token in the
@@ -54,7 +55,9 @@ import { SLUG_PATTERN } from "../forms/definition";
 import { latestPublishedForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { ConfigurationError, readEnvironment } from "../lib/environment";
+import { HSTS, pageSecurityHeaders } from "../lib/html";
 import { ApiGatewayEvent, HttpRequest, normalizeHttpEvent } from "../lib/http-event";
+import { STYLESHEET, STYLESHEET_CACHE_CONTROL, STYLESHEET_CONTENT_TYPE, STYLESHEET_PATH } from "../lib/stylesheet";
 
 const SERVICE_NAME = "campaign-web";
 
@@ -67,7 +70,7 @@ export interface HttpApiResult {
   readonly isBase64Encoded: false;
 }
 
-export type Route = "landing" | "redeem" | "book" | "opt-out-page" | "opt-out" | "questions" | "other";
+export type Route = "landing" | "redeem" | "book" | "opt-out-page" | "opt-out" | "questions" | "stylesheet" | "other";
 
 /** What one request did, for logs and metrics: no token, no secret, no contact details. */
 export interface RequestOutcome {
@@ -92,13 +95,16 @@ export interface WebDependencies {
   readonly onError?: (error: unknown, route: Route) => void;
 }
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "Content-Type": "text/html; charset=utf-8",
-  "Cache-Control": "no-store",
-  // The token is in the URL: never send it onwards as a Referer.
-  "Referrer-Policy": "no-referrer",
+/** The headers of every page (lib/html.ts): the strict CSP (`style-src 'self'`, nothing inline) among them. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = pageSecurityHeaders();
+
+/** The stylesheet every page links (lib/stylesheet.ts): content-addressed, so cached for a year. */
+export const STYLESHEET_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Type": STYLESHEET_CONTENT_TYPE,
+  "Cache-Control": STYLESHEET_CACHE_CONTROL,
   "X-Content-Type-Options": "nosniff",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "Strict-Transport-Security": HSTS,
+  "Cross-Origin-Resource-Policy": "same-origin",
 };
 
 /** A booking form is two short fields; anything much larger is not one. */
@@ -228,6 +234,11 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
 
   return async (event) => {
     const request = normalizeHttpEvent(event);
+    // The stylesheet: no database, no page; any other name under /assets/ is a 404 page.
+    if (request && request.path === STYLESHEET_PATH && (request.method === "GET" || request.method === "HEAD")) {
+      deps.observe?.({ route: "stylesheet", outcome: "served", status: 200 });
+      return { statusCode: 200, headers: { ...STYLESHEET_HEADERS }, body: request.method === "HEAD" ? "" : STYLESHEET, isBase64Encoded: false };
+    }
     let routeName: Route = "other";
     let answer: Answer;
     if (!request) {
@@ -247,7 +258,7 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
       headers: {
         ...SECURITY_HEADERS,
         ...(answer.allow ? { Allow: answer.allow } : {}),
-        ...(answer.formAction ? { "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'self'", `form-action ${answer.formAction}`) } : {}),
+        ...(answer.formAction ? pageSecurityHeaders({ formAction: answer.formAction }) : {}),
       },
       body: request?.method === "HEAD" ? "" : answer.page.html,
       isBase64Encoded: false,

@@ -352,7 +352,8 @@ ${
 ${LEGEND.map(([term, meaning]) => html`<dt><strong>${term}</strong></dt><dd>${meaning}</dd>\n`)}</dl>
 <p>This report holds counts only: no patient is named or identified in it.</p>
 </main>`;
-  return page(`Campaign report: ${report.campaign.name}`, body);
+  // Staff open the report from a file: the stylesheet travels inside it.
+  return page(`Campaign report: ${report.campaign.name}`, body, { standalone: true });
 }
 
 // ---- CSV ----------------------------------------------------------------------------------

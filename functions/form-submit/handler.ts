@@ -20,7 +20,7 @@ import { FormDefinition } from "../forms/definition";
 import type { Pool } from "mysql2/promise";
 import { MAX_SUBMISSION_BYTES, parseSubmissionBody, SubmissionBodyError, SubmissionError, submitForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
-import { html, page } from "../lib/html";
+import { html, page, pageSecurityHeaders } from "../lib/html";
 import { ApiGatewayEvent, normalizeHttpEvent } from "../lib/http-event";
 
 const SERVICE = "form-submit";
@@ -34,13 +34,8 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-const HEADERS = {
-  "content-type": "text/html; charset=utf-8",
-  "cache-control": "no-store",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-};
+// The pages' headers (lib/html.ts); these pages hold no form, so nothing may be posted from them.
+const HEADERS = pageSecurityHeaders({ formAction: "'none'" });
 
 const respond = (statusCode: number, title: string, body: ReturnType<typeof html>): HttpResponse => ({ statusCode, headers: HEADERS, body: page(title, body) });
 

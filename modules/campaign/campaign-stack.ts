@@ -170,6 +170,9 @@ export class CampaignStack extends MedicareStack {
         { method: "POST", path: "/i/{token}/opt-out", integration: web },
         { method: "POST", path: "/book", integration: web },
         { method: "POST", path: "/questions", integration: web },
+        // The pages' stylesheet (functions/lib/stylesheet.ts): the CSP allows same-origin styles only.
+        { method: "GET", path: "/assets/{file}", integration: web },
+        { method: "HEAD", path: "/assets/{file}", integration: web },
         { method: "POST", path: "/forms/{slug}", integration: { function: functions.formSubmit } },
       ],
     });

@@ -140,7 +140,7 @@ describe("through the pages and form-submit", () => {
 
     const questions = await web()(rest("/questions", `session=${secret}`));
     expect(questions.statusCode).toBe(200);
-    expect(questions.headers["Content-Security-Policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action https://forms.example.org; frame-ancestors 'none'; base-uri 'none'");
+    expect(questions.headers["Content-Security-Policy"]).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action https://forms.example.org; frame-ancestors 'none'; base-uri 'none'");
     expect(questions.body).toContain(`action="${followUp.submitUrl}"`);
 
     const before = (await submissions()).length;
