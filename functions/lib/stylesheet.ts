@@ -54,7 +54,10 @@ button:active{transform:translateY(2px);box-shadow:none}
 .button-secondary:hover{background:#dbdad9}
 .button-link{display:inline;width:auto;min-height:0;margin:0;padding:0;border:0;background:none;color:#1d4f91;font-weight:400;text-decoration:underline;box-shadow:none}
 .button-link:hover{background:none;color:#0b0c0c}
-label{display:inline-block;font-weight:700;margin-bottom:.25rem}
+label{display:block;font-weight:700;margin-bottom:.25rem}
+label+br,.help+br{display:none}
+p:has(>input[type=checkbox]){display:flex;align-items:flex-start;gap:.75rem}
+p:has(>input[type=checkbox])>label{margin:0;padding-top:.125rem}
 input[type=text],input[type=email],input[type=tel],input[type=number],input[type=date],select,textarea{display:block;width:100%;min-height:3rem;padding:.5rem;border:2px solid #0b0c0c;border-radius:0;background:#fff}
 textarea{min-height:8rem}
 fieldset{margin:0 0 1.5rem;padding:0;border:0;min-width:0}
