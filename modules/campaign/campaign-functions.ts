@@ -234,7 +234,7 @@ export class CampaignFunctions extends Construct {
     this.deliveryEvents = new NodeFunction(this, "delivery-events", {
       ...common,
       name: "campaign-delivery-events",
-      description: "Records SES delivery, bounce and complaint events on the invitations they belong to",
+      description: "Records SES email events (SNS) and SNS SMS delivery status (CloudWatch Logs) on the deliveries they belong to",
       entry: "campaign-delivery-events/handler.ts",
       reservedConcurrency: 5,
       memoryMb: 256,

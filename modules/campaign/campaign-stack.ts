@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentConfig } from "../config/schema";
@@ -106,6 +107,20 @@ export class CampaignStack extends MedicareStack {
       endpoint: functions.deliveryEvents.arn,
     });
     functions.deliveryEvents.allowInvoke("email-events-topic", "sns.amazonaws.com", messaging.eventsTopic.arn);
+    // SMS delivery status: SNS logs every SMS's outcome to the two groups; each group's every
+    // line goes to the same function (CloudWatch Logs invokes it, scoped to that group).
+    messaging.smsDeliveryLogGroups.forEach((group, i) => {
+      const label = i === 0 ? "sms-delivered-logs" : "sms-failed-logs";
+      const permission = functions.deliveryEvents.allowInvoke(label, "logs.amazonaws.com", `${group.arn}:*`);
+      new CloudwatchLogSubscriptionFilter(this, `${label}-subscription`, {
+        name: "campaign-delivery-events",
+        logGroupName: group.name,
+        // Every line: each is one SMS's delivery status.
+        filterPattern: "",
+        destinationArn: functions.deliveryEvents.arn,
+        dependsOn: [permission],
+      });
+    });
 
     const schedules = new CampaignSchedules(this, "schedules", {
       jobs: [
