@@ -58,6 +58,12 @@ export function localServicesAddress(): LocalServices {
   };
 }
 
+/** Whether each service answers on its port now (nothing is started). */
+export async function localServicesStatus(): Promise<{ mysql: boolean; moto: boolean }> {
+  const [mysql, moto] = await Promise.all([answers(mysqlPort()), answers(motoPort())]);
+  return { mysql, moto };
+}
+
 /** Starts both services if they are not running; resolves once both answer. */
 export async function ensureLocalServices(owner: ServiceOwner, log: (line: string) => void = () => undefined): Promise<LocalServices> {
   await withLock("start", async () => {
