@@ -126,7 +126,7 @@ async function checkPage(page: Page, viewport: (typeof VIEWPORTS)[number], name:
     };
     const small = [...document.querySelectorAll("button, input[type=submit], select, input[type=text], input[type=email], input[type=tel], input[type=date], input[type=number]")]
       .filter(visible)
-      .filter((e) => !e.classList.contains("button-link") && e.getBoundingClientRect().height < 44)
+      .filter((e) => !e.classList.contains("link-button") && e.getBoundingClientRect().height < 44)
       .map((e) => `${e.tagName.toLowerCase()} ${Math.round(e.getBoundingClientRect().height)}px`);
     const smallText = [...document.querySelectorAll("p, li, label, dd, dt, td, th, legend, a, button")]
       .filter(visible)
@@ -146,7 +146,7 @@ async function checkPage(page: Page, viewport: (typeof VIEWPORTS)[number], name:
 }
 
 /** The submit button of the page's main action (not a link-styled or secondary one). */
-const primaryButton = (page: Page) => page.locator("main button[type=submit]:not(.button-link):not(.button-secondary), body > form button[type=submit]:not(.button-link):not(.button-secondary)").first();
+const primaryButton = (page: Page) => page.locator("button[type=submit]:not(.link-button):not(.secondary)").first();
 
 /** Picks the first free choice of every radio group on the page (site, date, time...), as a patient would tap it. */
 async function chooseFirstOptions(page: Page): Promise<number> {
@@ -201,10 +201,10 @@ describe.each(VIEWPORTS)("at $name size ($viewport.width x $viewport.height)", (
       expect(reopenedText).toContain(bookedDate);
       await checkPage(page, viewport, "4-reopened", problems);
 
-      // Every patient page offers a way to stop messages.
-      const optOutLink = page.getByRole("link", { name: /stop|opt out|unsubscribe/i }).first();
-      await expect(optOutLink.count()).resolves.toBeGreaterThan(0);
-      await Promise.all([page.waitForNavigation(), optOutLink.click()]);
+      // Every patient page offers a way to stop messages (a link, or a button that looks like one).
+      const optOut = page.getByRole("link", { name: /stop (these |text |all )?messages|opt out|unsubscribe/i }).or(page.getByRole("button", { name: /stop (these |text |all )?messages|opt out/i })).first();
+      expect(await optOut.count()).toBe(1);
+      await Promise.all([page.waitForNavigation(), optOut.click()]);
       await checkPage(page, viewport, "5-opt-out", problems);
       await Promise.all([page.waitForNavigation(), primaryButton(page).click()]);
       expect(await page.locator("h1").innerText()).toMatch(/not receive|stopped|opted out/i);

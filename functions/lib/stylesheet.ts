@@ -16,12 +16,13 @@
  *   lead          a larger first paragraph
  *   panel         a boxed block; with `panel-success` (a confirmation) or `error` (a problem)
  *   error         a problem the reader must act on (red bar; also on a form field's message)
- *   summary       a <dl> of key facts (e.g. the appointment: when, where)
+ *   summary, appointment  a <dl> of key facts (the appointment: when, where), boxed
  *   choices       a list of large tappable radio/checkbox rows (<div class="choice"> each)
  *   choice        one row of `choices`: the input then its <label>
- *   button-secondary  a second, less prominent action (white with a border)
- *   button-link   a form button that looks like a link (e.g. "stop messages")
- *   help          hint text under a label
+ *   actions       the paragraph holding a page's main button (space around it)
+ *   secondary     on a button: a second, less prominent action (grey with a border)
+ *   link-button   on a button: a form button that looks like a link (e.g. "stop messages")
+ *   help, hint    hint text under a label, or after a choice's text
  *   site-footer   the practice's contact details and the opt-out link at the end of a page
  *   table-wrap    a container that lets a wide table scroll sideways on its own
  *   numeric       right-aligned table cells of numbers
@@ -50,10 +51,12 @@ button,input,select,textarea{font:inherit;color:inherit}
 button,.button{display:block;width:100%;min-height:3rem;margin:0 0 1rem;padding:.625rem 1rem;border:2px solid transparent;border-radius:4px;background:#00703c;color:#fff;font-weight:700;text-align:center;text-decoration:none;cursor:pointer;box-shadow:0 2px 0 #002d18}
 button:hover{background:#005a30}
 button:active{transform:translateY(2px);box-shadow:none}
-.button-secondary{background:#f3f2f1;color:#0b0c0c;border-color:#0b0c0c;box-shadow:0 2px 0 #929191}
-.button-secondary:hover{background:#dbdad9}
-.button-link{display:inline;width:auto;min-height:0;margin:0;padding:0;border:0;background:none;color:#1d4f91;font-weight:400;text-decoration:underline;box-shadow:none}
-.button-link:hover{background:none;color:#0b0c0c}
+button.secondary,.button.secondary{background:#f3f2f1;color:#0b0c0c;border-color:#0b0c0c;box-shadow:0 2px 0 #929191}
+button.secondary:hover{background:#dbdad9}
+button.link-button{display:inline;width:auto;min-width:0;min-height:1.5rem;margin:0;padding:0;border:0;background:none;color:#1d4f91;font-weight:400;text-align:left;text-decoration:underline;box-shadow:none}
+button.link-button:hover{background:none;color:#0b0c0c}
+.actions{margin:1.5rem 0}
+.actions button{margin-bottom:0}
 label{display:block;font-weight:700;margin-bottom:.25rem}
 label+br,.help+br{display:none}
 p:has(>input[type=checkbox]){display:flex;align-items:flex-start;gap:.75rem}
@@ -62,7 +65,8 @@ input[type=text],input[type=email],input[type=tel],input[type=number],input[type
 textarea{min-height:8rem}
 fieldset{margin:0 0 1.5rem;padding:0;border:0;min-width:0}
 legend{font-weight:700;font-size:1.375rem;margin-bottom:.5rem;padding:0}
-.help{display:block;color:#383f43;margin-bottom:.25rem}
+.help,.hint{display:block;color:#383f43;margin-bottom:.25rem}
+.choice .hint{display:inline;margin:0}
 .choices{margin:0 0 1.5rem;padding:0;list-style:none}
 .choice,fieldset>p{position:relative;display:flex;align-items:center;gap:.75rem;min-height:3rem;margin:0 0 .5rem;padding:.5rem .75rem;border:2px solid #505a5f;border-radius:4px;background:#fff}
 .choice input,fieldset>p>input{flex:none;width:1.75rem;height:1.75rem;margin:0;accent-color:#00703c}
@@ -72,9 +76,9 @@ input[type=checkbox],input[type=radio]{width:1.75rem;height:1.75rem;accent-color
 .panel{margin:0 0 1.5rem;padding:1rem;border:3px solid #0b0c0c}
 .panel-success{border-color:#00703c;background:#e6f2ec}
 .error{margin:0 0 1.5rem;padding:.75rem 1rem;border-left:6px solid #d4351c;background:#fdf3f2}
-.summary{display:grid;grid-template-columns:1fr;gap:.25rem;margin:0 0 1.5rem}
-.summary dt{font-weight:700}
-.summary dd{margin:0 0 .75rem}
+.summary,.appointment{display:grid;grid-template-columns:1fr;gap:.25rem;margin:0 0 1.5rem;padding:1rem;border-left:6px solid #00703c;background:#f3f2f1}
+.summary dt,.appointment dt{font-weight:700}
+.summary dd,.appointment dd{margin:0 0 .75rem}
 .site-footer{margin-top:2rem;padding-top:1rem;border-top:2px solid #b1b4b6;font-size:1.0625rem}
 .table-wrap{max-width:100%;overflow-x:auto;margin:0 0 1.5rem}
 table{border-collapse:collapse;width:100%;margin:0 0 1.5rem;font-size:1.0625rem}
@@ -86,8 +90,8 @@ th,td{border-bottom:1px solid #b1b4b6;padding:.5rem .5rem .5rem 0;text-align:lef
 body{padding:2rem 1.5rem}
 h1{font-size:2.25rem}
 button,.button{display:inline-block;width:auto;min-width:12rem}
-.summary{grid-template-columns:10rem 1fr}
-.summary dd{margin:0}
+.summary,.appointment{grid-template-columns:10rem 1fr}
+.summary dd,.appointment dd{margin:0}
 }
 @media (forced-colors:active){button,.choice,.panel{border:2px solid ButtonText}}
 @media print{.site-footer,button{display:none}body{font-size:12pt}}

@@ -43,7 +43,7 @@ interface DemoOptions {
 }
 
 const USAGE = `usage: npm run campaign:demo [-- options]
-  --patients N      synthetic patients to seed, 1000..1000000 (default 150000; ~40 min, 4000 take ~2 min)
+  --patients N      synthetic patients to seed, 1000..1000000 (default 150000: ~40 min; 4000: ~5 min)
   --out DIR         where report.html and report.csv go (default reports/campaign-demo)
   --concurrency N   send workers in parallel, 1..16 (default 6)
   --help            this text

@@ -33,10 +33,10 @@ export interface LocalServices {
 }
 
 /**
- * Who started a service: `jest`, `demo` and `bench` stop what they started when they end;
+ * Who started a service: `jest`, `demo`, `bench` and `preview` stop what they started when they end;
  * `manual` ones (npm run services -- start) are left running for the next command.
  */
-export type ServiceOwner = "jest" | "demo" | "bench" | "manual";
+export type ServiceOwner = "jest" | "demo" | "bench" | "preview" | "manual";
 
 const portFrom = (variable: string, fallback: number): number => {
   const raw = process.env[variable];
