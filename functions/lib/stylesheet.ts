@@ -23,8 +23,8 @@
  *   secondary     on a button: a second, less prominent action (grey with a border)
  *   link-button   on a button: a form button that looks like a link (e.g. "stop messages")
  *   help, hint    hint text under a label, or after a choice's text
- *   site-footer   the practice's contact details and the opt-out link at the end of a page
- *   table-wrap    a container that lets a wide table scroll sideways on its own
+ *   <footer> (or site-footer)  the practice's contact details and the opt-out at the end of a page
+ *   table-scroll  a container that lets a wide table scroll sideways on its own
  *   numeric       right-aligned table cells of numbers
  *   visually-hidden  text for screen readers only
  */
@@ -34,7 +34,7 @@ export const STYLESHEET = `/* mediCARE patient pages */
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;padding:1rem;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1.1875rem;line-height:1.5;color:#0b0c0c;background:#fff}
-main,.site-footer{max-width:40rem;margin:0 auto}
+main,footer,.site-footer{max-width:40rem;margin:0 auto}
 h1{font-size:1.75rem;line-height:1.2;margin:.5rem 0 1rem}
 h2{font-size:1.375rem;line-height:1.25;margin:1.5rem 0 .75rem}
 h3{font-size:1.1875rem;margin:1.25rem 0 .5rem}
@@ -79,8 +79,10 @@ input[type=checkbox],input[type=radio]{width:1.75rem;height:1.75rem;accent-color
 .summary,.appointment{display:grid;grid-template-columns:1fr;gap:.25rem;margin:0 0 1.5rem;padding:1rem;border-left:6px solid #00703c;background:#f3f2f1}
 .summary dt,.appointment dt{font-weight:700}
 .summary dd,.appointment dd{margin:0 0 .75rem}
-.site-footer{margin-top:2rem;padding-top:1rem;border-top:2px solid #b1b4b6;font-size:1.0625rem}
-.table-wrap{max-width:100%;overflow-x:auto;margin:0 0 1.5rem}
+footer,.site-footer{margin-top:2rem;padding-top:1rem;border-top:2px solid #b1b4b6;font-size:1.0625rem}
+footer p{margin-bottom:.5rem}
+.table-scroll{max-width:100%;overflow-x:auto;margin:0 0 1.5rem}
+.table-scroll table{margin:0}
 table{border-collapse:collapse;width:100%;margin:0 0 1.5rem;font-size:1.0625rem}
 caption{font-weight:700;text-align:left;padding:.5rem 0}
 th,td{border-bottom:1px solid #b1b4b6;padding:.5rem .5rem .5rem 0;text-align:left;vertical-align:top}
@@ -94,7 +96,7 @@ button,.button{display:inline-block;width:auto;min-width:12rem}
 .summary dd,.appointment dd{margin:0}
 }
 @media (forced-colors:active){button,.choice,.panel{border:2px solid ButtonText}}
-@media print{.site-footer,button{display:none}body{font-size:12pt}}
+@media print{footer,.site-footer,button{display:none}body{font-size:12pt}}
 `;
 
 const HASH = createHash("sha256").update(STYLESHEET).digest("hex").slice(0, 16);
