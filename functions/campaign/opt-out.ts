@@ -65,11 +65,8 @@ async function ownerOf(db: Database | Connection, hash: Buffer): Promise<Owner |
   return rows[0] && { invitationId: Number(rows[0].invitation_id), patientId: Number(rows[0].patient_id) };
 }
 
-async function optedOutChannels(db: Database | Connection, patientId: number, lock: boolean): Promise<Channel[]> {
-  const [rows] = await db.query<RowDataPacket[]>(
-    `SELECT channel FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel${lock ? " FOR UPDATE" : ""}`,
-    [patientId],
-  );
+async function optedOutChannels(db: Database | Connection, patientId: number): Promise<Channel[]> {
+  const [rows] = await db.query<RowDataPacket[]>(`SELECT channel FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel`, [patientId]);
   const out = new Set(rows.map((row) => row.channel as Channel));
   return CHANNELS.filter((channel) => out.has(channel));
 }
@@ -80,7 +77,7 @@ export async function inspectOptOut(db: Database, tokenText: unknown): Promise<O
   if (!token) return { outcome: "malformed" };
   const owner = await ownerOf(db, hashToken(token));
   if (!owner) return { outcome: "unknown" };
-  return { outcome: "found", ...owner, optedOut: await optedOutChannels(db, owner.patientId, false) };
+  return { outcome: "found", ...owner, optedOut: await optedOutChannels(db, owner.patientId) };
 }
 
 /** The channels a request may name; anything else is refused before any lookup. */
@@ -139,23 +136,47 @@ export interface PatientOptOut {
 export async function optOutPatient(connection: Connection, patientId: number, channels: readonly Channel[], source: OptOutSource, at: Date): Promise<PatientOptOut> {
   const chosen = CHANNELS.filter((channel) => channels.includes(channel));
   if (chosen.length === 0) throw new RangeError("optOutPatient needs at least one channel (sms, email)");
-  // Locks the patient's preference rows, so two concurrent requests agree on which one opted out.
-  const before = new Set(await optedOutChannels(connection, patientId, true));
-  const fresh = chosen.filter((channel) => !before.has(channel));
-  const alreadyOptedOut = chosen.filter((channel) => before.has(channel));
-  const [skipped] = await connection.query<ResultSetHeader>(
-    `UPDATE deliveries d JOIN invitations i ON i.id = d.invitation_id
-     SET d.status = 'skipped_opted_out', d.status_at = ?, d.status_detail = ?
-     WHERE i.patient_id = ? AND d.channel IN (?) AND d.status = 'pending'`,
-    [at, OPTED_OUT_DETAIL, patientId, chosen],
-  );
-  if (fresh.length > 0) {
-    // Source first: MySQL assigns left to right, and the source must see whether opted_out_at was already set.
-    await connection.query(
-      `INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?
-       ON DUPLICATE KEY UPDATE opt_out_source = IF(opted_out_at IS NULL, VALUES(opt_out_source), opt_out_source), opted_out_at = COALESCE(opted_out_at, VALUES(opted_out_at))`,
-      [fresh.map((channel) => [patientId, channel, at, source])],
+  // No locking read over the patient's rows: where a row is missing, `SELECT ... FOR UPDATE`
+  // locks the gap, and concurrent opt-outs of neighbouring patients then deadlock on each
+  // other's inserts. Each channel is instead decided by one write on its own primary key:
+  // an existing row is updated only if it is not opted out yet (a record lock), a missing one
+  // inserted (INSERT IGNORE: a concurrent insert of the same row makes this one a no-op, then
+  // the update decides). Affected rows say which request opted out, so two concurrent
+  // requests of one patient still agree on who changed what.
+  const [existingRows] = await connection.query<RowDataPacket[]>(`SELECT channel FROM contact_preferences WHERE patient_id = ?`, [patientId]);
+  const existing = new Set(existingRows.map((row) => row.channel as Channel));
+  const fresh: Channel[] = [];
+  for (const channel of chosen) {
+    if (!existing.has(channel)) {
+      const [inserted] = await connection.query<ResultSetHeader>(
+        `INSERT IGNORE INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, ?, ?, ?)`,
+        [patientId, channel, at, source],
+      );
+      if (inserted.affectedRows === 1) {
+        fresh.push(channel);
+        continue;
+      }
+    }
+    const [updated] = await connection.query<ResultSetHeader>(
+      `UPDATE contact_preferences SET opted_out_at = ?, opt_out_source = ? WHERE patient_id = ? AND channel = ? AND opted_out_at IS NULL`,
+      [at, source, patientId, channel],
     );
+    if (updated.affectedRows === 1) fresh.push(channel);
   }
-  return { fresh, alreadyOptedOut, skippedDeliveries: skipped.affectedRows };
+  const alreadyOptedOut = chosen.filter((channel) => !fresh.includes(channel));
+  // The patient's pending deliveries, found by a plain read and then skipped by primary key
+  // (still only if pending): an UPDATE joined over invitations would lock every row it scans.
+  const [pending] = await connection.query<RowDataPacket[]>(
+    `SELECT d.id FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.patient_id = ? AND d.channel IN (?) AND d.status = 'pending'`,
+    [patientId, chosen],
+  );
+  let skippedDeliveries = 0;
+  if (pending.length > 0) {
+    const [skipped] = await connection.query<ResultSetHeader>(
+      `UPDATE deliveries SET status = 'skipped_opted_out', status_at = ?, status_detail = ? WHERE id IN (?) AND status = 'pending'`,
+      [at, OPTED_OUT_DETAIL, pending.map((row) => row.id)],
+    );
+    skippedDeliveries = skipped.affectedRows;
+  }
+  return { fresh, alreadyOptedOut, skippedDeliveries };
 }

@@ -200,3 +200,41 @@ test("nothing logged carries a token", () => {
   for (const request of requests.values()) expect(logged).not.toContain(request.token);
   expect(Object.keys(Object.assign({}, ...observed)).sort()).toEqual(["invitationId", "outcome", "route", "status"]);
 });
+
+describe("fault test: concurrent opt-outs of different patients", () => {
+  test("64 patients opting out at once through a 16-connection pool: no deadlock, no 503, every one recorded once", async () => {
+    const race = await createTestDatabase("opt_out_race", 16);
+    try {
+      const refs = Array.from({ length: 64 }, (_, i) => `race-${i}`);
+      const raceIds = await seedPatients(race.pool, refs.map((ref, i) => ({ ref, phone: `+447700966${String(100 + i)}`, email: `${ref}@patients.example.org` })));
+      const raceCampaign = await createCampaign(race.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+      const queue = new InMemorySendQueue();
+      await planCampaign({ pool: race.pool, queue, now: at(0) }, raceCampaign);
+      const tokens = queue.take().map((r) => r.token);
+      expect(tokens).toHaveLength(64);
+      // A third already have a preference row (an earlier email opt-out), so both the insert and the update paths race.
+      const some = refs.filter((_, i) => i % 3 === 0).map((ref) => [raceIds.get(ref), "email", new Date(T0), "patient"]);
+      await race.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?", [some]);
+      const outcomes: RequestOutcome[] = [];
+      const errors: unknown[] = [];
+      const racing = createWebHandler({ db: race.pool, practice, now: at(1), observe: (o) => outcomes.push(o), onError: (e) => errors.push(e) });
+      // Retries hide deadlocks from the patient; the server's counter does not.
+      const deadlocks = async () => Number(((await race.pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'"))[0][0] ?? { Value: 0 }).Value);
+      const deadlocksBefore = await deadlocks();
+      const responses = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));
+      expect(errors).toEqual([]);
+      expect(responses.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
+      expect(outcomes.filter((o) => o.outcome === "opted-out")).toHaveLength(64);
+      expect(await deadlocks()).toBe(deadlocksBefore);
+      const [rows] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM contact_preferences WHERE opted_out_at IS NOT NULL");
+      expect(Number(rows[0].n)).toBe(128);
+      const [pending] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'");
+      expect(Number(pending[0].n)).toBe(0);
+      // The same 64 again, at once: all "already", nothing changes.
+      const again = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));
+      expect(again.every((r) => r.statusCode === 200 && r.body.includes("You are already opted out"))).toBe(true);
+    } finally {
+      await race.drop();
+    }
+  });
+});
