@@ -11,6 +11,10 @@
  *   POST     /calendar   form field `session`: the booked appointment as a calendar file
  *   GET|HEAD /i/{token}/opt-out  asks which messages to stop; reads only
  *   POST     /i/{token}/opt-out  form field `channels` (both|sms|email): records the opt-out
+ *   GET|HEAD /s/{code}   the same, by the token's short opt-out code (the SMS's link); reads only
+ *   POST     /s/{code}   form field `channels`: records the opt-out
+ *   POST     /stop       form field `session` (every session page's "stop messages" button): asks
+ *                        which messages to stop; with `channels`, records the opt-out
  *   POST     /questions  form field `session`: the follow-up form (if configured), carrying the session
  *
  * A booking session that ran out goes back to choosing (a fresh session) while the link that
@@ -53,6 +57,8 @@ import {
   CALENDAR_PATH,
   CANCEL_PATH,
   QUESTIONS_PATH,
+  STOP_PATH,
+  OptOutVia,
   notFoundPage,
   optOutPage,
   optOutResultPage,
@@ -122,18 +128,19 @@ export const MAX_BODY_BYTES = 4096;
 // A trailing slash is the same page: some mail clients and patients add one.
 const LINK_PATH = /^\/i\/([^/]*)\/?$/;
 const OPT_OUT_PATH = /^\/i\/([^/]*)\/opt-out\/?$/;
+const SHORT_OPT_OUT_PATH = /^\/s\/([^/]*)\/?$/;
 const CALENDAR_LINK_PATH = /^\/i\/([^/]*)\/calendar\/?$/;
 const SLOT_ID = /^[1-9][0-9]{0,14}$/;
 /** A day radio's value: the local date, a space, the site name (pages.ts dayValue). */
 const DAY_VALUE = /^([0-9]{4}-[0-9]{2}-[0-9]{2}) (.{1,120})$/s;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-const SESSION_ROUTES: Readonly<Record<string, Route>> = { [BOOK_PATH]: "book", [CANCEL_PATH]: "cancel", [CALENDAR_PATH]: "calendar", [QUESTIONS_PATH]: "questions" };
+const SESSION_ROUTES: Readonly<Record<string, Route>> = { [BOOK_PATH]: "book", [CANCEL_PATH]: "cancel", [CALENDAR_PATH]: "calendar", [QUESTIONS_PATH]: "questions", [STOP_PATH]: "opt-out" };
 
 const routeOf = (method: string, path: string): Route =>
   LINK_PATH.test(path)
     ? method === "POST" ? "redeem" : "landing"
-    : OPT_OUT_PATH.test(path)
+    : OPT_OUT_PATH.test(path) || SHORT_OPT_OUT_PATH.test(path)
       ? method === "POST" ? "opt-out" : "opt-out-page"
       : CALENDAR_LINK_PATH.test(path) ? "calendar" : SESSION_ROUTES[path] ?? "other";
 
@@ -301,13 +308,27 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
     return { page: landingPage(practice, token, inspection), outcome: inspection.outcome === "redeemable" ? "not-booked" : inspection.outcome };
   }
 
-  async function optOut(request: HttpRequest, token: string): Promise<Answer> {
+  /** POST of an opt-out form: `channels` chosen, or (the session's stop button) not yet, then the choice. */
+  async function optOut(request: HttpRequest, via: OptOutVia): Promise<Answer> {
     const fields = formFields(request);
     const choices = fields?.getAll("channels") ?? [];
+    if ("session" in via && choices.length === 0) return optOutChoice(via);
     const channels = choices.length === 1 ? parseChannelChoice(choices[0]) : undefined;
     if (!channels) return { page: badRequestPage(practice), outcome: "bad-request" };
-    const result = await recordOptOut(db, token, channels, now);
+    const result = await recordOptOut(db, via, channels, now);
     return { page: optOutResultPage(practice, result), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+  }
+
+  /** The choice of messages to stop; reads only. */
+  async function optOutChoice(via: OptOutVia): Promise<Answer> {
+    const inspection = await inspectOptOut(db, via, now);
+    return { page: optOutPage(practice, via, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined };
+  }
+
+  async function stop(request: HttpRequest): Promise<Answer> {
+    const form = sessionForm(request);
+    if (!form) return { page: badRequestPage(practice), outcome: "bad-request" };
+    return optOut(request, { session: form.secret });
   }
 
   /** The follow-up form with the session in a hidden field; the session must be live, as for booking. */
@@ -326,13 +347,11 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
   async function route(request: HttpRequest): Promise<[Route, Answer]> {
     const { method, path } = request;
     const optOutLink = OPT_OUT_PATH.exec(path);
-    if (optOutLink) {
-      const token = optOutLink[1];
-      if (method === "GET" || method === "HEAD") {
-        const inspection = await inspectOptOut(db, token);
-        return ["opt-out-page", { page: optOutPage(practice, token, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined }];
-      }
-      if (method === "POST") return ["opt-out", await optOut(request, token)];
+    const shortOptOut = SHORT_OPT_OUT_PATH.exec(path);
+    if (optOutLink || shortOptOut) {
+      const via: OptOutVia = optOutLink ? { token: optOutLink[1] } : { code: shortOptOut![1] };
+      if (method === "GET" || method === "HEAD") return ["opt-out-page", await optOutChoice(via)];
+      if (method === "POST") return ["opt-out", await optOut(request, via)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
     }
     const calendarLink = CALENDAR_LINK_PATH.exec(path);
@@ -362,6 +381,7 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
       [BOOK_PATH]: ["book", book],
       [CANCEL_PATH]: ["cancel", cancel],
       [CALENDAR_PATH]: ["calendar", calendarBySession],
+      [STOP_PATH]: ["opt-out", stop],
     };
     const sessionRoute = Object.hasOwn(sessionRoutes, path) ? sessionRoutes[path] : undefined;
     if (sessionRoute) {

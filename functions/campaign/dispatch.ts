@@ -27,7 +27,7 @@ import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql
 import { Channel, OPTED_OUT_DETAIL } from "./channels";
 import { MessagingSettings, renderEmail, renderSms } from "./messages";
 import { BackoffOptions, Clock, RateLimiter, StillThrottledError, sendWithBackoff, systemClock } from "./rate-limit";
-import { hashToken, mintTokens, parseToken } from "./tokens";
+import { hashToken, mintTokens, optOutCodeOf, parseToken } from "./tokens";
 
 
 /** What one queue message asks for: send round `round` of invitation `invitationId`, with this token in the link. */
@@ -250,7 +250,7 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
       const invitationId = candidate.invitationId ?? idOf.get(candidate.patientId);
       if (invitationId === undefined) throw new CampaignError(`invitation for patient ${candidate.patientId} was not created in campaign ${campaign.id}`);
       const { token, hash } = minted[tokenRows.length];
-      tokenRows.push([hash, invitationId, candidate.round, now, expiresAt]);
+      tokenRows.push([hash, hashToken(optOutCodeOf(token)), invitationId, candidate.round, now, expiresAt]);
       for (const { channel, optedOut } of candidate.channels) {
         deliveryRows.push([invitationId, candidate.round, channel, optedOut ? "skipped_opted_out" : "pending", now, optedOut ? OPTED_OUT_DETAIL : null]);
         if (optedOut) counts.skippedOptedOut++;
@@ -258,7 +258,7 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
       }
       issued.push({ invitationId, round: candidate.round, token });
     }
-    await connection.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, issued_at, expires_at) VALUES ?", [tokenRows]);
+    await connection.query("INSERT INTO invitation_tokens (token_hash, opt_out_hash, invitation_id, round, issued_at, expires_at) VALUES ?", [tokenRows]);
     if (deliveryRows.length > 0) {
       // A row that exists (a re-run of the same round) keeps its state: it may already be sent.
       await connection.query("INSERT INTO deliveries (invitation_id, round, channel, status, status_at, status_detail) VALUES ? ON DUPLICATE KEY UPDATE id = id", [deliveryRows]);

@@ -1,5 +1,8 @@
 /**
- * Opting out from a link: every email carries `/i/{token}/opt-out` (messages.ts `optOutUrl`).
+ * Opting out from a link: every email carries `/i/{token}/opt-out` (messages.ts `optOutUrl`),
+ * every SMS the token's short code `/s/{code}` (tokens.ts optOutCodeOf, looked up by its hash
+ * in invitation_tokens.opt_out_hash), and every page of a booking session a button that posts
+ * the session to `/stop` (the token is not on those pages). All three lead to the same choice.
  *
  * Which links work: any token the patient was ever sent, whatever its state. A link that was
  * revoked by a reminder, already used to book, or past its expiry still opts out: "stop" must
@@ -20,7 +23,11 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { Database, inTransaction } from "./booking";
 import { Channel, CHANNELS, OPTED_OUT_DETAIL } from "./channels";
-import { hashToken, parseToken } from "./tokens";
+import { findSession } from "./booking";
+import { hashToken, parseOptOutCode, parseToken } from "./tokens";
+
+/** What identifies the patient: a token, a token's short opt-out code, or a live booking session's secret. */
+export type OptOutKey = { readonly token: unknown } | { readonly code: unknown } | { readonly session: unknown };
 
 export type OptOutRefusal =
   /** Not the shape of a token; never looked up. */
@@ -57,12 +64,38 @@ interface InvitationRow extends RowDataPacket {
 
 type Owner = { readonly invitationId: number; readonly patientId: number };
 
-async function ownerOf(db: Database | Connection, hash: Buffer): Promise<Owner | undefined> {
+/** The key in its parsed form, or undefined when it does not have its shape (never looked up). */
+type ParsedKey = { readonly column: "token_hash" | "opt_out_hash"; readonly hash: Buffer } | { readonly session: string };
+
+function parseKey(key: OptOutKey): ParsedKey | undefined {
+  if ("token" in key) {
+    const token = parseToken(key.token);
+    return token ? { column: "token_hash", hash: hashToken(token) } : undefined;
+  }
+  if ("code" in key) {
+    const code = parseOptOutCode(key.code);
+    return code ? { column: "opt_out_hash", hash: hashToken(code) } : undefined;
+  }
+  const session = parseToken(key.session);
+  return session ? { session } : undefined;
+}
+
+async function ownerOf(db: Database | Connection, key: ParsedKey, now: Date): Promise<Owner | undefined> {
+  if ("session" in key) {
+    // A session page's stop button: the session must be live, as for booking.
+    const session = await findSession(db as Database, key.session, now);
+    if (session.outcome !== "valid") return undefined;
+    const [rows] = await db.query<InvitationRow[]>(`SELECT id AS invitation_id, patient_id FROM invitations WHERE id = ?`, [session.invitationId]);
+    return rows[0] && { invitationId: Number(rows[0].invitation_id), patientId: Number(rows[0].patient_id) };
+  }
+  // The column name is one of two constants, never input.
   const [rows] = await db.query<InvitationRow[]>(
-    `SELECT t.invitation_id, i.patient_id FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE t.token_hash = ?`,
-    [hash],
+    `SELECT t.invitation_id, i.patient_id FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE t.${key.column} = ? LIMIT 2`,
+    [key.hash],
   );
-  return rows[0] && { invitationId: Number(rows[0].invitation_id), patientId: Number(rows[0].patient_id) };
+  // Two tokens sharing a 60-bit code (astronomically unlikely) are ambiguous: refuse rather than guess.
+  if (rows.length !== 1) return undefined;
+  return { invitationId: Number(rows[0].invitation_id), patientId: Number(rows[0].patient_id) };
 }
 
 async function optedOutChannels(db: Database | Connection, patientId: number): Promise<Channel[]> {
@@ -72,10 +105,10 @@ async function optedOutChannels(db: Database | Connection, patientId: number): P
 }
 
 /** For GET: whose link this is and what they have already opted out of. Reads only. */
-export async function inspectOptOut(db: Database, tokenText: unknown): Promise<OptOutInspection> {
-  const token = parseToken(tokenText);
-  if (!token) return { outcome: "malformed" };
-  const owner = await ownerOf(db, hashToken(token));
+export async function inspectOptOut(db: Database, key: OptOutKey, now: () => Date = () => new Date()): Promise<OptOutInspection> {
+  const parsed = parseKey(key);
+  if (!parsed) return { outcome: "malformed" };
+  const owner = await ownerOf(db, parsed, now());
   if (!owner) return { outcome: "unknown" };
   return { outcome: "found", ...owner, optedOut: await optedOutChannels(db, owner.patientId) };
 }
@@ -90,15 +123,14 @@ export function parseChannelChoice(choice: unknown): readonly Channel[] | undefi
  * For POST: opts the link's patient out of `channels` at `now`. Idempotent: channels already
  * opted out are left alone, and a request that finds all of them opted out changes nothing.
  */
-export async function recordOptOut(db: Database, tokenText: unknown, channels: readonly Channel[], now: () => Date = () => new Date()): Promise<OptOutResult> {
-  const token = parseToken(tokenText);
-  if (!token) return { outcome: "malformed" };
+export async function recordOptOut(db: Database, key: OptOutKey, channels: readonly Channel[], now: () => Date = () => new Date()): Promise<OptOutResult> {
+  const parsed = parseKey(key);
+  if (!parsed) return { outcome: "malformed" };
   const chosen = CHANNELS.filter((channel) => channels.includes(channel));
   if (chosen.length === 0) throw new RangeError("recordOptOut needs at least one channel (sms, email)");
-  const hash = hashToken(token);
   const at = now();
   return inTransaction<OptOutResult>(db, async (connection) => {
-    const owner = await ownerOf(connection, hash);
+    const owner = await ownerOf(connection, parsed, at);
     if (!owner) return { outcome: "unknown" };
     const { fresh, alreadyOptedOut, skippedDeliveries } = await optOutPatient(connection, owner.patientId, chosen, "patient", at);
     if (fresh.length === 0) return { outcome: "already-opted-out", ...owner, channels: chosen };

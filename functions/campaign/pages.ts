@@ -339,7 +339,20 @@ const linkNotRecognised = (practice: Practice, outcome: "malformed" | "unknown")
   );
 
 /** GET /i/{token}/opt-out: asks which messages to stop; changes nothing (link scanners prefetch). */
-export function optOutPage(practice: Practice, token: string, inspection: OptOutInspection): RenderedPage {
+/** How the opt-out page was reached, which is where its form posts back to. */
+export type OptOutVia = { readonly token: string } | { readonly code: string } | { readonly session: string };
+
+export const shortOptOutPath = (code: string): string => `/s/${code}`;
+
+const optOutFormStart = (via: OptOutVia): SafeHtml =>
+  "token" in via
+    ? html`<form method="post" action="${optOutPath(via.token)}">`
+    : "code" in via
+      ? html`<form method="post" action="${shortOptOutPath(via.code)}">`
+      : html`<form method="post" action="${STOP_PATH}">
+${sessionField(via.session)}`;
+
+export function optOutPage(practice: Practice, via: OptOutVia, inspection: OptOutInspection): RenderedPage {
   if (inspection.outcome !== "found") return linkNotRecognised(practice, inspection.outcome);
   if (inspection.optedOut.length === CHANNELS.length) {
     return notice(practice, 200, "You have already stopped these messages", [`You will not receive any more ${channelWords(inspection.optedOut)} from ${practice.name} about invitations like this.`], OPTING_OUT);
@@ -350,7 +363,7 @@ export function optOutPage(practice: Practice, token: string, inspection: OptOut
     `Stop messages – ${practice.name}`,
     html`<h1>Stop messages from ${practice.name}</h1>
 ${note}<p>Choose which messages you no longer want to receive about invitations like this one, then press the button.</p>
-<form method="post" action="${optOutPath(token)}">
+${optOutFormStart(via)}
 <fieldset class="choices">
 <legend>Which messages should we stop?</legend>
 <div class="choice"><input type="radio" name="channels" value="both" id="stop-both" checked> <label for="stop-both">Text messages and emails</label></div>

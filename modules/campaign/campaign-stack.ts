@@ -174,6 +174,10 @@ export class CampaignStack extends MedicareStack {
         { method: "POST", path: "/cancel", integration: web },
         { method: "POST", path: "/calendar", integration: web },
         { method: "POST", path: "/questions", integration: web },
+        { method: "GET", path: "/s/{code}", integration: web },
+        { method: "HEAD", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/stop", integration: web },
         { method: "POST", path: "/forms/{slug}", integration: { function: functions.formSubmit } },
       ],
     });

@@ -263,4 +263,13 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE i.responded_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.invitation_id = i.id)`,
     ],
   },
+  {
+    name: "0008-short-opt-out-codes",
+    statements: [
+      // SHA-256 of the token's short opt-out code (tokens.ts optOutCodeOf), printed in the SMS as
+      // /s/{code}: an alphanumeric sender cannot receive STOP replies. NULL for tokens minted before.
+      // Not unique: a 60-bit collision must not fail a planner page; the lookup refuses an ambiguous code.
+      "ALTER TABLE invitation_tokens ADD COLUMN opt_out_hash BINARY(32) NULL, ADD KEY invitation_tokens_opt_out (opt_out_hash)",
+    ],
+  },
 ];
