@@ -75,6 +75,7 @@ import { SLUG_PATTERN } from "../forms/definition";
 import { latestPublishedForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { ConfigurationError, readEnvironment } from "../lib/environment";
+import { errorLogAttributes } from "../lib/error-log";
 import { ApiGatewayEvent, HttpRequest, normalizeHttpEvent } from "../lib/http-event";
 
 const SERVICE_NAME = "campaign-web";
@@ -461,9 +462,9 @@ function recordOutcome(outcome: RequestOutcome): void {
   metrics.publishStoredMetrics();
 }
 
-function recordError(error: unknown, route: Route): void {
-  const { name, message, code } = error as { name?: string; message?: string; code?: string };
-  logger.error("request failed", { route, name, code, message });
+/** The error's name, code and text under keys of their own (Powertools drops a `message` attribute). */
+export function recordError(error: unknown, route: Route, log: Pick<Logger, "error"> = logger): void {
+  log.error("request failed", { route, ...errorLogAttributes(error) });
 }
 
 let coldStart: ((event: ApiGatewayEvent) => Promise<HttpApiResult>) | undefined;
