@@ -206,7 +206,7 @@ export class CampaignStack extends MedicareStack {
     this.staffApi = new HttpsApi(this, "staff-api", {
       ...common,
       name: "campaign-staff",
-      description: "Staff: publish forms, start campaign runs (staff-pool token required)",
+      description: "Staff: publish forms, start campaign runs, record patients' outcomes (staff-pool token required)",
       audience: "staff",
       staffUserPoolArn: edge.userPools.staff.arn,
       domain: { hostname: config.staffApiHostname, certificateArn: edge.staffApiCertificateArn, zoneId: edge.zone.zone.zoneId },
@@ -235,6 +235,7 @@ export class CampaignStack extends MedicareStack {
             },
           },
         },
+        { method: "POST", path: "/campaigns/{campaignId}/outcomes", integration: { function: functions.outcomes } },
       ],
     });
 
