@@ -7,6 +7,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import { InMemorySendQueue, planCampaign } from "../../../functions/campaign/dispatch";
 import { inspectToken } from "../../../functions/campaign/redeem";
 import { remindCampaign } from "../../../functions/campaign/remind";
+import { buildCampaignReport, renderReportHtml } from "../../../functions/campaign/report";
 import { createOutcomesHandler } from "../../../functions/campaign-outcomes/handler";
 import { restApiEvent } from "../../support/api-gateway-events";
 import { createCampaign, seedPatients } from "../../support/dispatch-fixtures";
@@ -76,6 +77,14 @@ test("the reminder skips them: only the patient without an outcome is reminded",
   expect(result.invitations).toBe(1);
   const [rows] = await db.pool.query<RowDataPacket[]>("SELECT p.external_ref AS ref FROM invitations i JOIN patients p ON p.id = i.patient_id WHERE i.round = 1");
   expect(rows.map((r) => r.ref)).toEqual(["silent"]);
+});
+
+test("the report counts them: responded, not booked online, by outcome; the silent patient is the non-respondent", async () => {
+  const report = await buildCampaignReport(db.pool, campaignId, () => new Date(T0.getTime() + 9 * DAY));
+  expect(report.patients).toEqual({
+    invited: 4, respondents: 3, bookedOnline: 0, respondedNotBooked: 3, bookedByPhone: 1, vaccinatedElsewhere: 1, declined: 1, nonRespondents: 1, openedNotBooked: 0,
+  });
+  expect(renderReportHtml(report)).toContain("(recorded by staff: booked by phone 1, vaccinated elsewhere 1, declined 1)");
 });
 
 test("the patient's link says what staff recorded, and a decline still lets them book", async () => {
