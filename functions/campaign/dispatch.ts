@@ -335,16 +335,16 @@ export interface ContactRow {
   readonly hasPhone: number;
   /** A well-formed e-mail address (contacts.ts). */
   readonly hasEmail: number;
-  /** A number is recorded but is not a UK mobile: never texted, reported. */
-  readonly badPhone: number;
-  /** An address is recorded but is not a usable e-mail address: never mailed, reported. */
-  readonly badEmail: number;
+  /** A number is recorded (valid or not): one recorded but not a UK mobile is never texted, and reported. */
+  readonly phoneRecorded: number;
+  /** An address is recorded (valid or not): one that is not usable is never mailed, and reported. */
+  readonly emailRecorded: number;
   readonly smsOut: number;
   readonly emailOut: number;
 }
 
 export const CONTACT_COLUMNS = `COALESCE(p.phone_e164 REGEXP ${UK_MOBILE_SQL}, 0) AS hasPhone, COALESCE(p.email REGEXP ${EMAIL_SQL} AND LENGTH(p.email) <= 254, 0) AS hasEmail,
-  COALESCE(NOT (p.phone_e164 REGEXP ${UK_MOBILE_SQL}), 0) AS badPhone, COALESCE(NOT (p.email REGEXP ${EMAIL_SQL} AND LENGTH(p.email) <= 254), 0) AS badEmail,
+  p.phone_e164 IS NOT NULL AS phoneRecorded, p.email IS NOT NULL AS emailRecorded,
   sms_pref.opted_out_at IS NOT NULL AS smsOut, email_pref.opted_out_at IS NOT NULL AS emailOut`;
 
 /** Patients whose recorded details cannot be used, by id (never the details themselves), for the planner's report. */
@@ -355,8 +355,8 @@ export interface InvalidContact {
 
 /** The unusable details of a row of CONTACT_COLUMNS. */
 export const invalidContactsOf = (patientId: number, row: ContactRow): InvalidContact[] => [
-  ...(Number(row.badPhone) === 1 ? [{ patientId, channel: "sms" as const }] : []),
-  ...(Number(row.badEmail) === 1 ? [{ patientId, channel: "email" as const }] : []),
+  ...(Number(row.phoneRecorded) === 1 && Number(row.hasPhone) !== 1 ? [{ patientId, channel: "sms" as const }] : []),
+  ...(Number(row.emailRecorded) === 1 && Number(row.hasEmail) !== 1 ? [{ patientId, channel: "email" as const }] : []),
 ];
 
 /** How many invalid contacts a plan lists by patient id (the count is always complete). */
