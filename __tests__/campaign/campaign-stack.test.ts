@@ -18,9 +18,12 @@ const EXPECTED = {
 } as const;
 
 /** The functions that deploy, and the public routes patients use (everything else is staff-only). */
-const FUNCTIONS = ["campaign-delivery-events", "campaign-plan", "campaign-remind", "campaign-report", "campaign-send", "campaign-web", "db-migrate", "form-publish", "form-submit"];
-const PUBLIC_ROUTES = ["GET /assets/{file}", "GET /i/{token}", "GET /i/{token}/opt-out", "HEAD /assets/{file}", "HEAD /i/{token}", "HEAD /i/{token}/opt-out", "POST /book", "POST /forms/{slug}", "POST /i/{token}", "POST /i/{token}/opt-out", "POST /questions"];
-const STAFF_ROUTES = ["POST /campaigns/{campaignId}/runs", "POST /forms"];
+const FUNCTIONS = ["campaign-delivery-events", "campaign-outcomes", "campaign-plan", "campaign-remind", "campaign-report", "campaign-send", "campaign-web", "db-migrate", "form-publish", "form-submit"];
+const PUBLIC_ROUTES = [
+  "GET /assets/{file}", "GET /i/{token}", "GET /i/{token}/calendar", "GET /i/{token}/opt-out", "GET /s/{code}", "HEAD /assets/{file}", "HEAD /i/{token}", "HEAD /i/{token}/calendar", "HEAD /i/{token}/opt-out", "HEAD /s/{code}",
+  "POST /book", "POST /calendar", "POST /cancel", "POST /forms/{slug}", "POST /i/{token}", "POST /i/{token}/opt-out", "POST /questions", "POST /s/{code}", "POST /stop",
+];
+const STAFF_ROUTES = ["POST /campaigns/{campaignId}/outcomes", "POST /campaigns/{campaignId}/runs", "POST /forms"];
 
 let app: SynthesizedApp;
 beforeAll(() => {

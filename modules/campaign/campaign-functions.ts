@@ -62,6 +62,7 @@ export class CampaignFunctions extends Construct {
   readonly formSubmit: NodeFunction;
   readonly migrate: NodeFunction;
   readonly deliveryEvents: NodeFunction;
+  readonly outcomes: NodeFunction;
   readonly all: readonly NodeFunction[];
 
   constructor(scope: Construct, id: string, props: CampaignFunctionsProps) {
@@ -243,6 +244,18 @@ export class CampaignFunctions extends Construct {
       statements: [connectAsProxyUser],
       vpc: inAppTier(),
     });
-    this.all = [this.plan, this.send, this.remind, this.report, this.web, this.formPublish, this.formSubmit, this.migrate, this.deliveryEvents];
+    this.outcomes = new NodeFunction(this, "outcomes", {
+      ...common,
+      name: "campaign-outcomes",
+      description: "Staff: records a patient's outcome given outside the link (booked by phone, vaccinated elsewhere, declined)",
+      entry: "campaign-outcomes/handler.ts",
+      reservedConcurrency: 2,
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      environment: { ...database },
+      statements: [connectAsProxyUser],
+      vpc: inAppTier(),
+    });
+    this.all = [this.plan, this.send, this.remind, this.report, this.web, this.formPublish, this.formSubmit, this.migrate, this.deliveryEvents, this.outcomes];
   }
 }

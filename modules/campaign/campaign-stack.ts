@@ -183,8 +183,16 @@ export class CampaignStack extends MedicareStack {
         { method: "GET", path: "/i/{token}/opt-out", integration: web },
         { method: "HEAD", path: "/i/{token}/opt-out", integration: web },
         { method: "POST", path: "/i/{token}/opt-out", integration: web },
+        { method: "GET", path: "/i/{token}/calendar", integration: web },
+        { method: "HEAD", path: "/i/{token}/calendar", integration: web },
         { method: "POST", path: "/book", integration: web },
+        { method: "POST", path: "/cancel", integration: web },
+        { method: "POST", path: "/calendar", integration: web },
         { method: "POST", path: "/questions", integration: web },
+        { method: "GET", path: "/s/{code}", integration: web },
+        { method: "HEAD", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/stop", integration: web },
         // The pages' stylesheet (functions/lib/stylesheet.ts): the CSP allows same-origin styles only.
         { method: "GET", path: "/assets/{file}", integration: web },
         { method: "HEAD", path: "/assets/{file}", integration: web },
@@ -216,7 +224,7 @@ export class CampaignStack extends MedicareStack {
     this.staffApi = new HttpsApi(this, "staff-api", {
       ...common,
       name: "campaign-staff",
-      description: "Staff: publish forms, start campaign runs (staff-pool token required)",
+      description: "Staff: publish forms, start campaign runs, record patients' outcomes (staff-pool token required)",
       audience: "staff",
       staffUserPoolArn: edge.userPools.staff.arn,
       domain: { hostname: config.staffApiHostname, certificateArn: edge.staffApiCertificateArn, zoneId: edge.zone.zone.zoneId },
@@ -245,6 +253,7 @@ export class CampaignStack extends MedicareStack {
             },
           },
         },
+        { method: "POST", path: "/campaigns/{campaignId}/outcomes", integration: { function: functions.outcomes } },
       ],
     });
 

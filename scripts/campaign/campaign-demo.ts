@@ -17,7 +17,7 @@ import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
-import { bookSlot } from "../../functions/campaign/booking";
+import { bookSlot, freeSlots } from "../../functions/campaign/booking";
 import { planCampaign, SendQueue } from "../../functions/campaign/dispatch";
 import { redeemToken } from "../../functions/campaign/redeem";
 import { runReminders } from "../../functions/campaign/remind";
@@ -131,15 +131,16 @@ async function simulatePatients(label: string, pool: Pool, links: Map<number, st
         const result = await redeemToken(pool, token, now);
         if (result.outcome !== "redeemed") return;
         redeemed++;
-        if ((invitationId % 10) / 10 >= BOOKING_SHARE || result.slots.length === 0) return;
-        const slot = result.slots[invitationId % result.slots.length];
+        const slots = await freeSlots(pool, result.campaignId, now());
+        if ((invitationId % 10) / 10 >= BOOKING_SHARE || slots.length === 0) return;
+        const slot = slots[invitationId % slots.length];
         const booking = await bookSlot(pool, result.session.secret, slot.id, now);
         if (booking.outcome === "booked") booked++;
       }),
     );
     bar.advance(Math.min(16, chosen.length - start));
   }
-  bar.finish(`${redeemed.toLocaleString("en-GB")} responded, ${booked.toLocaleString("en-GB")} booked`);
+  bar.finish(`${redeemed.toLocaleString("en-GB")} opened the link, ${booked.toLocaleString("en-GB")} booked`);
   return { redeemed, booked };
 }
 
@@ -234,7 +235,7 @@ async function main(): Promise<void> {
         `campaign demo finished in ${minutes} min`,
         `  patients seeded          ${options.patients.toLocaleString("en-GB")}`,
         `  invitations sent         ${invited.invitations.toLocaleString("en-GB")} of ${plan.invitations.toLocaleString("en-GB")} planned (${invited.sms.toLocaleString("en-GB")} SMS, ${invited.email.toLocaleString("en-GB")} e-mails; ${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
-        `  responded / booked       week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
+        `  opened / booked          week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
         `  reminders sent           ${remindersSent.invitations.toLocaleString("en-GB")} of ${reminded.toLocaleString("en-GB")} planned (${remindersSent.sms.toLocaleString("en-GB")} SMS, ${remindersSent.email.toLocaleString("en-GB")} e-mails)`,
         `  report (S3, SSE-KMS)     s3://${bucket}/${written.htmlKey}`,
         `  report (local)           ${join(options.out, "report.html")} and report.csv`,

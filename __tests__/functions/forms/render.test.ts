@@ -127,3 +127,10 @@ describe("inputs and constraints", () => {
     expect(markup).toMatch(/^<!doctype html>/);
   });
 });
+
+test("a date field's fixed min and max become the picker's limits; \"today\" is left to the server", () => {
+  const result = validateFormDefinition({ slug: "dates", title: "Dates", fields: [{ name: "born", label: "Born", type: "date", max: "today", min: "1900-01-01" }] });
+  if (!result.ok) throw new Error(result.errors.join("; "));
+  const page = renderForm(result.definition, { submitUrl: "https://forms.example.org/forms/dates" });
+  expect(page).toContain('<input type="date" id="field-born" name="born" min="1900-01-01">');
+});
