@@ -165,7 +165,7 @@ describe("through the pages and form-submit", () => {
     });
     expect(response.statusCode).toBe(503);
     expect(response.body).toContain("Nothing has been saved");
-    expect(response.headers["cache-control"]).toBe("no-store");
+    expect(response.headers["Cache-Control"]).toBe("no-store");
     expect(errors).toEqual([refused]);
   });
 
