@@ -105,6 +105,16 @@ export async function inTransaction<T>(db: Database, work: (connection: Connecti
   }
 }
 
+/**
+ * Serialises every booking, move and cancel of one invitation: each takes the invitation's row
+ * first (a primary-key lock, no gap lock), so they never hold a slot and the booking row in
+ * opposite orders (a cancel took the booking then the old slot while a move into that slot took
+ * the slot then the booking: deadlocks under concurrent cancels and moves of one booking).
+ */
+async function lockInvitation(connection: Connection, invitationId: number): Promise<void> {
+  await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);
+}
+
 interface SlotRow extends RowDataPacket {
   id: number;
   site: string;
@@ -304,6 +314,7 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
   type Attempt = { outcome: "booked" } | { outcome: "moved"; previous: Booking } | { outcome: "lost" };
   const attempt = isSlotId(slotId)
     ? await inTransaction<Attempt>(db, async (connection, rollback) => {
+        await lockInvitation(connection, invitationId);
         const [taken] = await connection.query<ResultSetHeader>(
           `UPDATE appointment_slots SET booked = booked + 1 WHERE id = ? AND campaign_id = ? AND booked < capacity AND starts_at > ?`,
           [slotId, campaignId, at],
@@ -357,6 +368,7 @@ export async function cancelBooking(db: Database, sessionSecret: string, now: ()
   if (session.outcome !== "valid") return session;
   const { invitationId } = session;
   const cancelled = await inTransaction<Booking | undefined>(db, async (connection) => {
+    await lockInvitation(connection, invitationId);
     // Locks the existing booking row only (a unique-key hit, no gap lock).
     const [rows] = await connection.query<RowDataPacket[]>(`SELECT slot_id, booked_at FROM bookings WHERE invitation_id = ? FOR UPDATE`, [invitationId]);
     if (rows.length === 0) return undefined;
