@@ -66,6 +66,28 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     }
   });
 
+  it("covers every account named by any statement, Allow or Deny, of every synthesized policy (PRN-001's judgement)", () => {
+    const allowlist = readData("principal_allowlist.json").principal_allowlist;
+    const outside: string[] = [];
+    let accountsNamed = 0;
+    for (const [stack, doc] of Object.entries(app.stacks)) {
+      const entry = allowlist[stack.split("-")[0]];
+      for (const [type, byName] of Object.entries<any>(doc.resource ?? {})) {
+        for (const [name, body] of Object.entries<any>(byName)) {
+          for (const statement of policyStatements(body)) {
+            const named = JSON.stringify([statement.Principal, statement.NotPrincipal, statement.Resource, statement.NotResource, statement.Condition]);
+            for (const account of named.match(/(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/g) ?? []) {
+              accountsNamed += 1;
+              if (account !== entry.account && !entry.foreign_accounts[account]?.types.includes(type)) outside.push(`${stack} ${type}.${name} ${statement.Effect} ${statement.Sid ?? ""}: ${account}`);
+            }
+          }
+        }
+      }
+    }
+    expect(accountsNamed).toBeGreaterThan(100); // the walk reaches the documents
+    expect(outside).toEqual([]);
+  });
+
   it("names the identity account only for trust policies", () => {
     const env = ENVIRONMENTS.prod;
     const entry = JSON.parse(principalAllowlistJson()).principal_allowlist.prod;
@@ -74,6 +96,16 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     expect(entry.trusted_principals).toEqual([...env.identity.trustedPrincipalArns].sort());
   });
 });
+
+/** Every statement of the literal JSON policy documents a resource holds (top level or inline). */
+function policyStatements(body: any): any[] {
+  const documents = [body.policy, body.assume_role_policy, body.policy_document, ...(body.inline_policy ?? []).map((p: any) => p.policy)];
+  return documents.flatMap((text) => {
+    if (typeof text !== "string" || !text.trimStart().startsWith("{")) return [];
+    const statement = JSON.parse(text).Statement ?? [];
+    return Array.isArray(statement) ? statement : [statement];
+  });
+}
 
 interface Bound {
   type: string;

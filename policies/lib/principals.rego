@@ -60,8 +60,11 @@ account_ids(text) := {t |
 wildcard_account(account) if regex.match(`[*?]`, account)
 
 # Every string a statement names: principals, resources and condition values.
-statement_strings(stmt) := [s |
-	some field in ["Principal", "NotPrincipal", "Resource", "NotResource", "Condition"]
+statement_strings(stmt) := fields_strings(stmt, ["Principal", "NotPrincipal", "Resource", "NotResource", "Condition"])
+
+# The strings a statement names in the given fields.
+fields_strings(stmt, fields) := [s |
+	some field in fields
 	walk(object.get(stmt, field, {}), [_, s])
 	_scalar(s)
 ]

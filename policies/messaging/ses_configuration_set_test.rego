@@ -18,6 +18,19 @@ doc := {"resource": {
 			"sns_destination": {"topic_arn": "${aws_sns_topic.events.arn}"},
 		},
 	}},
+	"aws_sns_topic": {"events": {"name": "medicare-dev-campaign-ses-events"}},
+	"aws_lambda_function": {"delivery_events": {"function_name": "medicare-dev-campaign-delivery-events"}},
+	"aws_sns_topic_subscription": {"delivery_events": {
+		"protocol": "lambda",
+		"topic_arn": "${aws_sns_topic.events.arn}",
+		"endpoint": "${aws_lambda_function.delivery_events.arn}",
+	}},
+	"aws_lambda_permission": {"from_events": {
+		"action": "lambda:InvokeFunction",
+		"principal": "sns.amazonaws.com",
+		"function_name": "${aws_lambda_function.delivery_events.function_name}",
+		"source_arn": "${aws_sns_topic.events.arn}",
+	}},
 }}
 
 patched(ops) := json.patch(doc, ops)
@@ -95,4 +108,33 @@ test_fail_open_tracking_on_another_destination if {
 		"event_destination": {"matching_event_types": ["OPEN"], "sns_destination": {"topic_arn": "${aws_sns_topic.events.arn}"}},
 	}}])
 	fails(d)
+}
+
+reaches_no_function(input_doc) if {
+	some v in rule.deny with input as input_doc
+	v.rule_id == "MSG-002"
+	contains(v.msg, "reach no function")
+}
+
+test_fail_events_topic_without_subscription if {
+	reaches_no_function(patched([{"op": "remove", "path": "/resource/aws_sns_topic_subscription"}]))
+}
+
+test_fail_subscription_to_an_email_address if {
+	reaches_no_function(patched([
+		{"op": "replace", "path": "/resource/aws_sns_topic_subscription/delivery_events/protocol", "value": "email"},
+		{"op": "replace", "path": "/resource/aws_sns_topic_subscription/delivery_events/endpoint", "value": "someone@example.com"},
+	]))
+}
+
+test_fail_subscription_filters_events_away if {
+	reaches_no_function(patched([{"op": "add", "path": "/resource/aws_sns_topic_subscription/delivery_events/filter_policy", "value": "{\"eventType\":[\"Open\"]}"}]))
+}
+
+test_fail_function_not_invokable_by_the_topic if {
+	reaches_no_function(patched([{"op": "replace", "path": "/resource/aws_lambda_permission/from_events/source_arn", "value": "${aws_sns_topic.other.arn}"}]))
+}
+
+test_fail_topic_of_another_stack if {
+	reaches_no_function(patched([{"op": "replace", "path": "/resource/aws_sesv2_configuration_set_event_destination/events/event_destination/sns_destination/topic_arn", "value": "arn:aws:sns:eu-west-2:111111111111:elsewhere"}]))
 }

@@ -5,6 +5,10 @@
 # named resources (the S3 gateway endpoint's AWS-owned patch repositories): no wildcard
 # action, no write, no Resource "*", so nothing can be copied out through it to a bucket of
 # another account. Without a policy AWS applies its default: everything, for everyone.
+# An interface endpoint without private DNS is bypassed: SDK calls to the service's public
+# name leave through the NAT gateway, outside its policy. The one exception is an S3 interface
+# endpoint in a VPC whose S3 gateway endpoint already takes the in-VPC traffic (on-premises
+# clients call the interface endpoint by its own name).
 package rules.network.endpoint_policies
 
 import data.lib.cdktf
@@ -17,7 +21,7 @@ metadata := {
 	"hipaa": ["A", "T"],
 	"control": "trust policies never allow `*` principals; service principals scoped with `aws:SourceArn`/`SourceAccount` where supported (applied to VPC endpoint policies: a `*` principal only with an account or organization condition)",
 	"references": ["own"],
-	"fix": "Give the endpoint PrivateEndpoints' policy (modules/network/endpoints.ts): Principal * with StringEquals aws:PrincipalAccount = this account; other statements only s3:GetObject-style reads on named ARNs.",
+	"fix": "Give the endpoint PrivateEndpoints' policy (modules/network/endpoints.ts): Principal * with StringEquals aws:PrincipalAccount = this account; other statements only s3:GetObject-style reads on named ARNs. Interface endpoints keep private_dns_enabled true.",
 }
 
 perimeter_keys := {"aws:principalaccount", "aws:principalorgid", "aws:resourceaccount", "aws:resourceorgid"}
@@ -85,4 +89,23 @@ deny contains cdktf.violation(metadata, endpoint, sprintf("statement %v allows %
 	some i, stmt in iam.allows(object.get(endpoint.values, "policy", ""))
 	not account_restricted(stmt)
 	not narrow(stmt)
+}
+
+gateway_endpoint_for(service, vpc) if {
+	some gateway in cdktf.resources("aws_vpc_endpoint")
+	object.get(gateway.values, "vpc_endpoint_type", "Gateway") == "Gateway"
+	gateway.values.service_name == service
+	object.get(gateway.values, "vpc_id", null) == vpc
+}
+
+bypass_covered(endpoint) if {
+	regex.match(`^com\.amazonaws\.[a-z0-9-]+\.s3$`, endpoint.values.service_name)
+	gateway_endpoint_for(endpoint.values.service_name, object.get(endpoint.values, "vpc_id", null))
+}
+
+deny contains cdktf.violation(metadata, endpoint, sprintf("is an interface endpoint for %v without private DNS: calls to the service's public name leave through the NAT gateway and never meet this endpoint's policy", [object.get(endpoint.values, "service_name", "?")])) if {
+	some endpoint in cdktf.resources("aws_vpc_endpoint")
+	endpoint.values.vpc_endpoint_type == "Interface"
+	object.get(endpoint.values, "private_dns_enabled", false) != true
+	not bypass_covered(endpoint)
 }

@@ -6,7 +6,9 @@
 # account id, principal, ARN account or wildcard account fails, wherever it appears: trust and
 # resource policies (bucket, queue, topic, secret, key, vault, endpoint), identity policies,
 # KMS grants, Lambda permissions (principal, source_account, source_arn), layers, topic
-# subscriptions, peering. Deny statements may name anything: they only take access away.
+# subscriptions, peering. Deny statements are judged too: a Deny scoped to another account's
+# resources or principals protects nothing here, and another account among a Deny's negated
+# condition values (StringNotEquals aws:PrincipalAccount) is an exception that lets it in.
 package rules.principals.accounts_allowlisted
 
 import data.lib.cdktf
@@ -42,9 +44,31 @@ deny contains cdktf.violation(metadata, resource, msg) if {
 	principals.allowlist
 	some [resource, key, doc] in principals.all_documents
 	some i, stmt in cdktf.statements(doc)
-	object.get(stmt, "Effect", "") == "Allow"
+	object.get(stmt, "Effect", "") != "Deny"
 	some s in principals.statement_strings(stmt)
 	some msg in text_problems(resource, as_text(s), sprintf("%s statement %v: ", [key, object.get(stmt, "Sid", i)]))
+}
+
+# Deny statements: an account or region outside the allowlist in what the Deny covers
+# (principals, resources) narrows it to something that is not here; in its condition values it
+# is an exception that lets that account through. A wildcard account only widens what a Deny
+# covers, so it is judged in the conditions alone.
+deny contains cdktf.violation(metadata, resource, msg) if {
+	principals.allowlist
+	some [resource, key, doc] in principals.all_documents
+	some i, stmt in cdktf.statements(doc)
+	object.get(stmt, "Effect", "") == "Deny"
+	where := sprintf("%s Deny statement %v: ", [key, object.get(stmt, "Sid", i)])
+	some msg in deny_problems(resource, stmt, where)
+}
+
+deny_problems(resource, stmt, where) := {msg |
+	some s in principals.fields_strings(stmt, ["Principal", "NotPrincipal", "Resource", "NotResource"])
+	text := as_text(s)
+	some msg in account_problems(resource, text, where) | region_problems(text, where)
+} | {msg |
+	some s in principals.fields_strings(stmt, ["Condition"])
+	some msg in text_problems(resource, as_text(s), where)
 }
 
 # A trust policy names the identity account only through the configured principals.
@@ -86,13 +110,19 @@ as_text(s) := format_int(s, 10) if is_number(s)
 
 as_text(s) := sprintf("%v", [s]) if is_boolean(s)
 
-text_problems(resource, text, where) := {sprintf("%snames account %s, which the allowlist does not allow on %s", [where, account, resource.type]) |
+text_problems(resource, text, where) := (account_problems(resource, text, where) | wildcard_account_problems(text, where)) | region_problems(text, where)
+
+account_problems(resource, text, where) := {sprintf("%snames account %s, which the allowlist does not allow on %s", [where, account, resource.type]) |
 	some account in principals.account_ids(text)
 	not principals.account_allowed(account, resource.type)
-} | {sprintf("%snames an ARN in any account (%q): name this account", [where, account]) |
+}
+
+wildcard_account_problems(text, where) := {sprintf("%snames an ARN in any account (%q): name this account", [where, account]) |
 	some [_, account] in principals.arns(text)
 	principals.wildcard_account(account)
-} | {sprintf("%snames region %s, outside the environment's regions (%s)", [where, region, concat(", ", principals.allowlist.regions)]) |
+}
+
+region_problems(text, where) := {sprintf("%snames region %s, outside the environment's regions (%s)", [where, region, concat(", ", principals.allowlist.regions)]) |
 	some [region, _] in principals.arns(text)
 	region != ""
 	not regex.match(`[*?]`, region)

@@ -61,6 +61,19 @@ test_fail_wildcard_account_in_allow_condition if {
 	fails_with(d, "an ARN in any account")
 }
 
+# A Deny aimed at another account's resources protects nothing here (a boundary's Deny moved
+# to account 999999999999); another account in a Deny's exception lets that account in; a
+# wildcard account in an exception excepts everyone.
+test_fail_deny_narrowed_or_excepted_to_another_account if {
+	d := f.with_resource(f.with_resource(f.with_resource(f.good,
+		"aws_iam_policy", "boundary", {"policy": f.doc([{"Sid": "NeverTouchTheTrail", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "arn:aws:cloudtrail:eu-west-2:999999999999:trail/*"}])}),
+		"aws_s3_bucket_policy", "b", {"policy": f.doc([{"Sid": "OnlyThisAccount", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ["111111111111", "444455556666"]}}}])}),
+		"aws_sqs_queue_policy", "q", {"policy": f.doc([{"Sid": "OnlyFromTopics", "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:sns:eu-west-2:*:*"}}}])})
+	fails_with(d, "Deny statement NeverTouchTheTrail: names account 999999999999")
+	fails_with(d, "Deny statement OnlyThisAccount: names account 444455556666")
+	fails_with(d, "Deny statement OnlyFromTopics: names an ARN in any account")
+}
+
 test_fail_region_outside_the_environment if {
 	d := f.with_resource(f.good, "aws_iam_role_policy", "p", {"policy": f.doc([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:kms:us-west-2:111111111111:key/abc"}])})
 	fails_with(d, "region us-west-2")

@@ -27,8 +27,9 @@ people_trust := doc([{
 
 bucket_policy := doc([
 	{"Sid": "Elb", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::652711504416:root"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::logs-111111111111/*"},
-	# A Deny may name any account or wildcard: it only takes access away.
-	{"Sid": "NeverElsewhere", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::*", "Condition": {"StringNotEquals": {"aws:ResourceAccount": "999999999999"}}},
+	# A Deny may cover any account's resources (a wildcard only widens it); its exceptions name this account.
+	{"Sid": "NeverElsewhere", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::*", "Condition": {"StringNotEquals": {"aws:ResourceAccount": "111111111111"}}},
+	{"Sid": "NeverPublishAnywhere", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": "arn:aws:sns:*:*:*"},
 ])
 
 good := stack({

@@ -1046,20 +1046,12 @@ export interface KnownGap extends MutationNote {
   readonly expires: string;
 }
 
-const ISSUE_16A = "issue 16a's rules (identity, resource policies, numbers, network, TLS, edge), reported to the lead";
-const gap = (operator: string, match: RegExp, reason: string, type?: string, owner = ISSUE_16A): KnownGap => ({ operator, type, match, reason, owner, expires: "2026-12-17" });
-
 /**
- * Misses in rules other than the detection paths, reported to their owner with the mutation
- * ids. Each stays expected only until its expiry; a gap whose mutations are all caught fails
- * the run as closed (remove it).
+ * Misses reported to the owner of the rules that should catch them, with the mutation ids and
+ * an expiry (YYYY-MM-DD, at most two weeks out). Each stays expected only until it expires; a
+ * gap whose mutations are all caught fails the run as closed (remove it). None open today.
  */
 export const KNOWN_GAPS: readonly KnownGap[] = [
-  gap("foreign-account", /statement .*: Resource -> account 999999999999$/, "a boundary's Deny statement pointed at another account's resources denies nothing here (IAM-010 checks the actions of the Denies, not the account of their resources)", "aws_iam_policy"),
-  gap("enum-value", /preshared_key_storage: "SecretsManager" -> "Standard"/, "VPN pre-shared keys outside Secrets Manager", "aws_vpn_connection"),
-  gap("switch-off", /private_dns_enabled/, "interface endpoints without private DNS: SDK calls leave through the NAT and bypass the endpoint policies", "aws_vpc_endpoint"),
-  gap("switch-off", /rule\[\d+\]\.status: "Enabled" -> "Disabled"/, "a disabled lifecycle rule keeps export, report and log objects past their retention (S3-007 judges the expiry days, not whether the rule is on)", "aws_s3_bucket_lifecycle_configuration"),
-  gap("remove-delivery", /resource deleted/, "SES delivery events no longer reach the delivery-events function (bounces and complaints stop opting patients out): a campaign messaging rule, not a detection path", "aws_sns_topic_subscription", "the lead (campaign messaging rules, MSG-xxx)"),
 ];
 
 /** The value-level operators; the bound operator reads policies/data/bounds.json when it exists. */
