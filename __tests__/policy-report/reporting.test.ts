@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { buildDiagram, esc, mdCell, renderHtml, renderMarkdown } from "../../scripts/review/lib/html-report";
-import { allOperators, applyMutation, Bound, generateMutations, KnownGap, OPERATORS, stepPast, valuesAtDotted } from "../../scripts/review/lib/mutation-generator";
+import { allOperators, applyMutation, Bound, EXPLORATORY_OPERATORS, generateMutations, KnownGap, OPERATORS, stepPast, valuesAtDotted } from "../../scripts/review/lib/mutation-generator";
 import { judge, renderMutationReport, tally } from "../../scripts/review/lib/mutation-testing";
 import { computeCoverage, ControlsFileError, parseControls, readControls, rewriteDeny } from "../../scripts/review/lib/policy-coverage";
 import { balancedChunks, boilerplateReason, Finding, loadExceptions, PolicyInputError, PolicyReport, RuleInfo } from "../../scripts/review/lib/policy-engine";
@@ -245,6 +245,20 @@ describe("value-level mutation operators", () => {
     expect(of("switch-off").map((m) => m.description)).toEqual(expect.arrayContaining(["actions_enabled: true -> false", 'status: "ENABLED" -> "DISABLED"']));
     expect(applied("remove-delivery", /alarm_actions/).resource.aws_cloudwatch_metric_alarm.a.alarm_actions).toBeUndefined();
     expect(applied("remove-delivery", /deleted/).resource.aws_sns_topic_subscription.s).toBeUndefined();
+  });
+
+  it("widens named actions to their verb and named role principals to the account root", () => {
+    const widen = (address: string) => applyMutation(doc, of("widen-verb").find((m) => m.address === address)!);
+    expect(JSON.parse(widen("aws_iam_role_policy.p").resource.aws_iam_role_policy.p.policy).Statement[0].Action).toEqual(["kms:Decrypt*"]);
+    expect(JSON.parse(widen("aws_iam_role.r").resource.aws_iam_role.r.assume_role_policy).Statement[0].Action).toEqual(["sts:Assume*"]);
+    const trust = JSON.parse(applied("principal-to-root", /root/).resource.aws_iam_role.r.assume_role_policy).Statement[0];
+    expect(trust.Principal.AWS).toEqual(["arn:aws:iam::333333333333:root"]);
+  });
+
+  it("explores by swapping a reference for another resource of its type, outside the gate", () => {
+    expect(allOperators(bounds).map((o) => o.name)).not.toContain("swap-reference");
+    const swapped = generateMutations({ "dev-x": { resource: { ...doc.resource, aws_sns_topic: { t: meta("dev-x/t"), u: meta("dev-x/u") } } } }, { operators: EXPLORATORY_OPERATORS });
+    expect(swapped.map((m) => m.description)).toEqual(expect.arrayContaining(["alarm_actions[0]: aws_sns_topic.t -> aws_sns_topic.u"]));
   });
 
   it("skips equivalent mutants, telling the caller why", () => {

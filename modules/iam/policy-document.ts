@@ -3,6 +3,7 @@
  * Terraform holds the policy itself (readable by Rego and Jest) rather than a reference
  * to a data source.
  */
+import { unlistedWildcard } from "./action-wildcards";
 
 export type ConditionValues = string | number | boolean | readonly (string | number | boolean)[];
 
@@ -32,6 +33,12 @@ function oneOrMany<T>(values: readonly T[]): T | readonly T[] {
 /** Renders statements to an IAM policy JSON string. */
 export function policyJson(statements: readonly PolicyStatement[]): string {
   if (statements.length === 0) throw new Error("a policy needs at least one statement");
+  for (const s of statements) {
+    const wildcards = (s.effect ?? "Allow") === "Allow" ? s.actions.filter(unlistedWildcard) : [];
+    if (wildcards.length > 0) {
+      throw new Error(`policy statement "${s.sid}" allows ${wildcards.join(", ")}: name the actions, or add the pattern with why to ACTION_WILDCARDS (modules/iam/action-wildcards.ts) and regenerate policies/data/action_wildcards.json`);
+    }
+  }
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: statements.map((s) => ({

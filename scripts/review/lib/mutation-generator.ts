@@ -494,6 +494,62 @@ const dropDeny = policyOperator(
   () => "Deny statement neutralised",
 );
 
+// "s3:GetObject" -> "s3:Get*": every action of the service that starts with the verb.
+const VERB_WILDCARD = /^([a-z0-9-]+):([A-Z][a-z]+)[A-Za-z0-9]*$/;
+
+const widenActionVerb = policyOperator(
+  "widen-verb",
+  'an Allow statement\'s named actions widened to their verb ("s3:GetObject" -> "s3:Get*", "kms:Decrypt" -> "kms:Decrypt*")',
+  (kind) => kind !== "boundary",
+  (s) => isAllow(s) && [s.Action ?? []].flat().some((a: unknown) => typeof a === "string" && VERB_WILDCARD.test(a)),
+  (s) => {
+    s.Action = [...new Set([s.Action].flat().map((a: string) => a.replace(VERB_WILDCARD, "$1:$2*")))];
+  },
+  (s) => `Action -> ${show([...new Set([s.Action].flat().map((a: string) => a.replace(VERB_WILDCARD, "$1:$2*")))])}`,
+);
+
+// A named role or user in a trust or resource policy replaced by its account's root: every
+// principal of the account whose own policies allow it may then act.
+const ROLE_OR_USER_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/.+$/;
+
+const principalToAccountRoot = policyOperator(
+  "principal-to-root",
+  "a named role or user principal of a trust or resource policy replaced by its account's root (any principal of the account)",
+  (kind) => kind === "resource" || kind === "trust",
+  (s) => isAllow(s) && [s.Principal?.AWS ?? []].flat().some((p: unknown) => typeof p === "string" && ROLE_OR_USER_ARN.test(p)),
+  (s) => {
+    s.Principal = { ...s.Principal, AWS: [s.Principal.AWS].flat().map((p: string) => p.replace(ROLE_OR_USER_ARN, "arn:$1:iam::$2:root")) };
+  },
+  () => "Principal.AWS roles -> the account root",
+);
+
+const SINGLE_REF = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
+
+/**
+ * A reference to one resource swapped for the same attribute of another resource of the same
+ * type in the stack: the data key for the logs key, a private subnet for a public one, a
+ * security group for a wider one, a topic for one nobody reads. Rules that check that a
+ * reference exists, not which resource it names, miss these.
+ */
+const swapReference: MutationOperator = {
+  name: "swap-reference",
+  summary: "a reference to one resource swapped for the same attribute of another resource of its type in the stack (another key, subnet, security group, topic, bucket, role)",
+  candidates(r, doc) {
+    const found: Candidate[] = [];
+    walk(r.body, (path, value) => {
+      if (typeof value !== "string") return;
+      const m = SINGLE_REF.exec(value);
+      if (!m || m[1] === "data" || m[1] === "var" || m[1] === "local") return;
+      const [, type, name, attribute] = m;
+      const other = Object.keys(doc.resource?.[type] ?? {}).sort().find((n) => n !== name && !(r.type === type && n === r.name));
+      if (!other) return;
+      const swapped = `\${${type}.${other}.${attribute}}`;
+      found.push({ key: `${pathKey(path)} ${type}`, detail: `${pathText(path)} ${type}`, description: `${pathText(path)}: ${type}.${name} -> ${type}.${other}`, edit: (body) => setAt(body, path, swapped) });
+    });
+    return found;
+  },
+};
+
 const lambdaPermissionPublic: MutationOperator = {
   name: "wildcard-principal",
   summary: "",
@@ -1056,8 +1112,15 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
 
 /** The value-level operators; the bound operator reads policies/data/bounds.json when it exists. */
 export function valueOperators(bounds: readonly Bound[]): MutationOperator[] {
-  return [boundEdgeOperator(bounds), enumValue, foreignAccount, wildcardConditionValue, riskyResource, allowFirst, attachManagedPolicy, switchOff, removeDelivery];
+  return [boundEdgeOperator(bounds), enumValue, foreignAccount, wildcardConditionValue, riskyResource, allowFirst, attachManagedPolicy, switchOff, removeDelivery, widenActionVerb, principalToAccountRoot];
 }
+
+/**
+ * Operators that look for classes of weakening no rule was written for yet; run with
+ * `policy:mutations -- --explore`, which reports what they find without gating. An operator
+ * moves into the gate once its misses are fixed or listed as equivalent.
+ */
+export const EXPLORATORY_OPERATORS: readonly MutationOperator[] = [swapReference];
 
 export const OPERATORS: readonly MutationOperator[] = [
   weakenAttribute,
@@ -1075,7 +1138,7 @@ export const OPERATORS: readonly MutationOperator[] = [
   dropTag,
 ];
 
-export const OPERATOR_SUMMARIES: Readonly<Record<string, string>> = Object.fromEntries([...OPERATORS, ...valueOperators([])].filter((o) => o.summary).map((o) => [o.name, o.summary]));
+export const OPERATOR_SUMMARIES: Readonly<Record<string, string>> = Object.fromEntries([...OPERATORS, ...valueOperators([]), ...EXPLORATORY_OPERATORS].filter((o) => o.summary).map((o) => [o.name, o.summary]));
 
 /** Every operator: the attribute and document operators, then the value-level ones over the bounds. */
 export function allOperators(bounds: readonly Bound[] = loadBounds()): MutationOperator[] {
