@@ -10,7 +10,7 @@ function editBoundary(doc: any, path: string, edit: (statements: any[]) => void)
 
 const persona = (name: string) => tagged("persona", name);
 
-/** Mutations for the identity rules: managed policies (IAM-009), boundaries (IAM-010), users and keys (IAM-011), grants (KMS-005), MFA age (IAM-004). */
+/** Mutations for the identity rules: managed policies (IAM-009), boundaries (IAM-010), users and keys (IAM-011), grants (KMS-005), MFA age (IAM-004), roles serving their service (IAM-012). */
 export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-009",
@@ -114,5 +114,32 @@ export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
     stack: "security",
     description: "a persona accepts an MFA sign-in up to a day old",
     mutate: (doc) => editPersonaTrust(doc, "system-administrator", (s) => (s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400)),
+  },
+  {
+    ruleId: "IAM-012",
+    stack: "campaign",
+    description: "the public web function runs with the migration function's role (schema rights behind an internet handler)",
+    mutate: (doc) => {
+      const migrationRole = find(doc, "aws_iam_role", atPath("functions/db-migrate/role/role"), "the db-migrate role");
+      find(doc, "aws_lambda_function", atPath("functions/web/function"), "the web function").body.role = ref(migrationRole, "arn");
+    },
+  },
+  {
+    ruleId: "IAM-012",
+    stack: "security",
+    description: "the trail delivers to CloudWatch Logs with the audit bucket's replication role",
+    mutate: (doc) => {
+      const replicationRole = find(doc, "aws_iam_role", atPath("audit-trail/bucket/replication-role/role"), "the replication role");
+      find(doc, "aws_cloudtrail", atPath("audit-trail/trail"), "the trail").body.cloud_watch_logs_role_arn = ref(replicationRole, "arn");
+    },
+  },
+  {
+    ruleId: "IAM-012",
+    stack: "data",
+    description: "the database proxy reads its secrets with the enhanced-monitoring role",
+    mutate: (doc) => {
+      const monitoringRole = find(doc, "aws_iam_role", atPath("aurora/monitoring-role/role"), "the monitoring role");
+      find(doc, "aws_db_proxy", atPath("aurora-proxy/proxy"), "the proxy").body.role_arn = ref(monitoringRole, "arn");
+    },
   },
 ];
