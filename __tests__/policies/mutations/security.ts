@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, all, atPath, deleteAll, editStatement, find, member, pathEndsWith, policyOf, tagged } from "./kit";
+import { PolicyMutation, addResource, all, atPath, deleteAll, editStatement, find, member, pathEndsWith, policyOf, ref, tagged } from "./kit";
 
 const TRAIL = "audit-trail/trail";
 const persona = (name: string) => tagged("persona", name);
@@ -380,5 +380,32 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
     stack: "security",
     description: "the logs key lets CloudTrail encrypt for any trail (source ARN and encryption context dropped)",
     mutate: (doc) => editStatement(doc, "aws_kms_key", "keys/logs/key", "CloudTrailEncryptsThisEnvironmentsTrail", (s) => delete s.Condition),
+  },
+  {
+    ruleId: "KMS-006",
+    stack: "security",
+    description: "the trail encrypts its log files with the backup region's key",
+    mutate: (doc) => {
+      const backupRegionKey = find(doc, "aws_kms_key", atPath("backup-region-keys/backup/key"), "the backup region's backup key");
+      find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body.kms_key_id = ref(backupRegionKey, "arn");
+    },
+  },
+  {
+    ruleId: "KMS-006",
+    stack: "security",
+    description: "the logs alias of the primary region points at the backup region's logs key",
+    mutate: (doc) => {
+      const backupRegionLogs = find(doc, "aws_kms_key", atPath("backup-region-keys/logs/key"), "the backup region's logs key");
+      find(doc, "aws_kms_alias", atPath("keys/logs/alias"), "the logs alias").body.target_key_id = ref(backupRegionLogs, "key_id");
+    },
+  },
+  {
+    ruleId: "KMS-006",
+    stack: "edge",
+    description: "the CDN's WAF log group is encrypted with the DNSSEC signing key",
+    mutate: (doc) => {
+      const dnssec = find(doc, "aws_kms_key", atPath("zone/dnssec-key"), "the DNSSEC key");
+      find(doc, "aws_cloudwatch_log_group", atPath("cdn-waf/logs/group"), "the CDN WAF log group").body.kms_key_id = ref(dnssec, "arn");
+    },
   },
 ];
