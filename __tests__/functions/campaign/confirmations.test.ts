@@ -11,6 +11,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
 import { bookSlot, inTransaction } from "../../../functions/campaign/booking";
+import { campaignSpend } from "../../../functions/campaign/cost";
 import { enqueueConfirmations, recordConfirmation, sweepUnqueuedConfirmations } from "../../../functions/campaign/confirmations";
 import { applyDeliveryEvent, applySmsDeliveryEvent } from "../../../functions/campaign/delivery-events";
 import { InMemorySendQueue, RetryLaterError, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
@@ -340,5 +341,9 @@ describe("delivery status and the report", () => {
     // The invitation and reminder figures are untouched by them: no round was planned here, so no message counts there.
     expect(report.totals.find((t) => t.channel === "all")!.counts).toMatchObject({ messages: 0, sent: 0, delivered: 0, undeliverable: 0 });
     expect(renderReportHtml(report)).toContain("<caption>Booking confirmations by what the patient did</caption>");
+    // They cost money like any message: the spend counts them (one segment per SMS).
+    const [[bySms]] = await db.pool.query<RowDataPacket[]>("SELECT SUM(channel = 'sms') AS sms, SUM(channel = 'email') AS email FROM booking_confirmations WHERE sent_at IS NOT NULL");
+    const spend = await campaignSpend(db.pool, campaignId, { practiceName: "Riverside Surgery", baseUrl: "https://book.example.org" }, { smsSegmentUsd: 0.05, emailPer1000Usd: 0.1, gbpPerUsd: 0.8 });
+    expect({ sms: spend.sms, segments: spend.smsSegments, emails: spend.emails }).toEqual({ sms: Number(bySms.sms), segments: Number(bySms.sms), emails: Number(bySms.email) });
   });
 });
