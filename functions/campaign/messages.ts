@@ -8,7 +8,7 @@
  * Settings are checked once, up front (`validateMessagingSettings`), against the longest
  * message they can produce, so a campaign never fails half-way on message length.
  */
-import { html, trusted } from "../lib/html";
+import { html, SafeHtml, trusted } from "../lib/html";
 import { ConfigurationError } from "../lib/environment";
 import { OPT_OUT_CODE_LENGTH, optOutCodeOf, TOKEN_BYTES } from "./tokens";
 
@@ -126,19 +126,24 @@ export function renderEmail(settings: MessagingSettings, round: Round, token: st
     "",
     `Unsubscribe: to receive no more of these messages, open ${optOut}`,
   ].join("\n");
-  const body = html`<p>Hello,</p>
+  const content = html`<p>Hello,</p>
 <p>${opening}</p>
 <p><a href="${link}">Choose a time that suits you</a></p>
-<p>This link is personal to you and works once. If you have already booked, please ignore this message.</p>
+<p>This link is personal to you and works once. If you have already booked, please ignore this message.</p>`;
+  return { subject, text, html: emailHtml(subject, practice, optOut, content) };
+}
+
+/** An e-mail's HTML document around its content: every e-mail ends with the practice's name and the unsubscribe link. */
+function emailHtml(subject: string, practice: string, optOut: string, content: SafeHtml): string {
+  const body = html`${trusted(content.markup)}
 <p>${practice}</p>
 <p style="font-size:small">Unsubscribe: <a href="${optOut}">receive no more of these messages</a>.</p>`;
-  const document = html`<!doctype html>
+  return html`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family:Arial,sans-serif;line-height:1.5">
 ${trusted(body.markup)}
 </body></html>
-`;
-  return { subject, text, html: document.markup };
+`.markup;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,21 +267,13 @@ export function renderConfirmationEmail(settings: MessagingSettings, kind: Confi
     `Unsubscribe: to receive no more of these messages, open ${optOut}`,
   ].join("\n");
   const calendarLine = kind === "cancelled" ? html`` : html`<p><a href="${calendar}">Add it to your calendar</a></p>`;
-  const body = html`<p>Hello,</p>
+  const content = html`<p>Hello,</p>
 <p>${opening}</p>
 <p>When: <strong>${when}</strong><br>Where: <strong>${site}</strong></p>
 <p><a href="${next.href}">${next.label}</a></p>
 ${trusted(calendarLine.markup)}
-<p>This link is personal to you. Please do not share it.</p>
-<p>${practice}</p>
-<p style="font-size:small">Unsubscribe: <a href="${optOut}">receive no more of these messages</a>.</p>`;
-  const document = html`<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family:Arial,sans-serif;line-height:1.5">
-${trusted(body.markup)}
-</body></html>
-`;
-  return { subject, text, html: document.markup };
+<p>This link is personal to you. Please do not share it.</p>`;
+  return { subject, text, html: emailHtml(subject, practice, optOut, content) };
 }
 
 /**
