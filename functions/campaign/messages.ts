@@ -184,14 +184,17 @@ export function toGsm7(text: string): string {
 /** The parts of `at` in the practice's time zone, for "Tue 6 Oct 10:30am" and "Tuesday 6 October 2026 at 10:30am". */
 function appointmentTime(at: Date, timeZone: string, style: "short" | "long"): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone, weekday: style, day: "numeric", month: style, year: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  // Written out, not Intl's hour12 (some ICU versions put a narrow no-break space before "am", which is not GSM-7).
+  // Short names and the 12-hour clock written out, not Intl's: ICU versions differ ("Sep" or
+  // "Sept"; some put a narrow no-break space, not GSM-7, before "am"), and the SMS length must not.
   const hour = Number(parts.hour);
   const clock = `${hour % 12 === 0 ? 12 : hour % 12}:${parts.minute}${hour < 12 ? "am" : "pm"}`;
-  return style === "short" ? `${parts.weekday} ${parts.day} ${parts.month} ${clock}` : `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${clock}`;
+  return style === "short"
+    ? `${parts.weekday.slice(0, 3)} ${parts.day} ${parts.month.slice(0, 3)} ${clock}`
+    : `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${clock}`;
 }
 
 const smsConfirmationLead = (practiceName: string, kind: ConfirmationKind, when: string, site: string): string =>
