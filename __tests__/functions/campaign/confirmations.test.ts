@@ -249,6 +249,16 @@ describe("who gets no confirmation", () => {
     expect(sent.filter((s) => s.to === "+442079460000")).toEqual([]);
   });
 
+  test("an opt-out the worker finds at its claim (recorded by another path) skips the confirmation", async () => {
+    const ivy = await patient({ phone: "+447700900888", email: "ivy@patients.example.org" });
+    expect((await bookSlot(db.pool, ivy.session, hillside, clock)).outcome).toBe("booked");
+    await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'email', ?, 'staff')", [ivy.patientId, NOW]);
+    const [sms, email] = await confirmationRows(ivy.invitationId);
+    expect(await sendConfirmation(deps, { confirmationId: Number(email.id) })).toEqual({ confirmationId: Number(email.id), outcome: "skipped_opted_out" });
+    expect(await sendConfirmation(deps, { confirmationId: Number(sms.id) })).toEqual({ confirmationId: Number(sms.id), outcome: "sent" });
+    expect(sentTo(ivy).map((m) => m.channel)).toEqual(["sms"]);
+  });
+
   test("opted out of one channel: only the other; an opt-out after booking stops a confirmation not yet sent", async () => {
     const dan = await patient({ phone: "+447700900444", email: "dan@patients.example.org", optedOut: ["email"] });
     await handle(post("/book", `session=${dan.session}&slot=${hillside}`));
@@ -257,7 +267,9 @@ describe("who gets no confirmation", () => {
 
     const eve = await patient({ phone: "+447700900555", email: "eve@patients.example.org" });
     expect((await bookSlot(db.pool, eve.session, hillside, clock)).outcome).toBe("booked");
-    await recordOptOut(db.pool, { token: eve.token }, ["sms"], clock);
+    // Queued messages on the stopped channel are skipped at once, confirmations included.
+    expect(await recordOptOut(db.pool, { token: eve.token }, ["sms"], clock)).toMatchObject({ outcome: "opted-out", skippedDeliveries: 1 });
+    expect((await confirmationRows(eve.invitationId)).map((r) => [r.channel, r.status])).toEqual([["sms", "skipped_opted_out"], ["email", "pending"]]);
     await enqueueConfirmations(db.pool, new SqsSendQueue(sqs, queueUrl), eve.invitationId, NOW);
     await drain();
     expect(sentTo(eve).map((m) => m.channel)).toEqual(["email"]);
