@@ -18,7 +18,8 @@
  * put it back). Throttled -> claim released to `pending` and the message retried by the queue;
  * definite rejection -> `failed`; any outcome we cannot know -> `unknown`, for a person to
  * review, never resent automatically (`markStaleClaimsForReview` does the same for claims
- * whose worker died).
+ * whose worker died). The sending and settling after a claim (`deliverClaimed`) is shared with
+ * booking confirmations (send-worker.ts), which the same queue and worker carry.
  */
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendEmailCommand, SESClient } from "@aws-sdk/client-ses";
