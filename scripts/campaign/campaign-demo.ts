@@ -124,7 +124,7 @@ async function receiveDeliveryReceipts(label: string, pool: Pool, at: Date): Pro
 /**
  * A share of the patients holding a link redeem it (drawn with `seed`, a new draw each week); most
  * of those book a slot. Each booking's confirmation is enqueued as campaign-web enqueues it, right
- * after the booking commits; `sendConfirmations` then runs the send worker over the queue.
+ * after the booking commits (withConfirmationWorker's send worker takes it from there).
  */
 async function simulatePatients(label: string, pool: Pool, aws: LocalAws, links: Map<number, string>, share: number, seed: number, now: () => Date): Promise<{ redeemed: number; booked: number; bookedIds: number[] }> {
   const random = generator(seed);
@@ -188,13 +188,25 @@ async function simulateChanges(label: string, pool: Pool, aws: LocalAws, links: 
   return { moved, cancelled };
 }
 
-/** The send worker over what is on the queue (the booking confirmations just enqueued). */
-async function sendConfirmations(label: string, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number): Promise<void> {
-  const [[{ waiting }]] = (await pool.query("SELECT COUNT(*) AS waiting FROM booking_confirmations WHERE status = 'pending'")) as unknown as [[{ waiting: number }]];
-  const bar = new ProgressBar(label, Number(waiting), " messages");
-  const drained = await drainSendQueue(pool, aws, { concurrency, now });
-  bar.advance(Number(waiting));
-  bar.finish(`${drained.handled.toLocaleString("en-GB")} handled`);
+/**
+ * Runs `simulate` (patients booking, moving, cancelling: each enqueues its confirmations) with
+ * the send worker draining the queue at the same time, as in production. Draining afterwards
+ * would leave the whole week's confirmations on the queue at once, and moto's ReceiveMessage
+ * slows with the depth of the queue (see BoundedSendQueue); SQS does not.
+ */
+async function withConfirmationWorker<T>(label: string, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number, simulate: () => Promise<T>): Promise<T> {
+  let simulating = true;
+  let handled = 0;
+  const drained = drainSendQueue(pool, aws, { concurrency, now, until: () => !simulating, onConfirmationHandled: () => handled++ });
+  drained.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  try {
+    return await simulate();
+  } finally {
+    simulating = false;
+    const started = Date.now();
+    await drained;
+    process.stderr.write(`  ${label}: ${handled.toLocaleString("en-GB")} confirmation requests handled by the send worker (${((Date.now() - started) / 1000).toFixed(0)} s after the last change)\n`);
+  }
 }
 
 async function createSlots(pool: Pool, campaignId: number, start: Date, patients: number): Promise<void> {
@@ -260,8 +272,7 @@ async function main(): Promise<void> {
     );
     process.stderr.write(`  ${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} patients without a usable channel\n`);
     await receiveDeliveryReceipts("week 1 receipts", pool, at(0, 2)());
-    const week1 = await simulatePatients("week 1 responses", pool, aws, links, RESPONSE_SHARE[0], 1, at(3));
-    await sendConfirmations("week 1 confirmations", pool, aws, at(3), options.concurrency);
+    const week1 = await withConfirmationWorker("week 1 confirmations", pool, aws, at(3, 1), options.concurrency, () => simulatePatients("week 1 responses", pool, aws, links, RESPONSE_SHARE[0], 1, at(3)));
 
     // Week 2: reminders to non-respondents whose last contact is over 7 days old.
     const [[{ nonRespondents }]] = (await pool.query("SELECT COUNT(*) AS nonRespondents FROM non_respondents WHERE campaign_id = ?", [campaignId])) as unknown as [[{ nonRespondents: number }]];
@@ -270,9 +281,10 @@ async function main(): Promise<void> {
     );
     const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
     await receiveDeliveryReceipts("week 2 receipts", pool, at(8, 2)());
-    const week2 = await simulatePatients("week 2 responses", pool, aws, newLinks, RESPONSE_SHARE[1], 2, at(10));
-    const changes = await simulateChanges("week 2 changes", pool, aws, links, week1.bookedIds, at(10, 2));
-    await sendConfirmations("week 2 confirmations", pool, aws, at(10, 3), options.concurrency);
+    const { week2, changes } = await withConfirmationWorker("week 2 confirmations", pool, aws, at(10, 3), options.concurrency, async () => ({
+      week2: await simulatePatients("week 2 responses", pool, aws, newLinks, RESPONSE_SHARE[1], 2, at(10)),
+      changes: await simulateChanges("week 2 changes", pool, aws, links, week1.bookedIds, at(10, 2)),
+    }));
     await receiveDeliveryReceipts("confirmation receipts", pool, at(10, 4)());
 
     // The weekly report, to S3 (SSE-KMS) with a staff notification, and to the local folder.

@@ -95,6 +95,8 @@ export interface LocalDrainOptions {
   readonly now?: () => Date;
   /** Called with each invitation round's request once the worker has handled it. */
   readonly onHandled?: (request: SendRequest) => void;
+  /** Called once the worker has handled a booking confirmation's request. */
+  readonly onConfirmationHandled?: () => void;
   /** Keep receiving until this returns true and the queue is empty. @default () => true */
   readonly until?: () => boolean;
 }
@@ -115,8 +117,9 @@ export async function drainSendQueue(pool: Pool, aws: LocalAws, options: LocalDr
     until: options.until,
     handle: async (request) => {
       await sendQueued(deps, request);
-      // Invitation rounds only: a booking confirmation carries no link to hand back.
-      if (!isConfirmationRequest(request)) options.onHandled?.(request);
+      // A booking confirmation carries no link to hand back: it is only counted.
+      if (isConfirmationRequest(request)) options.onConfirmationHandled?.();
+      else options.onHandled?.(request);
     },
   });
 }
