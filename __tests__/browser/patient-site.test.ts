@@ -19,6 +19,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { mkdirSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import type { Page } from "playwright-core";
+import type { RowDataPacket } from "mysql2/promise";
+import { InMemorySendQueue } from "../../functions/campaign/dispatch";
+import { hashToken } from "../../functions/campaign/tokens";
 import { createWebHandler, webConfigurationFromEnvironment } from "../../functions/campaign-web/handler";
 import { createFormSubmitHandler } from "../../functions/form-submit/handler";
 import { ENVIRONMENTS } from "../../modules/config/environments";
@@ -52,6 +55,8 @@ let s3: S3Client;
 let site: LocalSite;
 let seeded: PreviewCampaign;
 let cdnCsp: string;
+/** What the pages put on the send queue: the booking confirmations. */
+const confirmationQueue = new InMemorySendQueue();
 
 beforeAll(async () => {
   app = synthesize([env]);
@@ -65,7 +70,7 @@ beforeAll(async () => {
   // The function's own configuration path, with what the campaign stack sets.
   const config = webConfigurationFromEnvironment({ PRACTICE_NAME: env.campaign.practice.name, PRACTICE_PHONE: env.campaign.practice.phone, FOLLOW_UP_FORM_SLUG: seeded.form.definition.slug, FORM_SUBMIT_BASE_URL: API });
   site = await startLocalSite({
-    web: createWebHandler({ db: db.pool, ...config }),
+    web: createWebHandler({ db: db.pool, ...config, confirmationQueue }),
     formSubmit: createFormSubmitHandler({ pool: db.pool }),
     forms: { s3, bucket, cdn },
   });
@@ -192,6 +197,14 @@ describe.each(VIEWPORTS)("at $name size ($viewport.width x $viewport.height)", (
       const bookedSite = PREVIEW_SITES.find((s) => booked.includes(s));
       const bookedDate = DATE_TEXT.exec(booked)?.[0];
       expect({ bookedSite, bookedDate }).toEqual({ bookedSite: expect.any(String), bookedDate: expect.any(String) });
+      // The booking's confirmation was written with it and handed to the send queue.
+      const [confirmations] = await db.pool.query<RowDataPacket[]>(
+        "SELECT c.id, c.kind, c.site FROM booking_confirmations c JOIN invitation_tokens t ON t.invitation_id = c.invitation_id WHERE t.token_hash = ?",
+        [hashToken(token)],
+      );
+      expect(confirmations.length).toBeGreaterThan(0);
+      expect(confirmations.map((c) => [c.kind, c.site])).toEqual(confirmations.map(() => ["booked", bookedSite]));
+      expect(confirmationQueue.confirmations.map((c) => c.confirmationId)).toEqual(expect.arrayContaining(confirmations.map((c) => Number(c.id))));
 
       // Reopening the link shows the appointment, not a dead end.
       const reopened = await page.goto(`${API}/i/${token}`);

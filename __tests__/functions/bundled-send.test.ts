@@ -10,10 +10,12 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { CreateConfigurationSetCommand, SESClient } from "@aws-sdk/client-ses";
 import type { RowDataPacket } from "mysql2/promise";
+import { bookSlot } from "../../functions/campaign/booking";
 import { InMemorySendQueue, planCampaign, serializeSendRequest } from "../../functions/campaign/dispatch";
+import { redeemToken } from "../../functions/campaign/redeem";
 import { bundledJavaScript, PLACEHOLDER_FUNCTION_ENVIRONMENT } from "../../scripts/review/lib/function-bundles";
 import { awsClientConfig, createCampaign, EMAIL_SOURCE, seedPatients, verifyEmailSource } from "../support/dispatch-fixtures";
-import { createTestDatabase, localServices, TestDatabase } from "../support/local-services";
+import { createTestDatabase, insertId, localServices, TestDatabase } from "../support/local-services";
 
 const RUNNER = `
 const [bundle, event] = process.argv.slice(1);
@@ -34,7 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the bundled campaign-send handler sends an invitation's SMS and e-mail through moto and records both", async () => {
+test("the bundled campaign-send handler sends an invitation's SMS and e-mail, and a booking confirmation's, through moto and records them", async () => {
   const services = await localServices();
   await verifyEmailSource(services.awsEndpoint);
   const configurationSet = `bundled-send-${Date.now()}`;
@@ -45,9 +47,22 @@ test("the bundled campaign-send handler sends an invitation's SMS and e-mail thr
   await planCampaign({ pool: db.pool, queue }, campaign);
   const [request] = queue.take();
 
+  // The patient books at once: the booking's confirmation rides in the same batch as the invitation.
+  const slot = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Hillside Clinic', ?, 5)", [campaign, new Date(Date.now() + 3 * 86_400_000)]);
+  const redeemed = await redeemToken(db.pool, request.token);
+  if (redeemed.outcome !== "redeemed") throw new Error(`seed: ${redeemed.outcome}`);
+  expect((await bookSlot(db.pool, redeemed.session.secret, slot)).outcome).toBe("booked");
+  const [confirmationRows] = await db.pool.query<RowDataPacket[]>("SELECT id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
+
   const bundle = join(dir, "index.js");
   writeFileSync(bundle, bundledJavaScript("campaign-send/handler.ts"));
-  const event = { Records: [{ messageId: "m-1", receiptHandle: "r-1", body: serializeSendRequest(request), attributes: {}, messageAttributes: {}, eventSource: "aws:sqs" }] };
+  const record = (messageId: string, body: string) => ({ messageId, receiptHandle: `r-${messageId}`, body, attributes: {}, messageAttributes: {}, eventSource: "aws:sqs" });
+  const event = {
+    Records: [
+      record("m-1", serializeSendRequest(request)),
+      ...confirmationRows.map((row) => record(`c-${row.id}`, serializeSendRequest({ confirmationId: Number(row.id) }))),
+    ],
+  };
   const run = spawnSync(process.execPath, ["-e", RUNNER, bundle, JSON.stringify(event)], {
     encoding: "utf8",
     timeout: 60_000,
@@ -77,4 +92,7 @@ test("the bundled campaign-send handler sends an invitation's SMS and e-mail thr
   const [rows] = await db.pool.query<RowDataPacket[]>("SELECT channel, status, provider_message_id FROM deliveries WHERE invitation_id = ? ORDER BY channel", [request.invitationId]);
   expect(rows.map((r) => [r.channel, r.status])).toEqual([["sms", "sent"], ["email", "sent"]]);
   expect(rows.every((r) => typeof r.provider_message_id === "string" && r.provider_message_id.length > 0)).toBe(true);
+  const [confirmations] = await db.pool.query<RowDataPacket[]>("SELECT channel, kind, status, provider_message_id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
+  expect(confirmations.map((r) => [r.channel, r.kind, r.status])).toEqual([["sms", "booked", "sent"], ["email", "booked", "sent"]]);
+  expect(confirmations.every((r) => typeof r.provider_message_id === "string" && r.provider_message_id.length > 0)).toBe(true);
 });

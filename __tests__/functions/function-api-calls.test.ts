@@ -27,10 +27,12 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   // writeReport: PutObject. The staff notification is returned for the on-success destination;
   // report-notify.ts (sns:Publish) is used only by the demo and tests.
   "campaign-report": ["rds-db:connect", "s3:PutObject"],
-  // sendInvitation: opt-out check, SMS, e-mail. dispatch.ts's queue drain (Receive/Delete/
-  // GetQueueAttributes) and SqsSendQueue are in the same file but not reachable from here.
+  // sendQueued (invitations and booking confirmations): opt-out check, SMS, e-mail. dispatch.ts's
+  // queue drain (Receive/Delete/GetQueueAttributes) is in the same file but not reachable from
+  // here, and send-queue.ts's SqsSendQueue is never used by the worker.
   "campaign-send": ["rds-db:connect", "ses:SendEmail", "sns:CheckIfPhoneNumberIsOptedOut", "sns:Publish"],
-  "campaign-web": ["rds-db:connect"],
+  // Enqueues a booking's confirmation after the booking commits (send-queue.ts SqsSendQueue).
+  "campaign-web": ["rds-db:connect", "sqs:SendMessage"],
   "db-migrate": ["rds-db:connect"],
   // publishForm: PutObject of the rendered HTML.
   "form-publish": ["rds-db:connect", "s3:PutObject"],
@@ -74,7 +76,7 @@ describe("today's functions", () => {
   it("maps the batch call to its IAM action and records the call site", () => {
     const plan = results.get("campaign-plan")!.calls.find((c) => c.action === "sqs:SendMessage")!;
     expect(plan.commands).toEqual(["@aws-sdk/client-sqs#SendMessageBatchCommand"]);
-    expect(plan.sites).toEqual([expect.stringMatching(/^functions\/campaign\/dispatch\.ts:\d+$/)]);
+    expect(plan.sites).toEqual([expect.stringMatching(/^functions\/campaign\/send-queue\.ts:\d+$/)]);
   });
 
   it("lists KMS use implied by encryption separately from the actions", () => {
@@ -82,7 +84,8 @@ describe("today's functions", () => {
     expect(report.actions.some((a) => a.startsWith("kms:"))).toBe(false);
     expect(report.calls.find((c) => c.action === "s3:PutObject")?.impliedByEncryption?.actions).toEqual(["kms:GenerateDataKey"]);
     expect(results.get("campaign-plan")!.calls.find((c) => c.action === "sqs:SendMessage")?.impliedByEncryption?.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
-    expect(results.get("campaign-web")!.calls.every((c) => c.impliedByEncryption === undefined)).toBe(true);
+    expect(results.get("form-submit")!.calls.every((c) => c.impliedByEncryption === undefined)).toBe(true);
+    expect(results.get("campaign-web")!.calls.find((c) => c.action === "sqs:SendMessage")?.impliedByEncryption?.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     // The S3 client's own CreateSession (directory buckets only) is reported, not counted.
     expect(report.sdkInternal).toEqual(["@aws-sdk/client-s3#CreateSessionCommand"]);
   });

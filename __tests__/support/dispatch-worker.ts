@@ -8,8 +8,9 @@
  * SQS_ENDPOINT (moto), SEND_ENDPOINT (the proxy), DRAIN_CONCURRENCY, PLAN_DELAY_MS,
  * CLAIM_TIMEOUT_MS (claims older than this, left by a killed run, are settled as `unknown`).
  */
+import { sendQueued } from "../../functions/campaign/send-worker";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { planCampaign, sendInvitation, SendQueue, sendRequestsFromSqs, SqsSendQueue } from "../../functions/campaign/dispatch";
+import { planCampaign, SendQueue, sendRequestsFromSqs, SqsSendQueue } from "../../functions/campaign/dispatch";
 import { createDatabasePool } from "../../functions/lib/database";
 import { awsClientConfig, sendDependencies } from "./dispatch-fixtures";
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     return result;
   });
   const deps = sendDependencies(pool, env.SEND_ENDPOINT!, env.CLAIM_TIMEOUT_MS ? { claimTimeoutMs: Number(env.CLAIM_TIMEOUT_MS) } : {});
-  const drain = sendRequestsFromSqs({ sqs, queueUrl: env.QUEUE_URL!, handle: (request) => sendInvitation(deps, request), concurrency: Number(env.DRAIN_CONCURRENCY ?? "2"), until: () => planned });
+  const drain = sendRequestsFromSqs({ sqs, queueUrl: env.QUEUE_URL!, handle: (request) => sendQueued(deps, request), concurrency: Number(env.DRAIN_CONCURRENCY ?? "2"), until: () => planned });
   const [planResult, drainResult] = await Promise.all([plan, drain]);
   process.stdout.write(JSON.stringify({ plan: planResult, drain: drainResult }) + "\n");
   await pool.end();

@@ -34,15 +34,19 @@
  *
  * Environment: PRACTICE_NAME, PRACTICE_PHONE, PRACTICE_TIME_ZONE (default Europe/London),
  * BOOKING_SESSION_MINUTES (default 120), optionally FOLLOW_UP_FORM_SLUG with
- * FORM_SUBMIT_BASE_URL (the public API form-submit answers on), and the DB_* variables of
+ * FORM_SUBMIT_BASE_URL (the public API form-submit answers on), SEND_QUEUE_URL (booking
+ * confirmations are enqueued there after the booking commits: sqs:SendMessage is this
+ * function's only AWS call besides the database token), and the DB_* variables of
  * lib/database.ts.
  * Logs and metrics carry routes, outcomes and invitation ids: never the path (it holds the
  * token), a session secret or a request body.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { availableDays, bookingOf, bookSlot, cancelBooking, Database, findSession, isCalendarDate, localDate, renewSession, slotsOnDay } from "../campaign/booking";
 import { appointmentCalendar } from "../campaign/calendar";
+import { enqueueConfirmations } from "../campaign/confirmations";
 import { inspectOptOut, parseChannelChoice, recordOptOut } from "../campaign/opt-out";
 import {
   badRequestPage,
@@ -71,6 +75,7 @@ import {
   unavailablePage,
 } from "../campaign/pages";
 import { DEFAULT_SESSION_TTL_MS, inspectToken, redeemToken } from "../campaign/redeem";
+import { SendQueue, SqsSendQueue } from "../campaign/send-queue";
 import { parseToken } from "../campaign/tokens";
 import { SLUG_PATTERN } from "../forms/definition";
 import { latestPublishedForm } from "../forms/submissions";
@@ -115,6 +120,13 @@ export interface WebDependencies {
   readonly observe?: (outcome: RequestOutcome) => void;
   /** Told about an unexpected failure (the patient gets a 503 page). */
   readonly onError?: (error: unknown, route: Route) => void;
+  /**
+   * Where booking confirmations go right after the booking commits (confirmations.ts). Without
+   * it, or when it fails, the confirmation waits in the outbox for the reminder run's sweep.
+   */
+  readonly confirmationQueue?: SendQueue;
+  /** Told when enqueueing a committed confirmation failed (the page is answered anyway). */
+  readonly onEnqueueError?: (error: unknown, invitationId: number) => void;
 }
 
 /** The headers of every page (lib/html.ts): the strict CSP (`style-src 'self'`, nothing inline) among them. */
@@ -227,6 +239,20 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
     return { page: chooseDayPage(practice, renewed.secret, days, { lead }), outcome: "session-renewed", invitationId: renewed.invitationId };
   }
 
+  /**
+   * After a booking change committed: its confirmation (and any of this invitation's that an
+   * earlier request failed to enqueue) goes on the send queue. Best effort: the booking stands
+   * and the page is answered whatever happens here; a row left unqueued is swept later.
+   */
+  async function enqueueConfirmationsOf(invitationId: number): Promise<void> {
+    if (!deps.confirmationQueue) return;
+    try {
+      await enqueueConfirmations(db, deps.confirmationQueue, invitationId, now());
+    } catch (error) {
+      deps.onEnqueueError?.(error, invitationId);
+    }
+  }
+
   async function book(request: HttpRequest): Promise<Answer> {
     const form = sessionForm(request);
     const slot = form && single(form.fields, "slot");
@@ -253,6 +279,7 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
     const { invitationId, campaignId } = session;
     if (slot !== undefined) {
       const result = await bookSlot(db, secret, Number(slot), now, { change });
+      if (result.outcome === "booked" || result.outcome === "moved") await enqueueConfirmationsOf(invitationId);
       const again =
         result.outcome === "full"
           ? { days: [], slots: await slotsOnDay(db, campaignId, result.slot.site, localDate(result.slot.startsAt, practice.timeZone), practice.timeZone, at) }
@@ -290,6 +317,7 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
       if (booking) return { page: cancelConfirmPage(practice, form.secret, booking), outcome: "confirm-cancel", invitationId: session.invitationId };
     }
     const result = confirm === "yes" ? await cancelBooking(db, form.secret, now) : ({ outcome: "not-booked", invitationId: session.invitationId } as const);
+    if (result.outcome === "cancelled") await enqueueConfirmationsOf(result.invitationId);
     const days = await availableDays(db, session.campaignId, at, practice.timeZone);
     return { page: cancelResultPage(practice, form.secret, result, days), outcome: result.outcome, invitationId: session.invitationId };
   }
@@ -480,12 +508,20 @@ export function recordError(error: unknown, route: Route, log: Pick<Logger, "err
 
 let coldStart: ((event: ApiGatewayEvent) => Promise<HttpApiResult>) | undefined;
 
+/** A confirmation stays in the outbox (swept later); the log says which invitation, never the queue's answer text. */
+function recordEnqueueError(error: unknown, invitationId: number): void {
+  logger.warn("confirmation not enqueued; the reminder run's sweep sends it", { invitationId, ...errorLogAttributes(error) });
+  metrics.addMetric("ConfirmationsNotEnqueued", MetricUnit.Count, 1);
+}
+
 /** Reads the configuration once per container (a bad value fails the first request, loudly). */
 export async function handler(event: ApiGatewayEvent): Promise<HttpApiResult> {
   if (!coldStart) {
     const { practice, sessionTtlMs, followUpForm } = webConfigurationFromEnvironment(process.env);
     const db = createDatabasePool(databaseSettingsFromEnvironment(process.env), 2);
-    coldStart = createWebHandler({ db, practice, sessionTtlMs, followUpForm, observe: recordOutcome, onError: recordError });
+    // Two quick attempts: the patient is waiting for the page, and the sweep is the fallback.
+    const confirmationQueue = new SqsSendQueue(new SQSClient({ retryMode: "standard", maxAttempts: 2 }), readEnvironment(process.env).string("SEND_QUEUE_URL"));
+    coldStart = createWebHandler({ db, practice, sessionTtlMs, followUpForm, observe: recordOutcome, onError: recordError, confirmationQueue, onEnqueueError: recordEnqueueError });
   }
   return coldStart(event);
 }

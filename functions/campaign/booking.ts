@@ -3,7 +3,9 @@
  * which only the SHA-256 is stored), chooses a site and a date with free seats, then a time.
  * Booking is what makes the invitation answered (`invitations.responded_at`, in the booking's
  * own transaction); cancelling gives the seat back and, unless staff recorded an outcome,
- * makes the patient a non-respondent again (reminders resume).
+ * makes the patient a non-respondent again (reminders resume). Booking, moving and cancelling
+ * each write their confirmation (confirmations.ts: the outbox the send worker sends from) in
+ * the same transaction, so what commits is confirmed once and what rolls back never is.
  *
  * Capacity is enforced by the database, not by reading and then writing: one
  * `UPDATE ... SET booked = booked + 1 WHERE ... AND booked < capacity` takes the seat (its
@@ -12,6 +14,7 @@
  * attempt for the same invitation into a rollback that also gives the seat back.
  */
 import type { Connection, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { recordConfirmation } from "./confirmations";
 import { hashToken, mintToken, parseToken } from "./tokens";
 
 /** Anything that runs queries: a pool (a connection is taken per transaction) or one connection. */
@@ -292,6 +295,12 @@ export async function renewSession(db: Database, secretText: unknown, now: Date,
   return openSession(db, Number(row.invitation_id), Number(row.campaign_id), row.token_hash, now, ttlMs);
 }
 
+/** The confirmation of the booking as it now stands, in the same transaction (confirmations.ts). */
+async function confirm(connection: Connection, invitationId: number, kind: "booked" | "changed", at: Date): Promise<void> {
+  const booking = await bookingOf(connection, invitationId);
+  if (booking) await recordConfirmation(connection, invitationId, kind, booking, at);
+}
+
 const isSlotId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
 
 async function slotById(db: Database, slotId: number, campaignId: number): Promise<Slot | undefined> {
@@ -333,9 +342,11 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
           if (moved.affectedRows !== 1) return rollback({ outcome: "lost" });
           await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [previous.slotId]);
           await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'moved')`, [invitationId, previous.slotId, previous.bookedAt, at]);
+          await confirm(connection, invitationId, "changed", at);
           return { outcome: "moved", previous };
         }
         await connection.query(`UPDATE invitations SET responded_at = COALESCE(responded_at, ?) WHERE id = ?`, [at, invitationId]);
+        await confirm(connection, invitationId, "booked", at);
         return { outcome: "booked" };
       })
     : ({ outcome: "lost" } as Attempt);
@@ -377,6 +388,7 @@ export async function cancelBooking(db: Database, sessionSecret: string, now: ()
     await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [rows[0].slot_id]);
     await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'patient')`, [invitationId, rows[0].slot_id, rows[0].booked_at, at]);
     await connection.query(`UPDATE invitations SET responded_at = NULL WHERE id = ? AND staff_outcome IS NULL`, [invitationId]);
+    if (booking) await recordConfirmation(connection, invitationId, "cancelled", booking, at);
     return booking;
   });
   return cancelled ? { outcome: "cancelled", invitationId, booking: cancelled } : { outcome: "not-booked", invitationId };

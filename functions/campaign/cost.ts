@@ -229,7 +229,7 @@ export interface CampaignSpend extends PricedVolume {
   readonly prices: MessagePrices;
 }
 
-/** What the campaign has sent so far (every message the provider accepted, all rounds), priced. */
+/** What the campaign has sent so far (every message the provider accepted: all rounds and booking confirmations), priced. */
 export async function campaignSpend(db: Pool | PoolConnection, campaignId: number, settings: MessagingSettings, prices: MessagePrices): Promise<CampaignSpend> {
   const [rows] = await db.query<RowDataPacket[]>(
     `SELECT d.channel, d.round, COUNT(*) AS n FROM deliveries d JOIN invitations i ON i.id = d.invitation_id
@@ -245,6 +245,20 @@ export async function campaignSpend(db: Pool | PoolConnection, campaignId: numbe
     if (row.channel === "sms") {
       sms += n;
       segments += n * smsSegmentsOfRound(settings, Number(row.round)).segments;
+    } else emails += n;
+  }
+  // Booking confirmations: a confirmation SMS is always one segment (messages.ts renderConfirmationSms shortens it to fit).
+  const [confirmations] = await db.query<RowDataPacket[]>(
+    `SELECT c.channel, COUNT(*) AS n FROM booking_confirmations c JOIN invitations i ON i.id = c.invitation_id
+     WHERE i.campaign_id = ? AND (c.sent_at IS NOT NULL OR c.status IN ('sent', 'delivered', 'undeliverable'))
+     GROUP BY c.channel`,
+    [campaignId],
+  );
+  for (const row of confirmations) {
+    const n = Number(row.n);
+    if (row.channel === "sms") {
+      sms += n;
+      segments += n;
     } else emails += n;
   }
   return { prices, ...priceVolume({ sms, smsSegments: segments, emails }, prices) };
@@ -266,6 +280,6 @@ export function renderSpendSection(spend: CampaignSpend): SafeHtml {
 <tr><th scope="row">Total</th><td>${n(spend.sms + spend.emails)}</td><td></td><td></td><td><strong>${usd(spend.totalUsd)} (GBP ${spend.totalGbp.toFixed(2)})</strong></td></tr>
 </tbody>
 </table>
-<p>Every message the provider accepted, invitations and reminders, at list prices (GBP at ${spend.prices.gbpPerUsd} per USD). AWS's bill is the authority; this is an estimate from the counts above.</p>
+<p>Every message the provider accepted, invitations, reminders and booking confirmations, at list prices (GBP at ${spend.prices.gbpPerUsd} per USD). AWS's bill is the authority; this is an estimate from the counts above.</p>
 </section>`;
 }

@@ -2,7 +2,9 @@
  * Email delivery status from SES: the configuration set publishes DELIVERY, BOUNCE, COMPLAINT,
  * REJECT, RENDERING_FAILURE and DELIVERY_DELAY events to an SNS topic, which invokes the
  * campaign-delivery-events function with them. Each event names the message by the id SES
- * returned to SendEmail, which the send worker stored in `deliveries.provider_message_id`.
+ * returned to SendEmail, which the send worker stored in `provider_message_id` of the message's
+ * row: `deliveries` (invitations and reminders) or `booking_confirmations` (confirmations); every
+ * rule below applies to both tables alike.
  *
  * What each event does to the email delivery row(s) with that id:
  *   Delivery                     sent -> delivered
@@ -193,25 +195,45 @@ export function detailOf(event: DeliveryEvent | SmsDeliveryEvent): string | null
   }
 }
 
+/** The tables whose rows carry a provider message id: invitation rounds, and booking confirmations (the same statuses). */
+type MessageTable = "deliveries" | "booking_confirmations";
+const MESSAGE_TABLES: readonly MessageTable[] = ["deliveries", "booking_confirmations"];
+
+/** The three statements an event can make, per table, with the table named literally (the SQL-grant analysis reads them). */
+const statementsFor = (table: MessageTable, byMessage: string, newer: string) =>
+  table === "deliveries"
+    ? {
+        move: `UPDATE deliveries SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
+        detailOnly: `UPDATE deliveries SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`,
+        complaint: `UPDATE deliveries SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`,
+      }
+    : {
+        move: `UPDATE booking_confirmations SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
+        detailOnly: `UPDATE booking_confirmations SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`,
+        complaint: `UPDATE booking_confirmations SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`,
+      };
+
 /**
- * The one UPDATE an event makes to the email rows with its message id. Each is guarded by the
- * statuses it may leave and, for detail-only updates, by status_at (the time of the event that
- * last changed the row), so a duplicate or an older event matches no row.
+ * The one UPDATE an event makes to the rows with its message id, in each table that holds sent
+ * messages. Each is guarded by the statuses it may leave and, for detail-only updates, by
+ * status_at (the time of the event that last changed the row), so a duplicate or an older
+ * event matches no row.
  */
 async function updateRows(db: Pool | Connection, event: DeliveryEvent | SmsDeliveryEvent): Promise<number> {
+  let changed = 0;
+  for (const table of MESSAGE_TABLES) changed += await updateRowsOf(db, table, event);
+  return changed;
+}
+
+async function updateRowsOf(db: Pool | Connection, table: MessageTable, event: DeliveryEvent | SmsDeliveryEvent): Promise<number> {
   const detail = detailOf(event);
   const byMessage = `provider_message_id = ? AND channel = '${event.type === "SmsDelivered" || event.type === "SmsFailed" ? "sms" : "email"}'`;
-  const moveTo = (to: string, from: readonly string[]): [string, unknown[]] => [
-    `UPDATE deliveries SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
-    [to, event.at, detail, event.messageId, from],
-  ];
   // Not older than what the row holds, and not the same thing again.
   const newer = "(status_at IS NULL OR status_at < ? OR (status_at = ? AND NOT (status_detail <=> ?)))";
+  const statements = statementsFor(table, byMessage, newer);
+  const moveTo = (to: string, from: readonly string[]): [string, unknown[]] => [statements.move, [to, event.at, detail, event.messageId, from]];
   // A soft bounce or a delay is news about a message still being tried: the status stays.
-  const detailOnly = (): [string, unknown[]] => [
-    `UPDATE deliveries SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`,
-    [event.at, detail, event.messageId, event.at, event.at, detail],
-  ];
+  const detailOnly = (): [string, unknown[]] => [statements.detailOnly, [event.at, detail, event.messageId, event.at, event.at, detail]];
   let sql: string;
   let values: unknown[];
   switch (event.type) {
@@ -237,7 +259,7 @@ async function updateRows(db: Pool | Connection, event: DeliveryEvent | SmsDeliv
       break;
     case "Complaint":
       // The recipient saw it, so it was delivered; a row already delivered gets the complaint as its detail.
-      sql = `UPDATE deliveries SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`;
+      sql = statements.complaint;
       values = [event.at, detail, event.messageId, event.at, event.at, detail];
       break;
   }
@@ -246,7 +268,11 @@ async function updateRows(db: Pool | Connection, event: DeliveryEvent | SmsDeliv
 }
 
 async function isKnown(pool: Pool, messageId: string, channel: "sms" | "email" = "email"): Promise<boolean> {
-  const [rows] = await pool.query<RowDataPacket[]>("SELECT 1 FROM deliveries WHERE provider_message_id = ? AND channel = ? LIMIT 1", [messageId, channel]);
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT 1 FROM deliveries WHERE provider_message_id = ? AND channel = ?
+     UNION ALL SELECT 1 FROM booking_confirmations WHERE provider_message_id = ? AND channel = ? LIMIT 1`,
+    [messageId, channel, messageId, channel],
+  );
   return rows.length > 0;
 }
 
@@ -266,8 +292,9 @@ export async function applyDeliveryEvent(deps: DeliveryEventDependencies, event:
   const now = deps.now ?? (() => new Date());
   return inTransaction<DeliveryEventResult>(deps.pool, async (connection) => {
     const [owners] = await connection.query<RowDataPacket[]>(
-      "SELECT DISTINCT i.patient_id AS patientId FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.provider_message_id = ? AND d.channel = 'email'",
-      [event.messageId],
+      `SELECT i.patient_id AS patientId FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.provider_message_id = ? AND d.channel = 'email'
+       UNION SELECT i.patient_id FROM booking_confirmations c JOIN invitations i ON i.id = c.invitation_id WHERE c.provider_message_id = ? AND c.channel = 'email'`,
+      [event.messageId, event.messageId],
     );
     if (owners.length === 0) return { outcome: "unknown-message", deliveries: 0 };
     let optedOut = false;

@@ -18,26 +18,20 @@
  * put it back). Throttled -> claim released to `pending` and the message retried by the queue;
  * definite rejection -> `failed`; any outcome we cannot know -> `unknown`, for a person to
  * review, never resent automatically (`markStaleClaimsForReview` does the same for claims
- * whose worker died).
+ * whose worker died). The sending and settling after a claim (`deliverClaimed`) is shared with
+ * booking confirmations (send-worker.ts), which the same queue and worker carry.
  */
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendEmailCommand, SESClient } from "@aws-sdk/client-ses";
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { Channel, OPTED_OUT_DETAIL } from "./channels";
 import { EMAIL_SQL, emailProblem, phoneProblem, UK_MOBILE_SQL } from "./contacts";
-import { MessagingSettings, renderEmail, renderSms } from "./messages";
+import { MessagingSettings, RenderedEmail, renderEmail, renderSms } from "./messages";
 import { BackoffOptions, Clock, RateLimiter, StillThrottledError, sendWithBackoff, systemClock } from "./rate-limit";
-import { hashToken, mintTokens, optOutCodeOf, parseToken } from "./tokens";
+import { ConfirmationRequest, isConfirmationRequest, parseQueueRequest, QueueRequest, SendQueue, SendRequest } from "./send-queue";
+import { hashToken, mintTokens, optOutCodeOf } from "./tokens";
 
-
-/** What one queue message asks for: send round `round` of invitation `invitationId`, with this token in the link. */
-export interface SendRequest {
-  readonly invitationId: number;
-  readonly round: number;
-  /** The raw token: only here (in the encrypted queue) and in the message itself, never in the database or a log. */
-  readonly token: string;
-}
 
 /** Log sink (Powertools Logger fits). Ids and counts only: never a token, phone number or address. */
 export interface DispatchLogger {
@@ -49,40 +43,10 @@ export interface DispatchLogger {
 export const silentLogger: DispatchLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 // ---------------------------------------------------------------------------------------------
-// The queue
+// The queue (send-queue.ts; re-exported for the planner, the worker and the tools)
 
-/** Where send requests go. Implementations must throw unless every request was accepted. */
-export interface SendQueue {
-  send(requests: readonly SendRequest[]): Promise<void>;
-}
-
-export class SendQueueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SendQueueError";
-  }
-}
-
-/** SQS: SendMessageBatch, 10 per call; entries SQS reports as `Failed` are retried twice, then the page fails. */
-export class SqsSendQueue implements SendQueue {
-  constructor(private readonly sqs: SQSClient, private readonly queueUrl: string) {}
-
-  async send(requests: readonly SendRequest[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += 10) {
-      let entries = requests.slice(start, start + 10).map((request, i) => ({ Id: String(i), MessageBody: serializeSendRequest(request) }));
-      for (let attempt = 1; entries.length > 0; attempt++) {
-        const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-        const failed = result.Failed ?? [];
-        if (failed.length === 0) break;
-        if (attempt >= 3 || failed.some((f) => f.SenderFault)) {
-          throw new SendQueueError(`SQS refused ${failed.length} of ${entries.length} send requests (${[...new Set(failed.map((f) => f.Code))].join(", ")}); the planner stops and the next run re-issues them with new tokens.`);
-        }
-        const failedIds = new Set(failed.map((f) => f.Id));
-        entries = entries.filter((entry) => failedIds.has(entry.Id));
-      }
-    }
-  }
-}
+export { isConfirmationRequest, MalformedSendRequestError, parseQueueRequest, parseSendRequest, SendQueueError, serializeSendRequest, SqsSendQueue } from "./send-queue";
+export type { ConfirmationRequest, QueueRequest, SendQueue, SendRequest } from "./send-queue";
 
 /**
  * A queue in memory: for the bench (selection + minting + rendering without a queue round
@@ -91,51 +55,32 @@ export class SqsSendQueue implements SendQueue {
  */
 export class InMemorySendQueue implements SendQueue {
   readonly requests: SendRequest[] = [];
+  /** Booking confirmations enqueued (campaign-web, the sweep), apart from the invitation rounds. */
+  readonly confirmations: ConfirmationRequest[] = [];
   rendered = 0;
 
   constructor(private readonly options: { messaging?: MessagingSettings; keep?: boolean } = {}) {}
 
-  async send(requests: readonly SendRequest[]): Promise<void> {
+  async send(requests: readonly QueueRequest[]): Promise<void> {
     const messaging = this.options.messaging;
-    if (messaging) {
-      for (const request of requests) {
+    for (const request of requests) {
+      if (isConfirmationRequest(request)) {
+        this.confirmations.push(request);
+        continue;
+      }
+      if (messaging) {
         renderSms(messaging, request.round, request.token);
         renderEmail(messaging, request.round, request.token);
         this.rendered++;
       }
+      if (this.options.keep ?? true) this.requests.push(request);
     }
-    if (this.options.keep ?? true) this.requests.push(...requests);
   }
 
   /** The requests sent so far, removed from the queue. */
   take(): SendRequest[] {
     return this.requests.splice(0, this.requests.length);
   }
-}
-
-export const serializeSendRequest = (request: SendRequest): string => JSON.stringify({ invitationId: request.invitationId, round: request.round, token: request.token });
-
-export class MalformedSendRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MalformedSendRequestError";
-  }
-}
-
-/** A queue message body back into a SendRequest; anything else is a MalformedSendRequestError that says what is wrong (never echoing the body). */
-export function parseSendRequest(body: string | undefined): SendRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(body ?? "");
-  } catch {
-    throw new MalformedSendRequestError("send request is not JSON; expected {\"invitationId\": <id>, \"round\": <n>, \"token\": <22 characters>}.");
-  }
-  const candidate = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
-  const { invitationId, round, token } = candidate;
-  if (typeof invitationId !== "number" || !Number.isSafeInteger(invitationId) || invitationId < 1) throw new MalformedSendRequestError("send request has no valid invitationId (a positive integer).");
-  if (typeof round !== "number" || !Number.isInteger(round) || round < 0 || round > 20) throw new MalformedSendRequestError("send request has no valid round (an integer from 0 to 20).");
-  if (parseToken(token) === undefined) throw new MalformedSendRequestError("send request has no well-formed token (22 base64url characters).");
-  return { invitationId, round, token: token as string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,6 +487,8 @@ export interface SendSettings extends MessagingSettings {
   readonly configurationSetName?: string;
   /** SNS alphanumeric sender ID (1-11 characters) where the destination country supports it. */
   readonly smsSenderId?: string;
+  /** The practice's time zone, for the time in booking confirmations. @default "Europe/London" */
+  readonly timeZone?: string;
 }
 
 export interface SendDependencies {
@@ -593,13 +540,23 @@ export interface SendResult {
   readonly outcomes: Partial<Record<Channel, ChannelOutcome>>;
 }
 
+/** What one confirmation request did (send-worker.ts sendConfirmation); `missing`: no such row (nothing sent). */
+export interface ConfirmationResult {
+  readonly confirmationId: number;
+  readonly outcome: ChannelOutcome | "missing";
+}
+
 /** Outcomes that leave a channel unsettled, so the queue message must be delivered again. */
-const RETRY_OUTCOMES: ReadonlySet<ChannelOutcome> = new Set(["released", "claimed_elsewhere"]);
+export const RETRY_OUTCOMES: ReadonlySet<ChannelOutcome | "missing"> = new Set(["released", "claimed_elsewhere"]);
 
 /** Some channel is not settled (put back to `pending`, or claimed by another delivery): the queue message must be retried (report it as a batch item failure). */
 export class RetryLaterError extends Error {
-  constructor(readonly result: SendResult) {
-    super(`invitation ${result.invitationId} round ${result.round}: ${Object.entries(result.outcomes).filter(([, o]) => RETRY_OUTCOMES.has(o)).map(([c, o]) => `${c} ${o}`).join(", ")}; retry the request`);
+  constructor(readonly result: SendResult | ConfirmationResult) {
+    super(
+      "confirmationId" in result
+        ? `confirmation ${result.confirmationId}: ${result.outcome}; retry the request`
+        : `invitation ${result.invitationId} round ${result.round}: ${Object.entries(result.outcomes).filter(([, o]) => RETRY_OUTCOMES.has(o)).map(([c, o]) => `${c} ${o}`).join(", ")}; retry the request`,
+    );
     this.name = "RetryLaterError";
   }
 }
@@ -647,9 +604,7 @@ export async function sendInvitation(deps: SendDependencies, request: SendReques
 }
 
 async function sendChannel(deps: SendDependencies, request: SendRequest, row: DeliveryRow): Promise<ChannelOutcome> {
-  const log = deps.log ?? silentLogger;
   const now = deps.now ?? (() => new Date());
-  const ids = { invitationId: request.invitationId, round: request.round, channel: row.channel };
   const tokenHash = hashToken(request.token);
   const claimedAt = now();
   const [claim] = await deps.pool.query<ResultSetHeader>(
@@ -662,8 +617,7 @@ async function sendChannel(deps: SendDependencies, request: SendRequest, row: De
   );
   if (claim.affectedRows !== 1) return explainLostClaim(deps, request, row, tokenHash, claimedAt);
 
-  const backoff = { ...deps.backoff, clock: deps.clock ?? systemClock };
-  const finish = async (status: "sent" | "failed" | "unknown" | "skipped_opted_out" | "pending", detail: string | null, messageId?: string): Promise<void> => {
+  const finish: FinishClaim = async (status, detail, messageId) => {
     const at = now();
     if (status === "sent") {
       await deps.pool.query(
@@ -680,29 +634,61 @@ async function sendChannel(deps: SendDependencies, request: SendRequest, row: De
       );
     }
   };
+  return deliverClaimed(deps, {
+    ...row,
+    ids: { invitationId: request.invitationId, round: request.round, channel: row.channel },
+    render: () => (row.channel === "sms" ? { sms: renderSms(deps.settings, request.round, request.token).text } : { email: renderEmail(deps.settings, request.round, request.token) }),
+    finish,
+  });
+}
+
+/** How a claimed message ends: `pending` puts the claim back (the queue retries), the others settle it. */
+export type FinishClaim = (status: "sent" | "failed" | "unknown" | "skipped_opted_out" | "pending", detail: string | null, messageId?: string) => Promise<void>;
+
+/** One claimed message of any kind (an invitation round's channel, a booking confirmation): where it goes, what it says, how its row is settled. */
+export interface ClaimedMessage {
+  readonly channel: Channel;
+  readonly patientId: number;
+  readonly phone: string | null;
+  readonly email: string | null;
+  /** For logs: ids only. */
+  readonly ids: Record<string, unknown>;
+  readonly render: () => { sms?: string; email?: RenderedEmail };
+  readonly finish: FinishClaim;
+}
+
+/**
+ * Sends one claimed message and settles its claim: invalid contact details -> `failed`; on the
+ * SNS opt-out list -> `skipped_opted_out` (and recorded as the patient's opt-out); throttled or
+ * stopped before the provider was asked -> claim released (`released`); refused by the provider
+ * -> `failed`; anything we cannot know -> `unknown`, never resent.
+ */
+export async function deliverClaimed(deps: SendDependencies, message: ClaimedMessage): Promise<ChannelOutcome> {
+  const log = deps.log ?? silentLogger;
+  const now = deps.now ?? (() => new Date());
+  const { ids, finish } = message;
+  const backoff = { ...deps.backoff, clock: deps.clock ?? systemClock };
 
   // The planner selected only valid details; they may have changed since. Never send to invalid ones.
-  const invalid = row.channel === "sms" ? phoneProblem(row.phone) : emailProblem(row.email);
+  const invalid = message.channel === "sms" ? phoneProblem(message.phone) : emailProblem(message.email);
   if (invalid !== undefined) {
     await finish("failed", `invalid contact details: ${invalid}`);
-    log.warn("contact details invalid; not sent", { ...ids, patientId: row.patientId, reason: invalid });
+    log.warn("contact details invalid; not sent", { ...ids, patientId: message.patientId, reason: invalid });
     return "failed";
   }
 
   // Until the provider has been asked to send, every failure is a definite "not sent": release the claim.
-  let text: { sms?: string; email?: ReturnType<typeof renderEmail> };
+  let text: { sms?: string; email?: RenderedEmail };
   try {
-    if (row.channel === "sms") {
-      text = { sms: renderSms(deps.settings, request.round, request.token).text };
-      const check = await sendWithBackoff(() => deps.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: row.phone! })), backoff);
+    text = message.render();
+    if (message.channel === "sms") {
+      const check = await sendWithBackoff(() => deps.sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: message.phone! })), backoff);
       if (check.isOptedOut) {
         await finish("skipped_opted_out", "on the SNS opt-out list");
-        await recordCarrierOptOut(deps.pool, row.patientId, now());
+        await recordCarrierOptOut(deps.pool, message.patientId, now());
         log.info("phone number is on the SNS opt-out list; SMS skipped", ids);
         return "skipped_opted_out";
       }
-    } else {
-      text = { email: renderEmail(deps.settings, request.round, request.token) };
     }
   } catch (error) {
     await finish("pending", `not sent: ${errorName(error)}; will retry`);
@@ -713,17 +699,17 @@ async function sendChannel(deps: SendDependencies, request: SendRequest, row: De
   try {
     const messageId = await sendWithBackoff(
       async () => {
-        if (row.channel === "sms") {
+        if (message.channel === "sms") {
           const attributes: Record<string, { DataType: string; StringValue: string }> = { "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" } };
           if (deps.settings.smsSenderId) attributes["AWS.SNS.SMS.SenderID"] = { DataType: "String", StringValue: deps.settings.smsSenderId };
-          const out = await deps.sns.send(new PublishCommand({ PhoneNumber: row.phone!, Message: text.sms!, MessageAttributes: attributes }));
+          const out = await deps.sns.send(new PublishCommand({ PhoneNumber: message.phone!, Message: text.sms!, MessageAttributes: attributes }));
           return out.MessageId;
         }
         const email = text.email!;
         const out = await deps.ses.send(
           new SendEmailCommand({
             Source: deps.settings.emailSource,
-            Destination: { ToAddresses: [row.email!] },
+            Destination: { ToAddresses: [message.email!] },
             Message: {
               Subject: { Data: email.subject, Charset: "UTF-8" },
               Body: { Text: { Data: email.text, Charset: "UTF-8" }, Html: { Data: email.html, Charset: "UTF-8" } },
@@ -733,7 +719,7 @@ async function sendChannel(deps: SendDependencies, request: SendRequest, row: De
         );
         return out.MessageId;
       },
-      { ...backoff, limiter: deps.limiters[row.channel] },
+      { ...backoff, limiter: deps.limiters[message.channel] },
     );
     await finish("sent", null, messageId);
     return "sent";
@@ -827,7 +813,8 @@ async function settleIfAbandoned(deps: SendDependencies, request: SendRequest, r
 export interface DrainOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
-  readonly handle: (request: SendRequest) => Promise<unknown>;
+  /** Usually send-worker.ts sendQueued (invitation rounds and confirmations). */
+  readonly handle: (request: QueueRequest) => Promise<unknown>;
   /** Receive loops in parallel (each handles up to 10 messages at a time). @default 4 */
   readonly concurrency?: number;
   /** Stop once this returns true and the queue is empty (visible and in flight). @default () => true */
@@ -869,9 +856,9 @@ export async function sendRequestsFromSqs(options: DrainOptions): Promise<DrainR
       const finished: { Id: string; ReceiptHandle: string }[] = [];
       await Promise.all(
         messages.map(async (message, i) => {
-          let request: SendRequest;
+          let request: QueueRequest;
           try {
-            request = parseSendRequest(message.Body);
+            request = parseQueueRequest(message.Body);
           } catch (error) {
             log.error("malformed send request deleted", { messageId: message.MessageId, reason: (error as Error).message });
             result.malformed++;
@@ -884,7 +871,7 @@ export async function sendRequestsFromSqs(options: DrainOptions): Promise<DrainR
             finished.push({ Id: String(i), ReceiptHandle: message.ReceiptHandle! });
           } catch (error) {
             result.retried++;
-            log.warn("send request will be retried", { invitationId: request.invitationId, error: errorName(error) });
+            log.warn("send request will be retried", { ...(isConfirmationRequest(request) ? { confirmationId: request.confirmationId } : { invitationId: request.invitationId }), error: errorName(error) });
           }
         }),
       );

@@ -8,7 +8,7 @@
  * Settings are checked once, up front (`validateMessagingSettings`), against the longest
  * message they can produce, so a campaign never fails half-way on message length.
  */
-import { html, trusted } from "../lib/html";
+import { html, SafeHtml, trusted } from "../lib/html";
 import { ConfigurationError } from "../lib/environment";
 import { OPT_OUT_CODE_LENGTH, optOutCodeOf, TOKEN_BYTES } from "./tokens";
 
@@ -126,19 +126,157 @@ export function renderEmail(settings: MessagingSettings, round: Round, token: st
     "",
     `Unsubscribe: to receive no more of these messages, open ${optOut}`,
   ].join("\n");
-  const body = html`<p>Hello,</p>
+  const content = html`<p>Hello,</p>
 <p>${opening}</p>
 <p><a href="${link}">Choose a time that suits you</a></p>
-<p>This link is personal to you and works once. If you have already booked, please ignore this message.</p>
+<p>This link is personal to you and works once. If you have already booked, please ignore this message.</p>`;
+  return { subject, text, html: emailHtml(subject, practice, optOut, content) };
+}
+
+/** An e-mail's HTML document around its content: every e-mail ends with the practice's name and the unsubscribe link. */
+function emailHtml(subject: string, practice: string, optOut: string, content: SafeHtml): string {
+  const body = html`${trusted(content.markup)}
 <p>${practice}</p>
 <p style="font-size:small">Unsubscribe: <a href="${optOut}">receive no more of these messages</a>.</p>`;
-  const document = html`<!doctype html>
+  return html`<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family:Arial,sans-serif;line-height:1.5">
 ${trusted(body.markup)}
 </body></html>
-`;
-  return { subject, text, html: document.markup };
+`.markup;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Booking confirmations (booked, changed to another time, cancelled)
+
+export type ConfirmationKind = "booked" | "changed" | "cancelled";
+export const CONFIRMATION_KINDS: readonly ConfirmationKind[] = ["booked", "changed", "cancelled"];
+
+/** The appointment a confirmation is about, as it was when the patient booked, changed or cancelled it. */
+export interface ConfirmedAppointment {
+  readonly site: string;
+  readonly startsAt: Date;
+}
+
+/** The manage link's calendar file (served by campaign-web: GET /i/{token}/calendar). */
+export const calendarUrl = (baseUrl: string, token: string): string => `${invitationUrl(baseUrl, token)}/calendar`;
+
+const GSM7_LOOKALIKES: Readonly<Record<string, string>> = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2026": "..." };
+
+/**
+ * `text` in GSM-7 only, so a site name never turns an SMS into UCS-2 (70 characters a segment):
+ * typographic quotes and dashes become plain ones, accented letters GSM-7 lacks lose the
+ * accent, anything else is dropped; control characters and line breaks become spaces.
+ */
+export function toGsm7(text: string): string {
+  let out = "";
+  for (const char of text.replace(/[\u0000-\u001f\u007f]+/g, " ")) {
+    if (BASIC.has(char) || EXTENSION.has(char)) out += char;
+    else if (GSM7_LOOKALIKES[char] !== undefined) out += GSM7_LOOKALIKES[char];
+    else {
+      const base = char.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+      if (base !== "" && isGsm7(base)) out += base;
+    }
+  }
+  return out.replace(/ {2,}/g, " ").trim();
+}
+
+/** The parts of `at` in the practice's time zone, for "Tue 6 Oct 10:30am" and "Tuesday 6 October 2026 at 10:30am". */
+function appointmentTime(at: Date, timeZone: string, style: "short" | "long"): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  // Short names and the 12-hour clock written out, not Intl's: ICU versions differ ("Sep" or
+  // "Sept"; some put a narrow no-break space, not GSM-7, before "am"), and the SMS length must not.
+  const hour = Number(parts.hour);
+  const clock = `${hour % 12 === 0 ? 12 : hour % 12}:${parts.minute}${hour < 12 ? "am" : "pm"}`;
+  return style === "short"
+    ? `${parts.weekday.slice(0, 3)} ${parts.day} ${parts.month.slice(0, 3)} ${clock}`
+    : `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${clock}`;
+}
+
+const smsConfirmationLead = (practiceName: string, kind: ConfirmationKind, when: string, site: string): string =>
+  kind === "booked"
+    ? `${practiceName}: your flu jab is booked for ${when} at ${site}.`
+    : kind === "changed"
+      ? `${practiceName}: your flu jab has moved to ${when} at ${site}.`
+      : `${practiceName}: your flu jab on ${when} at ${site} is cancelled.`;
+
+/** Shortest part of a site name an SMS keeps when the full name does not fit (the e-mail always has it whole). */
+export const SMS_SITE_MIN_SEPTETS = 12;
+
+/**
+ * The confirmation SMS, one GSM-7 segment: what happened, when and where, then the manage link
+ * ("Change or cancel:", or "Book again:" after a cancellation) when it fits, and always the
+ * short opt-out link. A site name too long for the segment is shortened (ending ".."); the
+ * e-mail carries it whole. No name, no condition: the practice, the time and the place only.
+ */
+export function renderConfirmationSms(settings: MessagingSettings, kind: ConfirmationKind, appointment: ConfirmedAppointment, token: string, timeZone: string): RenderedSms {
+  const when = appointmentTime(appointment.startsAt, timeZone, "short");
+  const site = toGsm7(appointment.site) || "the surgery";
+  const manage = ` ${kind === "cancelled" ? "Book again" : "Change or cancel"}: ${invitationUrl(settings.baseUrl, token)}`;
+  const optOut = ` Opt out: ${shortOptOutUrl(settings.baseUrl, token)}`;
+  const fits = (text: string) => gsm7Length(text) <= SMS_SEGMENT_SEPTETS;
+  const full = smsConfirmationLead(settings.practiceName, kind, when, site) + manage + optOut;
+  if (fits(full)) return { text: full, septets: gsm7Length(full) };
+  const withoutLink = smsConfirmationLead(settings.practiceName, kind, when, site) + optOut;
+  if (fits(withoutLink)) return { text: withoutLink, septets: gsm7Length(withoutLink) };
+  const room = SMS_SEGMENT_SEPTETS - gsm7Length(smsConfirmationLead(settings.practiceName, kind, when, "") + optOut) - 2;
+  let short = "";
+  for (const char of site) {
+    if (gsm7Length(short + char) > room) break;
+    short += char;
+  }
+  const text = smsConfirmationLead(settings.practiceName, kind, when, `${short.trimEnd()}..`) + optOut;
+  return { text, septets: gsm7Length(text) };
+}
+
+export function renderConfirmationEmail(settings: MessagingSettings, kind: ConfirmationKind, appointment: ConfirmedAppointment, token: string, timeZone: string): RenderedEmail {
+  const practice = settings.practiceName;
+  const link = invitationUrl(settings.baseUrl, token);
+  const calendar = calendarUrl(settings.baseUrl, token);
+  const optOut = optOutUrl(settings.baseUrl, token);
+  const when = appointmentTime(appointment.startsAt, timeZone, "long");
+  const site = appointment.site;
+  const subject =
+    kind === "booked" ? `${practice}: your flu vaccination is booked` : kind === "changed" ? `${practice}: your flu vaccination has a new time` : `${practice}: your flu vaccination appointment is cancelled`;
+  const opening =
+    kind === "booked"
+      ? "Your flu vaccination appointment is booked."
+      : kind === "changed"
+        ? "Your flu vaccination appointment has been moved. This is the new time:"
+        : "Your flu vaccination appointment has been cancelled. This was the appointment:";
+  const next =
+    kind === "cancelled"
+      ? { lead: "If you would like another appointment, choose a new time", href: link, label: "Choose a new time" }
+      : { lead: "To change or cancel it, open", href: link, label: "Change or cancel this appointment" };
+  const text = [
+    "Hello,",
+    "",
+    opening,
+    "",
+    `When: ${when}`,
+    `Where: ${site}`,
+    "",
+    `${next.lead}: ${next.href}`,
+    ...(kind === "cancelled" ? [] : [`Add it to your calendar: ${calendar}`]),
+    "",
+    "This link is personal to you. Please do not share it.",
+    "",
+    `${practice}`,
+    "",
+    `Unsubscribe: to receive no more of these messages, open ${optOut}`,
+  ].join("\n");
+  const calendarLine = kind === "cancelled" ? html`` : html`<p><a href="${calendar}">Add it to your calendar</a></p>`;
+  const content = html`<p>Hello,</p>
+<p>${opening}</p>
+<p>When: <strong>${when}</strong><br>Where: <strong>${site}</strong></p>
+<p><a href="${next.href}">${next.label}</a></p>
+${trusted(calendarLine.markup)}
+<p>This link is personal to you. Please do not share it.</p>`;
+  return { subject, text, html: emailHtml(subject, practice, optOut, content) };
 }
 
 /**
@@ -168,6 +306,17 @@ export function validateMessagingSettings(settings: MessagingSettings, names = {
       const sms = renderSms({ practiceName, baseUrl }, round, anyToken);
       if (sms.septets > SMS_SEGMENT_SEPTETS) {
         problems.push(`the ${round === 0 ? "invitation" : "reminder"} SMS would take ${sms.septets} GSM-7 septets (one segment is ${SMS_SEGMENT_SEPTETS}); shorten ${names.practiceName} by ${sms.septets - SMS_SEGMENT_SEPTETS} characters or ${names.baseUrl} by ${Math.ceil((sms.septets - SMS_SEGMENT_SEPTETS) / 2)} (it appears twice: booking and opt-out links).`);
+      }
+    }
+  }
+  if (problems.length === 0) {
+    // A confirmation keeps its opt-out link and at least SMS_SITE_MIN_SEPTETS of the site name; the longest date and time with them must fit.
+    const anyToken = "A".repeat(TOKEN_LENGTH);
+    const longest = new Date("2026-09-30T11:59:00.000Z"); // "Wed 30 Sep 12:59pm" in London
+    for (const kind of CONFIRMATION_KINDS) {
+      const sms = renderConfirmationSms({ practiceName, baseUrl }, kind, { site: "S".repeat(SMS_SITE_MIN_SEPTETS), startsAt: longest }, anyToken, "Europe/London");
+      if (sms.septets > SMS_SEGMENT_SEPTETS || !sms.text.includes("S".repeat(SMS_SITE_MIN_SEPTETS))) {
+        problems.push(`the ${kind} confirmation SMS leaves less than ${SMS_SITE_MIN_SEPTETS} characters for the site name; shorten ${names.practiceName} or ${names.baseUrl}.`);
       }
     }
   }

@@ -50,7 +50,7 @@ export type OptOutResult =
       readonly channels: readonly Channel[];
       /** Chosen channels that were opted out already (left as they were). */
       readonly alreadyOptedOut: readonly Channel[];
-      /** Pending deliveries of the patient on the chosen channels that will now not be sent. */
+      /** Pending messages of the patient on the chosen channels (invitation rounds, booking confirmations) that will now not be sent. */
       readonly skippedDeliveries: number;
     }
   /** Every chosen channel was opted out already: nothing changed. */
@@ -154,7 +154,7 @@ export interface PatientOptOut {
   readonly fresh: readonly Channel[];
   /** Channels that were opted out already (time and source left as they were). */
   readonly alreadyOptedOut: readonly Channel[];
-  /** The patient's `pending` deliveries on `channels` turned into `skipped_opted_out`. */
+  /** The patient's `pending` deliveries and booking confirmations on `channels` turned into `skipped_opted_out`. */
   readonly skippedDeliveries: number;
 }
 
@@ -209,6 +209,18 @@ export async function optOutPatient(connection: Connection, patientId: number, c
       [at, OPTED_OUT_DETAIL, pending.map((row) => row.id)],
     );
     skippedDeliveries = skipped.affectedRows;
+  }
+  // Booking confirmations not sent yet on those channels, the same way (the worker's claim checks again).
+  const [pendingConfirmations] = await connection.query<RowDataPacket[]>(
+    `SELECT c.id FROM booking_confirmations c JOIN invitations i ON i.id = c.invitation_id WHERE i.patient_id = ? AND c.channel IN (?) AND c.status = 'pending'`,
+    [patientId, chosen],
+  );
+  if (pendingConfirmations.length > 0) {
+    const [skipped] = await connection.query<ResultSetHeader>(
+      `UPDATE booking_confirmations SET status = 'skipped_opted_out', status_at = ?, status_detail = ? WHERE id IN (?) AND status = 'pending'`,
+      [at, OPTED_OUT_DETAIL, pendingConfirmations.map((row) => row.id)],
+    );
+    skippedDeliveries += skipped.affectedRows;
   }
   return { fresh, alreadyOptedOut, skippedDeliveries };
 }

@@ -16,6 +16,7 @@ import { Pool, RowDataPacket } from "mysql2/promise";
 import { html, page, SafeHtml } from "../lib/html";
 import { Channel, CHANNELS } from "./channels";
 import { CampaignSpend, renderSpendSection } from "./cost";
+import { CONFIRMATION_KINDS, ConfirmationKind } from "./messages";
 
 export const REPORT_TIME_ZONE = "Europe/London";
 /** A row's channel: one of the two, or both together ("all"). */
@@ -97,8 +98,58 @@ export interface CampaignReport {
   /** Week by week, oldest first, no week left out between the first and the last; channels sms, email, all in each week. */
   readonly rows: readonly ReportRow[];
   readonly totals: readonly ChannelTotals[];
+  /** Booking confirmations (booked, moved, cancelled), counted apart from invitations and reminders. */
+  readonly confirmations: ConfirmationFigures;
   /** What the messages sent so far cost (functions/campaign/cost.ts); the page shows it when present. */
   readonly spend?: CampaignSpend;
+}
+
+/** What happened to booking confirmations (booking_confirmations rows, one per message). */
+export interface ConfirmationCounts {
+  messages: number;
+  /** The provider accepted it. */
+  sent: number;
+  delivered: number;
+  /** Failed + undeliverable. */
+  notDelivered: number;
+  /** Not sent: the patient opted out of the channel after booking. */
+  optedOut: number;
+  /** Not sent: a later change of the same booking was confirmed instead. */
+  superseded: number;
+  unknown: number;
+  inProgress: number;
+}
+
+export interface ConfirmationFigures extends ConfirmationCounts {
+  readonly byKind: Readonly<Record<ConfirmationKind, ConfirmationCounts>>;
+}
+
+const zeroConfirmationCounts = (): ConfirmationCounts => ({ messages: 0, sent: 0, delivered: 0, notDelivered: 0, optedOut: 0, superseded: 0, unknown: 0, inProgress: 0 });
+
+async function confirmationFigures(pool: Pool, campaignId: number): Promise<ConfirmationFigures> {
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT c.kind, c.status, (c.sent_at IS NOT NULL OR c.status IN ('sent', 'delivered', 'undeliverable')) AS was_sent, COUNT(*) AS n
+     FROM booking_confirmations c JOIN invitations i ON i.id = c.invitation_id
+     WHERE i.campaign_id = ?
+     GROUP BY c.kind, c.status, was_sent`,
+    [campaignId],
+  );
+  const all = zeroConfirmationCounts();
+  const byKind = Object.fromEntries(CONFIRMATION_KINDS.map((kind) => [kind, zeroConfirmationCounts()])) as Record<ConfirmationKind, ConfirmationCounts>;
+  for (const row of rows) {
+    const n = Number(row.n);
+    for (const counts of [all, byKind[row.kind as ConfirmationKind]]) {
+      counts.messages += n;
+      if (Number(row.was_sent) === 1) counts.sent += n;
+      if (row.status === "delivered") counts.delivered += n;
+      else if (row.status === "failed" || row.status === "undeliverable") counts.notDelivered += n;
+      else if (row.status === "skipped_opted_out") counts.optedOut += n;
+      else if (row.status === "superseded") counts.superseded += n;
+      else if (row.status === "unknown") counts.unknown += n;
+      else if (row.status === "pending" || row.status === "sending") counts.inProgress += n;
+    }
+  }
+  return { ...all, byKind };
 }
 
 export class CampaignNotFoundError extends Error {
@@ -196,6 +247,8 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
     [campaignId],
   );
 
+  const confirmations = await confirmationFigures(pool, campaignId);
+
   const weeks = new Map<string, { counts: Record<ReportChannel, ReportCounts> }>();
   const countsFor = (hour: string, channel: ReportChannel): ReportCounts => {
     const { weekStart } = londonWeekOfUtcHour(hour);
@@ -272,6 +325,7 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
       openedNotBooked: Number(figures[0].opened_not_booked),
     },
     rows,
+    confirmations,
     totals: REPORT_CHANNELS.map((channel) => ({
       channel,
       counts: totals[channel],
@@ -383,8 +437,32 @@ const LEGEND: readonly [string, string][] = [
   ["Not delivered", "failed (the provider refused the message or reported a temporary failure) plus undeliverable (the number or address does not work). The CSV has both."],
   ["Opted out", "messages not sent because the patient had opted out of that channel, plus patients of this campaign who opted out of that channel during the campaign."],
   ["Unknown", "the sender stopped before recording the outcome, so whether the message went is not known. These are never resent automatically: staff review them."],
+  ["Booking confirmations", "a text and an e-mail (on the channels the patient can be reached on and has not opted out of) after each online booking, move or cancellation. Replaced: the patient changed the booking again before it went out, so only the message about the latest change was sent."],
   ["Response and booking rates", "responded or booked divided by the patients reached (at least one message sent) on that channel."],
 ];
+
+const CONFIRMATION_KIND_NAMES: Readonly<Record<ConfirmationKind, string>> = { booked: "Booked", changed: "Moved", cancelled: "Cancelled" };
+// Six counts: with the label, seven columns fit a 640 px column (the message total and those in progress stay in the report object).
+const CONFIRMATION_COLUMNS: readonly { readonly heading: string; readonly value: (c: ConfirmationCounts) => number }[] = [
+  { heading: "Sent", value: (c) => c.sent },
+  { heading: "Delivered", value: (c) => c.delivered },
+  { heading: "Not delivered", value: (c) => c.notDelivered },
+  { heading: "Opted out", value: (c) => c.optedOut },
+  { heading: "Replaced", value: (c) => c.superseded },
+  { heading: "Unknown", value: (c) => c.unknown },
+];
+
+function confirmationTable(figures: ConfirmationFigures): SafeHtml {
+  const rows = [...CONFIRMATION_KINDS.map((kind) => ({ label: CONFIRMATION_KIND_NAMES[kind], counts: figures.byKind[kind] })), { label: "All", counts: figures }];
+  return html`<div class="table-scroll">
+<table>
+<caption>Booking confirmations by what the patient did</caption>
+<thead><tr><th scope="col">Confirmation</th>${CONFIRMATION_COLUMNS.map((c) => html`<th scope="col">${c.heading}</th>`)}</tr></thead>
+<tbody>
+${rows.map((r) => html`<tr><th scope="row">${r.label}</th>${CONFIRMATION_COLUMNS.map((c) => html`<td>${NUMBER.format(c.value(r.counts))}</td>`)}</tr>\n`)}</tbody>
+</table>
+</div>`;
+}
 
 export function renderReportHtml(report: CampaignReport): string {
   const all = report.totals.find((t) => t.channel === "all") as ChannelTotals;
@@ -423,6 +501,9 @@ ${report.totals.map((t) => html`<tr><th scope="row">${CHANNEL_NAMES[t.channel]}<
 </table>
 </div>
 ${table("Messages by channel", "Channel", MESSAGE_COLUMNS, byChannel)}
+<h2>Booking confirmations</h2>
+<p>Sent after a patient books, moves or cancels an appointment online; not counted in the messages above.</p>
+${confirmationTable(report.confirmations)}
 ${REPORT_CHANNELS.map((channel) => {
   const weeks = report.rows.filter((r) => r.channel === channel).map((r) => ({ label: `${r.week} (from ${r.weekStart})`, counts: r.counts }));
   return html`<h2>${CHANNEL_NAMES[channel]}, week by week</h2>

@@ -135,7 +135,7 @@ export class CampaignFunctions extends Construct {
     this.send = new NodeFunction(this, "send", {
       ...common,
       name: "campaign-send",
-      description: "Sends each queued invitation by SMS (SNS) and email (SES), claiming it first so nothing is sent twice",
+      description: "Sends each queued invitation and booking confirmation by SMS (SNS) and email (SES), claiming it first so nothing is sent twice",
       entry: "campaign-send/handler.ts",
       reservedConcurrency: config.sendConcurrency,
       memoryMb: 512,
@@ -146,6 +146,8 @@ export class CampaignFunctions extends Construct {
         EMAIL_SOURCE: props.email.fromAddress,
         SES_CONFIGURATION_SET: props.email.configurationSetName,
         ...(config.sms.senderId ? { SMS_SENDER_ID: config.sms.senderId } : {}),
+        // The appointment time in booking confirmations.
+        PRACTICE_TIME_ZONE: "Europe/London",
         SMS_PER_SECOND: perWorkerRate(config.sms.messagesPerSecond, config.sendConcurrency),
         EMAIL_PER_SECOND: perWorkerRate(config.email.messagesPerSecond, config.sendConcurrency),
       },
@@ -187,7 +189,7 @@ export class CampaignFunctions extends Construct {
     this.web = new NodeFunction(this, "web", {
       ...common,
       name: "campaign-web",
-      description: "Patient pages: the invitation link (GET shows, POST redeems), booking, opt-out, follow-up questions",
+      description: "Patient pages: the invitation link (GET shows, POST redeems), booking (its confirmation enqueued), opt-out, follow-up questions",
       entry: "campaign-web/handler.ts",
       reservedConcurrency: 20,
       memoryMb: 512,
@@ -198,9 +200,11 @@ export class CampaignFunctions extends Construct {
         PRACTICE_PHONE: config.practice.phone,
         PRACTICE_TIME_ZONE: "Europe/London",
         FORM_SUBMIT_BASE_URL: publicBaseUrl,
+        // Booking confirmations go on the send queue after the booking commits (the worker sends them).
+        SEND_QUEUE_URL: props.sendQueue.queue.url,
         ...(config.followUpFormSlug ? { FOLLOW_UP_FORM_SLUG: config.followUpFormSlug } : {}),
       },
-      statements: [connectAsProxyUser],
+      statements: [connectAsProxyUser, ...enqueueSends],
       vpc: inAppTier(),
     });
     this.formPublish = new NodeFunction(this, "form-publish", {

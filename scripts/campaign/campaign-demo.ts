@@ -17,15 +17,16 @@ import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
-import { bookSlot, freeSlots } from "../../functions/campaign/booking";
+import { bookSlot, cancelBooking, freeSlots } from "../../functions/campaign/booking";
+import { enqueueConfirmations } from "../../functions/campaign/confirmations";
 import { campaignSpend, describeRun, estimatePlanRun } from "../../functions/campaign/cost";
-import { loadCampaign, planCampaign, SendQueue } from "../../functions/campaign/dispatch";
+import { loadCampaign, planCampaign, SendQueue, SqsSendQueue } from "../../functions/campaign/dispatch";
 import { messagePrices } from "../../modules/core/pricing";
 import { redeemToken } from "../../functions/campaign/redeem";
 import { runReminders } from "../../functions/campaign/remind";
 import { notifyStaff } from "../../functions/campaign/report-notify";
 import { buildCampaignReport, renderReportCsv, renderReportHtml, writeReport } from "../../functions/campaign/report";
-import { createCampaign, freshDatabase, LOCAL_MESSAGING, LOCAL_PLAN_PAGE_SIZE, LOCAL_REGION, LocalAws, localAws, planAndSend } from "./lib/local-campaign";
+import { createCampaign, drainSendQueue, freshDatabase, LOCAL_MESSAGING, LOCAL_PLAN_PAGE_SIZE, LOCAL_REGION, LocalAws, localAws, planAndSend } from "./lib/local-campaign";
 import { ROOT } from "../paths";
 import { ProgressBar } from "../dev/lib/progress";
 import { ensureLocalServices, stopLocalServices } from "../dev/lib/services";
@@ -109,7 +110,7 @@ async function planAndSendAll<T>(label: string, estimate: number, pool: Pool, aw
 
 /** The receipts for everything sent so far, through the delivery-events function's code (see lib/delivery-receipts.ts). */
 async function receiveDeliveryReceipts(label: string, pool: Pool, at: Date): Promise<ReceiptCounts> {
-  const [[{ sent }]] = (await pool.query("SELECT COUNT(*) AS sent FROM deliveries WHERE status = 'sent' AND provider_message_id IS NOT NULL")) as unknown as [[{ sent: number }]];
+  const [[{ sent }]] = (await pool.query("SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'sent' AND provider_message_id IS NOT NULL) + (SELECT COUNT(*) FROM booking_confirmations WHERE status = 'sent' AND provider_message_id IS NOT NULL) AS sent")) as unknown as [[{ sent: number }]];
   const bar = new ProgressBar(label, Number(sent), " messages");
   // Loaded here, after the demo quietened Powertools: the module makes its logger and metrics on load.
   const { createDeliveryEventsHandler } = await import("../../functions/campaign-delivery-events/handler");
@@ -120,13 +121,18 @@ async function receiveDeliveryReceipts(label: string, pool: Pool, at: Date): Pro
   return counts;
 }
 
-/** A share of the patients holding a link redeem it (drawn with `seed`, a new draw each week); most of those book a slot. */
-async function simulatePatients(label: string, pool: Pool, links: Map<number, string>, share: number, seed: number, now: () => Date): Promise<{ redeemed: number; booked: number }> {
+/**
+ * A share of the patients holding a link redeem it (drawn with `seed`, a new draw each week); most
+ * of those book a slot. Each booking's confirmation is enqueued as campaign-web enqueues it, right
+ * after the booking commits (withConfirmationWorker's send worker takes it from there).
+ */
+async function simulatePatients(label: string, pool: Pool, aws: LocalAws, links: Map<number, string>, share: number, seed: number, now: () => Date): Promise<{ redeemed: number; booked: number; bookedIds: number[] }> {
   const random = generator(seed);
   const chosen = [...links.entries()].filter(() => random() < share);
   const bar = new ProgressBar(label, chosen.length, " patients");
+  const queue = new SqsSendQueue(aws.sqs, aws.queueUrl);
   let redeemed = 0;
-  let booked = 0;
+  const bookedIds: number[] = [];
   for (let start = 0; start < chosen.length; start += 16) {
     await Promise.all(
       chosen.slice(start, start + 16).map(async ([invitationId, token]) => {
@@ -137,13 +143,70 @@ async function simulatePatients(label: string, pool: Pool, links: Map<number, st
         if ((invitationId % 10) / 10 >= BOOKING_SHARE || slots.length === 0) return;
         const slot = slots[invitationId % slots.length];
         const booking = await bookSlot(pool, result.session.secret, slot.id, now);
-        if (booking.outcome === "booked") booked++;
+        if (booking.outcome !== "booked") return;
+        bookedIds.push(invitationId);
+        await enqueueConfirmations(pool, queue, invitationId, now());
       }),
     );
     bar.advance(Math.min(16, chosen.length - start));
   }
-  bar.finish(`${redeemed.toLocaleString("en-GB")} opened the link, ${booked.toLocaleString("en-GB")} booked`);
-  return { redeemed, booked };
+  bar.finish(`${redeemed.toLocaleString("en-GB")} opened the link, ${bookedIds.length.toLocaleString("en-GB")} booked`);
+  return { redeemed, booked: bookedIds.length, bookedIds };
+}
+
+/**
+ * Some of those who booked come back through the link they booked from: 1 in 10 moves to another
+ * time (1 in 4 of those moves twice within a minute, so only the second move is confirmed), 1 in
+ * 20 cancels. Confirmations are enqueued as campaign-web enqueues them.
+ */
+async function simulateChanges(label: string, pool: Pool, aws: LocalAws, links: Map<number, string>, bookedIds: readonly number[], now: () => Date): Promise<{ moved: number; cancelled: number }> {
+  const queue = new SqsSendQueue(aws.sqs, aws.queueUrl);
+  const changing = bookedIds.filter((id) => id % 10 === 3 || id % 20 === 7);
+  const bar = new ProgressBar(label, changing.length, " patients");
+  let moved = 0;
+  let cancelled = 0;
+  for (let start = 0; start < changing.length; start += 16) {
+    await Promise.all(
+      changing.slice(start, start + 16).map(async (invitationId) => {
+        const result = await redeemToken(pool, links.get(invitationId), now);
+        if (result.outcome !== "redeemed") return;
+        if (invitationId % 20 === 7) {
+          if ((await cancelBooking(pool, result.session.secret, now)).outcome === "cancelled") cancelled++;
+        } else {
+          const slots = await freeSlots(pool, result.campaignId, now());
+          const moves = invitationId % 40 === 13 ? 2 : 1;
+          for (let i = 1; i <= moves && slots.length > i; i++) {
+            if ((await bookSlot(pool, result.session.secret, slots[(invitationId + i) % slots.length].id, now, { change: true })).outcome === "moved" && i === 1) moved++;
+          }
+        }
+        await enqueueConfirmations(pool, queue, invitationId, now());
+      }),
+    );
+    bar.advance(Math.min(16, changing.length - start));
+  }
+  bar.finish(`${moved.toLocaleString("en-GB")} moved, ${cancelled.toLocaleString("en-GB")} cancelled`);
+  return { moved, cancelled };
+}
+
+/**
+ * Runs `simulate` (patients booking, moving, cancelling: each enqueues its confirmations) with
+ * the send worker draining the queue at the same time, as in production. Draining afterwards
+ * would leave the whole week's confirmations on the queue at once, and moto's ReceiveMessage
+ * slows with the depth of the queue (see BoundedSendQueue); SQS does not.
+ */
+async function withConfirmationWorker<T>(label: string, pool: Pool, aws: LocalAws, now: () => Date, concurrency: number, simulate: () => Promise<T>): Promise<T> {
+  let simulating = true;
+  let handled = 0;
+  const drained = drainSendQueue(pool, aws, { concurrency, now, until: () => !simulating, onConfirmationHandled: () => handled++ });
+  drained.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+  try {
+    return await simulate();
+  } finally {
+    simulating = false;
+    const started = Date.now();
+    await drained;
+    process.stderr.write(`  ${label}: ${handled.toLocaleString("en-GB")} confirmation requests handled by the send worker (${((Date.now() - started) / 1000).toFixed(0)} s after the last change)\n`);
+  }
 }
 
 async function createSlots(pool: Pool, campaignId: number, start: Date, patients: number): Promise<void> {
@@ -209,7 +272,7 @@ async function main(): Promise<void> {
     );
     process.stderr.write(`  ${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} patients without a usable channel\n`);
     await receiveDeliveryReceipts("week 1 receipts", pool, at(0, 2)());
-    const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], 1, at(3));
+    const week1 = await withConfirmationWorker("week 1 confirmations", pool, aws, at(3, 1), options.concurrency, () => simulatePatients("week 1 responses", pool, aws, links, RESPONSE_SHARE[0], 1, at(3)));
 
     // Week 2: reminders to non-respondents whose last contact is over 7 days old.
     const [[{ nonRespondents }]] = (await pool.query("SELECT COUNT(*) AS nonRespondents FROM non_respondents WHERE campaign_id = ?", [campaignId])) as unknown as [[{ nonRespondents: number }]];
@@ -218,7 +281,11 @@ async function main(): Promise<void> {
     );
     const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
     await receiveDeliveryReceipts("week 2 receipts", pool, at(8, 2)());
-    const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], 2, at(10));
+    const { week2, changes } = await withConfirmationWorker("week 2 confirmations", pool, aws, at(10, 3), options.concurrency, async () => ({
+      week2: await simulatePatients("week 2 responses", pool, aws, newLinks, RESPONSE_SHARE[1], 2, at(10)),
+      changes: await simulateChanges("week 2 changes", pool, aws, links, week1.bookedIds, at(10, 2)),
+    }));
+    await receiveDeliveryReceipts("confirmation receipts", pool, at(10, 4)());
 
     // The weekly report, to S3 (SSE-KMS) with a staff notification, and to the local folder.
     // Named per run, like the queue: the emulator keeps the last run's state while it runs.
@@ -244,6 +311,8 @@ async function main(): Promise<void> {
         `  patients seeded          ${options.patients.toLocaleString("en-GB")}`,
         `  invitations sent         ${invited.invitations.toLocaleString("en-GB")} of ${plan.invitations.toLocaleString("en-GB")} planned (${invited.sms.toLocaleString("en-GB")} SMS, ${invited.email.toLocaleString("en-GB")} e-mails; ${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
         `  opened / booked          week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
+        `  moved / cancelled        ${changes.moved.toLocaleString("en-GB")} / ${changes.cancelled.toLocaleString("en-GB")} (through the link they booked from)`,
+        `  confirmations sent       ${report.confirmations.sent.toLocaleString("en-GB")} (booked ${report.confirmations.byKind.booked.sent.toLocaleString("en-GB")}, moved ${report.confirmations.byKind.changed.sent.toLocaleString("en-GB")}, cancelled ${report.confirmations.byKind.cancelled.sent.toLocaleString("en-GB")}; ${report.confirmations.superseded.toLocaleString("en-GB")} replaced by a later change before sending, ${report.confirmations.delivered.toLocaleString("en-GB")} delivered)`,
         `  reminders sent           ${remindersSent.invitations.toLocaleString("en-GB")} of ${reminded.toLocaleString("en-GB")} planned (${remindersSent.sms.toLocaleString("en-GB")} SMS, ${remindersSent.email.toLocaleString("en-GB")} e-mails)`,
         `  dry run before week 1    ${describeRun(dryRun)}`,
         `  spend so far             USD ${report.spend.totalUsd.toFixed(2)} (GBP ${report.spend.totalGbp.toFixed(2)}): ${report.spend.sms.toLocaleString("en-GB")} SMS, ${report.spend.emails.toLocaleString("en-GB")} e-mails`,

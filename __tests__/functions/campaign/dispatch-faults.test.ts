@@ -4,11 +4,12 @@
  * (2) throttling answers from the provider; (3) duplicate queue deliveries, through the
  * Lambda handler and its Powertools batch processing.
  */
+import { sendQueued } from "../../../functions/campaign/send-worker";
 import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
-import { countUnqueued, InMemorySendQueue, markStaleClaimsForReview, planCampaign, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
+import { countUnqueued, InMemorySendQueue, markStaleClaimsForReview, planCampaign, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
 import { RateLimiter } from "../../../functions/campaign/rate-limit";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, syntheticPatients, verifyEmailSource } from "../../support/dispatch-fixtures";
 import { FaultProxy, startFaultProxy } from "../../support/fault-proxy";
@@ -144,7 +145,7 @@ test("throttling answers: the cap and backoff still deliver every message exactl
   proxy.setThrottleShare(0.5);
   // Two retries of our own: with half the sends throttled, some run out and go back to the queue.
   const deps = sendDependencies(db.pool, proxy.endpoint, { backoff: { baseMs: 2, maxMs: 20, retries: 1 }, limiters: { sms: new RateLimiter(200), email: new RateLimiter(200) } });
-  const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendInvitation(deps, request), concurrency: 2 });
+  const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendQueued(deps, request), concurrency: 2 });
   expect(proxy.throttled).toBeGreaterThan(0);
   expect(drained.retried).toBeGreaterThan(0);
   const all = await deliveriesOf(campaignId);

@@ -5,8 +5,9 @@
 import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { RowDataPacket } from "mysql2/promise";
 import {
-  countUnqueued, InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
+  countUnqueued, InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SendResult, SqsSendQueue,
 } from "../../../functions/campaign/dispatch";
+import { sendQueued } from "../../../functions/campaign/send-worker";
 import { hashToken, optOutCodeOf } from "../../../functions/campaign/tokens";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
 import { FaultProxy, startFaultProxy } from "../../support/fault-proxy";
@@ -138,7 +139,7 @@ describe("sending", () => {
     await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
     const held = await sendInvitation(deps, request).catch((error: unknown) => error);
     expect(held).toBeInstanceOf(RetryLaterError);
-    expect((held as RetryLaterError).result.outcomes).toEqual({ email: "claimed_elsewhere" });
+    expect(((held as RetryLaterError).result as SendResult).outcomes).toEqual({ email: "claimed_elsewhere" });
     // That worker was throttled and put the claim back: the retried message sends it.
     await db.pool.query("UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
     expect((await sendInvitation(deps, request)).outcomes).toEqual({ email: "sent" });
@@ -174,7 +175,7 @@ describe("sending", () => {
     const outcomes = concurrent.map((r) => {
       if (r.status === "fulfilled") return r.value.outcomes.email;
       expect(r.reason).toBeInstanceOf(RetryLaterError);
-      return (r.reason as RetryLaterError).result.outcomes.email;
+      return ((r.reason as RetryLaterError).result as SendResult).outcomes.email;
     });
     expect(outcomes.filter((o) => o === "sent")).toHaveLength(1);
     expect(outcomes.filter((o) => o !== "sent" && o !== "already_claimed" && o !== "claimed_elsewhere")).toEqual([]);
@@ -256,7 +257,7 @@ describe("through SQS", () => {
     expect(result.invitations).toBeGreaterThanOrEqual(23);
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "{\"invitationId\": \"x\"}" }));
     const deps = sendDependencies(db.pool, proxy.endpoint);
-    const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendInvitation(deps, request), concurrency: 2 });
+    const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendQueued(deps, request), concurrency: 2 });
     expect(drained).toEqual({ handled: result.invitations, retried: 0, malformed: 1 });
     const counts = proxy.countsByRecipient();
     for (const p of seeded) expect(counts.get(p.email)).toBe(1);

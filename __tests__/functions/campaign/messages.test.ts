@@ -1,8 +1,8 @@
 /** Message rendering: GSM-7 counting, one SMS segment in the worst case, no clinical words, escaped email HTML. */
 import { ConfigurationError } from "../../../functions/lib/environment";
 import {
-  BASE_URL_MAX_LENGTH, gsm7Length, isGsm7, nonGsm7Characters, PRACTICE_NAME_MAX_SEPTETS, renderEmail, renderSms, SMS_SEGMENT_SEPTETS, TOKEN_LENGTH,
-  validateMessagingSettings,
+  BASE_URL_MAX_LENGTH, CONFIRMATION_KINDS, gsm7Length, isGsm7, nonGsm7Characters, PRACTICE_NAME_MAX_SEPTETS, renderConfirmationEmail, renderConfirmationSms, renderEmail, renderSms,
+  SMS_SEGMENT_SEPTETS, TOKEN_LENGTH, toGsm7, validateMessagingSettings,
 } from "../../../functions/campaign/messages";
 import { mintToken, optOutCodeOf } from "../../../functions/campaign/tokens";
 
@@ -103,5 +103,75 @@ describe("email", () => {
     expect(email.html).toContain(`href="https://book.example.org/i/${token}/opt-out"`);
     expect(email.text).toContain(`Unsubscribe: to receive no more of these messages, open https://book.example.org/i/${token}/opt-out`);
     expect(email.subject).toBe(`<script>alert("x")</script> & Co: book your free flu vaccination`);
+  });
+});
+
+describe("booking confirmations", () => {
+  const settings = { practiceName: "Riverside Surgery", baseUrl: "https://book.example.org" };
+  // The longest name with the longest URL the invitation SMS allows with it (28 characters).
+  const longest = { practiceName: "W".repeat(PRACTICE_NAME_MAX_SEPTETS), baseUrl: `https://${"b".repeat(16)}.org` };
+  // 11:59 UTC on 30 September: "Wed 30 Sep 12:59pm" in London, the longest short date and time.
+  const at = new Date("2026-09-30T11:59:00.000Z");
+  const sites = ["Hillside Clinic", "St Mary’s Church Hall – Long Road Community Centre, Upper Riverside", "Café Zoë", "Hall\r\nBCC: x@y", "漢字"];
+
+  test.each(CONFIRMATION_KINDS)("%s: one GSM-7 segment for any site and the longest settings, always with the opt-out link", (kind) => {
+    const { token } = mintToken();
+    for (const s of [settings, longest]) {
+      for (const site of sites) {
+        const sms = renderConfirmationSms(s, kind, { site, startsAt: at }, token, "Europe/London");
+        expect(isGsm7(sms.text)).toBe(true);
+        expect(sms.septets).toBe(gsm7Length(sms.text));
+        expect(sms.septets).toBeLessThanOrEqual(SMS_SEGMENT_SEPTETS);
+        expect(sms.text).toContain(`Opt out: ${s.baseUrl}/s/${optOutCodeOf(token)}`);
+        expect(sms.text).toContain("Wed 30 Sep 12:59pm");
+        expect(sms.text).not.toMatch(/[\r\n]|STOP|reply/i);
+      }
+    }
+  });
+
+  test("the wording says what happened, in plain words, with the practice's time zone (BST, GMT)", () => {
+    const { token } = mintToken();
+    const code = optOutCodeOf(token);
+    const summer = { site: "Hillside Clinic", startsAt: new Date("2026-10-06T09:30:00.000Z") };
+    const winter = { site: "Hillside Clinic", startsAt: new Date("2026-11-03T09:30:00.000Z") };
+    expect(renderConfirmationSms(settings, "booked", summer, token, "Europe/London").text).toBe(`Riverside Surgery: your flu jab is booked for Tue 6 Oct 10:30am at Hillside Clinic. Opt out: https://book.example.org/s/${code}`);
+    expect(renderConfirmationSms(settings, "changed", winter, token, "Europe/London").text).toBe(`Riverside Surgery: your flu jab has moved to Tue 3 Nov 9:30am at Hillside Clinic. Opt out: https://book.example.org/s/${code}`);
+    expect(renderConfirmationSms(settings, "cancelled", summer, token, "Europe/London").text).toBe(`Riverside Surgery: your flu jab on Tue 6 Oct 10:30am at Hillside Clinic is cancelled. Opt out: https://book.example.org/s/${code}`);
+  });
+
+  test("with a short practice name and address the SMS also carries the change/cancel link", () => {
+    const { token } = mintToken();
+    const sms = renderConfirmationSms({ practiceName: "Oak GP", baseUrl: "https://o.uk" }, "booked", { site: "Oak", startsAt: at }, token, "Europe/London");
+    expect(sms.text).toBe(`Oak GP: your flu jab is booked for Wed 30 Sep 12:59pm at Oak. Change or cancel: https://o.uk/i/${token} Opt out: https://o.uk/s/${optOutCodeOf(token)}`);
+    expect(renderConfirmationSms({ practiceName: "Oak GP", baseUrl: "https://o.uk" }, "cancelled", { site: "Oak", startsAt: at }, token, "Europe/London").text).toContain(`Book again: https://o.uk/i/${token}`);
+  });
+
+  test("a site name too long is shortened in the SMS, never in the e-mail; non-GSM characters are replaced, not sent as UCS-2", () => {
+    const { token } = mintToken();
+    const site = sites[1];
+    const sms = renderConfirmationSms(longest, "cancelled", { site, startsAt: at }, token, "Europe/London");
+    expect(sms.text).toMatch(/ at St Mary's Church[^.]*\.\. is cancelled\. Opt out: /);
+    expect(renderConfirmationEmail(longest, "cancelled", { site, startsAt: at }, token, "Europe/London").text).toContain(`Where: ${site}`);
+    expect(toGsm7("Café Zoë – “Hall”\n2")).toBe(`Café Zoe - "Hall" 2`);
+  });
+
+  test("the e-mail: time, place, change or cancel link, calendar file, unsubscribe; the site escaped in HTML; nothing clinical", () => {
+    const { token } = mintToken();
+    const email = renderConfirmationEmail(settings, "booked", { site: "Hillside <b>Clinic</b>", startsAt: new Date("2026-10-06T09:30:00.000Z") }, token, "Europe/London");
+    expect(email.subject).toBe("Riverside Surgery: your flu vaccination is booked");
+    expect(email.text).toContain("When: Tuesday 6 October 2026 at 10:30am\nWhere: Hillside <b>Clinic</b>");
+    expect(email.text).toContain(`To change or cancel it, open: https://book.example.org/i/${token}`);
+    expect(email.text).toContain(`Add it to your calendar: https://book.example.org/i/${token}/calendar`);
+    expect(email.text).toContain(`Unsubscribe: to receive no more of these messages, open https://book.example.org/i/${token}/opt-out`);
+    expect(email.html).toContain("Hillside &lt;b&gt;Clinic&lt;/b&gt;");
+    expect(email.html).not.toContain("<b>Clinic</b>");
+    const cancelled = renderConfirmationEmail(settings, "cancelled", { site: "Hillside Clinic", startsAt: new Date("2026-10-06T09:30:00.000Z") }, token, "Europe/London");
+    expect(cancelled.text).not.toContain("/calendar");
+    for (const text of [email.text, cancelled.text, email.subject]) expect(text).not.toMatch(/respiratory|asthma|condition|diabet/i);
+  });
+
+  test("the longest settings the invitation allows leave a confirmation room for the site name", () => {
+    expect(() => validateMessagingSettings(longest)).not.toThrow();
+    expect(() => validateMessagingSettings({ ...longest, baseUrl: `https://${"b".repeat(17)}.org` })).toThrow(ConfigurationError);
   });
 });

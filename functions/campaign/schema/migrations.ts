@@ -272,4 +272,42 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE invitation_tokens ADD COLUMN opt_out_hash BINARY(32) NULL, ADD KEY invitation_tokens_opt_out (opt_out_hash)",
     ],
   },
+  {
+    name: "0009-booking-confirmations",
+    statements: [
+      // The confirmation outbox: one row per booking change (booked, changed to another time,
+      // cancelled) and channel, written in the booking's own transaction (booking.ts), so a
+      // rolled-back booking leaves none and a retried request that changes nothing writes none.
+      // Site and time are copied as they were at that moment: a later change must not rewrite
+      // what an earlier message said. The send worker claims a row as it claims a delivery
+      // (pending -> sending -> sent -> delivered|failed|undeliverable, or skipped_opted_out, or
+      // unknown for review); `superseded`: a later change of the same booking was recorded
+      // before this one went out, so only the later one is sent. `enqueued_at` NULL: not yet
+      // handed to the send queue (the reminder run's sweep enqueues it). `token_hash`: the
+      // manage link the message carries, minted by the worker when it claims the row.
+      `CREATE TABLE booking_confirmations (
+        id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        invitation_id BIGINT UNSIGNED NOT NULL,
+        kind ENUM('booked','changed','cancelled') NOT NULL,
+        site VARCHAR(120) NOT NULL,
+        starts_at DATETIME(3) NOT NULL,
+        channel ENUM('sms','email') NOT NULL,
+        status ENUM('pending','sending','sent','delivered','failed','undeliverable','skipped_opted_out','superseded','unknown') NOT NULL DEFAULT 'pending',
+        attempts SMALLINT UNSIGNED NOT NULL DEFAULT 0,
+        created_at DATETIME(3) NOT NULL,
+        enqueued_at DATETIME(3) NULL,
+        claimed_at DATETIME(3) NULL,
+        sent_at DATETIME(3) NULL,
+        status_at DATETIME(3) NULL,
+        token_hash BINARY(32) NULL,
+        provider_message_id VARCHAR(128) NULL,
+        status_detail VARCHAR(255) NULL,
+        KEY booking_confirmations_invitation (invitation_id, channel, id),
+        KEY booking_confirmations_unqueued (enqueued_at, status),
+        KEY booking_confirmations_provider_message (provider_message_id),
+        KEY booking_confirmations_status (status, claimed_at),
+        CONSTRAINT booking_confirmations_invitation FOREIGN KEY (invitation_id) REFERENCES invitations (id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];

@@ -7,7 +7,7 @@
  *   email  SES events (Delivery, Bounce Permanent, Reject) in SNS records, as the SES
  *          configuration set's topic hands them over.
  * Moto records neither, so the simulator reads which messages were sent (their provider ids)
- * from the deliveries table, decides each outcome deterministically, and leaves every change
+ * from the deliveries and booking_confirmations tables, decides each outcome deterministically, and leaves every change
  * to the function. Most are delivered; 1 in 50 is undeliverable, 1 in 33 fails.
  */
 import { gzipSync } from "zlib";
@@ -60,7 +60,12 @@ export interface ReceiptCounts {
  * through `handle` (createDeliveryEventsHandler). `progress` is told how many were handed over.
  */
 export async function deliverReceipts(pool: Pool, handle: DeliveryStatusHandler, at: Date, progress: (count: number) => void = () => undefined): Promise<ReceiptCounts> {
-  const [rows] = await pool.query<RowDataPacket[]>("SELECT id, channel, provider_message_id, sent_at FROM deliveries WHERE status = 'sent' AND provider_message_id IS NOT NULL ORDER BY id");
+  // Invitations and reminders, then booking confirmations (their own ids: the log event id says which table).
+  const [sentRows] = await pool.query<RowDataPacket[]>(
+    `SELECT CONCAT('d', id) AS ref, id, channel, provider_message_id, sent_at FROM deliveries WHERE status = 'sent' AND provider_message_id IS NOT NULL
+     UNION ALL SELECT CONCAT('c', id), id, channel, provider_message_id, sent_at FROM booking_confirmations WHERE status = 'sent' AND provider_message_id IS NOT NULL`,
+  );
+  const rows = sentRows;
   const counts: ReceiptCounts = { sms: { delivered: 0, undeliverable: 0, failed: 0 }, email: { delivered: 0, undeliverable: 0, failed: 0 }, outcomes: {} };
   const tally = (results: RecordResult[]) => {
     for (const { outcome } of results) counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
@@ -83,7 +88,7 @@ export async function deliverReceipts(pool: Pool, handle: DeliveryStatusHandler,
         logEvents: lines.map((r) => {
           const outcome = outcomeOf(Number(r.id));
           counts.sms[outcome]++;
-          return { id: String(r.id), timestamp: at.getTime(), message: smsLine(r.provider_message_id, outcome, r.sent_at) };
+          return { id: String(r.ref), timestamp: at.getTime(), message: smsLine(r.provider_message_id, outcome, r.sent_at) };
         }),
       };
       tally(await handle({ awslogs: { data: gzipSync(JSON.stringify(payload)).toString("base64") } }));
@@ -96,7 +101,7 @@ export async function deliverReceipts(pool: Pool, handle: DeliveryStatusHandler,
     for (const r of batch) {
       const outcome = outcomeOf(Number(r.id));
       counts.email[outcome]++;
-      tally(await handle({ Records: [{ EventSource: "aws:sns", Sns: { MessageId: `demo-${r.id}`, Message: sesEvent(r.provider_message_id, outcome, r.sent_at, at) } }] }));
+      tally(await handle({ Records: [{ EventSource: "aws:sns", Sns: { MessageId: `demo-${r.ref}`, Message: sesEvent(r.provider_message_id, outcome, r.sent_at, at) } }] }));
     }
     progress(batch.length);
   });

@@ -7,7 +7,8 @@ import { SESClient, VerifyDomainIdentityCommand } from "@aws-sdk/client-ses";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createConnection, Pool, ResultSetHeader } from "mysql2/promise";
-import { DrainResult, SendQueue, SendRequest, sendInvitation, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
+import { DrainResult, isConfirmationRequest, SendQueue, SendRequest, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
+import { sendQueued } from "../../../functions/campaign/send-worker";
 import { MessagingSettings } from "../../../functions/campaign/messages";
 import { RateLimiter } from "../../../functions/campaign/rate-limit";
 import { migrate } from "../../../functions/campaign/schema/migrate";
@@ -92,8 +93,10 @@ export interface LocalDrainOptions {
   readonly concurrency: number;
   /** The worker's clock (the demo simulates time). */
   readonly now?: () => Date;
-  /** Called with each request once the worker has handled it. */
+  /** Called with each invitation round's request once the worker has handled it. */
   readonly onHandled?: (request: SendRequest) => void;
+  /** Called once the worker has handled a booking confirmation's request. */
+  readonly onConfirmationHandled?: () => void;
   /** Keep receiving until this returns true and the queue is empty. @default () => true */
   readonly until?: () => boolean;
 }
@@ -113,8 +116,10 @@ export async function drainSendQueue(pool: Pool, aws: LocalAws, options: LocalDr
     concurrency: options.concurrency,
     until: options.until,
     handle: async (request) => {
-      await sendInvitation(deps, request);
-      options.onHandled?.(request);
+      await sendQueued(deps, request);
+      // A booking confirmation carries no link to hand back: it is only counted.
+      if (isConfirmationRequest(request)) options.onConfirmationHandled?.();
+      else options.onHandled?.(request);
     },
   });
 }
