@@ -23,6 +23,7 @@ const INTEGRATION_TESTS = [
   "__tests__/functions/bundled-send.test.ts",
   "__tests__/functions/campaign/booking.test.ts",
   "__tests__/functions/campaign/campaign-web.test.ts",
+  "__tests__/functions/campaign/database-users.test.ts",
   "__tests__/functions/campaign/contacts.test.ts",
   "__tests__/functions/campaign/cost.test.ts",
   "__tests__/functions/campaign/delivery-events.test.ts",

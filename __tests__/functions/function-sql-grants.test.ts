@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { functionEntries } from "../../scripts/review/lib/function-bundles";
-import { FunctionSqlGrants, privilegeList, schemaOf, sqlGrantsOf } from "../../scripts/review/lib/function-sql-grants";
+import { FUNCTION_GRANTS_FILE, functionGrantsData, FunctionSqlGrants, privilegeList, schemaOf, sqlGrantsOf } from "../../scripts/review/lib/function-sql-grants";
 import { PROJECT_ROOT } from "../../scripts/review/lib/function-api-calls";
 
 /**
@@ -63,7 +63,7 @@ const EXPECTED: Readonly<Record<string, Readonly<Record<string, readonly string[
     patients: ["SELECT (email, id, phone_e164)"],
   },
   "campaign-web": {
-    appointment_slots: ["SELECT (booked, campaign_id, capacity, day, id, site, starts_at)","UPDATE (booked)"],
+    appointment_slots: ["SELECT (booked, campaign_id, capacity, id, site, starts_at)","UPDATE (booked)"],
     booking_cancellations: ["INSERT (booked_at, cancelled_at, invitation_id, reason, slot_id)"],
     booking_sessions: ["SELECT (expires_at, invitation_id, session_hash, token_hash)","INSERT (created_at, expires_at, invitation_id, session_hash, token_hash)"],
     bookings: ["SELECT (booked_at, invitation_id, slot_id)","INSERT (booked_at, invitation_id, slot_id)","UPDATE (booked_at, slot_id)","DELETE"],
@@ -198,5 +198,12 @@ describe("the schema read from the migrations", () => {
     ]);
     expect([...schema.get("t")!].sort()).toEqual(["extra", "full_name", "id"]);
     expect([...schema.get("v")!].sort()).toEqual(["extra", "t_id"]);
+  });
+});
+
+describe("functions/campaign/schema/function-grants.json", () => {
+  it("is what the analysis derives today (regenerate: npm run function-sql-grants -- --write)", () => {
+    const all = functionEntries().map((entry) => sqlGrantsOf(entry));
+    expect(readFileSync(FUNCTION_GRANTS_FILE, "utf8")).toBe(functionGrantsData(all));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { migrate } from "../campaign/schema/migrate";
+import { applyUsersAndGrants } from "../campaign/schema/users";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 
 const logger = new Logger({ serviceName: "db-migrate" });
@@ -15,6 +16,9 @@ export const handler = async (): Promise<{ applied: string[]; alreadyApplied: nu
   try {
     const result = await migrate(connection, undefined, (line) => logger.info(line));
     logger.info("schema up to date", { applied: result.applied, alreadyApplied: result.alreadyApplied.length });
+    // Every function and persona user holds exactly its grants (function-grants.json, users.ts); IAM sign-in only.
+    const changed = await applyUsersAndGrants(connection, { authentication: { kind: "aws-iam" }, log: (line) => logger.info(line) });
+    logger.info("database users up to date", { statements: changed.length });
     return { applied: result.applied, alreadyApplied: result.alreadyApplied.length };
   } finally {
     connection.release();

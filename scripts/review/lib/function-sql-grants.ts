@@ -180,6 +180,11 @@ export function privilegesOfStatement(sql: string, site: string, tables: Map<str
       if (aliases.has(table.toLowerCase())) continue; // a derived table's own output column
       throw new SqlGrantError(`${site}: column ${table}.${column} names a table the statement does not use: ${oneLine(sql)}`);
     }
+    const known = schema.get(table);
+    if (column !== "(.*)" && known && !known.has(column.toLowerCase())) {
+      if (qualifier === "null" && aliases.has(column.toLowerCase())) continue; // GROUP BY day, where day is `DATE(...) AS day`
+      throw new SqlGrantError(`${site}: the migrations give ${table} no column \`${column}\`: ${oneLine(sql)}`);
+    }
     const s = slot(table);
     const name = column === "(.*)" ? ALL : column;
     if (kind === "select") s.select.add(name);
@@ -391,4 +396,15 @@ export function renderSqlGrantTable(all: readonly FunctionSqlGrants[]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd();
   return `${[line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n")}\n`;
+}
+
+/** The generated file db-migrate reads (a Lambda cannot run this analysis). */
+export const FUNCTION_GRANTS_FILE = resolve(PROJECT_ROOT, "functions/campaign/schema/function-grants.json");
+
+/** function-grants.json's text: every function with derived grants and at least one table. */
+export function functionGrantsData(all: readonly FunctionSqlGrants[]): string {
+  const data = all
+    .filter((fn) => fn.role === "derived" && fn.tables.length > 0)
+    .map((fn) => ({ function: fn.function, tables: fn.tables.map(({ lockingRead: _lockingRead, ...grant }) => grant) }));
+  return `${JSON.stringify(data, null, 2)}\n`;
 }
