@@ -31,7 +31,8 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   // GetQueueAttributes) and SqsSendQueue are in the same file but not reachable from here.
   "campaign-send": ["rds-db:connect", "ses:SendEmail", "sns:CheckIfPhoneNumberIsOptedOut", "sns:Publish"],
   "campaign-web": ["rds-db:connect"],
-  "db-migrate": ["rds-db:connect"],
+  // applyUsersAndGrants stores each new user's password in its secret (secret-passwords.ts).
+  "db-migrate": ["rds-db:connect", "secretsmanager:PutSecretValue"],
   // publishForm: PutObject of the rendered HTML.
   "form-publish": ["rds-db:connect", "s3:PutObject"],
   "form-submit": ["rds-db:connect"],

@@ -1,10 +1,11 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CampaignConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
 import { messagePrices } from "../core/pricing";
 import { COST_ENVIRONMENT } from "../../functions/campaign/cost-environment";
 import { FunctionEgressRule, FunctionVpcPlacement, NodeFunction } from "../compute/lambda-function";
-import { databaseUserOf } from "../data/database-users";
+import { databaseUserOf, PROXY_DATABASE_USERS, SCHEMA_OWNER_FUNCTION } from "../data/database-users";
 import { DatabaseProxy } from "../data/rds-proxy";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement } from "../iam/policy-document";
@@ -82,6 +83,8 @@ export class CampaignFunctions extends Construct {
       actions: ["rds-db:connect"],
       resources: [`arn:aws:rds-db:${stack.region}:${stack.accountId}:dbuser:${proxyResourceId}/${databaseUserOf(functionName)}`],
     });
+    // The users db-migrate creates (every proxy user but its own, which break-glass creates once: docs/database-access.md).
+    const createdUsers = PROXY_DATABASE_USERS.filter((user) => user !== databaseUserOf(SCHEMA_OWNER_FUNCTION));
     const databaseFor = (functionName: string) => ({
       DB_AUTH: "iam",
       DB_HOST: props.proxy.endpoint,
@@ -242,8 +245,18 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 256,
       timeoutSeconds: 300,
-      environment: { ...databaseFor("db-migrate") },
-      statements: [connectAsOwnUser("db-migrate")],
+      environment: {
+        ...databaseFor("db-migrate"),
+        // The users it creates: each new user's random password goes to its secret (secret-passwords.ts).
+        DB_USER_SECRET_ARNS: Fn.jsonencode(Object.fromEntries(createdUsers.map((user) => [user, props.proxy.userSecrets.get(user)!.arn]))),
+        DB_CLUSTER_HOST: props.proxy.clusterEndpoint,
+        DB_CLUSTER_PORT: String(props.proxy.clusterPort),
+      },
+      statements: [
+        connectAsOwnUser("db-migrate"),
+        { sid: "StoreNewDatabaseUsersPasswords", actions: ["secretsmanager:PutSecretValue"], resources: createdUsers.map((user) => props.proxy.userSecrets.get(user)!.arn) },
+        { sid: "EncryptThemThroughSecretsManager", actions: ["kms:GenerateDataKey"], resources: [keys.data.arn], conditions: viaService("secretsmanager", keys.data) },
+      ],
       vpc: inAppTier(),
     });
     this.deliveryEvents = new NodeFunction(this, "delivery-events", {

@@ -55,6 +55,9 @@ export class DatabaseProxy extends Construct {
   /** `prx-...`: what `rds-db:connect` grants name (`dbuser:<resourceId>/<user>`). */
   readonly resourceId: string;
   readonly name: string;
+  /** The cluster's writer endpoint and port (the user secrets name them: the rotation function connects there directly). */
+  readonly clusterEndpoint: string;
+  readonly clusterPort: number;
   /** Database user -> the secret the proxy signs in with. */
   readonly userSecrets: ReadonlyMap<string, DatabaseCredentialsSecret>;
 
@@ -112,6 +115,8 @@ export class DatabaseProxy extends Construct {
       ]),
     );
     const secretArns = [...this.userSecrets.values()].map((s) => s.arn);
+    this.clusterEndpoint = database.cluster.endpoint;
+    this.clusterPort = database.port;
 
     const role = new ServiceRole(this, "role", {
       name: "aurora-proxy",

@@ -10,7 +10,7 @@ import { createTestDatabase, localServices, TestDatabase } from "../../support/l
 
 const PREFIX = `t${randomBytes(1).toString("hex")}_`;
 const PASSWORD = "local-only-test-password";
-const options = { authentication: { kind: "password" as const, passwordOf: () => PASSWORD }, prefix: PREFIX };
+const options = { passwords: { passwordFor: async () => PASSWORD }, prefix: PREFIX };
 
 let db: TestDatabase;
 let admin: Connection;

@@ -72,16 +72,21 @@ export function userNameOf(name: string, prefix = ""): string {
 }
 
 /**
- * How a user proves who it is. The seam between AWS and local runs:
- * - `aws-iam`: Aurora MySQL's IAM plugin (`IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`):
- *   no password exists; the function's role signs a token for `rds-db:connect` on this user.
- * - `password`: local MariaDB (tests, demo), where no IAM plugin exists.
+ * The password a new user is created with: the seam between AWS and local runs. Behind RDS
+ * Proxy (auth scheme SECRETS) the proxy signs in to Aurora with the user's own secret, so in AWS
+ * db-migrate draws a random password and stores it as the secret's value before creating the
+ * user (secret-passwords.ts); the rotation function changes it every 30 days from then on.
+ * Locally (MariaDB in tests and the demo) a fixed password serves. An existing user's password
+ * is never touched here.
  */
-export type UserAuthentication = { readonly kind: "aws-iam" } | { readonly kind: "password"; readonly passwordOf: (user: string) => string };
+export interface UserPasswords {
+  /** Returns the password for the new user `user`, after storing it wherever the user's clients read it. */
+  passwordFor(user: string): Promise<string>;
+}
 
 export interface ApplyUsersOptions {
   readonly users?: readonly DatabaseUser[];
-  readonly authentication: UserAuthentication;
+  readonly passwords: UserPasswords;
   /** Prepended to every user name (tests share one server between databases). */
   readonly prefix?: string;
   readonly log?: (line: string) => void;
@@ -115,8 +120,19 @@ function grantStatement(verb: "GRANT" | "REVOKE", tuple: Tuple, schema: string, 
 /** Creates or corrects every user so it holds exactly its grants on the connected schema. Returns the statements run. */
 export async function applyUsersAndGrants(connection: Connection, options: ApplyUsersOptions): Promise<string[]> {
   const users = options.users ?? [...FUNCTION_USERS, ...PERSONA_USERS];
-  const log = options.log ?? (() => undefined);
   const [[{ schema }]] = await connection.query<RowDataPacket[]>("SELECT DATABASE() AS `schema`");
+  // Two db-migrate runs at once would race to CREATE the same user: one at a time.
+  const [[{ acquired }]] = await connection.query<RowDataPacket[]>("SELECT GET_LOCK('medicare_database_users', 60) AS acquired");
+  if (acquired !== 1) throw new Error("another run holds the lock medicare_database_users; waited 60 s. Retry when it finishes.");
+  try {
+    return await applyLocked(connection, users, options, schema as string);
+  } finally {
+    await connection.query("SELECT RELEASE_LOCK('medicare_database_users')");
+  }
+}
+
+async function applyLocked(connection: Connection, users: readonly DatabaseUser[], options: ApplyUsersOptions, schema: string): Promise<string[]> {
+  const log = options.log ?? (() => undefined);
   const ran: string[] = [];
   const run = async (sql: string, values: unknown[] = [], shown = sql) => {
     await connection.query(sql, values);
@@ -128,8 +144,7 @@ export async function applyUsersAndGrants(connection: Connection, options: Apply
     const account = `'${name}'@'%'`;
     const [existing] = await connection.query<RowDataPacket[]>("SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'", [name]);
     if (existing.length === 0) {
-      if (options.authentication.kind === "aws-iam") await run(`CREATE USER ${account} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`);
-      else await run(`CREATE USER ${account} IDENTIFIED BY ?`, [options.authentication.passwordOf(name)], `CREATE USER ${account} IDENTIFIED BY <password>`);
+      await run(`CREATE USER ${account} IDENTIFIED BY ?`, [await options.passwords.passwordFor(name)], `CREATE USER ${account} IDENTIFIED BY <password>`);
     }
     const grantee = `'${name}'@'%'`;
     const [wide] = await connection.query<RowDataPacket[]>(
