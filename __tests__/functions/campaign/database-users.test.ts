@@ -6,6 +6,8 @@
 import { randomBytes } from "crypto";
 import { Connection, createConnection, RowDataPacket } from "mysql2/promise";
 import { applyUsersAndGrants, FUNCTION_USERS, PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
+import { functionEntries } from "../../../scripts/review/lib/function-bundles";
+import { normalize, sqlGrantsOf } from "../../../scripts/review/lib/function-sql-grants";
 import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
 
 const PREFIX = `t${randomBytes(1).toString("hex")}_`;
@@ -84,4 +86,33 @@ it("the DBA reads patients but not their contact columns", async () => {
   } finally {
     await dba.end();
   }
+});
+
+describe("every function's statements, prepared as its own user", () => {
+  // Prepared server-side: MariaDB resolves tables and columns and checks privileges at PREPARE,
+  // so each statement the analysis found is checked against exactly the user's grants.
+  const functions = functionEntries().map((entry) => sqlGrantsOf(entry)).filter((fn) => fn.role === "derived" && fn.tables.length > 0);
+
+  it.each(functions.map((fn) => [fn.function, fn] as const))("%s: every statement its code runs is within its grants", async (_name, fn) => {
+    const connection = await signInAs(fn.function);
+    try {
+      const refused: string[] = [];
+      for (const statement of fn.statements) {
+        await connection.prepare(normalize(statement.sql)).then((prepared) => prepared.close(), (error: Error) => refused.push(`${statement.sites[0]}: ${error.message}`));
+      }
+      expect(refused).toEqual([]);
+    } finally {
+      await connection.end();
+    }
+  });
+
+  it("a statement outside campaign-web's grants is refused (the planted read of patients.email)", async () => {
+    const web = await signInAs("campaign-web");
+    try {
+      await expect(web.prepare("SELECT p.email FROM patients p JOIN invitations i ON i.patient_id = p.id WHERE i.id = ?")).rejects.toThrow(/denied/);
+      await expect(web.prepare("UPDATE invitations SET patient_id = ? WHERE id = ?")).rejects.toThrow(/denied/);
+    } finally {
+      await web.end();
+    }
+  });
 });
