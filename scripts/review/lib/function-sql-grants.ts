@@ -24,7 +24,11 @@ import { Parser } from "node-sql-parser";
 import * as ts from "typescript";
 import { AnalysisOptions, PROJECT_ROOT, reachableCode } from "./function-api-calls";
 import { MIGRATIONS } from "../../../functions/campaign/schema/migrations";
+import { privilegeList, type TablePrivileges } from "./sql-privileges";
 import { SqlReader } from "./sql-text";
+
+export { privilegeList };
+export type { TablePrivileges };
 
 /** Functions whose database identity is not derived from their SQL, and why. */
 export const DATABASE_ROLES: Readonly<Record<string, { readonly role: "schema-owner" | "rotated-user"; readonly reason: string }>> = {
@@ -37,17 +41,6 @@ export const DATABASE_ROLES: Readonly<Record<string, { readonly role: "schema-ow
     reason: "signs in as the user whose secret it rotates (ALTER USER CURRENT_USER() needs no grant); it holds no database user of its own",
   },
 };
-
-/** Privileges on one table (or view) one function needs. `"all"`: every column (a `*` read or a whole-row DELETE). */
-export interface TablePrivileges {
-  readonly table: string;
-  readonly select: readonly string[] | "all";
-  readonly insert: readonly string[] | "all";
-  readonly update: readonly string[] | "all";
-  readonly delete: boolean;
-  /** `SELECT ... FOR UPDATE` / `FOR SHARE`: MySQL 8 wants UPDATE, DELETE or LOCK TABLES besides SELECT. */
-  readonly lockingRead: boolean;
-}
 
 export interface SqlStatementUse {
   /** The statement as written (whitespace collapsed). */
@@ -378,12 +371,6 @@ let cachedSchema: SchemaColumns | undefined;
 export function migrationSchema(): SchemaColumns {
   cachedSchema ??= schemaOf(MIGRATIONS.flatMap((m) => m.statements));
   return cachedSchema;
-}
-
-/** `SELECT (a, b)`, `DELETE`, ... for one table, in the order MySQL's SHOW GRANTS prints them. */
-export function privilegeList(t: TablePrivileges): string[] {
-  const cols = (privilege: string, columns: readonly string[] | "all") => (columns === "all" ? [privilege] : columns.length > 0 ? [`${privilege} (${columns.join(", ")})`] : []);
-  return [...cols("SELECT", t.select), ...cols("INSERT", t.insert), ...cols("UPDATE", t.update), ...(t.delete ? ["DELETE"] : [])];
 }
 
 /** The reviewer's table: function -> table -> privileges. */
