@@ -14,7 +14,7 @@ import FUNCTION_GRANTS from "./function-grants.json";
 
 export type Privilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE";
 
-/** Privileges on one table: a column list, or "all" (table-wide). */
+/** Privileges on one table: a column list, or "all" (table-wide: a `*` read, or every column). */
 export interface TableGrant {
   readonly table: string;
   readonly select: readonly string[] | "all";

@@ -56,7 +56,7 @@ function databaseUsersOf(grants: readonly Grant[]): DatabaseUserAccess[] | undef
   if (users.size === 0) return undefined;
   return [...users].sort().map((user) => {
     const known = PERSONA_USERS.find((p) => userNameOf(p.name) === user);
-    return { user, tables: known?.grants.map((g) => ({ table: g.table, privileges: privilegeList({ ...g, lockingRead: false }) })) };
+    return { user, tables: known?.grants.map((g) => ({ table: g.table, privileges: privilegeList(g) })) };
   });
 }
 
