@@ -26,6 +26,7 @@ const INTEGRATION_TESTS = [
   "__tests__/functions/campaign/confirmations.test.ts",
   "__tests__/functions/campaign/contacts.test.ts",
   "__tests__/functions/campaign/cost.test.ts",
+  "__tests__/functions/campaign/database-users.test.ts",
   "__tests__/functions/campaign/delivery-events.test.ts",
   "__tests__/functions/campaign/dispatch-faults.test.ts",
   "__tests__/functions/campaign/dispatch.test.ts",

@@ -14,7 +14,7 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"S3-001", "S3-002", "S3-003", "S3-004", "S3-005", "S3-006",
 		"BAK-001", "BAK-002", "BAK-003", "BAK-004",
 		"SEC-001", "SEC-002", "SEC-003", "LAM-001", "LAM-002", "LAM-003", "LAM-004",
-		"RDS-001", "RDS-002", "RDS-003", "RDS-004", "RDS-005", "RDS-006", "RDS-007", "RDS-008",
+		"RDS-001", "RDS-002", "RDS-003", "RDS-004", "RDS-005", "RDS-006", "RDS-007", "RDS-008", "RDS-009",
 		"DMS-001", "DMS-002", "DMS-003", "DMS-004", "DMS-005", "DMS-006", "DMS-007", "EXP-001", "EXP-002", "EXP-003",
 		"AUD-001", "AUD-002", "AUD-003", "AUD-004", "AUD-005", "AUD-006", "AUD-007",
 		"IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005", "IAM-006", "IAM-007",

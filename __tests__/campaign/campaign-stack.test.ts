@@ -70,7 +70,14 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-campaign",
       expect(subnets.length).toBeGreaterThanOrEqual(2);
       for (const subnet of subnets) expect(subnet.path).toMatch(/\/vpc\/app-/);
       expect(v.environment.variables.DB_AUTH).toBe("iam");
-      expect(Object.keys(v.environment.variables).filter((k) => /PASSWORD|SECRET|TOKEN|KEY$/.test(k) && k !== "REPORT_KMS_KEY_ID" && k !== "FORMS_KMS_KEY_ID")).toEqual([]);
+      expect(Object.keys(v.environment.variables).filter((k) => /PASSWORD|SECRET|TOKEN|KEY$/.test(k) && k !== "REPORT_KMS_KEY_ID" && k !== "FORMS_KMS_KEY_ID" && k !== "DB_USER_SECRET_ARNS")).toEqual([]);
+      // db-migrate's map of user -> secret: every value a reference to a secret's ARN, no value of a secret.
+      const secretArns = v.environment.variables.DB_USER_SECRET_ARNS;
+      if (secretArns !== undefined) {
+        const entries = [...String(secretArns).matchAll(/"([a-z0-9_]+)" = ([^,}]+)/g)];
+        expect(entries.length).toBeGreaterThan(0);
+        for (const [, , value] of entries) expect(value.trim()).toMatch(/aws_secretsmanager_secret[\w-]+arn$/);
+      }
     }
   });
 

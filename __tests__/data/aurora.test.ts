@@ -5,6 +5,8 @@ import { App } from "cdktf";
 import { buildApp } from "../../main";
 import { cidrsOverlap } from "../../modules/config/cidr";
 import { ENVIRONMENTS } from "../../modules/config/environments";
+import { MASTER_USERNAME } from "../../modules/data/aurora";
+import { PROXY_DATABASE_USERS } from "../../modules/data/database-users";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { NetworkModel, cidrOf, cidrWithin } from "../support/network";
 import { conditionValues, statementsOf } from "../support/policy";
@@ -254,8 +256,20 @@ describe.each(ENV_NAMES)("%s-data: RDS Proxy", (envName) => {
     for (const auth of proxy.values.auth) {
       expect(auth.iam_auth).toBe("REQUIRED");
       expect(auth.auth_scheme).toBe("SECRETS");
-      expect(auth.secret_arn).toBe(`\${${cluster.address}.master_user_secret[0].secret_arn}`);
     }
+  });
+
+  it("signs in as exactly the function and persona users, each with its own secret under the data key, never as the master user", () => {
+    const secrets = proxy.values.auth.map((auth: { secret_arn: string }) => referencedResource(app, stack, auth.secret_arn)!);
+    for (const auth of proxy.values.auth) expect(auth.secret_arn).not.toContain("master_user_secret");
+    expect(new Set(secrets.map((s: SynthResource) => s.address)).size).toBe(secrets.length);
+    expect(secrets.map((s: SynthResource) => s.values.name).sort()).toEqual(PROXY_DATABASE_USERS.map((u) => `medicare-${envName}-db-user-${u.replace(/_/g, "-")}`).sort());
+    for (const secret of secrets) {
+      expect(secret.type).toBe("aws_secretsmanager_secret");
+      expectRef(stack, secret.values.kms_key_id, dataKeyOf(envName), "arn");
+      expect(of("aws_secretsmanager_secret_rotation", stack).filter((r) => r.values.secret_id === `\${${secret.address}.id}`)).toHaveLength(1);
+    }
+    expect(PROXY_DATABASE_USERS).not.toContain(MASTER_USERNAME);
   });
 
   it("runs in the data tier, fronts the cluster with a bounded connection pool, and logs to its encrypted group", () => {
@@ -304,8 +318,8 @@ describe.each(ENV_NAMES)("%s-data: service roles", (envName) => {
     }
   });
 
-  it("the proxy role may only read the cluster's managed secret and decrypt it through Secrets Manager", () => {
-    const cluster = only(of("aws_rds_cluster", stack), "cluster");
+  it("the proxy role may only read its users' secrets (not the master's) and decrypt them through Secrets Manager", () => {
+    const proxy = only(of("aws_db_proxy", stack), "aws_db_proxy");
     const statements = policyStatements(roleAt("aurora-proxy/role/role"));
     expect(statements).toHaveLength(2);
     for (const statement of statements) {
@@ -314,7 +328,7 @@ describe.each(ENV_NAMES)("%s-data: service roles", (envName) => {
       if (statement.actions.includes("secretsmanager:GetSecretValue")) {
         expect({ actions: statement.actions, resources: statement.resources }).toEqual({
           actions: ["secretsmanager:GetSecretValue"],
-          resources: [`\${${cluster.address}.master_user_secret[0].secret_arn}`],
+          resources: proxy.values.auth.map((auth: { secret_arn: string }) => auth.secret_arn).sort(),
         });
       } else {
         expect(statement.actions).toEqual(["kms:Decrypt"]);

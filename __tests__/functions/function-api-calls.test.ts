@@ -33,7 +33,8 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   "campaign-send": ["rds-db:connect", "ses:SendEmail", "sns:CheckIfPhoneNumberIsOptedOut", "sns:Publish"],
   // Enqueues a booking's confirmation after the booking commits (send-queue.ts SqsSendQueue).
   "campaign-web": ["rds-db:connect", "sqs:SendMessage"],
-  "db-migrate": ["rds-db:connect"],
+  // applyUsersAndGrants stores each new user's password in its secret (secret-passwords.ts).
+  "db-migrate": ["rds-db:connect", "secretsmanager:PutSecretValue"],
   // publishForm: PutObject of the rendered HTML.
   "form-publish": ["rds-db:connect", "s3:PutObject"],
   "form-submit": ["rds-db:connect"],

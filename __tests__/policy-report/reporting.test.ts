@@ -321,8 +321,19 @@ describe("reviewer report", () => {
       stacks: {},
       accessMatrix: { environments: [] },
       functions: [fn("medicare-dev-exact", []), fn("medicare-dev-wide", ["sns:*"])],
+      sqlGrants: [
+        {
+          entry: "campaign-send/handler.ts",
+          function: "campaign-send",
+          role: "derived",
+          statements: [],
+          tables: [{ table: "patients", select: ["email", "id"], insert: [], update: [], delete: false, lockingRead: false }],
+          lockFunctions: [],
+        },
+      ],
       now: NOW,
     });
+    expect(html).toMatch(/medicare-dev-exact<\/code>[^]*?Database grants derived from its SQL[^]*?<code>patients<\/code><\/td><td><code>SELECT \(email, id\)<\/code>/);
     expect(html).toContain("<code>medicare-dev-exact</code>");
     expect(html).toMatch(/medicare-dev-exact<\/code>[^]*?exactly what its code calls/);
     expect(html).toMatch(/medicare-dev-wide<\/code>[^]*?not called sns:\*/);

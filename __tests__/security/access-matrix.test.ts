@@ -73,6 +73,21 @@ describe("the access matrix of the synthesized stacks", () => {
     expect(text).toContain("7 personas in 2 environment(s).");
   });
 
+  it("shows the database users the care provider and the DBA connect as, with their grants: neither reads contact details", () => {
+    for (const environment of matrix.environments) {
+      const users = environment.personas.flatMap((p) => (p.databaseUsers ?? []).map((d) => [p.persona, d] as const));
+      expect(users.map(([persona, d]) => `${persona}:${d.user}`).sort()).toEqual(["care-provider:care_provider", "database-administrator:dba"]);
+      for (const [, d] of users) {
+        expect(d.tables).toBeDefined();
+        const patients = d.tables!.find((t) => t.table === "patients")!;
+        expect(patients.privileges).toHaveLength(1);
+        expect(patients.privileges[0]).toMatch(/^SELECT \(/);
+        expect(patients.privileges[0]).not.toMatch(/email|phone/);
+      }
+    }
+    expect(renderAccessMatrix(matrix)).toContain("database user dba (grants applied by db-migrate):");
+  });
+
   it("is printed by npm run access-matrix, as JSON with --json; bad options exit 2", () => {
     const files = Object.keys(app.stacks).map((s) => app.file(s));
     const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "review", "access-matrix.ts"), ...args], { cwd: ROOT, encoding: "utf8" });

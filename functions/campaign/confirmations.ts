@@ -15,7 +15,6 @@
  * 3. The send worker (send-worker.ts `sendConfirmation`) claims, mints the manage link, sends.
  */
 import type { Connection, Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { EMAIL_PATTERN, UK_MOBILE_PATTERN } from "./contacts";
 import type { ConfirmationKind, ConfirmedAppointment } from "./messages";
 import type { SendQueue } from "./send-queue";
 
@@ -32,11 +31,9 @@ export async function recordConfirmation(connection: Connection, invitationId: n
   // opt-outs. An opt-out that commits after this read is still honoured: the worker's claim
   // checks contact_preferences again.
   const [rows] = await connection.query<RowDataPacket[]>(
-    `SELECT COALESCE(p.phone_e164 REGEXP ?, 0) AS smsUsable, COALESCE(p.email REGEXP ? AND LENGTH(p.email) <= 254, 0) AS emailUsable,
-       EXISTS (SELECT 1 FROM contact_preferences c WHERE c.patient_id = p.id AND c.channel = 'sms' AND c.opted_out_at IS NOT NULL) AS smsOut,
-       EXISTS (SELECT 1 FROM contact_preferences c WHERE c.patient_id = p.id AND c.channel = 'email' AND c.opted_out_at IS NOT NULL) AS emailOut
-     FROM invitations i JOIN patients p ON p.id = i.patient_id WHERE i.id = ?`,
-    [UK_MOBILE_PATTERN.source, EMAIL_PATTERN.source, invitationId],
+    `SELECT r.sms_usable AS smsUsable, r.email_usable AS emailUsable, r.sms_opted_out AS smsOut, r.email_opted_out AS emailOut
+     FROM invitation_reachability r WHERE r.invitation_id = ?`,
+    [invitationId],
   );
   const row = rows[0];
   if (!row) return 0;

@@ -199,19 +199,21 @@ export function detailOf(event: DeliveryEvent | SmsDeliveryEvent): string | null
 type MessageTable = "deliveries" | "booking_confirmations";
 const MESSAGE_TABLES: readonly MessageTable[] = ["deliveries", "booking_confirmations"];
 
-/** The three statements an event can make, per table, with the table named literally (the SQL-grant analysis reads them). */
-const statementsFor = (table: MessageTable, byMessage: string, newer: string) =>
+/** The three statements an event can make, per table, each a literal naming its table (the SQL-grant analysis reads them). */
+const moveSql = (table: MessageTable, byMessage: string) =>
   table === "deliveries"
-    ? {
-        move: `UPDATE deliveries SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
-        detailOnly: `UPDATE deliveries SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`,
-        complaint: `UPDATE deliveries SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`,
-      }
-    : {
-        move: `UPDATE booking_confirmations SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
-        detailOnly: `UPDATE booking_confirmations SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`,
-        complaint: `UPDATE booking_confirmations SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`,
-      };
+    ? `UPDATE deliveries SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`
+    : `UPDATE booking_confirmations SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`;
+
+const detailOnlySql = (table: MessageTable, byMessage: string, newer: string) =>
+  table === "deliveries"
+    ? `UPDATE deliveries SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`
+    : `UPDATE booking_confirmations SET status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN ('sent', 'delivered') AND ${newer}`;
+
+const complaintSql = (table: MessageTable, byMessage: string, newer: string) =>
+  table === "deliveries"
+    ? `UPDATE deliveries SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`
+    : `UPDATE booking_confirmations SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`;
 
 /**
  * The one UPDATE an event makes to the rows with its message id, in each table that holds sent
@@ -230,10 +232,9 @@ async function updateRowsOf(db: Pool | Connection, table: MessageTable, event: D
   const byMessage = `provider_message_id = ? AND channel = '${event.type === "SmsDelivered" || event.type === "SmsFailed" ? "sms" : "email"}'`;
   // Not older than what the row holds, and not the same thing again.
   const newer = "(status_at IS NULL OR status_at < ? OR (status_at = ? AND NOT (status_detail <=> ?)))";
-  const statements = statementsFor(table, byMessage, newer);
-  const moveTo = (to: string, from: readonly string[]): [string, unknown[]] => [statements.move, [to, event.at, detail, event.messageId, from]];
+  const moveTo = (to: string, from: readonly string[]): [string, unknown[]] => [moveSql(table, byMessage), [to, event.at, detail, event.messageId, from]];
   // A soft bounce or a delay is news about a message still being tried: the status stays.
-  const detailOnly = (): [string, unknown[]] => [statements.detailOnly, [event.at, detail, event.messageId, event.at, event.at, detail]];
+  const detailOnly = (): [string, unknown[]] => [detailOnlySql(table, byMessage, newer), [event.at, detail, event.messageId, event.at, event.at, detail]];
   let sql: string;
   let values: unknown[];
   switch (event.type) {
@@ -259,7 +260,7 @@ async function updateRowsOf(db: Pool | Connection, table: MessageTable, event: D
       break;
     case "Complaint":
       // The recipient saw it, so it was delivered; a row already delivered gets the complaint as its detail.
-      sql = statements.complaint;
+      sql = complaintSql(table, byMessage, newer);
       values = [event.at, detail, event.messageId, event.at, event.at, detail];
       break;
   }
@@ -269,8 +270,8 @@ async function updateRowsOf(db: Pool | Connection, table: MessageTable, event: D
 
 async function isKnown(pool: Pool, messageId: string, channel: "sms" | "email" = "email"): Promise<boolean> {
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT 1 FROM deliveries WHERE provider_message_id = ? AND channel = ?
-     UNION ALL SELECT 1 FROM booking_confirmations WHERE provider_message_id = ? AND channel = ? LIMIT 1`,
+    `SELECT 1 FROM deliveries d WHERE d.provider_message_id = ? AND d.channel = ?
+     UNION ALL SELECT 1 FROM booking_confirmations c WHERE c.provider_message_id = ? AND c.channel = ? LIMIT 1`,
     [messageId, channel, messageId, channel],
   );
   return rows.length > 0;

@@ -1,10 +1,11 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CampaignConfig } from "../config/schema";
 import { MedicareStack } from "../core/medicare-stack";
 import { messagePrices } from "../core/pricing";
 import { COST_ENVIRONMENT } from "../../functions/campaign/cost-environment";
 import { FunctionEgressRule, FunctionVpcPlacement, NodeFunction } from "../compute/lambda-function";
-import { MASTER_USERNAME } from "../data/aurora";
+import { databaseUserOf, PROXY_DATABASE_USERS, SCHEMA_OWNER_FUNCTION } from "../data/database-users";
 import { DatabaseProxy } from "../data/rds-proxy";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { PolicyStatement } from "../iam/policy-document";
@@ -74,18 +75,23 @@ export class CampaignFunctions extends Construct {
     const publicBaseUrl = `https://${config.apiHostname}`;
 
     const proxyResourceId = props.proxy.resourceId;
-    const connectAsProxyUser: PolicyStatement = {
-      sid: "ConnectThroughRdsProxyWithIamToken",
+    // Each function signs in as its own database user (functions/campaign/schema/users.ts), whose
+    // grants the migrations derive from its SQL; its rds-db:connect names that user only. The
+    // master user is not reachable through the proxy (modules/data/rds-proxy.ts).
+    const connectAsOwnUser = (functionName: string): PolicyStatement => ({
+      sid: "ConnectThroughRdsProxyAsOwnDatabaseUser",
       actions: ["rds-db:connect"],
-      resources: [`arn:aws:rds-db:${stack.region}:${stack.accountId}:dbuser:${proxyResourceId}/${MASTER_USERNAME}`],
-    };
-    const database = {
+      resources: [`arn:aws:rds-db:${stack.region}:${stack.accountId}:dbuser:${proxyResourceId}/${databaseUserOf(functionName)}`],
+    });
+    // The users db-migrate creates (every proxy user but its own, which break-glass creates once: docs/database-access.md).
+    const createdUsers = PROXY_DATABASE_USERS.filter((user) => user !== databaseUserOf(SCHEMA_OWNER_FUNCTION));
+    const databaseFor = (functionName: string) => ({
       DB_AUTH: "iam",
       DB_HOST: props.proxy.endpoint,
       DB_PORT: "3306",
-      DB_USER: MASTER_USERNAME,
+      DB_USER: databaseUserOf(functionName),
       DB_NAME: stack.env.database.databaseName,
-    };
+    });
     const toProxy: FunctionEgressRule = { description: "MySQL (TLS, IAM token) to RDS Proxy", port: 3306, to: { securityGroupId: props.proxy.securityGroup.id } };
     const toEndpoints: FunctionEgressRule = { description: "AWS APIs (SQS, SNS, KMS, X-Ray) through the interface endpoints", port: 443, to: { securityGroupId: props.endpoints.securityGroup.id } };
     const toS3: FunctionEgressRule = { description: "S3 through the gateway endpoint", port: 443, to: { prefixListId: props.endpoints.s3Gateway.prefixListId } };
@@ -116,8 +122,8 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 1024,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
-      statements: [connectAsProxyUser, ...enqueueSends],
+      environment: { ...databaseFor("campaign-plan"), ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
+      statements: [connectAsOwnUser("campaign-plan"), ...enqueueSends],
       vpc: inAppTier(),
     });
     this.remind = new NodeFunction(this, "remind", {
@@ -128,8 +134,8 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 512,
       timeoutSeconds: 900,
-      environment: { ...database, ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
-      statements: [connectAsProxyUser, ...enqueueSends],
+      environment: { ...databaseFor("campaign-remind"), ...messaging, ...runBudgetEnvironment, SEND_QUEUE_URL: props.sendQueue.queue.url },
+      statements: [connectAsOwnUser("campaign-remind"), ...enqueueSends],
       vpc: inAppTier(),
     });
     this.send = new NodeFunction(this, "send", {
@@ -141,7 +147,7 @@ export class CampaignFunctions extends Construct {
       memoryMb: 512,
       timeoutSeconds: SEND_TIMEOUT_SECONDS,
       environment: {
-        ...database,
+        ...databaseFor("campaign-send"),
         ...messaging,
         EMAIL_SOURCE: props.email.fromAddress,
         SES_CONFIGURATION_SET: props.email.configurationSetName,
@@ -152,7 +158,7 @@ export class CampaignFunctions extends Construct {
         EMAIL_PER_SECOND: perWorkerRate(config.email.messagesPerSecond, config.sendConcurrency),
       },
       statements: [
-        connectAsProxyUser,
+        connectAsOwnUser("campaign-send"),
         {
           sid: "SendEmailFromTheCampaignIdentityThroughItsConfigurationSet",
           actions: ["ses:SendEmail"],
@@ -177,9 +183,9 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 512,
       timeoutSeconds: 300,
-      environment: { ...database, ...messaging, ...messagePriceEnvironment, REPORT_BUCKET: props.reports.bucket.name, REPORT_KMS_KEY_ID: props.reports.key.arn },
+      environment: { ...databaseFor("campaign-report"), ...messaging, ...messagePriceEnvironment, REPORT_BUCKET: props.reports.bucket.name, REPORT_KMS_KEY_ID: props.reports.key.arn },
       statements: [
-        connectAsProxyUser,
+        connectAsOwnUser("campaign-report"),
         { sid: "WriteReports", actions: ["s3:PutObject"], resources: [`${props.reports.bucket.arn}/*`] },
         { sid: "EncryptReportsThroughS3", actions: ["kms:GenerateDataKey"], resources: [props.reports.key.arn], conditions: viaService("s3", props.reports.key) },
       ],
@@ -195,7 +201,7 @@ export class CampaignFunctions extends Construct {
       memoryMb: 512,
       timeoutSeconds: 15,
       environment: {
-        ...database,
+        ...databaseFor("campaign-web"),
         PRACTICE_NAME: config.practice.name,
         PRACTICE_PHONE: config.practice.phone,
         PRACTICE_TIME_ZONE: "Europe/London",
@@ -204,7 +210,7 @@ export class CampaignFunctions extends Construct {
         SEND_QUEUE_URL: props.sendQueue.queue.url,
         ...(config.followUpFormSlug ? { FOLLOW_UP_FORM_SLUG: config.followUpFormSlug } : {}),
       },
-      statements: [connectAsProxyUser, ...enqueueSends],
+      statements: [connectAsOwnUser("campaign-web"), ...enqueueSends],
       vpc: inAppTier(),
     });
     this.formPublish = new NodeFunction(this, "form-publish", {
@@ -215,9 +221,9 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 2,
       memoryMb: 512,
       timeoutSeconds: 30,
-      environment: { ...database, FORMS_BUCKET: props.forms.bucket.name, FORMS_KMS_KEY_ID: props.forms.key.arn, FORM_SUBMIT_BASE_URL: publicBaseUrl },
+      environment: { ...databaseFor("form-publish"), FORMS_BUCKET: props.forms.bucket.name, FORMS_KMS_KEY_ID: props.forms.key.arn, FORM_SUBMIT_BASE_URL: publicBaseUrl },
       statements: [
-        connectAsProxyUser,
+        connectAsOwnUser("form-publish"),
         { sid: "StorePublishedForms", actions: ["s3:PutObject"], resources: [`${props.forms.bucket.arn}/*`] },
         { sid: "EncryptFormsThroughS3", actions: ["kms:GenerateDataKey"], resources: [props.forms.key.arn], conditions: viaService("s3", props.forms.key) },
       ],
@@ -231,8 +237,8 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 10,
       memoryMb: 256,
       timeoutSeconds: 15,
-      environment: { ...database },
-      statements: [connectAsProxyUser],
+      environment: { ...databaseFor("form-submit") },
+      statements: [connectAsOwnUser("form-submit")],
       vpc: inAppTier(),
     });
     this.migrate = new NodeFunction(this, "db-migrate", {
@@ -243,8 +249,18 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 1,
       memoryMb: 256,
       timeoutSeconds: 300,
-      environment: { ...database },
-      statements: [connectAsProxyUser],
+      environment: {
+        ...databaseFor("db-migrate"),
+        // The users it creates: each new user's random password goes to its secret (secret-passwords.ts).
+        DB_USER_SECRET_ARNS: Fn.jsonencode(Object.fromEntries(createdUsers.map((user) => [user, props.proxy.userSecrets.get(user)!.arn]))),
+        DB_CLUSTER_HOST: props.proxy.clusterEndpoint,
+        DB_CLUSTER_PORT: String(props.proxy.clusterPort),
+      },
+      statements: [
+        connectAsOwnUser("db-migrate"),
+        { sid: "StoreNewDatabaseUsersPasswords", actions: ["secretsmanager:PutSecretValue"], resources: createdUsers.map((user) => props.proxy.userSecrets.get(user)!.arn) },
+        { sid: "EncryptThemThroughSecretsManager", actions: ["kms:GenerateDataKey"], resources: [keys.data.arn], conditions: viaService("secretsmanager", keys.data) },
+      ],
       vpc: inAppTier(),
     });
     this.deliveryEvents = new NodeFunction(this, "delivery-events", {
@@ -255,8 +271,8 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 5,
       memoryMb: 256,
       timeoutSeconds: 30,
-      environment: { ...database },
-      statements: [connectAsProxyUser],
+      environment: { ...databaseFor("campaign-delivery-events") },
+      statements: [connectAsOwnUser("campaign-delivery-events")],
       vpc: inAppTier(),
     });
     this.outcomes = new NodeFunction(this, "outcomes", {
@@ -267,8 +283,8 @@ export class CampaignFunctions extends Construct {
       reservedConcurrency: 2,
       memoryMb: 256,
       timeoutSeconds: 15,
-      environment: { ...database },
-      statements: [connectAsProxyUser],
+      environment: { ...databaseFor("campaign-outcomes") },
+      statements: [connectAsOwnUser("campaign-outcomes")],
       vpc: inAppTier(),
     });
     this.all = [this.plan, this.send, this.remind, this.report, this.web, this.formPublish, this.formSubmit, this.migrate, this.deliveryEvents, this.outcomes];

@@ -40,10 +40,11 @@ export function isCredentialAttributeName(name: string): boolean {
 
 /**
  * Environment variable names that announce a secret (DB_PASSWORD, API_TOKEN, PRIVATE_KEY).
- * Names ending in _ARN, _NAME or _FILE point to where a secret is kept, which is the right way.
+ * Names ending in _ARN, _NAME or _FILE (or their plurals: a list or map of them) point to where a
+ * secret is kept, which is the right way.
  */
 const SECRET_ENV_NAME = /(^|[_-])(PASS(WORD|WD)?|PWD|SECRETS?|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|SECRET[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIALS?)([_-]|$)/i;
-const REFERENCE_ENV_NAME = /_(ARN|NAME|FILE)$/i;
+const REFERENCE_ENV_NAME = /_(ARNS?|NAMES?|FILES?)$/i;
 
 export function isSecretEnvironmentName(name: string): boolean {
   return SECRET_ENV_NAME.test(name) && !REFERENCE_ENV_NAME.test(name);

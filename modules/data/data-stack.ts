@@ -27,18 +27,10 @@ export class DataStack extends MedicareStack {
   constructor(scope: Construct, env: EnvironmentConfig, security: SecurityStack, network: NetworkStack) {
     super(scope, { env, component: "data", dataClassification: "phi" });
 
-    // Aurora and RDS Proxy
+    // Aurora
     this.database = new AuroraDatabase(this, "aurora", {
       config: env.database,
       network: network.network,
-      dataKey: security.keys.data,
-      logsKey: security.keys.logs,
-      boundary: security.workloadBoundary,
-    });
-    this.proxy = new DatabaseProxy(this, "aurora-proxy", {
-      database: this.database,
-      network: network.network,
-      interfaceEndpoints: network.endpoints.securityGroup,
       dataKey: security.keys.data,
       logsKey: security.keys.logs,
       boundary: security.workloadBoundary,
@@ -62,6 +54,16 @@ export class DataStack extends MedicareStack {
     });
     // It logs in to Aurora as the users it rotates (the DMS target user).
     this.database.allowFrom("mysql-from-credential-rotation", this.credentialRotation.securityGroup.id, "MySQL (TLS) from the credential rotation function");
+    // RDS Proxy: one auth entry and secret per function and persona database user, rotated by the same function
+    this.proxy = new DatabaseProxy(this, "aurora-proxy", {
+      database: this.database,
+      network: network.network,
+      interfaceEndpoints: network.endpoints.securityGroup,
+      dataKey: security.keys.data,
+      logsKey: security.keys.logs,
+      boundary: security.workloadBoundary,
+      rotation: this.credentialRotation,
+    });
     // DMS: the live migration from the on-premises database (modules/data/migration.ts), and
     // the daily export that the on-premises server pulls over the VPN (modules/data/export.ts)
     new DatabaseMigration(this, "migration", {

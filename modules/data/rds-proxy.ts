@@ -13,7 +13,9 @@ import { ServiceRole } from "../iam/service-role";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
 import { TieredVpc } from "../network/vpc";
 import { DomainKey, requireKeyOf } from "../security/keys";
-import { AuroraDatabase } from "./aurora";
+import { AuroraDatabase, MASTER_USERNAME } from "./aurora";
+import { DatabaseCredentialsSecret, MysqlCredentialRotation } from "./database-secret";
+import { PROXY_DATABASE_USERS } from "./database-users";
 
 /** Client connections idle this long are closed (seconds); Lambdas reconnect cheaply through the pool. */
 const IDLE_CLIENT_TIMEOUT_SECONDS = 900;
@@ -31,13 +33,19 @@ export interface DatabaseProxyProps {
   readonly logsKey: DomainKey;
   /** Permission boundary of the proxy's role. */
   readonly boundary: PermissionBoundary;
+  /** Rotates each proxy user's secret (the stack's rotation function). */
+  readonly rotation: MysqlCredentialRotation;
+  /** The database users clients may sign in as (default: PROXY_DATABASE_USERS); never the master user. */
+  readonly users?: readonly string[];
 }
 
 /**
  * RDS Proxy in front of Aurora for the campaign Lambdas: connection pooling for bursts of
  * short-lived functions, failover without dropped clients, TLS required and IAM
  * authentication required of every client (no database password in any function). The
- * proxy signs in to Aurora with the RDS-managed secret, which it alone may read.
+ * proxy signs in to Aurora as the user the client names, with that user's own secret (one per
+ * function and persona, under the data key, rotated every 30 days); the master user has no
+ * auth entry, so no client reaches Aurora as the master through the proxy.
  */
 export class DatabaseProxy extends Construct {
   readonly proxy: DbProxy;
@@ -47,6 +55,11 @@ export class DatabaseProxy extends Construct {
   /** `prx-...`: what `rds-db:connect` grants name (`dbuser:<resourceId>/<user>`). */
   readonly resourceId: string;
   readonly name: string;
+  /** The cluster's writer endpoint and port (the user secrets name them: the rotation function connects there directly). */
+  readonly clusterEndpoint: string;
+  readonly clusterPort: number;
+  /** Database user -> the secret the proxy signs in with. */
+  readonly userSecrets: ReadonlyMap<string, DatabaseCredentialsSecret>;
 
   constructor(scope: Construct, id: string, props: DatabaseProxyProps) {
     super(scope, id);
@@ -87,15 +100,33 @@ export class DatabaseProxy extends Construct {
     });
     database.allowFrom("mysql-from-proxy", this.securityGroup.id, "MySQL from RDS Proxy");
 
+    const users = props.users ?? PROXY_DATABASE_USERS;
+    if (users.length === 0) throw new Error(`${this.node.path}: a proxy needs at least one database user`);
+    if (users.includes(MASTER_USERNAME)) throw new Error(`${this.node.path}: the master user ${MASTER_USERNAME} must not sign in through the proxy (break-glass is direct)`);
+    this.userSecrets = new Map(
+      users.map((user) => [
+        user,
+        new DatabaseCredentialsSecret(this, `user-${user}`, {
+          name: `db-user-${user.replace(/_/g, "-")}`,
+          description: `Aurora credentials of database user ${user}, used only by RDS Proxy (clients sign in with IAM)`,
+          key: props.dataKey,
+          rotation: props.rotation,
+        }),
+      ]),
+    );
+    const secretArns = [...this.userSecrets.values()].map((s) => s.arn);
+    this.clusterEndpoint = database.cluster.endpoint;
+    this.clusterPort = database.port;
+
     const role = new ServiceRole(this, "role", {
       name: "aurora-proxy",
-      description: "RDS Proxy reads the Aurora master secret to open pooled connections",
+      description: "RDS Proxy reads its database users' secrets to open pooled connections",
       servicePrincipal: "rds.amazonaws.com",
       // Proxy ARNs carry a generated id (db-proxy:prx-...), not the name.
       sourceArnLike: `arn:aws:rds:${stack.region}:${stack.accountId}:db-proxy:*`,
       boundary: props.boundary,
       statements: [
-        { sid: "ReadTheMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [database.masterSecretArn] },
+        { sid: "ReadTheProxyUsersSecrets", actions: ["secretsmanager:GetSecretValue"], resources: secretArns },
         {
           sid: "DecryptItThroughSecretsManagerOnly",
           actions: ["kms:Decrypt"],
@@ -118,15 +149,13 @@ export class DatabaseProxy extends Construct {
       // Debug logging writes the SQL text of every statement, i.e. patient data, to the logs.
       debugLogging: false,
       idleClientTimeout: IDLE_CLIENT_TIMEOUT_SECONDS,
-      auth: [
-        {
-          description: "Aurora master credentials, generated and rotated by RDS",
-          authScheme: "SECRETS",
-          secretArn: database.masterSecretArn,
-          // Clients present an IAM authentication token; no client ever holds a database password.
-          iamAuth: "REQUIRED",
-        },
-      ],
+      auth: [...this.userSecrets].map(([user, secret]) => ({
+        description: `Database user ${user}`,
+        authScheme: "SECRETS",
+        secretArn: secret.arn,
+        // Clients present an IAM authentication token; no client ever holds a database password.
+        iamAuth: "REQUIRED",
+      })),
       tags: { Name: this.name },
       dependsOn: [logGroup.logGroup, role.node.findChild("policy") as IamRolePolicy],
     });

@@ -103,11 +103,12 @@ function renderFormat(report: PolicyReport, options: Options, files: readonly st
     const { functionEntries } = require("./lib/function-bundles") as typeof import("./lib/function-bundles");
     const { apiCallsOf } = require("./lib/function-api-calls") as typeof import("./lib/function-api-calls");
     const { functionPermissions } = require("./lib/function-permissions") as typeof import("./lib/function-permissions");
+    const { sqlGrantsOf } = require("./lib/function-sql-grants") as typeof import("./lib/function-sql-grants");
     const { renderHtml, renderMarkdown } = require("./lib/html-report") as typeof import("./lib/html-report");
     const exceptions = loadExceptions(options.exceptions);
     if (options.output === "markdown") return renderMarkdown(report, exceptions, new Date());
     const stacks = loadStacks(files);
-    return renderHtml({ report, exceptions, stacks, accessMatrix: buildAccessMatrix(stacks), functions: functionPermissions(stacks, functionEntries().map((entry) => apiCallsOf(entry))), now: new Date() });
+    return renderHtml({ report, exceptions, stacks, accessMatrix: buildAccessMatrix(stacks), functions: functionPermissions(stacks, functionEntries().map((entry) => apiCallsOf(entry))), sqlGrants: functionEntries().map((entry) => sqlGrantsOf(entry)), now: new Date() });
   }
   return render(report, options.output);
 }

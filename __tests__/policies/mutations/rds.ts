@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, any, atPath, find, member, ref } from "./kit";
+import { PolicyMutation, addResource, any, atPath, editStatement, find, member, ref } from "./kit";
 
 const cluster = (doc: any) => find(doc, "aws_rds_cluster", atPath("aurora/cluster"), "aurora/cluster");
 const writer = (doc: any) => find(doc, "aws_rds_cluster_instance", atPath("aurora/instance-1"), "aurora/instance-1");
@@ -219,6 +219,50 @@ export const RDS_MUTATIONS: readonly PolicyMutation[] = [
     description: "the proxy deleted while its target group and target still put it in front of the cluster",
     mutate: (doc) => {
       delete doc.resource.aws_db_proxy[proxy(doc).name];
+    },
+  },
+
+  // RDS-009 a database user per function
+  {
+    ruleId: "RDS-009",
+    stack: "campaign",
+    description: "campaign-web signs in as the master user (DB_USER and rds-db:connect)",
+    mutate: (doc) => {
+      const fn = find(doc, "aws_lambda_function", atPath("functions/web/function"), "functions/web/function").body;
+      fn.environment.variables.DB_USER = "medicare_admin";
+      editStatement(doc, "aws_iam_role_policy", "functions/web/role/policy", "ConnectThroughRdsProxyAsOwnDatabaseUser", (statement) => {
+        statement.Resource = String(statement.Resource).replace(/\/[^/]+$/, "/medicare_admin");
+      });
+    },
+  },
+  {
+    ruleId: "RDS-009",
+    stack: "campaign",
+    description: "form-submit's role may also connect as the planner's user (which reads contact details)",
+    mutate: (doc) => {
+      editStatement(doc, "aws_iam_role_policy", "functions/form-submit/role/policy", "ConnectThroughRdsProxyAsOwnDatabaseUser", (statement) => {
+        const own = String(statement.Resource);
+        statement.Resource = [own, own.replace(/\/[^/]+$/, "/fn_campaign_plan")];
+      });
+    },
+  },
+  {
+    ruleId: "RDS-009",
+    stack: "campaign",
+    description: "campaign-web's rds-db:connect widened to every database user of the proxy",
+    mutate: (doc) => {
+      editStatement(doc, "aws_iam_role_policy", "functions/web/role/policy", "ConnectThroughRdsProxyAsOwnDatabaseUser", (statement) => {
+        statement.Resource = String(statement.Resource).replace(/\/[^/]+$/, "/*");
+      });
+    },
+  },
+  {
+    ruleId: "RDS-009",
+    stack: "data",
+    description: "the proxy signs in with the cluster's managed master secret again",
+    mutate: (doc) => {
+      const body = proxy(doc).body;
+      body.auth.push({ ...body.auth[0], secret_arn: `\${${cluster(doc).type}.${cluster(doc).name}.master_user_secret[0].secret_arn}` });
     },
   },
 

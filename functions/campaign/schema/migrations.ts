@@ -310,4 +310,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    name: "0010-invitation-reachability",
+    statements: [
+      // Whether an invitation's patient can be reached on each channel (a valid UK mobile or
+      // e-mail address, not opted out), without the details themselves: campaign-web writes a
+      // booking's confirmation rows from this view and holds no grant on patients (docs/
+      // database-access.md). The patterns are contacts.ts's UK_MOBILE_SQL and EMAIL_SQL as
+      // literals, so this migration's checksum never moves; a test fails when contacts.ts
+      // changes them, asking for a migration that replaces the view.
+      `CREATE VIEW invitation_reachability AS
+        SELECT i.id AS invitation_id,
+          COALESCE(p.phone_e164 REGEXP '^[+]447([1-57-9][0-9]{8}|624[0-9]{6})$', 0) AS sms_usable,
+          COALESCE(p.email REGEXP '^[A-Za-z0-9.!#$%&''*+/=?^_{|}~-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?[.])+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$' AND LENGTH(p.email) <= 254, 0) AS email_usable,
+          EXISTS (SELECT 1 FROM contact_preferences c WHERE c.patient_id = i.patient_id AND c.channel = 'sms' AND c.opted_out_at IS NOT NULL) AS sms_opted_out,
+          EXISTS (SELECT 1 FROM contact_preferences c WHERE c.patient_id = i.patient_id AND c.channel = 'email' AND c.opted_out_at IS NOT NULL) AS email_opted_out
+        FROM invitations i JOIN patients p ON p.id = i.patient_id`,
+    ],
+  },
 ];

@@ -5,6 +5,8 @@
  * not from the TypeScript, so it shows what would be deployed.
  */
 import { readFileSync } from "fs";
+import { PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
+import { privilegeList } from "./sql-privileges";
 import { basename, dirname } from "path";
 import { PERSONAS } from "../../../modules/iam/personas";
 
@@ -32,6 +34,30 @@ export interface PersonaAccess {
   readonly mfaMaxAgeSeconds?: number;
   readonly boundary?: string;
   readonly grants: readonly Grant[];
+  /** The database users its rds-db:connect names, with the grants the migrations give them (functions/campaign/schema/users.ts). */
+  readonly databaseUsers?: readonly DatabaseUserAccess[];
+}
+
+export interface DatabaseUserAccess {
+  readonly user: string;
+  /** table -> privileges (`SELECT (a, b)`, ...); undefined when the migrations do not create this user. */
+  readonly tables?: readonly { readonly table: string; readonly privileges: readonly string[] }[];
+}
+
+/** The database users named by a persona's rds-db:connect grants, with their reviewed grants. */
+function databaseUsersOf(grants: readonly Grant[]): DatabaseUserAccess[] | undefined {
+  const users = new Set(
+    grants
+      .filter((g) => g.actions.some((a) => a === "rds-db:connect" || a === "rds-db:*"))
+      .flatMap((g) => g.resources)
+      .map((r) => /:dbuser:[^/]*\/(.+)$/.exec(r)?.[1])
+      .filter((u): u is string => u !== undefined),
+  );
+  if (users.size === 0) return undefined;
+  return [...users].sort().map((user) => {
+    const known = PERSONA_USERS.find((p) => userNameOf(p.name) === user);
+    return { user, tables: known?.grants.map((g) => ({ table: g.table, privileges: privilegeList(g) })) };
+  });
 }
 
 export interface EnvironmentAccess {
@@ -194,7 +220,13 @@ export function buildAccessMatrix(stacks: Stacks): AccessMatrix {
           note: persona === "patient" ? "no IAM access: patients sign in to the portal through Cognito only" : "NO ROLE FOUND for this persona",
         });
       }
-      personas.push(...mine.map((r) => personaAccess(stacks, r, persona)));
+      personas.push(
+        ...mine.map((r) => {
+          const access = personaAccess(stacks, r, persona);
+          const databaseUsers = databaseUsersOf(access.grants);
+          return databaseUsers ? { ...access, databaseUsers } : access;
+        }),
+      );
     }
     return { name, personas };
   });
@@ -233,6 +265,14 @@ export function renderAccessMatrix(matrix: AccessMatrix): string {
         }
       }
       out.push(...table(rows, ["ACTION", "RESOURCE", "CONDITION"], "    "), "");
+      for (const db of p.databaseUsers ?? []) {
+        if (!db.tables) {
+          out.push(`    database user ${db.user}: NOT CREATED by the migrations (functions/campaign/schema/users.ts)`, "");
+          continue;
+        }
+        out.push(`    database user ${db.user} (grants applied by db-migrate):`);
+        out.push(...table(db.tables.map((t) => [t.table, t.privileges.join("; ")]), ["TABLE", "PRIVILEGES"], "      "), "");
+      }
     }
   }
   const personas = new Set(matrix.environments.flatMap((e) => e.personas.map((p) => p.persona)));

@@ -361,14 +361,14 @@ function isNonReference(node: ts.Identifier): boolean {
   return false;
 }
 
-interface Found {
+export interface Found {
   readonly pkg: string;
   readonly className: string;
   readonly site: string;
 }
 
-/** The project files of `entry`'s graph and the SDK classes reachable code uses. */
-function walk(entryKey: string, files: Map<string, ParsedFile>): Found[] {
+/** The project files of `entry`'s graph, the SDK classes reachable code uses and the reachable top-level statements (`key#index`). */
+function walk(entryKey: string, files: Map<string, ParsedFile>): { found: Found[]; reached: Set<string> } {
   const found: Found[] = [];
   const reached = new Set<string>();
   const queue: Array<[string, number]> = [];
@@ -454,7 +454,7 @@ function walk(entryKey: string, files: Map<string, ParsedFile>): Found[] {
     if (ts.isExportDeclaration(statement)) continue;
     visit(statement);
   }
-  return found;
+  return { found, reached };
 }
 
 function actionOf(pkg: string, className: string): string {
@@ -482,8 +482,18 @@ function bundledSdkClasses(metafile: Metafile): Set<string> {
   return out;
 }
 
-/** The IAM actions `functions/<entry>`'s code can call (entry as listed by `functionEntries()`). */
-export function apiCallsOf(entry: string, options: AnalysisOptions = {}): FunctionApiCalls {
+/** The code a handler reaches: its project files (parsed) and the top-level statements reachable code uses. */
+export interface ReachableCode {
+  readonly metafile: Metafile;
+  /** Metafile key (path relative to the project root) -> parsed file. */
+  readonly files: ReadonlyMap<string, { readonly key: string; readonly source: ts.SourceFile }>;
+  /** Whether the top-level statement `index` of file `key` is reached from the handler. */
+  readonly isReached: (key: string, index: number) => boolean;
+  readonly found: readonly Found[];
+}
+
+/** Builds `functions/<entry>` and walks its module graph (shared by the API-call and SQL-grant analyses). */
+export function reachableCode(entry: string, options: AnalysisOptions = {}): ReachableCode {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const functionsDir = options.functionsDir ?? join(projectRoot, "functions");
   const { metafile } = analysisBuild(entry, { projectRoot, functionsDir });
@@ -494,7 +504,13 @@ export function apiCallsOf(entry: string, options: AnalysisOptions = {}): Functi
     files.set(key, parseFile(key, ts.sys.readFile(resolve(projectRoot, key)) ?? "", metafile));
   }
   const entryKey = relative(projectRoot, resolve(functionsDir, entry)).split(sep).join("/");
-  const found = walk(entryKey, files);
+  const { found, reached } = walk(entryKey, files);
+  return { metafile, files, isReached: (key, index) => reached.has(`${key}#${index}`), found };
+}
+
+/** The IAM actions `functions/<entry>`'s code can call (entry as listed by `functionEntries()`). */
+export function apiCallsOf(entry: string, options: AnalysisOptions = {}): FunctionApiCalls {
+  const { metafile, files, found } = reachableCode(entry, options);
 
   const byAction = new Map<string, { commands: Set<string>; sites: Set<string> }>();
   for (const f of found) {

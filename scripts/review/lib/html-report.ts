@@ -6,6 +6,8 @@
  */
 import { renderCostSection } from "./cost-section";
 import { FunctionPermissions, RoleStatement } from "./function-permissions";
+import type { FunctionSqlGrants } from "./function-sql-grants";
+import { privilegeList } from "./sql-privileges";
 import { AccessMatrix, Grant, PersonaAccess, resolve as resolveRef } from "./access-matrix";
 import { EXPIRY_WARNING_DAYS, Finding, PolicyException, PolicyReport, RuleInfo, stackOf } from "./policy-engine";
 import { HIPAA_REFERENCES } from "./report-formats";
@@ -383,6 +385,8 @@ export interface HtmlReportInput {
   readonly stacks: Readonly<Record<string, any>>;
   readonly accessMatrix: AccessMatrix;
   readonly functions: readonly FunctionPermissions[];
+  /** Each function's database privileges from its SQL (npm run function-sql-grants), shown beside its AWS actions. */
+  readonly sqlGrants?: readonly FunctionSqlGrants[];
   readonly now: Date;
 }
 
@@ -543,8 +547,18 @@ ${environments.map((env) => `<h3>Environment ${esc(env)}</h3>${renderDiagramHtml
     f.missing.length === 0 && f.unused.length === 0
       ? `<span class="ok">exactly what its code calls</span>`
       : `<span class="bad">${f.missing.length ? `missing ${esc(f.missing.join(", "))}` : ""}${f.missing.length && f.unused.length ? "; " : ""}${f.unused.length ? `not called ${esc(f.unused.join(", "))}` : ""}</span>`;
+  const sqlBlock = (f: FunctionPermissions) => {
+    const grants = input.sqlGrants?.find((g) => g.entry === f.entry);
+    if (!grants) return "";
+    if (grants.role !== "derived") return `<p class="muted">Database: ${esc(grants.role)}: ${esc(grants.reason ?? "")}</p>`;
+    if (grants.tables.length === 0) return `<p class="muted">Database: no SQL, no database user.</p>`;
+    const rows = grants.tables
+      .map((t) => `<tr><td><code>${esc(t.table)}</code></td><td>${privilegeList(t).map((p) => `<code>${esc(p)}</code>`).join("<br>")}${t.lockingRead ? ' <span class="muted">(locking read)</span>' : ""}</td></tr>`)
+      .join("");
+    return `<p>Database grants derived from its SQL (<code>npm run function-sql-grants</code>; applied by db-migrate to its own user):</p><table><thead><tr><th>table</th><th>privileges</th></tr></thead><tbody>${rows}</tbody></table>`;
+  };
   const fnBlock = (f: FunctionPermissions) => `<details><summary><code>${esc(f.functionName)}</code> <span class="muted">(${esc(f.stack)}) · <code>functions/${esc(f.entry)}</code> · role <code>${esc(f.role)}</code> ·</span> ${fnVerdict(f)}</summary>
-<table><thead><tr><th>for</th><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${statementRows("code", f.code, f)}${statementRows("runtime", f.runtime, f)}</tbody></table></details>`;
+<table><thead><tr><th>for</th><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${statementRows("code", f.code, f)}${statementRows("runtime", f.runtime, f)}</tbody></table>${sqlBlock(f)}</details>`;
   s.push(`<section id="functions"><h2>Per-function permissions (${input.functions.length} functions)</h2>
 <p class="muted">Every Lambda function of the stacks, the statements of its execution role (cross-stack references resolved): the code's grants, compared with the AWS calls its code makes (<code>npm run function-permissions</code>), and the Lambda runtime's (logs, tracing, network interfaces, dead letters, destinations, event source).</p>
 ${input.functions.length ? input.functions.map(fnBlock).join("") : `<p class="muted">No Lambda functions in these stacks.</p>`}</section>`);

@@ -1,0 +1,38 @@
+/**
+ * npm run function-sql-grants [-- --json]
+ *
+ * --write regenerates functions/campaign/schema/function-grants.json, which db-migrate applies.
+ * Prints the database privileges each Lambda function's code needs (function -> table ->
+ * SELECT/INSERT/UPDATE columns, DELETE, locking reads), derived from the SQL it runs by
+ * scripts/review/lib/function-sql-grants.ts, and the GRANT statements the migrations apply.
+ * Exit codes: 0 printed; 1 the analysis failed (SQL it cannot read, with file:line); 2 bad arguments.
+ */
+import { writeFileSync } from "fs";
+import { functionEntries } from "./lib/function-bundles";
+import { FUNCTION_GRANTS_FILE, functionGrantsData, renderSqlGrantTable, sqlGrantsOf } from "./lib/function-sql-grants";
+
+const USAGE = "Usage: npm run function-sql-grants [-- --json | --write]\n";
+
+function main(argv: readonly string[]): number {
+  const unknown = argv.filter((a) => a !== "--json" && a !== "--write");
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown argument ${unknown[0]}\n${USAGE}`);
+    return 2;
+  }
+  let all;
+  try {
+    all = functionEntries().map((entry) => sqlGrantsOf(entry));
+  } catch (error) {
+    process.stderr.write(`function-sql-grants: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  if (argv.includes("--write")) {
+    writeFileSync(FUNCTION_GRANTS_FILE, functionGrantsData(all));
+    process.stdout.write(`wrote ${FUNCTION_GRANTS_FILE}: the grants db-migrate applies (commit it with the code change)\n`);
+    return 0;
+  }
+  process.stdout.write(argv.includes("--json") ? `${JSON.stringify(all, null, 2)}\n` : renderSqlGrantTable(all));
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
