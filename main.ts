@@ -64,10 +64,17 @@ async function synthesizeSelected(argv: readonly string[]): Promise<void> {
   console.log(`Synthesized ${stacks} to ${app.outdir}/stacks/<stack>/cdk.tf.json`);
 }
 
-if (require.main === module) {
-  synthesizeSelected(process.argv.slice(2)).catch((error) => {
+/**
+ * The command line (`node --require tsx/cjs main.ts`, or scripts/platform/synth.js running the
+ * bundled app): a configuration error is printed with what to change, and exits 2.
+ */
+export function main(argv: readonly string[]): Promise<void> {
+  return synthesizeSelected(argv).catch((error) => {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(2);
   });
 }
+
+// Any other error rejects, and Node prints it and exits 1.
+if (require.main === module) void main(process.argv.slice(2));

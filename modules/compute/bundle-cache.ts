@@ -59,6 +59,14 @@ export class BundleCache {
 
   /** The bundle of `entry` if a stored one was built from exactly the current inputs. */
   get(entry: string): Buffer | undefined {
+    return this.getEntry(entry)?.js;
+  }
+
+  /**
+   * Like get, with the entry's record (its output hash keys what is derived from the bundle)
+   * and the file it was read from (for stack traces of code run from it).
+   */
+  getEntry(entry: string): { js: Buffer; record: CachedBundleRecord; file: string } | undefined {
     const keyDir = this.keyDir(entry);
     if (!existsSync(keyDir)) {
       this.stats.misses++;
@@ -80,7 +88,7 @@ export class BundleCache {
       const now = new Date();
       utimesSync(manifest, now, now);
       this.stats.hits++;
-      return js;
+      return { js, record, file: bundleFile };
     }
     this.stats.misses++;
     return undefined;
