@@ -39,12 +39,18 @@ export interface SynthesizedApp {
  */
 export function synthesize(environments?: readonly EnvironmentConfig[]): SynthesizedApp {
   const fixture = process.env[SYNTH_FIXTURE_ENV];
-  if (environments === undefined && fixture && existsSync(join(fixture, "stacks"))) {
+  if (isEveryEnvironmentUnchanged(environments) && fixture && existsSync(join(fixture, "stacks"))) {
     const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
     cpSync(fixture, outdir, { recursive: true });
     return readSynthesized(outdir);
   }
   return synthesizeFresh(environments);
+}
+
+/** True for no selection, or for every environment in order, each the configuration itself (what the shared synth built). */
+function isEveryEnvironmentUnchanged(environments?: readonly EnvironmentConfig[]): boolean {
+  const all = Object.values(ENVIRONMENTS);
+  return environments === undefined || (environments.length === all.length && environments.every((env, i) => env === all[i]));
 }
 
 /** Synthesizes the given environments (default: all) now, never from the shared synth. */
