@@ -4,7 +4,7 @@
  * exactly what a synth that bundled every function wrote.
  */
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, relative } from "path";
 import { BundleCache } from "../../modules/compute/bundle-cache";
@@ -89,6 +89,24 @@ describe("BundleCache", () => {
     const reader = cache();
     expect(reader.get("handler.ts")).toBeUndefined();
     expect(reader.stats.rejected).toBe(1);
+  });
+
+  it("trusts a settled input's stamp, and misses when the file is rewritten with its size and mtime restored", async () => {
+    // Inputs changed in the last two seconds are always read; these settle first.
+    await new Promise((done) => setTimeout(done, 2100));
+    rmSync(dir, { recursive: true, force: true });
+    cache().put("handler.ts", JS, ["handler.ts", "lib/shared.ts"]);
+    const stamps = JSON.parse(readFileSync(join(dir, "file-stamps.json"), "utf8"));
+    expect(Object.keys(stamps).sort()).toEqual(["handler.ts", "lib/shared.ts"]);
+    expect(cache().get("handler.ts")?.equals(JS)).toBe(true);
+
+    // npm gives every package file the same mtime: a same-size rewrite with the old mtime must still miss.
+    const shared = join(root, "lib", "shared.ts");
+    const { mtime } = statSync(shared);
+    writeFileSync(shared, "export const shared = 2;");
+    utimesSync(shared, mtime, mtime);
+    expect(statSync(shared).size).toBe(stamps["lib/shared.ts"][0]);
+    expect(cache().get("handler.ts")).toBeUndefined();
   });
 
   it("does not store a bundle one of whose inputs cannot be read back (nothing to check it against)", () => {
