@@ -2,6 +2,8 @@
  * npm run synth runs main.ts from the app bundle (scripts/platform/synth.js): its output must be
  * byte for byte what main.ts run from source through tsx writes, whether the bundle was just
  * built or came from the cache, and whether V8's code cache was there, missing or damaged.
+ * Token creation stacks are left out of the bundled run (main.ts StackTraceOptions): the
+ * output is the same without them.
  */
 import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
@@ -72,19 +74,16 @@ describe("npm run synth from the app bundle", () => {
     expect(filesIn(cacheDir, /^v8\/[0-9a-f]{64}\.bin$/)).toEqual([codeCache]);
   });
 
-  it("replaces a damaged code cache, and a damaged bundle is rebuilt, the output unchanged", () => {
-    synth();
+  it("replaces a damaged code cache, the output unchanged", () => {
+    if (filesIn(cacheDir, /^v8\/[0-9a-f]{64}\.bin$/).length === 0) synth(); // when run alone
     const [codeCache] = filesIn(cacheDir, /^v8\/[0-9a-f]{64}\.bin$/);
     writeFileSync(codeCache, "not a code cache");
     expect(differences(fromSource, synth())).toEqual([]);
     expect(readFileSync(codeCache).toString()).not.toBe("not a code cache");
-
-    const [bundle] = filesIn(cacheDir, /^[0-9a-f]{64}\/[0-9a-f]{64}\.js$/);
-    // Same length, different code: V8 alone would accept its code cache for it.
-    writeFileSync(bundle, readFileSync(bundle, "utf8").replace("Synthesized", "synthesized"));
-    expect(differences(fromSource, synth())).toEqual([]);
-    expect(readFileSync(bundle, "utf8")).toContain("Synthesized");
   });
+
+  // A damaged or stale bundle is a BundleCache miss (__tests__/compute/bundle-cache.test.ts),
+  // which synth.js meets as in the first case above: it builds the bundle again.
 
   it("runs main.ts from source on request, with the same output", () => {
     expect(differences(fromSource, synth({ MEDICARE_SYNTH_FROM_SOURCE: "1" }))).toEqual([]);

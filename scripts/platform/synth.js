@@ -106,7 +106,7 @@ async function appBundle() {
  * (or V8 rejected it: another Node version or other flags), so it holds every function the
  * synth compiled.
  * @param {{ js: Buffer; hash: string; file: string }} bundle
- * @returns {{ app: { main(argv: readonly string[]): Promise<void> }; saveCodeCache(): void }}
+ * @returns {{ app: typeof import("../../main"); saveCodeCache(): void }}
  */
 function load(bundle) {
   const codeCacheDir = join(CACHE_DIR, "v8");
@@ -133,9 +133,12 @@ async function synth(/** @type {string[]} */ argv) {
   }
   const { app, saveCodeCache } = load(bundle);
   try {
-    await app.main(argv);
+    // Without cdktf's token creation stacks (main.ts StackTraceOptions); the rerun from source keeps them.
+    await app.main(argv, { tokenCreationStacks: false });
   } catch (error) {
-    process.stderr.write(`${/** @type {Error} */ (error).stack ?? error}\n(stack positions are in the app bundle; MEDICARE_SYNTH_FROM_SOURCE=1 npm run synth maps them to the TypeScript)\n`);
+    process.stderr.write(
+      `${/** @type {Error} */ (error).stack ?? error}\n(stack positions are in the app bundle, and tokens carry no creation stack; MEDICARE_SYNTH_FROM_SOURCE=1 npm run synth runs the TypeScript with both)\n`,
+    );
     process.exitCode = 1;
     return;
   }
