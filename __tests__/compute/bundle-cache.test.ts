@@ -4,33 +4,13 @@
  * exactly what a synth that bundled every function wrote.
  */
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, relative } from "path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
+import { join } from "path";
 import { BundleCache } from "../../modules/compute/bundle-cache";
+import { fileTree, temporaryDirectories } from "../support/files";
 import { BUNDLE_CACHE_ENV, functionEntries, PROJECT_ROOT } from "../../modules/compute/bundle";
 
-const temporary: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-};
-afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** Every file under `dir`, relative path -> contents. */
-function tree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
-}
+const tempDir = temporaryDirectories();
 
 describe("BundleCache", () => {
   const JS = Buffer.from("module.exports.handler = async () => 1;\n");
@@ -127,7 +107,7 @@ describe("a synth from the cache", () => {
       });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
-      return tree(join(outdir, "stacks"));
+      return fileTree(join(outdir, "stacks"));
     };
     const bundlesInCache = () => readdirSync(cacheDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
     const inodes = () => bundlesInCache().map((f) => statSync(join(cacheDir, f)).ino);

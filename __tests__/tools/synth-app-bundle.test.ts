@@ -6,29 +6,13 @@
  * output is the same without them.
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, relative } from "path";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { join } from "path";
 import { ROOT } from "../../scripts/paths";
 import { SYNTH_SCRIPT } from "../../scripts/platform/lib/synth";
+import { fileTree, temporaryDirectories } from "../support/files";
 
-const temporary: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-};
-afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** Every file under `dir`, relative path -> contents. */
-function tree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const path of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
-    const file = join(dir, path);
-    if (statSync(file).isFile()) files.set(relative(dir, file), readFileSync(file));
-  }
-  return files;
-}
+const tempDir = temporaryDirectories();
 
 const filesIn = (dir: string, pattern: RegExp) => readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => pattern.test(f)).map((f) => join(dir, f));
 
@@ -40,7 +24,7 @@ describe("npm run synth from the app bundle", () => {
     const result = run([SYNTH_SCRIPT, ...args], { CDKTF_OUTDIR: outdir, MEDICARE_APP_BUNDLE_CACHE: cacheDir, ...env });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    return tree(join(outdir, "stacks"));
+    return fileTree(join(outdir, "stacks"));
   };
   const differences = (a: Map<string, Buffer>, b: Map<string, Buffer>) => [
     ...[...a.keys()].filter((file) => !b.has(file)),
@@ -52,7 +36,7 @@ describe("npm run synth from the app bundle", () => {
     const outdir = tempDir("medicare-source-synth-");
     const result = run(["--import", "tsx", "main.ts"], { CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
-    fromSource = tree(join(outdir, "stacks"));
+    fromSource = fileTree(join(outdir, "stacks"));
   });
 
   it("writes what main.ts from source writes, when it builds the bundle and when it reuses it", () => {

@@ -126,12 +126,7 @@ function conftestTestArgs(files: readonly string[]): string[] {
 
 /** Parses conftest's JSON: the catalogue (from the catalog request's warnings) and the findings per file. */
 function parseConftest(stdout: string, stderr: string, status: number | null, catalogRequest?: string): { rules: RuleInfo[]; findingsByFile: Map<string, Finding[]> } {
-  let results: ConftestResult[];
-  try {
-    results = JSON.parse(stdout);
-  } catch {
-    throw new ToolError(`conftest did not produce a report (exit ${status}):\n${stderr || stdout}`);
-  }
+  const results = conftestResults(stdout, stderr, status);
   const rules = new Map<string, RuleInfo>();
   const findingsByFile = new Map<string, Finding[]>();
   for (const result of results) {
@@ -147,6 +142,15 @@ function parseConftest(stdout: string, stderr: string, status: number | null, ca
     for (const failure of result.failures ?? []) findings.push(toFinding(failure, result.filename));
   }
   return { rules: [...rules.values()].sort((a, b) => a.id.localeCompare(b.id)), findingsByFile };
+}
+
+/** conftest's JSON output; a run that printed none (a policy that does not compile, ...) is an error with what it printed. */
+function conftestResults(stdout: string, stderr: string, status: number | null): ConftestResult[] {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new ToolError(`conftest did not produce a report (exit ${status}):\n${stderr || stdout}`);
+  }
 }
 
 /** One of conftest's failures (the lib.cdktf.violation shape) as a finding in `file`. */
@@ -317,13 +321,7 @@ export async function checkDocumentsAgainstRules(docs: readonly SelectedRulesDoc
     const results = await Promise.all(parallelChunks(files, options.parallel).map((chunk) => runConftestAsync(conftest, args(chunk))));
     const findingsByFile = new Map<string, Finding[]>(files.map((file) => [file, []]));
     for (const r of results) {
-      let parsed: ConftestResult[];
-      try {
-        parsed = JSON.parse(r.stdout);
-      } catch {
-        throw new ToolError(`conftest did not produce a report (exit ${r.status}):\n${r.stderr || r.stdout}`);
-      }
-      for (const failure of parsed.flatMap((result) => result.failures ?? [])) {
+      for (const failure of conftestResults(r.stdout, r.stderr, r.status).flatMap((result) => result.failures ?? [])) {
         const file = failure.metadata?.checked_file;
         const findings = findingsByFile.get(file);
         if (!findings) throw new ToolError(`conftest reported a finding for a document it was not given: ${failure.msg}`);
