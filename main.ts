@@ -30,18 +30,30 @@ function environmentSelection(argv: readonly string[]): string | undefined {
   return value;
 }
 
+/** How much of a stack trace cdktf keeps for each token it creates (see withPlainStackTraces). */
+export interface StackTraceOptions {
+  /**
+   * false: none. cdktf prints a token's creation stack only in a resolution error's message;
+   * formatting one for each of the thousands of tokens was a fifth of a bundled synth's
+   * time. `npm run synth` leaves them out and, when it fails, says how to rerun with them.
+   */
+  readonly tokenCreationStacks?: boolean;
+}
+
 /**
  * Runs `work` with plain (not source-mapped) stack traces. cdktf records a stack trace for
  * every token it creates, tens of thousands per synth, and mapping each through source maps
  * (tsx's, or Jest's source-map-support) was a third of the synth's time. An error thrown
  * meanwhile is still mapped: V8 formats a stack when it is first read, after this returns.
+ * cdktf captures token stacks on plain objects, never on errors, so with
+ * `tokenCreationStacks: false` those alone come out empty.
  */
-export function withPlainStackTraces<T>(work: () => T): T {
+export function withPlainStackTraces<T>(work: () => T, options: StackTraceOptions = {}): T {
   const sourceMaps = process.sourceMapsEnabled;
   const errors: { prepareStackTrace?: unknown } = Error;
   const prepare = errors.prepareStackTrace;
   process.setSourceMapsEnabled(false);
-  errors.prepareStackTrace = undefined;
+  errors.prepareStackTrace = options.tokenCreationStacks === false ? errorStacksOnly : undefined;
   try {
     return work();
   } finally {
@@ -50,24 +62,37 @@ export function withPlainStackTraces<T>(work: () => T): T {
   }
 }
 
+/** V8's stack format for errors; nothing for a stack captured on any other object. */
+function errorStacksOnly(target: unknown, frames: readonly unknown[]): string {
+  if (!(target instanceof Error)) return "";
+  return frames.length === 0 ? String(target) : `${target}\n    at ${frames.join("\n    at ")}`;
+}
+
 /**
  * Synthesizes the selected environments, every function bundle made ready first (from the
  * bundle cache, or built all at once).
  */
-async function synthesizeSelected(argv: readonly string[]): Promise<void> {
+async function synthesizeSelected(argv: readonly string[], options: StackTraceOptions): Promise<void> {
   validateEnvironments(ENVIRONMENTS);
   const selected = selectEnvironments(ENVIRONMENTS, environmentSelection(argv));
   await prepareFunctionBundles();
-  const app = withPlainStackTraces(() => buildApp(new App(), selected));
-  withPlainStackTraces(() => app.synth());
+  const app = withPlainStackTraces(() => buildApp(new App(), selected), options);
+  withPlainStackTraces(() => app.synth(), options);
   const stacks = app.node.children.map((stack) => stack.node.id).join(", ");
   console.log(`Synthesized ${stacks} to ${app.outdir}/stacks/<stack>/cdk.tf.json`);
 }
 
-if (require.main === module) {
-  synthesizeSelected(process.argv.slice(2)).catch((error) => {
+/**
+ * The command line (`node --require tsx/cjs main.ts`, or scripts/platform/synth.js running the
+ * bundled app): a configuration error is printed with what to change, and exits 2.
+ */
+export function main(argv: readonly string[], options: StackTraceOptions = {}): Promise<void> {
+  return synthesizeSelected(argv, options).catch((error) => {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(2);
   });
 }
+
+// Any other error rejects, and Node prints it and exits 1.
+if (require.main === module) void main(process.argv.slice(2));

@@ -4,33 +4,13 @@
  * exactly what a synth that bundled every function wrote.
  */
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, relative } from "path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
+import { join } from "path";
 import { BundleCache } from "../../modules/compute/bundle-cache";
+import { fileTree, temporaryDirectories } from "../support/files";
 import { BUNDLE_CACHE_ENV, functionEntries, PROJECT_ROOT } from "../../modules/compute/bundle";
 
-const temporary: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-};
-afterAll(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** Every file under `dir`, relative path -> contents. */
-function tree(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
-}
+const tempDir = temporaryDirectories();
 
 describe("BundleCache", () => {
   const JS = Buffer.from("module.exports.handler = async () => 1;\n");
@@ -91,6 +71,24 @@ describe("BundleCache", () => {
     expect(reader.stats.rejected).toBe(1);
   });
 
+  it("trusts a settled input's stamp, and misses when the file is rewritten with its size and mtime restored", async () => {
+    // Inputs changed in the last two seconds are always read; these settle first.
+    await new Promise((done) => setTimeout(done, 2100));
+    rmSync(dir, { recursive: true, force: true });
+    cache().put("handler.ts", JS, ["handler.ts", "lib/shared.ts"]);
+    const stamps = JSON.parse(readFileSync(join(dir, "file-stamps.json"), "utf8"));
+    expect(Object.keys(stamps).sort()).toEqual(["handler.ts", "lib/shared.ts"]);
+    expect(cache().get("handler.ts")?.equals(JS)).toBe(true);
+
+    // npm gives every package file the same mtime: a same-size rewrite with the old mtime must still miss.
+    const shared = join(root, "lib", "shared.ts");
+    const { mtime } = statSync(shared);
+    writeFileSync(shared, "export const shared = 2;");
+    utimesSync(shared, mtime, mtime);
+    expect(statSync(shared).size).toBe(stamps["lib/shared.ts"][0]);
+    expect(cache().get("handler.ts")).toBeUndefined();
+  });
+
   it("does not store a bundle one of whose inputs cannot be read back (nothing to check it against)", () => {
     rmSync(dir, { recursive: true, force: true });
     cache().put("handler.ts", JS, ["handler.ts", "<virtual>"]);
@@ -109,7 +107,7 @@ describe("a synth from the cache", () => {
       });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
-      return tree(join(outdir, "stacks"));
+      return fileTree(join(outdir, "stacks"));
     };
     const bundlesInCache = () => readdirSync(cacheDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
     const inodes = () => bundlesInCache().map((f) => statSync(join(cacheDir, f)).ino);

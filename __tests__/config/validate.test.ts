@@ -5,6 +5,7 @@ import { join, resolve } from "path";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { ConfigError, selectEnvironments, validateEnvironments } from "../../modules/config/validate";
+import { SYNTH_SCRIPT } from "../../scripts/platform/lib/synth";
 
 type Environments = Record<string, EnvironmentConfig>;
 
@@ -515,6 +516,7 @@ describe("selectEnvironments", () => {
   });
 });
 
+// Through npm run synth's script, which hands main.ts (from its cached bundle) the arguments.
 describe("main.ts on the command line", () => {
   const root = resolve(__dirname, "../..");
   let outdir: string;
@@ -533,7 +535,7 @@ describe("main.ts on the command line", () => {
     return new Promise((done, fail) => {
       const inherited = { ...process.env };
       delete inherited.MEDICARE_ENV;
-      const child = spawn(process.execPath, ["--import", "tsx", "main.ts", ...args], {
+      const child = spawn(process.execPath, [SYNTH_SCRIPT, ...args], {
         cwd: root,
         env: { ...inherited, CDKTF_OUTDIR: outdir, ...env },
         stdio: ["ignore", "ignore", "pipe"],

@@ -11,6 +11,7 @@ import { MedicareStack } from "../../modules/core/medicare-stack";
 import { TIERS } from "../../modules/network/subnet-layout";
 import { taggableResourceTypes } from "../../scripts/platform/gen-taggable-types";
 import { SynthesizedApp, allResources, synthesize } from "../support/synth";
+import { SYNTH_SCRIPT } from "../../scripts/platform/lib/synth";
 
 const COMPONENTS = ["security", "network", "data", "edge", "campaign"];
 /** The data classification each component declares for its resources. */
@@ -282,6 +283,7 @@ describe("required tags", () => {
   });
 });
 
+// Through npm run synth's script, which hands main.ts (from its cached bundle) the arguments.
 describe("main.ts selection", () => {
   interface Run {
     code: number | null;
@@ -294,7 +296,7 @@ describe("main.ts selection", () => {
     return new Promise((done, fail) => {
       const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
       delete env.MEDICARE_ENV;
-      const child = spawn(process.execPath, ["--import", "tsx", "main.ts", ...args], {
+      const child = spawn(process.execPath, [SYNTH_SCRIPT, ...args], {
         cwd: resolve(__dirname, "../.."),
         env,
         stdio: ["ignore", "ignore", "pipe"],

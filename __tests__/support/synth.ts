@@ -5,6 +5,9 @@ import { App } from "cdktf";
 import { buildApp, withPlainStackTraces } from "../../main";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
+import { SYNTH_FIXTURE_ENV } from "./synth-fixture";
+
+export { SYNTH_FIXTURE_ENV };
 
 /** One resource of a synthesized stack. */
 export interface SynthResource {
@@ -28,11 +31,6 @@ export interface SynthesizedApp {
   resources(type: string, stack?: string): SynthResource[];
 }
 
-/**
- * Where the unit project's global setup put its synth of every environment (set for the
- * whole run; unset when a test runs outside Jest's projects).
- */
-export const SYNTH_FIXTURE_ENV = "MEDICARE_JEST_SYNTH_FIXTURE";
 
 /**
  * The given environments (default: all) synthesized into a fresh temp directory the caller
@@ -41,12 +39,18 @@ export const SYNTH_FIXTURE_ENV = "MEDICARE_JEST_SYNTH_FIXTURE";
  */
 export function synthesize(environments?: readonly EnvironmentConfig[]): SynthesizedApp {
   const fixture = process.env[SYNTH_FIXTURE_ENV];
-  if (environments === undefined && fixture && existsSync(join(fixture, "stacks"))) {
+  if (isEveryEnvironmentUnchanged(environments) && fixture && existsSync(join(fixture, "stacks"))) {
     const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
     cpSync(fixture, outdir, { recursive: true });
     return readSynthesized(outdir);
   }
   return synthesizeFresh(environments);
+}
+
+/** True for no selection, or for every environment in order, each the configuration itself (what the shared synth built). */
+function isEveryEnvironmentUnchanged(environments?: readonly EnvironmentConfig[]): boolean {
+  const all = Object.values(ENVIRONMENTS);
+  return environments === undefined || (environments.length === all.length && environments.every((env, i) => env === all[i]));
 }
 
 /** Synthesizes the given environments (default: all) now, never from the shared synth. */

@@ -41,10 +41,29 @@ export interface BundleCacheStats {
 
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
+/**
+ * A file's hash with what stat said of it when it was hashed: size, mtime, ctime and inode.
+ * While all four are the same the content is taken to be too (as git's index does), so a
+ * lookup need not read every input (the app bundle's are ~600 files, 23 MB). ctime and the
+ * inode change on any write or replacement, even one that restores the mtime (npm gives every
+ * package file the same one).
+ */
+type FileStamp = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha256: string];
+/** Where the stamps are kept, in the cache directory. */
+const STAMPS_FILE = "file-stamps.json";
+/**
+ * A stamp is trusted only for a file changed this long before it was hashed: a write within the
+ * same clock tick as the hashing could leave all four the same (git's "racily clean" entries).
+ */
+const STAMP_SETTLE_MS = 2000;
+
 export class BundleCache {
   readonly stats: BundleCacheStats = { hits: 0, misses: 0, rejected: 0 };
   /** SHA-256 of each input file read in this process: every function shares most of them. */
   private readonly fileHashes = new Map<string, string | undefined>();
+  /** Stamps from earlier processes (loaded on first use) and whether this one added any. */
+  private stamps: Record<string, FileStamp> | undefined;
+  private stampsChanged = false;
 
   /**
    * @param dir where entries live (an ignored folder)
@@ -59,6 +78,22 @@ export class BundleCache {
 
   /** The bundle of `entry` if a stored one was built from exactly the current inputs. */
   get(entry: string): Buffer | undefined {
+    return this.getEntry(entry)?.js;
+  }
+
+  /**
+   * Like get, with the entry's record (its output hash keys what is derived from the bundle)
+   * and the file it was read from (for stack traces of code run from it).
+   */
+  getEntry(entry: string): { js: Buffer; record: CachedBundleRecord; file: string } | undefined {
+    try {
+      return this.findEntry(entry);
+    } finally {
+      this.saveStamps();
+    }
+  }
+
+  private findEntry(entry: string): { js: Buffer; record: CachedBundleRecord; file: string } | undefined {
     const keyDir = this.keyDir(entry);
     if (!existsSync(keyDir)) {
       this.stats.misses++;
@@ -80,7 +115,7 @@ export class BundleCache {
       const now = new Date();
       utimesSync(manifest, now, now);
       this.stats.hits++;
-      return js;
+      return { js, record, file: bundleFile };
     }
     this.stats.misses++;
     return undefined;
@@ -110,6 +145,7 @@ export class BundleCache {
     };
     write(join(keyDir, `${name}.js`), js);
     write(join(keyDir, `${name}.json`), `${JSON.stringify(record, null, 1)}\n`);
+    this.saveStamps();
     for (const old of this.manifestsNewestFirst(keyDir).slice(KEPT_PER_KEY)) {
       rmSync(old, { force: true });
       rmSync(old.replace(/\.json$/, ".js"), { force: true });
@@ -151,8 +187,43 @@ export class BundleCache {
   private hashOf(path: string): string | undefined {
     if (this.fileHashes.has(path)) return this.fileHashes.get(path);
     const file = join(this.root, path);
-    const hash = existsSync(file) ? sha256(readFileSync(file)) : undefined;
+    const stat = statSync(file, { throwIfNoEntry: false });
+    let hash: string | undefined;
+    if (stat?.isFile()) {
+      const stamps = this.loadStamps();
+      const known = stamps[path];
+      if (known && known[0] === stat.size && known[1] === stat.mtimeMs && known[2] === stat.ctimeMs && known[3] === stat.ino) {
+        hash = known[4];
+      } else {
+        hash = sha256(readFileSync(file));
+        if (Date.now() - stat.ctimeMs > STAMP_SETTLE_MS) {
+          stamps[path] = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, hash];
+          this.stampsChanged = true;
+        }
+      }
+    }
     this.fileHashes.set(path, hash);
     return hash;
+  }
+
+  private loadStamps(): Record<string, FileStamp> {
+    if (this.stamps) return this.stamps;
+    try {
+      const stored = JSON.parse(readFileSync(join(this.dir, STAMPS_FILE), "utf8"));
+      this.stamps = stored && typeof stored === "object" && !Array.isArray(stored) ? stored : {};
+    } catch {
+      this.stamps = {}; // none yet, or unreadable: every file is hashed and stamped again
+    }
+    return this.stamps!;
+  }
+
+  /** Stores the stamps this process added (whole file replaced: a concurrent writer's loss only costs hashing). */
+  private saveStamps(): void {
+    if (!this.stampsChanged || !this.stamps) return;
+    mkdirSync(this.dir, { recursive: true });
+    const partial = join(this.dir, `${STAMPS_FILE}.${process.pid}.tmp`);
+    writeFileSync(partial, JSON.stringify(this.stamps));
+    renameSync(partial, join(this.dir, STAMPS_FILE));
+    this.stampsChanged = false;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --runs N]: speed and memory of the platform's main paths, printed as a
  * table and as JSON. Numbers only; nothing here passes or fails.
- *   synth         all stacks of all environments (node + tsx, the npm run synth path), from the bundle cache
+ *   synth         all stacks of all environments (npm run synth: the cached app bundle and function bundles)
  *   cdktf synth   the same through the cdktf CLI (npx cdktf synth)
  *   policy        the policy run over every synthesized stack (conftest + formatting)
  *   verify        conftest verify (every rule's fixtures)
@@ -30,7 +30,7 @@ import { ROOT } from "../paths";
 import { CONFTEST_VERIFY_ARGS } from "../review/lib/policy-engine";
 import { ensureConftest } from "../platform/lib/tools";
 import { screenshot } from "./lib/browser";
-import { ensureSynthesized, stackFiles } from "../platform/lib/synth";
+import { ensureSynthesized, stackFiles, SYNTH_SCRIPT } from "../platform/lib/synth";
 
 interface Sample {
   seconds: number;
@@ -236,7 +236,7 @@ function measurePlatform(runs: number, options: { synthOnly?: boolean } = {}): M
   const outdir = mkdtempSync(join(tmpdir(), "medicare-bench-"));
   const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
   try {
-    const synth = () => measure("synth (all stacks, all environments)", [node, "--require", "tsx/cjs", "main.ts"], runs, { ...process.env, CDKTF_OUTDIR: outdir });
+    const synth = () => measure("synth (all stacks, all environments)", [node, SYNTH_SCRIPT], runs, { ...process.env, CDKTF_OUTDIR: outdir });
     if (options.synthOnly) {
       const results = [synth()];
       printMeasurements(results);

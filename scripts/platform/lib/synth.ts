@@ -3,6 +3,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import { basename, dirname, join } from "path";
 import { ROOT, SYNTH_OUTDIR } from "../../paths";
 
+/** npm run synth: main.ts run from its cached bundle (synth.js). */
+export const SYNTH_SCRIPT = join(ROOT, "scripts", "platform", "synth.js");
+
 /** Files whose change makes the synthesized output stale. */
 const SOURCES = ["main.ts", "modules", "functions", "pricing", "package-lock.json", "tsconfig.json"];
 
@@ -34,7 +37,7 @@ export function synthIsStale(outdir = SYNTH_OUTDIR): boolean {
 export function synthesize(): void {
   // The synth's progress goes to stderr: the tools that synthesize first (policy, cost,
   // policy:diff) print their report on stdout, which must hold the report alone.
-  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", join(ROOT, "main.ts")], { cwd: ROOT, stdio: ["inherit", 2, "inherit"] });
+  const result = spawnSync(process.execPath, [SYNTH_SCRIPT], { cwd: ROOT, stdio: ["inherit", 2, "inherit"] });
   if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}); see the message above`);
 }
 

@@ -126,12 +126,7 @@ function conftestTestArgs(files: readonly string[]): string[] {
 
 /** Parses conftest's JSON: the catalogue (from the catalog request's warnings) and the findings per file. */
 function parseConftest(stdout: string, stderr: string, status: number | null, catalogRequest?: string): { rules: RuleInfo[]; findingsByFile: Map<string, Finding[]> } {
-  let results: ConftestResult[];
-  try {
-    results = JSON.parse(stdout);
-  } catch {
-    throw new ToolError(`conftest did not produce a report (exit ${status}):\n${stderr || stdout}`);
-  }
+  const results = conftestResults(stdout, stderr, status);
   const rules = new Map<string, RuleInfo>();
   const findingsByFile = new Map<string, Finding[]>();
   for (const result of results) {
@@ -144,26 +139,38 @@ function parseConftest(stdout: string, stderr: string, status: number | null, ca
     }
     const findings = findingsByFile.get(result.filename) ?? [];
     findingsByFile.set(result.filename, findings);
-    for (const failure of result.failures ?? []) {
-      const m = failure.metadata ?? {};
-      if (!m.rule_id) {
-        throw new ToolError(`a rule returned a failure without rule_id (use lib.cdktf.violation): ${failure.msg}`);
-      }
-      findings.push({
-        ruleId: m.rule_id,
-        title: m.title,
-        severity: m.severity,
-        hipaa: m.hipaa ?? [],
-        fix: m.fix,
-        resourcePath: m.resource_path,
-        address: m.address,
-        message: failure.msg,
-        file: displayPath(result.filename),
-        stack: stackOf(result.filename),
-      });
-    }
+    for (const failure of result.failures ?? []) findings.push(toFinding(failure, result.filename));
   }
   return { rules: [...rules.values()].sort((a, b) => a.id.localeCompare(b.id)), findingsByFile };
+}
+
+/** conftest's JSON output; a run that printed none (a policy that does not compile, ...) is an error with what it printed. */
+function conftestResults(stdout: string, stderr: string, status: number | null): ConftestResult[] {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new ToolError(`conftest did not produce a report (exit ${status}):\n${stderr || stdout}`);
+  }
+}
+
+/** One of conftest's failures (the lib.cdktf.violation shape) as a finding in `file`. */
+function toFinding(failure: { msg: string; metadata?: Record<string, any> }, file: string): Finding {
+  const m = failure.metadata ?? {};
+  if (!m.rule_id) {
+    throw new ToolError(`a rule returned a failure without rule_id (use lib.cdktf.violation): ${failure.msg}`);
+  }
+  return {
+    ruleId: m.rule_id,
+    title: m.title,
+    severity: m.severity,
+    hipaa: m.hipaa ?? [],
+    fix: m.fix,
+    resourcePath: m.resource_path,
+    address: m.address,
+    message: failure.msg,
+    file: displayPath(file),
+    stack: stackOf(file),
+  };
 }
 
 const byStackRuleResource = (a: Finding, b: Finding) =>
@@ -255,16 +262,8 @@ export async function checkDocuments(docs: readonly BatchDocument[], options: { 
   const conftest = ensureConftest();
   const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-batch-"));
   try {
-    const files = docs.map((d, i) => {
-      const dir = join(scratch, String(i), d.stack);
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, "cdk.tf.json");
-      writeFileSync(file, JSON.stringify(d.doc));
-      return file;
-    });
-    const parallel = Math.max(1, Math.min(options.parallel ?? 2, cpus().length, files.length));
-    const chunks = Array.from({ length: parallel }, (_, c) => files.filter((_f, i) => i % parallel === c));
-    const results = await Promise.all(chunks.map((chunk) => runConftestAsync(conftest, conftestTestArgs(chunk))));
+    const files = writeDocuments(scratch, docs);
+    const results = await Promise.all(parallelChunks(files, options.parallel).map((chunk) => runConftestAsync(conftest, conftestTestArgs(chunk))));
     const findingsByFile = new Map<string, Finding[]>();
     for (const r of results) {
       for (const [file, findings] of parseConftest(r.stdout, r.stderr, r.status).findingsByFile) findingsByFile.set(file, findings);
@@ -274,6 +273,62 @@ export async function checkDocuments(docs: readonly BatchDocument[], options: { 
       if (!findings) throw new ToolError(`conftest reported nothing for ${file}`);
       return findings.sort(byStackRuleResource);
     });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Writes each document as `<scratch>/<index>/<stack>/cdk.tf.json` (its stack is its folder's name); returns the files in order. */
+function writeDocuments(scratch: string, docs: readonly BatchDocument[]): string[] {
+  return docs.map((d, i) => {
+    const dir = join(scratch, String(i), d.stack);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "cdk.tf.json");
+    writeFileSync(file, JSON.stringify(d.doc));
+    return file;
+  });
+}
+
+/** The files dealt round-robin into as many lists as runs at once (at most `parallel`, default 2, and the cores). */
+function parallelChunks(files: readonly string[], parallel = 2): string[][] {
+  const n = Math.max(1, Math.min(parallel, cpus().length, files.length));
+  return Array.from({ length: n }, (_, c) => files.filter((_f, i) => i % n === c));
+}
+
+/** A document to check against some rules only: e.g. a mutation against the rule it weakens. */
+export interface SelectedRulesDocument extends BatchDocument {
+  /** Ids of the rules to apply (e.g. NET-001). */
+  readonly ruleIds: readonly string[];
+}
+
+/**
+ * Checks each document against only the rules named for it, in as few conftest runs as
+ * checkDocuments. policies/selected.rego evaluates each chosen rule's deny with the document as
+ * its input, as the suite does, but not the other rules: for the mutation tests, which each
+ * need one rule's verdict on a whole stack, that is a small part of the work of the whole
+ * suite over every copy. Returns the findings of each document, in input order.
+ */
+export async function checkDocumentsAgainstRules(docs: readonly SelectedRulesDocument[], options: { parallel?: number } = {}): Promise<Finding[][]> {
+  if (docs.length === 0) return [];
+  const conftest = ensureConftest();
+  const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-selected-"));
+  try {
+    const files = writeDocuments(scratch, docs);
+    const selection = join(scratch, "selection", "selected-rules.json");
+    mkdirSync(dirname(selection));
+    writeFileSync(selection, JSON.stringify({ selected_rules: Object.fromEntries(files.map((file, i) => [file, docs[i].ruleIds])) }));
+    const args = (chunk: string[]) => ["test", "--combine", "--namespace", "selected", "--no-color", "--output", "json", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR, "--data", selection, ...chunk];
+    const results = await Promise.all(parallelChunks(files, options.parallel).map((chunk) => runConftestAsync(conftest, args(chunk))));
+    const findingsByFile = new Map<string, Finding[]>(files.map((file) => [file, []]));
+    for (const r of results) {
+      for (const failure of conftestResults(r.stdout, r.stderr, r.status).flatMap((result) => result.failures ?? [])) {
+        const file = failure.metadata?.checked_file;
+        const findings = findingsByFile.get(file);
+        if (!findings) throw new ToolError(`conftest reported a finding for a document it was not given: ${failure.msg}`);
+        findings.push(toFinding(failure, file));
+      }
+    }
+    return files.map((file) => findingsByFile.get(file)!.sort(byStackRuleResource));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
