@@ -325,6 +325,16 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-data AWS B
       const targets = conditionValues(copyFrom, "backup:CopyTargets", ["ForAllValues:ArnEquals"]);
       expect(targets).toHaveLength(1);
       expect(resolvesTo(targets[0], copyVault())).toBe(true);
+      // Only this region's recovery points (AWS Backup's own, or the Aurora and EBS snapshots it made).
+      expect(copyFrom.resources).toEqual([
+        `arn:aws:backup:${expected.region}:${expected.account}:recovery-point:*`,
+        `arn:aws:rds:${expected.region}:${expected.account}:cluster-snapshot:awsbackup:*`,
+        `arn:aws:ec2:${expected.region}::snapshot/*`,
+      ]);
+      const copyInto = rolePolicy().filter((s) => s.actions.includes("backup:CopyIntoBackupVault"));
+      expect(copyInto).toHaveLength(1);
+      expect(copyInto[0].resources).toHaveLength(1);
+      expect(resolvesTo(copyInto[0].resources[0], copyVault())).toBe(true);
     });
   });
 });

@@ -179,7 +179,7 @@ describe("report formats", () => {
 
 describe("npm run policy (CLI)", () => {
   const policy = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "policy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "review", "policy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
 
   it("exits 0 on real stacks given as files", () => {
     const run = policy(app.file("dev-network"), app.file("dev-security"));

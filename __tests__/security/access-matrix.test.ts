@@ -75,7 +75,7 @@ describe("the access matrix of the synthesized stacks", () => {
 
   it("is printed by npm run access-matrix, as JSON with --json; bad options exit 2", () => {
     const files = Object.keys(app.stacks).map((s) => app.file(s));
-    const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "access-matrix.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "review", "access-matrix.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
     const json = run(["--json", ...files]);
     expect(json.status).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(matrix)));

@@ -313,15 +313,23 @@ function backupRoleStatements(stack: MedicareStack, t: BackupRoleTargets): Polic
       resources: [t.vaultArn, t.copyVaultArn],
     },
     {
-      // Permission-only actions without a resource type; the copy source may only copy
-      // into the copy vault.
-      sid: "CopyOnlyIntoTheCopyVault",
+      // Permission-only; acts on the recovery point copied (list_awsbackup.html: recoveryPoint),
+      // only this region's, and only into the copy vault. AWS Backup names an Aurora or EBS
+      // recovery point by its snapshot's ARN, so those are listed beside Backup's own.
+      sid: "CopyOnlyThisRegionsRecoveryPointsIntoTheCopyVault",
       actions: ["backup:CopyFromBackupVault"],
+      resources: [
+        `arn:aws:backup:${stack.region}:${account}:recovery-point:*`,
+        `arn:aws:rds:${stack.region}:${account}:cluster-snapshot:awsbackup:*`,
+        `arn:aws:ec2:${stack.region}::snapshot/*`,
+      ],
       conditions: { "ForAllValues:ArnEquals": { "backup:CopyTargets": [t.copyVaultArn] } },
     },
     {
-      sid: "ReceiveCopies",
+      // Permission-only; acts on the receiving vault (list_awsbackup.html: backupVault).
+      sid: "ReceiveCopiesOnlyInTheCopyVault",
       actions: ["backup:CopyIntoBackupVault"],
+      resources: [t.copyVaultArn],
     },
     {
       sid: "DescribeTheKeys",

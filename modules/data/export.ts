@@ -222,9 +222,10 @@ export class DailyExport extends Construct {
       sourceArnLike: this.scheduleGroup.arn,
       boundary: props.boundary,
       statements: [
-        // StartExportTask supports no resource-level permission (modules/iam/unscoped-actions.ts);
-        // what an export can write is bounded by the one role this role may pass.
-        { sid: "StartTheExport", actions: ["rds:StartExportTask"] },
+        // StartExportTask acts on the cluster it exports (list_amazonrds.html: cluster,
+        // cluster-snapshot, snapshot); what the export can write is bounded by the one role
+        // this role may pass.
+        { sid: "ExportOnlyThisCluster", actions: ["rds:StartExportTask"], resources: [props.database.arn] },
         {
           sid: "PassOnlyTheExportRoleToRdsExport",
           actions: ["iam:PassRole"],

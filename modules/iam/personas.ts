@@ -73,7 +73,7 @@ export const PERSONA_DEFINITIONS: Readonly<Record<Exclude<Persona, "patient">, P
       return [
         {
           sid: "ReadThePlatformsLogs",
-          actions: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery"],
+          actions: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults"],
           resources: [`arn:aws:logs:${region}:${accountId}:log-group:/medicare/${stack.env.name}/*`, `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${prefix}-*`],
         },
         { sid: "ReadTheAlarms", actions: ["cloudwatch:DescribeAlarms"], resources: [`arn:aws:cloudwatch:${region}:${accountId}:alarm:${prefix}-*`] },
@@ -82,7 +82,7 @@ export const PERSONA_DEFINITIONS: Readonly<Record<Exclude<Persona, "patient">, P
         { sid: "NoticesAreEncryptedBySns", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [messagingKey.arn], conditions: viaService("sns", messagingKey) },
         {
           sid: "RecentEventsMetricsAndFunctionsNameNoResource",
-          actions: ["cloudtrail:LookupEvents", "logs:GetQueryResults", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "lambda:ListFunctions"],
+          actions: ["cloudtrail:LookupEvents", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics", "lambda:ListFunctions"],
         },
       ];
     },
@@ -179,12 +179,12 @@ export const PERSONA_DEFINITIONS: Readonly<Record<Exclude<Persona, "patient">, P
         },
         {
           sid: "InvestigateInEveryLogGroup",
-          actions: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery"],
+          actions: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:GetQueryResults"],
           resources: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
         },
         {
           sid: "ListsAndRecentEventsNameNoResource",
-          actions: ["cloudtrail:LookupEvents", "logs:GetQueryResults", "kms:ListKeys", "kms:ListAliases", "guardduty:ListDetectors", "inspector2:ListFindings", "inspector2:ListCoverage"],
+          actions: ["cloudtrail:LookupEvents", "kms:ListKeys", "kms:ListAliases", "guardduty:ListDetectors", "inspector2:ListFindings", "inspector2:ListCoverage"],
         },
       ];
     },

