@@ -8,6 +8,7 @@ import { EDGE_MUTATIONS } from "./mutations/edge";
 import { FOUNDATION_MUTATIONS } from "./mutations/foundation";
 import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
+import { ORGANIZATION_MUTATIONS } from "./mutations/organization";
 import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
 import { SECURITY_MUTATIONS } from "./mutations/security";
@@ -25,4 +26,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...SECURITY_MUTATIONS,
   ...EDGE_MUTATIONS,
   ...CAMPAIGN_MUTATIONS,
+  ...ORGANIZATION_MUTATIONS,
 ];

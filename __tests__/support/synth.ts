@@ -5,6 +5,7 @@ import { App } from "cdktf";
 import { buildApp } from "../../main";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
 
 /** One resource of a synthesized stack. */
 export interface SynthResource {
@@ -28,9 +29,12 @@ export interface SynthesizedApp {
   resources(type: string, stack?: string): SynthResource[];
 }
 
-/** Synthesizes the given environments (default: all) into a fresh temp directory. */
-export function synthesize(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS)): SynthesizedApp {
-  return synthesizeWith((app) => buildApp(app, environments));
+/** Synthesizes the given environments (default: all) and the organization's stacks (default: the configured organization) into a fresh temp directory. */
+export function synthesize(
+  environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS),
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): SynthesizedApp {
+  return synthesizeWith((app) => buildApp(app, environments, organization));
 }
 
 /** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */

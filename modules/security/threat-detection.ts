@@ -8,7 +8,10 @@ import { Inspector2Enabler } from "@cdktf/provider-aws/lib/inspector2-enabler";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { TerraformProvider } from "cdktf";
 import { MedicareStack } from "../core/medicare-stack";
+import { PermissionBoundary } from "../iam/permission-boundary";
+import { ServiceRole } from "../iam/service-role";
 
 /**
  * GuardDuty protection plans for what the platform runs: S3 (patient data and exports),
@@ -36,14 +39,22 @@ export function securityHubStandards(region: string): Record<string, string> {
 }
 
 export interface ThreatDetectionProps {
-  /** The security team's topic: high-severity GuardDuty findings are sent there too. */
+  /** The security team's topic (in the primary region): high-severity GuardDuty findings are sent there too. */
   readonly alarmTopic: SnsTopic;
+  /**
+   * Another region of the account to watch (the backup region), with its provider. Its
+   * high-severity findings reach the topic through the primary region's default event bus.
+   * @default the stack's primary region
+   */
+  readonly region?: { readonly name: string; readonly provider: TerraformProvider; readonly boundary: PermissionBoundary };
 }
 
 /**
- * Threat detection for the account: GuardDuty (every protection plan that applies,
- * findings exported every 15 minutes, high-severity ones to the security topic),
- * Inspector v2, Security Hub with the FSBP and CIS standards, and IAM Access Analyzer.
+ * Threat detection for one region of the account: GuardDuty (every protection plan that
+ * applies, findings exported every 15 minutes, high-severity ones to the security topic),
+ * Inspector v2, Security Hub with the FSBP and CIS standards, and IAM Access Analyzer. The
+ * security stack has one for the primary region and one for the backup region, which holds
+ * the locked backups and replicas; the organization's Security Hub aggregates both.
  */
 export class ThreatDetection extends Construct {
   readonly detector: GuarddutyDetector;
@@ -53,13 +64,18 @@ export class ThreatDetection extends Construct {
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
     const stack = MedicareStack.of(this);
+    const provider = props.region?.provider;
+    const region = props.region?.name ?? stack.region;
+    const suffix = props.region ? `-${region}` : "";
 
     this.detector = new GuarddutyDetector(this, "guardduty", {
+      provider,
       enable: true,
       findingPublishingFrequency: "FIFTEEN_MINUTES",
     });
     for (const [name, agents] of Object.entries(GUARDDUTY_FEATURES)) {
       new GuarddutyDetectorFeature(this, `guardduty-${name.toLowerCase().replace(/_/g, "-")}`, {
+        provider,
         detectorId: this.detector.id,
         name,
         status: "ENABLED",
@@ -67,39 +83,64 @@ export class ThreatDetection extends Construct {
       });
     }
     const findings = new CloudwatchEventRule(this, "guardduty-high-findings", {
+      provider,
       name: stack.resourceName("guardduty-high-findings"),
-      description: "GuardDuty findings of severity 7 or more, to the security team",
+      description: `GuardDuty findings of severity 7 or more in ${region}, to the security team`,
       eventPattern: JSON.stringify({
         source: ["aws.guardduty"],
         "detail-type": ["GuardDuty Finding"],
         detail: { severity: [{ numeric: [">=", 7] }] },
       }),
     });
-    new CloudwatchEventTarget(this, "guardduty-high-findings-to-security-team", {
-      rule: findings.name,
-      arn: props.alarmTopic.arn,
-    });
+    if (props.region) {
+      // EventBridge cannot target a topic in another region; it can target that region's
+      // default bus, where the primary region's rule (same pattern) sends the finding on.
+      const primaryBus = `arn:aws:events:${stack.region}:${stack.accountId}:event-bus/default`;
+      const forwarder = new ServiceRole(this, "forward-findings-role", {
+        name: `guardduty-findings-from-${region}`,
+        description: `EventBridge in ${region} forwards high-severity GuardDuty findings to ${stack.region}'s default bus`,
+        servicePrincipal: "events.amazonaws.com",
+        sourceArnLike: findings.arn,
+        boundary: props.region.boundary,
+        statements: [{ sid: "PutFindingsOnThePrimaryRegionsDefaultBus", actions: ["events:PutEvents"], resources: [primaryBus] }],
+      });
+      new CloudwatchEventTarget(this, "guardduty-high-findings-to-primary-region", {
+        provider,
+        rule: findings.name,
+        arn: primaryBus,
+        roleArn: forwarder.arn,
+      });
+    } else {
+      new CloudwatchEventTarget(this, "guardduty-high-findings-to-security-team", {
+        rule: findings.name,
+        arn: props.alarmTopic.arn,
+      });
+    }
 
     new Inspector2Enabler(this, "inspector", {
+      provider,
       accountIds: [stack.accountId],
       resourceTypes: [...INSPECTOR_RESOURCE_TYPES],
     });
 
     this.securityHub = new SecurityhubAccount(this, "security-hub", {
+      provider,
       // The standards are chosen below, not by AWS's defaults.
       enableDefaultStandards: false,
       controlFindingGenerator: "SECURITY_CONTROL",
       autoEnableControls: true,
     });
-    for (const [name, arn] of Object.entries(securityHubStandards(stack.region))) {
+    for (const [name, arn] of Object.entries(securityHubStandards(region))) {
       new SecurityhubStandardsSubscription(this, `standard-${name}`, {
+        provider,
         standardsArn: arn,
         dependsOn: [this.securityHub],
       });
     }
 
     this.analyzer = new AccessanalyzerAnalyzer(this, "access-analyzer", {
-      analyzerName: stack.resourceName("access-analyzer"),
+      provider,
+      analyzerName: stack.resourceName(`access-analyzer${suffix}`),
       type: "ACCOUNT",
     });
   }

@@ -90,3 +90,9 @@ without(type) := stack(object.remove(resources, [type]))
 
 # A stack that is not the security stack, with none of these services.
 data_stack := {"//": {"metadata": {"stackName": "dev-data"}}, "resource": {"aws_s3_bucket": {"b": {"bucket": "x"}}}}
+
+# The security stack as it really is: a primary and a backup-region provider.
+two_regions := {"aws": [{"region": "eu-west-2"}, {"alias": "backup_region", "region": "eu-west-1"}]}
+
+# The security stack with both providers and `extra` resources (type -> name -> body) merged in.
+in_two_regions(extra) := object.union(object.union(security_stack, {"provider": two_regions}), {"resource": extra})
