@@ -129,10 +129,29 @@ describe.each(Object.keys(ENVIRONMENTS))("%s audit services", (envName) => {
       expect(referencedResource(app, stack, channel.values.s3_bucket_name)!.name).toBe(bucket.name);
     }
     const policy = statementsOf(app.resources("aws_s3_bucket_policy", stack).find((p) => resolveRef(app, stack, p.values.bucket)?.name === bucket.name)!.values.policy);
-    expect(policy.find((s) => s.sid === "DenyDeletingConfigurationHistory")).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
+    expect(policy.find((s) => s.sid === "DenyDeletingLogRecords")).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
     for (const region of REGIONS) {
       const rules = inRegion("aws_config_config_rule", region).map((r) => r.values.source.source_identifier);
       expect(rules).toEqual(expect.arrayContaining(["MULTI_REGION_CLOUD_TRAIL_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "IAM_PASSWORD_POLICY", "RDS_STORAGE_ENCRYPTED", "GUARDDUTY_ENABLED_CENTRALIZED"]));
+    }
+  });
+
+  it("replicates the Config history, which Config cannot deliver to a locked bucket, to a copy in the backup region locked for the audit retention", () => {
+    const buckets = app.resources("aws_s3_bucket", stack).filter((b) => b.values.tags["bucket-contents"] === "config-history");
+    const source = buckets.find((b) => b.values.provider === undefined)!;
+    const replica = buckets.find((b) => b.values.provider === "aws.backup_region")!;
+    expect(buckets).toHaveLength(2);
+    expect(source.values.object_lock_enabled).toBe(false);
+    expect(replica.values.object_lock_enabled).toBe(true);
+    const lock = app.resources("aws_s3_bucket_object_lock_configuration", stack).find((l) => referencedResource(app, stack, l.values.bucket)?.name === replica.name)!;
+    expect(lock.values.rule.default_retention).toEqual({ mode: "COMPLIANCE", days: EXPECTED_LOCK_DAYS[envName] });
+    const replication = app.resources("aws_s3_bucket_replication_configuration", stack).find((r) => referencedResource(app, stack, r.values.bucket)?.name === source.name)!;
+    expect(replication.values.rule).toHaveLength(1);
+    expect(replication.values.rule[0]).toMatchObject({ status: "Enabled", filter: {}, source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } } });
+    expectRefTo(app, stack, replication.values.rule[0].destination.bucket, replica, "arn");
+    for (const bucket of buckets) {
+      const policy = statementsOf(app.resources("aws_s3_bucket_policy", stack).find((p) => resolveRef(app, stack, p.values.bucket)?.name === bucket.name)!.values.policy);
+      expect(policy.find((st) => st.sid === "DenyDeletingLogRecords")).toMatchObject({ effect: "Deny", principals: { AWS: ["*"] }, actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
     }
   });
 

@@ -145,8 +145,11 @@ export interface RegionalRecording {
  * and evaluates the HIPAA managed rules in each region.
  *
  * The delivery bucket has no Object Lock: AWS Config does not deliver to a bucket with
- * Object Lock enabled. It is a SecureBucket (KMS, TLS-only, versioned, access-logged)
- * whose policy denies deleting any object or version; only the lifecycle expires them.
+ * Object Lock enabled (AWS::Config::DeliveryChannel documentation). It is a `config-history`
+ * SecureBucket (KMS, TLS-only, versioned, access-logged) whose policy denies deleting any
+ * object or version (only the lifecycle expires them), and whose every version is
+ * replicated to a copy in the backup region locked in compliance mode for the audit
+ * retention, like the trail's replica.
  */
 export class ConfigRecorder extends Construct {
   readonly recorder: ConfigConfigurationRecorder;
@@ -164,9 +167,10 @@ export class ConfigRecorder extends Construct {
 
     this.bucket = new SecureBucket(this, "bucket", {
       name: CONFIG_HISTORY_BUCKET,
-      contents: "operational",
+      contents: "config-history",
       key: props.logsKey,
       foundation: props.foundation,
+      replicaLockDays: days,
       expireAfterDays: days,
       policyStatements: (bucket): PolicyStatement[] => {
         const sourceAccount = { StringEquals: { "aws:SourceAccount": stack.accountId } };
@@ -179,14 +183,6 @@ export class ConfigRecorder extends Construct {
             actions: ["s3:PutObject"],
             resources: [`${bucket.arn}/AWSLogs/${stack.accountId}/Config/*`],
             conditions: { StringEquals: { "aws:SourceAccount": stack.accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
-          },
-          {
-            // Stands in for Object Lock, which Config cannot deliver to.
-            sid: "DenyDeletingConfigurationHistory",
-            effect: "Deny",
-            principals: { AWS: "*" },
-            actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            resources: [`${bucket.arn}/*`],
           },
         ];
       },
