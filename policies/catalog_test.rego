@@ -23,7 +23,7 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"SQS-001", "SQS-002", "SQS-003", "SNS-001", "ESM-001", "SFN-001", "API-001", "API-002", "API-003",
 		"MSG-001", "MSG-002", "MSG-003", "ALM-001", "ALM-002",
 		"IAM-008", "KMS-004", "NET-011", "LOG-004",
-		"ORG-001", "ORG-002", "ORG-003", "ORG-004", "ORG-005", "ORG-006",
+		"ORG-001", "ORG-002", "ORG-003", "ORG-004", "ORG-005", "ORG-006", "AUD-008",
 	}
 	every e in entries {
 		e.metadata.id == e.msg

@@ -179,6 +179,23 @@ describe.each(Object.keys(ENVIRONMENTS))("%s audit services", (envName) => {
     },
   );
 
+  it.each(["primary", "backup"])("scans every phi bucket of the %s region with Macie daily, every object, and routes high-severity Macie findings like GuardDuty's", (which) => {
+    const region = which === "primary" ? env.region : env.backupRegion;
+    expect(inRegion("aws_macie2_account", region).map((m) => m.values.status)).toEqual(["ENABLED"]);
+    const jobs = inRegion("aws_macie2_classification_job", region);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].values).toMatchObject({ job_type: "SCHEDULED", sampling_percentage: 100, schedule_frequency: { daily_schedule: true } });
+    expect(jobs[0].values.s3_job_definition).toEqual({
+      bucket_criteria: { includes: { and: [{ tag_criterion: { comparator: "EQ", tag_values: [{ key: "bucket-contents", value: "phi" }] } }] } },
+    });
+    const [rule] = inRegion("aws_cloudwatch_event_rule", region).filter((r) => r.path.endsWith("macie-high-findings"));
+    expect(JSON.parse(rule.values.event_pattern)).toEqual({ source: ["aws.macie"], "detail-type": ["Macie Finding"], detail: { severity: { description: ["High"] } } });
+    const targets = app.resources("aws_cloudwatch_event_target", stack).filter((t) => referencedResource(app, stack, t.values.rule)?.name === rule.name);
+    expect(targets).toHaveLength(1);
+    if (which === "backup") expect(targets[0].values.arn).toBe(`arn:aws:events:${env.region}:${env.accountId}:event-bus/default`);
+    else expectRefTo(app, stack, targets[0].values.arn, app.resources("aws_sns_topic", stack).find((t) => t.path.endsWith("security-alarms/topic"))!, "arn");
+  });
+
   it("sends high-severity GuardDuty findings of both regions to the security topic: the backup region's through the primary region's default bus", () => {
     const rules = app.resources("aws_cloudwatch_event_rule", stack).filter((r) => r.path.includes("guardduty-high-findings"));
     expect(rules.map(regionOf).sort()).toEqual(REGIONS);

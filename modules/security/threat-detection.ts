@@ -5,6 +5,8 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { Inspector2Enabler } from "@cdktf/provider-aws/lib/inspector2-enabler";
+import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
+import { Macie2ClassificationJob } from "@cdktf/provider-aws/lib/macie2-classification-job";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -12,6 +14,7 @@ import { TerraformProvider } from "cdktf";
 import { MedicareStack } from "../core/medicare-stack";
 import { PermissionBoundary } from "../iam/permission-boundary";
 import { ServiceRole } from "../iam/service-role";
+import { BUCKET_CONTENTS_TAG } from "../storage/secure-bucket";
 
 /**
  * GuardDuty protection plans for what the platform runs: S3 (patient data and exports),
@@ -25,6 +28,21 @@ export const GUARDDUTY_FEATURES: Readonly<Record<string, readonly string[]>> = {
   LAMBDA_NETWORK_LOGS: [],
   EBS_MALWARE_PROTECTION: [],
   RUNTIME_MONITORING: ["EC2_AGENT_MANAGEMENT"],
+};
+
+/** Macie looks for sensitive data in every bucket tagged as holding patient data, in each region. */
+export const MACIE_DISCOVERED_CONTENTS = "phi";
+
+/** Findings the security team is told about, by EventBridge pattern: high-severity GuardDuty and Macie. */
+export const HIGH_SEVERITY_FINDINGS: Readonly<Record<string, { readonly description: string; readonly pattern: object }>> = {
+  "guardduty-high-findings": {
+    description: "GuardDuty findings of severity 7 or more",
+    pattern: { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } },
+  },
+  "macie-high-findings": {
+    description: "Macie findings of high severity (sensitive data or a weakened bucket)",
+    pattern: { source: ["aws.macie"], "detail-type": ["Macie Finding"], detail: { severity: { description: ["High"] } } },
+  },
 };
 
 /** Inspector v2 scans EC2 instances, ECR images, Lambda packages and Lambda code. */
@@ -51,8 +69,9 @@ export interface ThreatDetectionProps {
 
 /**
  * Threat detection for one region of the account: GuardDuty (every protection plan that
- * applies, findings exported every 15 minutes, high-severity ones to the security topic),
- * Inspector v2, Security Hub with the FSBP and CIS standards, and IAM Access Analyzer. The
+ * applies, findings exported every 15 minutes), Macie (daily sensitive-data discovery on
+ * every phi bucket), high-severity findings of both to the security topic, Inspector v2,
+ * Security Hub with the FSBP and CIS standards, and IAM Access Analyzer. The
  * security stack has one for the primary region and one for the backup region, which holds
  * the locked backups and replicas; the organization's Security Hub aggregates both.
  */
@@ -60,6 +79,9 @@ export class ThreatDetection extends Construct {
   readonly detector: GuarddutyDetector;
   readonly securityHub: SecurityhubAccount;
   readonly analyzer: AccessanalyzerAnalyzer;
+  readonly macie: Macie2Account;
+  /** Macie's daily discovery job over the region's phi buckets. */
+  readonly discoveryJob: Macie2ClassificationJob;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
@@ -82,39 +104,54 @@ export class ThreatDetection extends Construct {
         additionalConfiguration: agents.map((agent) => ({ name: agent, status: "ENABLED" })),
       });
     }
-    const findings = new CloudwatchEventRule(this, "guardduty-high-findings", {
+    this.macie = new Macie2Account(this, "macie", { provider, status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" });
+    // A daily scan of every object of every phi bucket of the region, selected by the tag
+    // SecureBucket writes: a new patient-data bucket is covered the day it exists.
+    this.discoveryJob = new Macie2ClassificationJob(this, "macie-phi-discovery", {
       provider,
-      name: stack.resourceName("guardduty-high-findings"),
-      description: `GuardDuty findings of severity 7 or more in ${region}, to the security team`,
-      eventPattern: JSON.stringify({
-        source: ["aws.guardduty"],
-        "detail-type": ["GuardDuty Finding"],
-        detail: { severity: [{ numeric: [">=", 7] }] },
-      }),
+      name: stack.resourceName(`phi-discovery${suffix}`),
+      description: `Daily sensitive-data discovery over every ${MACIE_DISCOVERED_CONTENTS} bucket of ${region}`,
+      jobType: "SCHEDULED",
+      scheduleFrequency: { dailySchedule: true },
+      samplingPercentage: 100,
+      initialRun: true,
+      s3JobDefinition: {
+        bucketCriteria: {
+          includes: {
+            and: [{ tagCriterion: { comparator: "EQ", tagValues: [{ key: BUCKET_CONTENTS_TAG, value: MACIE_DISCOVERED_CONTENTS }] } }],
+          },
+        },
+      },
+      dependsOn: [this.macie],
     });
+
+    // High-severity findings to the security topic; from the backup region through the
+    // primary region's default bus (EventBridge cannot target a topic in another region),
+    // where the primary region's rule with the same pattern sends them on.
+    const rules = Object.entries(HIGH_SEVERITY_FINDINGS).map(
+      ([name, { description, pattern }]) =>
+        new CloudwatchEventRule(this, name, {
+          provider,
+          name: stack.resourceName(name),
+          description: `${description} in ${region}, to the security team`,
+          eventPattern: JSON.stringify(pattern),
+        }),
+    );
     if (props.region) {
-      // EventBridge cannot target a topic in another region; it can target that region's
-      // default bus, where the primary region's rule (same pattern) sends the finding on.
       const primaryBus = `arn:aws:events:${stack.region}:${stack.accountId}:event-bus/default`;
       const forwarder = new ServiceRole(this, "forward-findings-role", {
-        name: `guardduty-findings-from-${region}`,
-        description: `EventBridge in ${region} forwards high-severity GuardDuty findings to ${stack.region}'s default bus`,
+        name: `findings-from-${region}`,
+        description: `EventBridge in ${region} forwards high-severity findings to ${stack.region}'s default bus`,
         servicePrincipal: "events.amazonaws.com",
-        sourceArnLike: findings.arn,
+        sourceArnLike: `arn:aws:events:${region}:${stack.accountId}:rule/${stack.resourceName("*-high-findings")}`,
         boundary: props.region.boundary,
         statements: [{ sid: "PutFindingsOnThePrimaryRegionsDefaultBus", actions: ["events:PutEvents"], resources: [primaryBus] }],
       });
-      new CloudwatchEventTarget(this, "guardduty-high-findings-to-primary-region", {
-        provider,
-        rule: findings.name,
-        arn: primaryBus,
-        roleArn: forwarder.arn,
-      });
+      for (const rule of rules) {
+        new CloudwatchEventTarget(this, `${rule.node.id}-to-primary-region`, { provider, rule: rule.name, arn: primaryBus, roleArn: forwarder.arn });
+      }
     } else {
-      new CloudwatchEventTarget(this, "guardduty-high-findings-to-security-team", {
-        rule: findings.name,
-        arn: props.alarmTopic.arn,
-      });
+      for (const rule of rules) new CloudwatchEventTarget(this, `${rule.node.id}-to-security-team`, { rule: rule.name, arn: props.alarmTopic.arn });
     }
 
     new Inspector2Enabler(this, "inspector", {

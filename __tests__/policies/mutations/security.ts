@@ -418,4 +418,39 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
       delete doc.resource.aws_securityhub_account[hub.name];
     },
   },
+  // AUD-008 Macie on every phi bucket, in both regions
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "the backup region's Macie discovery job samples a tenth of the objects",
+    mutate: (doc) => {
+      find(doc, "aws_macie2_classification_job", (b) => b.provider === "aws.backup_region", "backup-region Macie job").body.sampling_percentage = 10;
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "the primary region's Macie job selects operational buckets instead of phi ones",
+    mutate: (doc) => {
+      const job = find(doc, "aws_macie2_classification_job", (b) => b.provider === undefined, "primary Macie job").body;
+      job.s3_job_definition.bucket_criteria.includes.and[0].tag_criterion.tag_values[0].value = "operational";
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "high-severity Macie findings no longer reach the security topic",
+    mutate: (doc) => {
+      const target = find(doc, "aws_cloudwatch_event_target", atPath("threat-detection/macie-high-findings-to-security-team"), "macie target");
+      delete doc.resource.aws_cloudwatch_event_target[target.name];
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "Macie is paused in the backup region",
+    mutate: (doc) => {
+      find(doc, "aws_macie2_account", (b) => b.provider === "aws.backup_region", "backup-region Macie").body.status = "PAUSED";
+    },
+  },
 ];
