@@ -6,6 +6,7 @@ import { PolicyInputError, PolicyReport, runPolicies } from "../../scripts/revie
 import { render } from "../../scripts/review/lib/report-formats";
 import { synthesize, SynthesizedApp } from "../support/synth";
 import { MUTATIONS } from "./mutations";
+import { mutatedStackName } from "./mutations/kit";
 
 const ROOT = join(__dirname, "..", "..");
 const NOW = new Date("2026-11-21T12:00:00Z");
@@ -67,9 +68,9 @@ describe("mutations of the real output", () => {
 
   beforeAll(() => {
     const files = MUTATIONS.map((mutation, i) => {
-      const doc = structuredClone(app.stacks[`dev-${mutation.stack}`]);
+      const doc = structuredClone(app.stacks[mutatedStackName(mutation)]);
       mutation.mutate(doc);
-      return writeDoc(join(scratch, "mutations", `${i}`, `dev-${mutation.stack}`), doc);
+      return writeDoc(join(scratch, "mutations", `${i}`, mutatedStackName(mutation)), doc);
     });
     const report = runPolicies(files, { exceptionsFile: NO_EXCEPTIONS, now: NOW });
     caught = new Map(files.map((file, i) => [i, report.findings.filter((f) => join(ROOT, f.file) === file || f.file === file).map((f) => f.ruleId)]));

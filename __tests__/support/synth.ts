@@ -5,6 +5,7 @@ import { App } from "cdktf";
 import { buildApp, withPlainStackTraces } from "../../main";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
 
 /** One resource of a synthesized stack. */
 export interface SynthResource {
@@ -29,29 +30,37 @@ export interface SynthesizedApp {
 }
 
 /**
- * Where the unit project's global setup put its synth of every environment (set for the
- * whole run; unset when a test runs outside Jest's projects).
+ * Where the unit project's global setup put its synth of every environment and the
+ * organization (set for the whole run; unset when a test runs outside Jest's projects).
  */
 export const SYNTH_FIXTURE_ENV = "MEDICARE_JEST_SYNTH_FIXTURE";
 
 /**
- * The given environments (default: all) synthesized into a fresh temp directory the caller
- * owns (and may change or delete). Every environment, unchanged, is a copy of the run's
- * shared synth when there is one: the same code on the same config gives the same output.
+ * The given environments (default: all) and organization (default: the configured one)
+ * synthesized into a fresh temp directory the caller owns (and may change or delete). The
+ * defaults, unchanged, are a copy of the run's shared synth when there is one: the same code
+ * on the same config gives the same output.
  */
-export function synthesize(environments?: readonly EnvironmentConfig[]): SynthesizedApp {
+export function synthesize(
+  environments?: readonly EnvironmentConfig[],
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): SynthesizedApp {
   const fixture = process.env[SYNTH_FIXTURE_ENV];
-  if (environments === undefined && fixture && existsSync(join(fixture, "stacks"))) {
+  if (environments === undefined && organization === ORGANIZATION && fixture && existsSync(join(fixture, "stacks"))) {
     const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
     cpSync(fixture, outdir, { recursive: true });
     return readSynthesized(outdir);
   }
-  return synthesizeFresh(environments);
+  return synthesizeFresh(environments, undefined, organization);
 }
 
-/** Synthesizes the given environments (default: all) now, never from the shared synth. */
-export function synthesizeFresh(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS), prefix?: string): SynthesizedApp {
-  return synthesizeWith((app) => buildApp(app, environments), prefix);
+/** Synthesizes the given environments (default: all) and organization (default: the configured one) now, never from the shared synth. */
+export function synthesizeFresh(
+  environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS),
+  prefix?: string,
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): SynthesizedApp {
+  return synthesizeWith((app) => buildApp(app, environments, organization), prefix);
 }
 
 /** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */

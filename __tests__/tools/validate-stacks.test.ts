@@ -33,7 +33,7 @@ describe("stack discovery and filters", () => {
   it("filters by environment and by stack, and names what exists when a filter matches nothing", () => {
     expect(filterStacks(stackNames, ["prod"], [])).toEqual(stackNames.filter((n) => n.startsWith("prod-")));
     expect(filterStacks(stackNames, [], ["dev-edge"])).toEqual(["dev-edge"]);
-    expect(() => filterStacks(stackNames, ["staging"], [])).toThrow(/--env staging: no synthesized stack of that environment; have dev, prod/);
+    expect(() => filterStacks(stackNames, ["staging"], [])).toThrow(/--env staging: no synthesized stack of that environment; have dev, organization, prod/);
     expect(() => filterStacks(stackNames, [], ["dev-nope"])).toThrow(StackInputError);
   });
 

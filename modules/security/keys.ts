@@ -89,6 +89,23 @@ function autoScalingServiceLinkedRole(stack: MedicareStack, region: string): Pol
  * CloudFront (origin access control) reads the forms bucket's objects, which S3 encrypts
  * under this key: only for this account's distributions and only that bucket's objects.
  */
+/**
+ * Macie's service-linked role decrypts the objects it scans (modules/security/threat-detection.ts:
+ * the phi buckets under the data key, their replicas under the backup key); its own policy
+ * grants no KMS, so the key policy names it, through S3 in this region only.
+ */
+function macieScansObjects(stack: MedicareStack, region: string): PolicyStatement {
+  return {
+    sid: "MacieDecryptsObjectsItScans",
+    principals: { AWS: `arn:aws:iam::${stack.accountId}:root` },
+    actions: ["kms:Decrypt"],
+    conditions: {
+      ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${stack.accountId}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie` },
+      StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:CallerAccount": stack.accountId },
+    },
+  };
+}
+
 function cloudFrontReadsForms(stack: MedicareStack): PolicyStatement {
   const bucketArn = `arn:aws:s3:::${bucketName(stack, FORMS_BUCKET_SHORT_NAME)}`;
   return {
@@ -112,6 +129,7 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
       (stack, region) => autoScalingServiceLinkedRole(stack, region)[0],
       (stack, region) => autoScalingServiceLinkedRole(stack, region)[1],
       cloudFrontReadsForms,
+      macieScansObjects,
     ],
   },
   logs: {
@@ -176,7 +194,7 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
   backup: {
     description: "AWS Backup vaults, snapshot copies and replicated objects",
     viaServices: ["backup", "rds", "ec2", "s3"],
-    servicePrincipals: [],
+    servicePrincipals: [macieScansObjects],
   },
   messaging: {
     description: "SNS topics and SQS queues of the campaign and the alarms; Lambda function environments; Step Functions state",

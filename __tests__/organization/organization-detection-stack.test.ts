@@ -1,0 +1,84 @@
+import { ENVIRONMENTS } from "../../modules/config/environments";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
+import { CONFIG_ORGANIZATION_AGGREGATOR_POLICY, OrganizationDetectionStack } from "../../modules/organization/organization-detection-stack";
+import { ORGANIZATION_DETECTION_STACK } from "../../modules/organization/organization-stack";
+import { GUARDDUTY_FEATURES } from "../../modules/security/threat-detection";
+import { statementsOf } from "../support/policy";
+import { SynthResource, synthesizeWith } from "../support/synth";
+
+const org = ORGANIZATION as OrganizationConfig;
+const environments = Object.values(ENVIRONMENTS);
+const app = synthesizeWith((a) => new OrganizationDetectionStack(a, org, environments), "medicare-org-detection-test-");
+const doc = app.stacks[ORGANIZATION_DETECTION_STACK];
+const all = (type: string) => app.resources(type, ORGANIZATION_DETECTION_STACK);
+const securityId = org.accounts[org.securityAccount].id;
+/** The region of a resource, from its provider. */
+const regionOf = (r: SynthResource): string => {
+  const alias = (r.values.provider ?? "aws").replace(/^aws\.?/, "");
+  return (doc.provider.aws as any[]).find((p) => (p.alias ?? "") === alias).region;
+};
+const DATA_REGIONS = ["eu-west-1", "eu-west-2"];
+
+describe("the organization-detection stack (security account)", () => {
+  it("works in the security account only, by assuming the deployment role, in every region that holds data", () => {
+    const providers = doc.provider.aws as any[];
+    expect(providers.map((p) => p.region).sort()).toEqual(DATA_REGIONS);
+    for (const p of providers) {
+      expect(p.allowed_account_ids).toEqual([securityId]);
+      expect(p.assume_role).toEqual([expect.objectContaining({ role_arn: `arn:aws:iam::${securityId}:role/${org.deploymentRoleName}` })]);
+    }
+  });
+
+  it.each([
+    "aws_guardduty_detector",
+    "aws_guardduty_organization_configuration",
+    "aws_securityhub_account",
+    "aws_securityhub_organization_configuration",
+    "aws_inspector2_organization_configuration",
+    "aws_macie2_account",
+    "aws_macie2_organization_configuration",
+    "aws_accessanalyzer_analyzer",
+  ])("declares %s once in every region that holds data", (type) => {
+    expect(all(type).map(regionOf).sort()).toEqual(DATA_REGIONS);
+  });
+
+  it("GuardDuty enables every member account, old and new, with every protection plan of the platform", () => {
+    for (const config of all("aws_guardduty_organization_configuration")) {
+      expect(config.values.auto_enable_organization_members).toBe("ALL");
+      const features = all("aws_guardduty_organization_configuration_feature").filter((f) => f.values.detector_id === config.values.detector_id);
+      expect(features.map((f) => f.values.name).sort()).toEqual(Object.keys(GUARDDUTY_FEATURES).sort());
+      for (const f of features) {
+        expect(f.values.auto_enable).toBe("ALL");
+        expect(f.values.additional_configuration).toEqual(GUARDDUTY_FEATURES[f.values.name].map((name) => ({ name, auto_enable: "ALL" })));
+      }
+    }
+    for (const detector of all("aws_guardduty_detector")) expect(detector.values).toMatchObject({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" });
+  });
+
+  it("Security Hub, Inspector (all four scan types) and Macie switch themselves on in every new account", () => {
+    for (const c of all("aws_securityhub_organization_configuration")) expect(c.values.auto_enable).toBe(true);
+    for (const c of all("aws_inspector2_organization_configuration")) expect(c.values.auto_enable).toEqual({ ec2: true, ecr: true, lambda: true, lambda_code: true });
+    for (const c of all("aws_macie2_organization_configuration")) expect(c.values.auto_enable).toBe(true);
+    for (const m of all("aws_macie2_account")) expect(m.values.status).toBe("ENABLED");
+  });
+
+  it("aggregates the backup region's findings into the home region", () => {
+    const [aggregator] = all("aws_securityhub_finding_aggregator");
+    expect(regionOf(aggregator)).toBe(org.homeRegion);
+    expect(aggregator.values).toMatchObject({ linking_mode: "SPECIFIED_REGIONS", specified_regions: DATA_REGIONS.filter((r) => r !== org.homeRegion) });
+  });
+
+  it("aggregates Config over every account and region, through a role only Config of this account assumes", () => {
+    const [aggregator] = all("aws_config_configuration_aggregator");
+    expect(aggregator.values.organization_aggregation_source).toMatchObject({ all_regions: true });
+    const [role] = all("aws_iam_role");
+    const [trust] = statementsOf(role.values.assume_role_policy);
+    expect(trust.principals).toEqual({ Service: ["config.amazonaws.com"] });
+    expect(trust.conditions).toEqual({ StringEquals: { "aws:SourceAccount": [securityId] } });
+    expect(all("aws_iam_role_policy_attachment").map((a) => a.values.policy_arn)).toEqual([CONFIG_ORGANIZATION_AGGREGATOR_POLICY]);
+  });
+
+  it("runs an organization-wide Access Analyzer in every region", () => {
+    for (const a of all("aws_accessanalyzer_analyzer")) expect(a.values.type).toBe("ORGANIZATION");
+  });
+});

@@ -1,0 +1,173 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AccessanalyzerAnalyzer } from "@cdktf/provider-aws/lib/accessanalyzer-analyzer";
+import { ConfigConfigurationAggregator } from "@cdktf/provider-aws/lib/config-configuration-aggregator";
+import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
+import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { GuarddutyOrganizationConfiguration } from "@cdktf/provider-aws/lib/guardduty-organization-configuration";
+import { GuarddutyOrganizationConfigurationFeature } from "@cdktf/provider-aws/lib/guardduty-organization-configuration-feature";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Inspector2OrganizationConfiguration } from "@cdktf/provider-aws/lib/inspector2-organization-configuration";
+import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
+import { Macie2OrganizationConfiguration } from "@cdktf/provider-aws/lib/macie2-organization-configuration";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
+import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
+import { SecurityhubOrganizationConfiguration } from "@cdktf/provider-aws/lib/securityhub-organization-configuration";
+import { OrganizationConfig } from "../config/organization";
+import { EnvironmentConfig } from "../config/schema";
+import { configureStateBackend } from "../core/medicare-stack";
+import { FORBIDDEN_ACTIONS } from "../iam/permission-boundary";
+import { policyJson, trustPolicyJson } from "../iam/policy-document";
+import { GUARDDUTY_FEATURES } from "../security/threat-detection";
+import { ORGANIZATION_DETECTION_STACK, dataRegions, regionAlias, tagOrganizationStack } from "./organization-stack";
+
+/** AWS's managed policy for Config's organization aggregator: list the accounts, read the organization. */
+export const CONFIG_ORGANIZATION_AGGREGATOR_POLICY = "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations";
+/** What that managed policy grants; the aggregator role's boundary allows exactly these. */
+export const CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS = [
+  "organizations:DescribeOrganization",
+  "organizations:ListAccounts",
+  "organizations:ListAWSServiceAccessForOrganization",
+  "organizations:ListDelegatedAdministrators",
+] as const;
+
+/** One region of the security account's detection administration. */
+export interface SecurityRegion {
+  readonly region: string;
+  readonly provider: AwsProvider;
+  readonly detector: GuarddutyDetector;
+  readonly securityHub: SecurityhubAccount;
+}
+
+/**
+ * `organization-detection` (security account, reached by assuming the deployment role from
+ * the pipeline): the delegated administrator's side of detection, in every region that
+ * holds data. GuardDuty auto-enables every protection plan of the platform for ALL member
+ * accounts (new and existing); Security Hub, Inspector (EC2, ECR, Lambda, Lambda code) and
+ * Macie are switched on for every new account; Security Hub aggregates every region's
+ * findings into the home region; Config aggregates every account and region; an
+ * organization-wide Access Analyzer watches for resources shared outside the organization.
+ *
+ * Deployed after `organization` (which registers this account as delegated administrator).
+ */
+export class OrganizationDetectionStack extends TerraformStack {
+  readonly regions: readonly SecurityRegion[];
+  readonly findingAggregator: SecurityhubFindingAggregator;
+  readonly configAggregator: ConfigConfigurationAggregator;
+
+  constructor(scope: Construct, org: OrganizationConfig, environments: readonly EnvironmentConfig[]) {
+    super(scope, ORGANIZATION_DETECTION_STACK);
+    const securityAccountId = org.accounts[org.securityAccount].id;
+    configureStateBackend(this, org.state);
+    tagOrganizationStack(this, org, ORGANIZATION_DETECTION_STACK);
+
+    const assumeRole = [{ roleArn: `arn:aws:iam::${securityAccountId}:role/${org.deploymentRoleName}`, sessionName: "medicare-organization-detection" }];
+    const regions = dataRegions(org, environments);
+    this.regions = regions.map((region) => {
+      const home = region === org.homeRegion;
+      const provider = new AwsProvider(this, home ? "aws" : `aws-${region}`, {
+        alias: home ? undefined : regionAlias(region),
+        region,
+        assumeRole,
+        allowedAccountIds: [securityAccountId],
+      });
+      return this.administerRegion(region, provider);
+    });
+    const home = this.regions.find((r) => r.region === org.homeRegion)!;
+
+    this.findingAggregator = new SecurityhubFindingAggregator(this, "security-hub-aggregator", {
+      linkingMode: "SPECIFIED_REGIONS",
+      specifiedRegions: regions.filter((r) => r !== org.homeRegion),
+      dependsOn: [home.securityHub],
+    });
+
+    // The security account has no environment stack, so the one role here brings its own boundary.
+    const boundary = new IamPolicy(this, "config-aggregator-boundary", {
+      name: `${org.name}-config-aggregator-boundary`,
+      description: "Permission boundary of Config's organization aggregator role: read the organization, nothing else",
+      policy: policyJson([
+        { sid: "ReadTheOrganizationOnly", actions: [...CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS] },
+        { sid: "NoEscalationOrAuditTampering", effect: "Deny", actions: ["iam:*", ...FORBIDDEN_ACTIONS] },
+      ]),
+      tags: { "policy-role": "permission-boundary" },
+    });
+    const aggregatorRole = new IamRole(this, "config-aggregator-role", {
+      name: `${org.name}-config-organization-aggregator`,
+      permissionsBoundary: boundary.arn,
+      description: "AWS Config reads the organization's accounts to aggregate their configuration",
+      assumeRolePolicy: trustPolicyJson([
+        {
+          sid: "ConfigAggregatesForThisAccountOnly",
+          principals: { Service: "config.amazonaws.com" },
+          actions: ["sts:AssumeRole"],
+          conditions: { StringEquals: { "aws:SourceAccount": securityAccountId } },
+        },
+      ]),
+    });
+    const aggregatorPolicy = new IamRolePolicyAttachment(this, "config-aggregator-policy", {
+      role: aggregatorRole.name,
+      policyArn: CONFIG_ORGANIZATION_AGGREGATOR_POLICY,
+    });
+    this.configAggregator = new ConfigConfigurationAggregator(this, "config-aggregator", {
+      name: `${org.name}-organization`,
+      organizationAggregationSource: { allRegions: true, roleArn: aggregatorRole.arn },
+      dependsOn: [aggregatorPolicy],
+    });
+  }
+
+  private administerRegion(region: string, provider: AwsProvider): SecurityRegion {
+    const at = (id: string) => `${id}-${region}`;
+    // The security account's own detector runs the same plans it enables for every member.
+    const detector = new GuarddutyDetector(this, at("guardduty"), { provider, enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
+    for (const [name, agents] of Object.entries(GUARDDUTY_FEATURES)) {
+      new GuarddutyDetectorFeature(this, at(`guardduty-${name.toLowerCase().replace(/_/g, "-")}`), {
+        provider,
+        detectorId: detector.id,
+        name,
+        status: "ENABLED",
+        additionalConfiguration: agents.map((agent) => ({ name: agent, status: "ENABLED" })),
+      });
+    }
+    new GuarddutyOrganizationConfiguration(this, at("guardduty-organization"), {
+      provider,
+      detectorId: detector.id,
+      autoEnableOrganizationMembers: "ALL",
+    });
+    for (const [name, agents] of Object.entries(GUARDDUTY_FEATURES)) {
+      new GuarddutyOrganizationConfigurationFeature(this, at(`guardduty-organization-${name.toLowerCase().replace(/_/g, "-")}`), {
+        provider,
+        detectorId: detector.id,
+        name,
+        autoEnable: "ALL",
+        additionalConfiguration: agents.map((agent) => ({ name: agent, autoEnable: "ALL" })),
+      });
+    }
+
+    const securityHub = new SecurityhubAccount(this, at("security-hub"), {
+      provider,
+      enableDefaultStandards: false,
+      controlFindingGenerator: "SECURITY_CONTROL",
+      autoEnableControls: true,
+    });
+    new SecurityhubOrganizationConfiguration(this, at("security-hub-organization"), {
+      provider,
+      autoEnable: true,
+      autoEnableStandards: "DEFAULT",
+      dependsOn: [securityHub],
+    });
+
+    new Inspector2OrganizationConfiguration(this, at("inspector-organization"), {
+      provider,
+      autoEnable: { ec2: true, ecr: true, lambda: true, lambdaCode: true },
+    });
+
+    const macie = new Macie2Account(this, at("macie"), { provider, status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" });
+    new Macie2OrganizationConfiguration(this, at("macie-organization"), { provider, autoEnable: true, dependsOn: [macie] });
+
+    new AccessanalyzerAnalyzer(this, at("access-analyzer"), { provider, analyzerName: `medicare-organization-${region}`, type: "ORGANIZATION" });
+    return { region, provider, detector, securityHub };
+  }
+}
