@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
-import { CONFIG_ORGANIZATION_AGGREGATOR_POLICY, OrganizationDetectionStack } from "../../modules/organization/organization-detection-stack";
+import { CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS, OrganizationDetectionStack } from "../../modules/organization/organization-detection-stack";
 import { ORGANIZATION_DETECTION_STACK } from "../../modules/organization/organization-stack";
 import { GUARDDUTY_FEATURES } from "../../modules/security/threat-detection";
 import { statementsOf } from "../support/policy";
@@ -75,7 +75,11 @@ describe("the organization-detection stack (security account)", () => {
     const [trust] = statementsOf(role.values.assume_role_policy);
     expect(trust.principals).toEqual({ Service: ["config.amazonaws.com"] });
     expect(trust.conditions).toEqual({ StringEquals: { "aws:SourceAccount": [securityId] } });
-    expect(all("aws_iam_role_policy_attachment").map((a) => a.values.policy_arn)).toEqual([CONFIG_ORGANIZATION_AGGREGATOR_POLICY]);
+    // No managed policy (IAM-009): the organization reads are written in the stack, on the role.
+    expect(all("aws_iam_role_policy_attachment")).toEqual([]);
+    const policies = all("aws_iam_role_policy");
+    expect(policies).toHaveLength(1);
+    expect(statementsOf(policies[0].values.policy).map((s) => [...s.actions].sort())).toEqual([[...CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS].sort()]);
   });
 
   it("runs an organization-wide Access Analyzer in every region", () => {

@@ -8,7 +8,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { GuarddutyOrganizationConfiguration } from "@cdktf/provider-aws/lib/guardduty-organization-configuration";
 import { GuarddutyOrganizationConfigurationFeature } from "@cdktf/provider-aws/lib/guardduty-organization-configuration-feature";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Inspector2OrganizationConfiguration } from "@cdktf/provider-aws/lib/inspector2-organization-configuration";
 import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
 import { Macie2OrganizationConfiguration } from "@cdktf/provider-aws/lib/macie2-organization-configuration";
@@ -24,9 +24,11 @@ import { policyJson, trustPolicyJson } from "../iam/policy-document";
 import { GUARDDUTY_FEATURES } from "../security/threat-detection";
 import { ORGANIZATION_DETECTION_STACK, dataRegions, regionAlias, tagOrganizationStack } from "./organization-stack";
 
-/** AWS's managed policy for Config's organization aggregator: list the accounts, read the organization. */
-export const CONFIG_ORGANIZATION_AGGREGATOR_POLICY = "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations";
-/** What that managed policy grants; the aggregator role's boundary allows exactly these. */
+/**
+ * What Config's organization aggregator needs (what AWS's managed AWSConfigRoleForOrganizations
+ * grants), written in the stack so the IAM rules analyse it (IAM-009: no unreviewed managed
+ * policies); the aggregator role's policy and boundary allow exactly these.
+ */
 export const CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS = [
   "organizations:DescribeOrganization",
   "organizations:ListAccounts",
@@ -107,9 +109,11 @@ export class OrganizationDetectionStack extends TerraformStack {
         },
       ]),
     });
-    const aggregatorPolicy = new IamRolePolicyAttachment(this, "config-aggregator-policy", {
+    // Organization-level reads name no resource (list_awsorganizations.html), hence "*".
+    const aggregatorPolicy = new IamRolePolicy(this, "config-aggregator-policy", {
       role: aggregatorRole.name,
-      policyArn: CONFIG_ORGANIZATION_AGGREGATOR_POLICY,
+      name: "read-the-organization",
+      policy: policyJson([{ sid: "ReadTheOrganizationOnly", actions: [...CONFIG_ORGANIZATION_AGGREGATOR_ACTIONS], resources: ["*"] }]),
     });
     this.configAggregator = new ConfigConfigurationAggregator(this, "config-aggregator", {
       name: `${org.name}-organization`,

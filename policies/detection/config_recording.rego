@@ -1,5 +1,6 @@
-# DET-004: AWS Config keeps recording and judging: the recorder records every supported type
-# (global ones included, nothing excluded) continuously and is on, a delivery channel names a
+# DET-004: AWS Config keeps recording and judging: every recorder records every supported type
+# (nothing excluded) continuously and is on, exactly one recorder of the account (stack)
+# records the global types, a delivery channel names a
 # bucket, configuration items are kept as long as the config says, and the managed rules are
 # at least the HIPAA set of the code.
 package rules.detection.config_recording
@@ -23,18 +24,37 @@ recorders := cdktf.resources("aws_config_configuration_recorder")
 
 recorder_problems(recorder) := {msg |
 	some [msg, weak] in [
-		["recording_group does not record all supported types including global ones", not_everything(recorder)],
+		["recording_group does not record all supported types", not_all_supported(recorder)],
 		["recording_group excludes resource types", excludes(recorder)],
 		["recording_mode is not CONTINUOUS for every type (DAILY recording misses changes between snapshots)", not_continuous(recorder)],
 	]
 	weak
 }
 
-not_everything(recorder) := false if {
+not_all_supported(recorder) := false if {
 	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
 	group.all_supported == true
-	group.include_global_resource_types == true
 } else := true
+
+# Global types (IAM users, roles, policies) are the same in every region, so AWS recommends
+# recording them in one region only (duplicate configuration items otherwise): a stack is one
+# account, and exactly one of its recorders records them. None leaves IAM unrecorded.
+records_global(recorder) if {
+	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
+	group.include_global_resource_types == true
+}
+
+global_recorders := [r | some r in recorders; records_global(r)]
+
+deny contains cdktf.violation(metadata, stack_resource("aws_config_configuration_recorder"), "no recorder has include_global_resource_types: IAM users, roles and policies are not recorded in any region") if {
+	count(recorders) > 0
+	count(global_recorders) == 0
+}
+
+deny contains cdktf.violation(metadata, recorder, sprintf("records global types like %s: record them in one region of the account only (AWS's recommendation; duplicate configuration items otherwise)", [concat(", ", sort([r.address | some r in global_recorders; r.address != recorder.address]))])) if {
+	count(global_recorders) > 1
+	some recorder in global_recorders
+}
 
 excludes(recorder) := true if {
 	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))

@@ -33,3 +33,15 @@ test_fail_retention_short if fails(f.with_fields("aws_config_retention_configura
 test_fail_managed_rule_removed if fails(f.without_one("aws_config_config_rule", "VPC_FLOW_LOGS_ENABLED"))
 
 test_fail_managed_rule_custom_owner if fails(f.with_fields("aws_config_config_rule", "VPC_FLOW_LOGS_ENABLED", {"source": {"owner": "CUSTOM_LAMBDA", "source_identifier": "VPC_FLOW_LOGS_ENABLED"}}))
+
+# Global types in exactly one region of the account: a second region's recorder records the
+# regional types only (passes), and records them again (fails), or nobody does (fails).
+regional_recorder := {"//": f.meta("dev-security/config/recorder-eu-west-1"), "provider": "aws.backup_region", "recording_group": {"all_supported": true, "include_global_resource_types": false}, "recording_mode": {"recording_frequency": "CONTINUOUS"}}
+
+test_pass_second_region_records_regional_types_only if count(findings(f.with_fields("aws_config_configuration_recorder", "r2", regional_recorder))) == 0
+
+test_fail_global_types_in_two_regions if fails(f.with_fields("aws_config_configuration_recorder", "r2", object.union(regional_recorder, {"recording_group": {"all_supported": true, "include_global_resource_types": true}})))
+
+test_fail_global_types_nowhere if fails(f.with_fields("aws_config_configuration_recorder", "r", {"recording_group": {"all_supported": true, "include_global_resource_types": false}}))
+
+test_fail_not_all_supported if fails(f.with_fields("aws_config_configuration_recorder", "r2", object.union(regional_recorder, {"recording_group": {"all_supported": false, "include_global_resource_types": false}})))

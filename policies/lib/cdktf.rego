@@ -207,6 +207,23 @@ aws_providers contains sprintf("aws.%s", [p.alias]) if {
 # The provider a resource is declared with ("aws" when it names none).
 provider_of(r) := object.get(r.values, "provider", "aws")
 
+# The region a provider ("aws" or "aws.<alias>") is configured for (absent when the
+# document does not say, as in most test fixtures).
+provider_region(name) := p.region if {
+	name == "aws"
+	some p in object.get(object.get(input, "provider", {}), "aws", [])
+	not p.alias
+} else := p.region if {
+	some p in object.get(object.get(input, "provider", {}), "aws", [])
+	sprintf("aws.%s", [object.get(p, "alias", "")]) == name
+}
+
+# The region a resource lives in, through its provider; the provider's name when the
+# document does not configure regions (resources of one provider are in one region).
+region_of(r) := region if {
+	region := provider_region(provider_of(r))
+} else := provider_of(r)
+
 # Providers (regions) with no resource of `type`.
 providers_without(type) := aws_providers - {provider_of(r) | some r in resources(type)}
 

@@ -91,6 +91,29 @@ links contains [target.address, to] if {
 	to := topic_node(object.get(target.values, "arn", null))
 }
 
+# A target on a default event bus of another region (EventBridge cannot target a topic in
+# another region) hands the events to the rules of that region's default bus that match the
+# same events: a rule of this stack in that region with the forwarding rule's very pattern.
+links contains [target.address, receiver.address] if {
+	some target in cdktf.resources("aws_cloudwatch_event_target")
+	bus_region := default_bus_region(object.get(target.values, "arn", null))
+	some rule in cdktf.resources("aws_cloudwatch_event_rule")
+	cdktf.refers_to(object.get(target.values, "rule", null), rule)
+	bus_region != cdktf.region_of(rule)
+	some receiver in cdktf.resources("aws_cloudwatch_event_rule")
+	cdktf.region_of(receiver) == bus_region
+	object.get(receiver.values, "event_bus_name", "default") == "default"
+	event_pattern(receiver) == event_pattern(rule)
+}
+
+# The region of an ARN naming a default event bus.
+default_bus_region(arn) := m[1] if {
+	is_string(arn)
+	m := regex.find_all_string_submatch_n(`^arn:aws[a-z-]*:events:([a-z0-9-]+):[0-9]{12}:event-bus/default$`, arn, 1)[0]
+}
+
+event_pattern(rule) := cdktf.policy_document(object.get(rule.values, "event_pattern", null))
+
 # A topic delivers to its subscriptions.
 links contains [topic.address, subscription.address] if {
 	some subscription in cdktf.resources("aws_sns_topic_subscription")
@@ -228,6 +251,13 @@ problems contains [s.address, "has a filter_policy: it passes on only some of th
 	cdktf.non_empty_string(object.get(s.values, "filter_policy", null))
 }
 
+# Putting events on another region's bus needs a role EventBridge assumes (events:PutEvents).
+problems contains [target.address, "forwards to another region's default bus without role_arn: EventBridge cannot put the events there"] if {
+	some target in cdktf.resources("aws_cloudwatch_event_target")
+	default_bus_region(object.get(target.values, "arn", null))
+	not cdktf.non_empty_string(object.get(target.values, "role_arn", null))
+}
+
 problem_nodes[node] := msgs if {
 	some [node, _] in problems
 	msgs := {m | some [n, m] in problems; n == node}
@@ -262,7 +292,7 @@ next_link := {
 	"aws_cloudwatch_metric_alarm": "an alarm action naming an SNS topic",
 	"aws_sns_topic": "a subscription to an endpoint the config names",
 	"aws_cloudwatch_event_rule": "an aws_cloudwatch_event_target",
-	"aws_cloudwatch_event_target": "arn naming an SNS topic",
+	"aws_cloudwatch_event_target": "arn naming an SNS topic, or another region's default bus where a rule of the same pattern takes the events on",
 }
 
 # Why the source does not reach a person: every problem and dead end on its raw paths.
