@@ -105,16 +105,19 @@ deny contains cdktf.violation(metadata, retention, sprintf("retention_period_in_
 	days < floor
 }
 
-evaluated_rules := {identifier |
+# The AWS managed rules evaluated in a region (provider): a recorder's items are judged only
+# by the rules of its own region.
+evaluated_rules(provider) := {identifier |
 	some rule in cdktf.resources("aws_config_config_rule")
+	cdktf.provider_of(rule) == provider
 	some source in cdktf.blocks(object.get(rule.values, "source", null))
 	object.get(source, "owner", "") == "AWS"
 	identifier := source.source_identifier
 }
 
-deny contains cdktf.violation(metadata, stack_resource("aws_config_config_rule"), sprintf("managed rules of the HIPAA set missing: %v", [sort(missing)])) if {
+deny contains cdktf.violation(metadata, recorder, sprintf("managed rules of the HIPAA set missing in its region: %v", [sort(missing)])) if {
 	detection.is_security_stack
-	count(recorders) > 0
-	missing := {r | some r in object.get(detection.settings, "config_managed_rules", [])} - evaluated_rules
+	some recorder in recorders
+	missing := {r | some r in object.get(detection.settings, "config_managed_rules", [])} - evaluated_rules(cdktf.provider_of(recorder))
 	count(missing) > 0
 }

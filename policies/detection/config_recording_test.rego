@@ -38,10 +38,23 @@ test_fail_managed_rule_custom_owner if fails(f.with_fields("aws_config_config_ru
 # regional types only (passes), and records them again (fails), or nobody does (fails).
 regional_recorder := {"//": f.meta("dev-security/config/recorder-eu-west-1"), "provider": "aws.backup_region", "recording_group": {"all_supported": true, "include_global_resource_types": false}, "recording_mode": {"recording_frequency": "CONTINUOUS"}}
 
-test_pass_second_region_records_regional_types_only if count(findings(f.with_fields("aws_config_configuration_recorder", "r2", regional_recorder))) == 0
+# The second region with the HIPAA managed rules of its own.
+second_region := f.stack("dev-security", object.union(f.security_resources, {
+	"aws_config_configuration_recorder": {"r2": regional_recorder},
+	"aws_config_config_rule": {sprintf("%s-backup", [name]): object.union(rule, {"provider": "aws.backup_region"}) | some name, rule in f.security_resources.aws_config_config_rule},
+}))
+
+test_pass_second_region_records_regional_types_only if count(findings(second_region)) == 0
 
 test_fail_global_types_in_two_regions if fails(f.with_fields("aws_config_configuration_recorder", "r2", object.union(regional_recorder, {"recording_group": {"all_supported": true, "include_global_resource_types": true}})))
 
 test_fail_global_types_nowhere if fails(f.with_fields("aws_config_configuration_recorder", "r", {"recording_group": {"all_supported": true, "include_global_resource_types": false}}))
 
 test_fail_not_all_supported if fails(f.with_fields("aws_config_configuration_recorder", "r2", object.union(regional_recorder, {"recording_group": {"all_supported": false, "include_global_resource_types": false}})))
+
+# A second region's recorder needs the HIPAA rules in its own region: the primary's do not judge its items.
+test_fail_second_region_without_managed_rules if {
+	some v in findings(f.with_fields("aws_config_configuration_recorder", "r2", regional_recorder))
+	v.rule_id == "DET-004"
+	contains(v.msg, "missing in its region")
+}
