@@ -19,21 +19,27 @@ const { reachesAny } = require("./__tests__/support/import-graph");
 
 /** Test files that need MariaDB and/or moto, relative to the project root. */
 const INTEGRATION_TESTS = [
+  "__tests__/browser/patient-site.test.ts",
   "__tests__/functions/bundled-send.test.ts",
   "__tests__/functions/campaign/booking.test.ts",
   "__tests__/functions/campaign/campaign-web.test.ts",
+  "__tests__/functions/campaign/contacts.test.ts",
   "__tests__/functions/campaign/cost.test.ts",
   "__tests__/functions/campaign/delivery-events.test.ts",
   "__tests__/functions/campaign/dispatch-faults.test.ts",
   "__tests__/functions/campaign/dispatch.test.ts",
   "__tests__/functions/campaign/opt-out.test.ts",
+  "__tests__/functions/campaign/outcomes.test.ts",
   "__tests__/functions/campaign/redeem.test.ts",
   "__tests__/functions/campaign/remind.test.ts",
   "__tests__/functions/campaign/report.test.ts",
   "__tests__/functions/campaign/schema.test.ts",
+  "__tests__/functions/campaign/sms-delivery-events.test.ts",
   "__tests__/functions/forms/publish.test.ts",
   "__tests__/functions/forms/submission-invitation.test.ts",
   "__tests__/functions/forms/submissions.test.ts",
+  "__tests__/tools/campaign-demo-cli.test.ts",
+  "__tests__/tools/plan-and-send-redelivery.test.ts",
 ];
 
 /** Modules that start or connect to the local services: reaching one makes a test integration. */

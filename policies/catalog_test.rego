@@ -22,7 +22,7 @@ test_catalog_lists_every_rule_once_with_metadata if {
 		"SSM-001", "CDN-001", "CDN-002", "COG-001", "COG-002",
 		"SQS-001", "SQS-002", "SQS-003", "SNS-001", "ESM-001", "SFN-001", "API-001", "API-002", "API-003",
 		"MSG-001", "MSG-002", "MSG-003", "ALM-001", "ALM-002",
-		"IAM-008", "KMS-004", "NET-011", "LOG-004",
+		"IAM-008", "KMS-004", "NET-011", "LOG-004", "LOG-005",
 		"DET-001", "DET-002", "DET-003", "DET-004", "DET-005", "DET-006", "DET-007",
 		# values, principals and resource types (issue 16a)
 		"TYP-001", "PRN-001", "PRN-002", "BND-001", "S3-007", "IAM-009", "IAM-010", "IAM-011", "KMS-005",

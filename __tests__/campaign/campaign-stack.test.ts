@@ -18,9 +18,12 @@ const EXPECTED = {
 } as const;
 
 /** The functions that deploy, and the public routes patients use (everything else is staff-only). */
-const FUNCTIONS = ["campaign-delivery-events", "campaign-plan", "campaign-remind", "campaign-report", "campaign-send", "campaign-web", "db-migrate", "form-publish", "form-submit"];
-const PUBLIC_ROUTES = ["GET /i/{token}", "GET /i/{token}/opt-out", "HEAD /i/{token}", "HEAD /i/{token}/opt-out", "POST /book", "POST /forms/{slug}", "POST /i/{token}", "POST /i/{token}/opt-out", "POST /questions"];
-const STAFF_ROUTES = ["POST /campaigns/{campaignId}/runs", "POST /forms"];
+const FUNCTIONS = ["campaign-delivery-events", "campaign-outcomes", "campaign-plan", "campaign-remind", "campaign-report", "campaign-send", "campaign-web", "db-migrate", "form-publish", "form-submit"];
+const PUBLIC_ROUTES = [
+  "GET /assets/{file}", "GET /i/{token}", "GET /i/{token}/calendar", "GET /i/{token}/opt-out", "GET /s/{code}", "HEAD /assets/{file}", "HEAD /i/{token}", "HEAD /i/{token}/calendar", "HEAD /i/{token}/opt-out", "HEAD /s/{code}",
+  "POST /book", "POST /calendar", "POST /cancel", "POST /forms/{slug}", "POST /i/{token}", "POST /i/{token}/opt-out", "POST /questions", "POST /s/{code}", "POST /stop",
+];
+const STAFF_ROUTES = ["POST /campaigns/{campaignId}/outcomes", "POST /campaigns/{campaignId}/runs", "POST /forms"];
 
 let app: SynthesizedApp;
 beforeAll(() => {
@@ -207,12 +210,13 @@ describe.each(Object.keys(EXPECTED) as (keyof typeof EXPECTED)[])("%s-campaign",
     for (const logging of nonEmpty("aws_wafv2_web_acl_logging_configuration")) expect(logging.values.redacted_fields).toContainEqual({ uri_path: {} });
   });
 
-  it("invoke permissions: one service each, scoped to its source (API method and path, or the events topic) and this account", () => {
+  it("invoke permissions: one service each, scoped to its source (API method and path, the events topic, or an SMS status log group) and this account", () => {
     for (const permission of nonEmpty("aws_lambda_permission")) {
       const v = permission.values;
-      expect(v.principal).toMatch(/^(apigateway|sns)\.amazonaws\.com$/);
+      expect(v.principal).toMatch(/^(apigateway|sns|logs)\.amazonaws\.com$/);
       expect(v.source_account).toBe(expected.account);
       if (v.principal === "apigateway.amazonaws.com") expect(v.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.[^}]+\.execution_arn\}\/live\/(GET|HEAD|POST)\/[a-z/*-]+$/);
+      else if (v.principal === "logs.amazonaws.com") expect(ref(/^(\$\{[^}]+\}):\*$/.exec(v.source_arn)?.[1])?.type).toBe("aws_cloudwatch_log_group");
       else expect(ref(v.source_arn)?.type).toBe("aws_sns_topic");
     }
   });

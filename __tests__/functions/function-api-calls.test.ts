@@ -19,6 +19,8 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   // SqsSendQueue.send: SendMessageBatch (IAM: sqs:SendMessage).
   // Reads the SNS event it is invoked with and writes the database: no SDK client at all.
   "campaign-delivery-events": ["rds-db:connect"],
+  // recordStaffOutcome: the database only.
+  "campaign-outcomes": ["rds-db:connect"],
   "campaign-plan": ["rds-db:connect", "sqs:SendMessage"],
   // Same queue writer through runReminders' issue-round code.
   "campaign-remind": ["rds-db:connect", "sqs:SendMessage"],

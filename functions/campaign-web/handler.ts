@@ -2,12 +2,24 @@
  * Lambda entry of the patient-facing pages (API Gateway: REST API proxy events, or HTTP API
  * payload format 2.0; both read by lib/http-event.ts):
  *
- *   GET|HEAD /i/{token}  landing page; reads only (link scanners prefetch)
- *   POST     /i/{token}  redeem the link, then the list of free slots
- *   POST     /book       form fields `session` and `slot`: book that slot
+ *   GET|HEAD /i/{token}[/]  landing page (or the booking it holds); reads only (link scanners prefetch)
+ *   POST     /i/{token}[/]  opens a booking session: the days to choose from, or the booking to change or cancel
+ *   GET|HEAD /i/{token}/calendar      the booked appointment as a calendar file; reads only
+ *   POST     /book       form field `session`, and `day` (the times of that day), `slot` (book it;
+ *                        with `change=1` move the booking there), or `view=days|booking`
+ *   POST     /cancel     form field `session`: asks to confirm; with `confirm=yes` cancels
+ *   POST     /calendar   form field `session`: the booked appointment as a calendar file
  *   GET|HEAD /i/{token}/opt-out  asks which messages to stop; reads only
  *   POST     /i/{token}/opt-out  form field `channels` (both|sms|email): records the opt-out
+ *   GET|HEAD /s/{code}   the same, by the token's short opt-out code (the SMS's link); reads only
+ *   POST     /s/{code}   form field `channels`: records the opt-out
+ *   POST     /stop       form field `session` (every session page's "stop messages" button): asks
+ *                        which messages to stop; with `channels`, records the opt-out
  *   POST     /questions  form field `session`: the follow-up form (if configured), carrying the session
+ *   GET|HEAD /assets/site-<hash>.css  the pages' stylesheet (lib/stylesheet.ts), cached for a year
+ *
+ * A booking session that ran out goes back to choosing (a fresh session) while the link that
+ * opened it is live; nothing is booked from an expired session.
  *
  * Opt-out accepts any token we ever issued, also revoked, used or expired ones (see
  * campaign/opt-out.ts), and needs no separate anti-forgery field: the 128-bit token in the
@@ -29,16 +41,25 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { bookSlot, Database, findSession, listSlots } from "../campaign/booking";
+import { availableDays, bookingOf, bookSlot, cancelBooking, Database, findSession, isCalendarDate, localDate, renewSession, slotsOnDay } from "../campaign/booking";
+import { appointmentCalendar } from "../campaign/calendar";
 import { inspectOptOut, parseChannelChoice, recordOptOut } from "../campaign/opt-out";
 import {
   badRequestPage,
   bookingPage,
-  chooseAgainPage,
+  cancelConfirmPage,
+  cancelResultPage,
+  chooseDayPage,
   FollowUpForm,
   followUpFormPage,
   landingPage,
   methodNotAllowedPage,
+  BOOK_PATH,
+  CALENDAR_PATH,
+  CANCEL_PATH,
+  QUESTIONS_PATH,
+  STOP_PATH,
+  OptOutVia,
   notFoundPage,
   optOutPage,
   optOutResultPage,
@@ -46,6 +67,7 @@ import {
   redemptionPage,
   RenderedPage,
   sessionProblemPage,
+  timesPage,
   unavailablePage,
 } from "../campaign/pages";
 import { DEFAULT_SESSION_TTL_MS, inspectToken, redeemToken } from "../campaign/redeem";
@@ -54,7 +76,10 @@ import { SLUG_PATTERN } from "../forms/definition";
 import { latestPublishedForm } from "../forms/submissions";
 import { createDatabasePool, databaseSettingsFromEnvironment } from "../lib/database";
 import { ConfigurationError, readEnvironment } from "../lib/environment";
+import { errorLogAttributes } from "../lib/error-log";
+import { contentSecurityPolicy, HSTS, pageSecurityHeaders } from "../lib/html";
 import { ApiGatewayEvent, HttpRequest, normalizeHttpEvent } from "../lib/http-event";
+import { STYLESHEET, STYLESHEET_CACHE_CONTROL, STYLESHEET_CONTENT_TYPE, STYLESHEET_PATH } from "../lib/stylesheet";
 
 const SERVICE_NAME = "campaign-web";
 
@@ -67,7 +92,7 @@ export interface HttpApiResult {
   readonly isBase64Encoded: false;
 }
 
-export type Route = "landing" | "redeem" | "book" | "opt-out-page" | "opt-out" | "questions" | "other";
+export type Route = "landing" | "redeem" | "calendar" | "book" | "cancel" | "opt-out-page" | "opt-out" | "questions" | "stylesheet" | "other";
 
 /** What one request did, for logs and metrics: no token, no secret, no contact details. */
 export interface RequestOutcome {
@@ -92,32 +117,49 @@ export interface WebDependencies {
   readonly onError?: (error: unknown, route: Route) => void;
 }
 
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "Content-Type": "text/html; charset=utf-8",
-  "Cache-Control": "no-store",
-  // The token is in the URL: never send it onwards as a Referer.
-  "Referrer-Policy": "no-referrer",
+/** The headers of every page (lib/html.ts): the strict CSP (`style-src 'self'`, nothing inline) among them. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = pageSecurityHeaders();
+
+/** The stylesheet every page links (lib/stylesheet.ts): content-addressed, so cached for a year. */
+export const STYLESHEET_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Type": STYLESHEET_CONTENT_TYPE,
+  "Cache-Control": STYLESHEET_CACHE_CONTROL,
   "X-Content-Type-Options": "nosniff",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "Strict-Transport-Security": HSTS,
+  "Cross-Origin-Resource-Policy": "same-origin",
 };
 
 /** A booking form is two short fields; anything much larger is not one. */
 export const MAX_BODY_BYTES = 4096;
 
-const LINK_PATH = /^\/i\/([^/]*)$/;
-const OPT_OUT_PATH = /^\/i\/([^/]*)\/opt-out$/;
+// A trailing slash is the same page: some mail clients and patients add one.
+const LINK_PATH = /^\/i\/([^/]*)\/?$/;
+const OPT_OUT_PATH = /^\/i\/([^/]*)\/opt-out\/?$/;
+const SHORT_OPT_OUT_PATH = /^\/s\/([^/]*)\/?$/;
+const CALENDAR_LINK_PATH = /^\/i\/([^/]*)\/calendar\/?$/;
 const SLOT_ID = /^[1-9][0-9]{0,14}$/;
+/** A day radio's value: the local date, a space, the site name (pages.ts dayValue). */
+const DAY_VALUE = /^([0-9]{4}-[0-9]{2}-[0-9]{2}) (.{1,120})$/s;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const SESSION_ROUTES: Readonly<Record<string, Route>> = { [BOOK_PATH]: "book", [CANCEL_PATH]: "cancel", [CALENDAR_PATH]: "calendar", [QUESTIONS_PATH]: "questions", [STOP_PATH]: "opt-out" };
 
 const routeOf = (method: string, path: string): Route =>
   LINK_PATH.test(path)
     ? method === "POST" ? "redeem" : "landing"
-    : OPT_OUT_PATH.test(path)
+    : OPT_OUT_PATH.test(path) || SHORT_OPT_OUT_PATH.test(path)
       ? method === "POST" ? "opt-out" : "opt-out-page"
-      : path === "/book" ? "book" : path === "/questions" ? "questions" : "other";
+      : CALENDAR_LINK_PATH.test(path) ? "calendar" : SESSION_ROUTES[path] ?? "other";
+
+/** A file to download instead of a page (the .ics). */
+interface Download {
+  readonly contentType: string;
+  readonly filename: string;
+}
 
 type Answer = {
   readonly page: RenderedPage;
+  readonly download?: Download;
   readonly outcome: string;
   readonly invitationId?: number;
   readonly allow?: string;
@@ -151,30 +193,149 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
   const now = deps.now ?? (() => new Date());
   const sessionTtlMs = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
-  async function book(request: HttpRequest): Promise<Answer> {
+  const ICS: Download = { contentType: "text/calendar; charset=utf-8", filename: "appointment.ics" };
+
+  /** The one `session` field of a session form, and the form; undefined if either is missing or malformed. */
+  function sessionForm(request: HttpRequest): { fields: URLSearchParams; secret: string } | undefined {
     const fields = formFields(request);
     const sessions = fields?.getAll("session") ?? [];
-    const slots = fields?.getAll("slot") ?? [];
-    const session = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
-    if (!fields || !session || slots.length > 1 || (slots.length === 1 && !SLOT_ID.test(slots[0]))) {
-      return { page: badRequestPage(practice), outcome: "bad-request" };
-    }
-    if (slots.length === 0) {
-      // The patient pressed the button without choosing a time: show the list again.
-      const listing = await listSlots(db, session, now);
-      return { page: chooseAgainPage(practice, session, listing, deps.followUpForm), outcome: listing.outcome === "open" ? "no-slot-chosen" : listing.outcome, invitationId: listing.outcome === "open" ? listing.invitationId : undefined };
-    }
-    const result = await bookSlot(db, session, Number(slots[0]), now);
-    return { page: bookingPage(practice, session, result, deps.followUpForm), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+    const secret = sessions.length === 1 ? parseToken(sessions[0]) : undefined;
+    return fields && secret ? { fields, secret } : undefined;
   }
 
-  async function optOut(request: HttpRequest, token: string): Promise<Answer> {
+  /** At most one value of `name` (undefined if absent); null if the field was given twice. */
+  const single = (fields: URLSearchParams, name: string): string | undefined | null => {
+    const values = fields.getAll(name);
+    return values.length > 1 ? null : values[0];
+  };
+
+  /**
+   * A session that ran out goes back to choosing while its link is live: a fresh session and
+   * the day choice (or the booking it holds). Undefined when the session is valid.
+   */
+  async function expiredSession(secret: string): Promise<Answer | undefined> {
+    const at = now();
+    const renewed = await renewSession(db, secret, at, sessionTtlMs);
+    if (renewed === undefined) return undefined;
+    if (!("secret" in renewed)) return { page: sessionProblemPage(practice, renewed.outcome), outcome: renewed.outcome };
+    const booking = await bookingOf(db, renewed.invitationId);
+    const lead = "Your time to choose ran out, so nothing was changed. Please choose again.";
+    if (booking) {
+      return { page: redemptionPage(practice, { outcome: "redeemed", invitationId: renewed.invitationId, campaignId: renewed.campaignId, session: renewed, booking }, [], deps.followUpForm), outcome: "session-renewed", invitationId: renewed.invitationId };
+    }
+    const days = await availableDays(db, renewed.campaignId, at, practice.timeZone);
+    return { page: chooseDayPage(practice, renewed.secret, days, { lead }), outcome: "session-renewed", invitationId: renewed.invitationId };
+  }
+
+  async function book(request: HttpRequest): Promise<Answer> {
+    const form = sessionForm(request);
+    const slot = form && single(form.fields, "slot");
+    const day = form && single(form.fields, "day");
+    const view = form && single(form.fields, "view");
+    const changeField = form && single(form.fields, "change");
+    const dayMatch = typeof day === "string" ? DAY_VALUE.exec(day) : undefined;
+    if (
+      !form || slot === null || day === null || view === null || changeField === null ||
+      (slot !== undefined && !SLOT_ID.test(slot)) ||
+      (day !== undefined && (!dayMatch || !isCalendarDate(dayMatch[1]))) ||
+      (view !== undefined && view !== "days" && view !== "booking") ||
+      (changeField !== undefined && changeField !== "1")
+    ) {
+      return { page: badRequestPage(practice), outcome: "bad-request" };
+    }
+    const { secret } = form;
+    const change = changeField === "1";
+    const expired = await expiredSession(secret);
+    if (expired) return expired;
+    const at = now();
+    const session = await findSession(db, secret, at);
+    if (session.outcome !== "valid") return { page: sessionProblemPage(practice, session.outcome), outcome: session.outcome };
+    const { invitationId, campaignId } = session;
+    if (slot !== undefined) {
+      const result = await bookSlot(db, secret, Number(slot), now, { change });
+      const again =
+        result.outcome === "full"
+          ? { days: [], slots: await slotsOnDay(db, campaignId, result.slot.site, localDate(result.slot.startsAt, practice.timeZone), practice.timeZone, at) }
+          : result.outcome === "slot-unavailable" ? { days: await availableDays(db, campaignId, at, practice.timeZone) } : undefined;
+      return { page: bookingPage(practice, secret, result, deps.followUpForm, again), outcome: result.outcome, invitationId };
+    }
+    const booking = await bookingOf(db, invitationId);
+    if (booking && !change) {
+      // Back to the booking ("keep it"), or a form of the booking flow posted again after booking.
+      return { page: bookingPage(practice, secret, { outcome: "already-booked", invitationId, booking }, deps.followUpForm), outcome: view === "booking" ? "booking-shown" : "already-booked", invitationId };
+    }
+    if (dayMatch) {
+      const choice = { date: dayMatch[1], site: dayMatch[2] };
+      const slots = await slotsOnDay(db, campaignId, choice.site, choice.date, practice.timeZone, at);
+      return { page: timesPage(practice, secret, choice, slots, { change, status: slots.length === 0 ? 404 : 200 }), outcome: slots.length === 0 ? "day-full" : "times-shown", invitationId };
+    }
+    const days = await availableDays(db, campaignId, at, practice.timeZone);
+    // The button without a choice (browsers without `required`): say what is missing.
+    const status = view === undefined ? 400 : 200;
+    const lead = view === undefined ? "Please choose a day and a place, then press the button." : undefined;
+    return { page: chooseDayPage(practice, secret, days, { status, lead, change }), outcome: view === undefined ? "nothing-chosen" : "days-shown", invitationId };
+  }
+
+  async function cancel(request: HttpRequest): Promise<Answer> {
+    const form = sessionForm(request);
+    const confirm = form && single(form.fields, "confirm");
+    if (!form || confirm === null || (confirm !== undefined && confirm !== "yes")) return { page: badRequestPage(practice), outcome: "bad-request" };
+    const expired = await expiredSession(form.secret);
+    if (expired) return expired;
+    const at = now();
+    const session = await findSession(db, form.secret, at);
+    if (session.outcome !== "valid") return { page: sessionProblemPage(practice, session.outcome), outcome: session.outcome };
+    if (confirm === undefined) {
+      const booking = await bookingOf(db, session.invitationId);
+      if (booking) return { page: cancelConfirmPage(practice, form.secret, booking), outcome: "confirm-cancel", invitationId: session.invitationId };
+    }
+    const result = confirm === "yes" ? await cancelBooking(db, form.secret, now) : ({ outcome: "not-booked", invitationId: session.invitationId } as const);
+    const days = await availableDays(db, session.campaignId, at, practice.timeZone);
+    return { page: cancelResultPage(practice, form.secret, result, days), outcome: result.outcome, invitationId: session.invitationId };
+  }
+
+  /** POST /calendar with a session, or GET /i/{token}/calendar: the booking as a calendar file. */
+  async function calendarBySession(request: HttpRequest): Promise<Answer> {
+    const form = sessionForm(request);
+    if (!form) return { page: badRequestPage(practice), outcome: "bad-request" };
+    const session = await findSession(db, form.secret, now());
+    if (session.outcome !== "valid") return { page: sessionProblemPage(practice, session.outcome), outcome: session.outcome };
+    return calendarOf(session.invitationId);
+  }
+
+  async function calendarOf(invitationId: number): Promise<Answer> {
+    const booking = await bookingOf(db, invitationId);
+    if (!booking) return { page: notFoundPage(practice), outcome: "not-booked", invitationId };
+    return { page: { status: 200, html: appointmentCalendar(booking, practice, now()) }, download: ICS, outcome: "calendar", invitationId };
+  }
+
+  async function calendarByLink(token: string): Promise<Answer> {
+    const inspection = await inspectToken(db, token, now);
+    if (inspection.outcome === "booked") return calendarOf(inspection.booking.invitationId);
+    return { page: landingPage(practice, token, inspection), outcome: inspection.outcome === "redeemable" ? "not-booked" : inspection.outcome };
+  }
+
+  /** POST of an opt-out form: `channels` chosen, or (the session's stop button) not yet, then the choice. */
+  async function optOut(request: HttpRequest, via: OptOutVia): Promise<Answer> {
     const fields = formFields(request);
     const choices = fields?.getAll("channels") ?? [];
+    if ("session" in via && choices.length === 0) return optOutChoice(via);
     const channels = choices.length === 1 ? parseChannelChoice(choices[0]) : undefined;
     if (!channels) return { page: badRequestPage(practice), outcome: "bad-request" };
-    const result = await recordOptOut(db, token, channels, now);
+    const result = await recordOptOut(db, via, channels, now);
     return { page: optOutResultPage(practice, result), outcome: result.outcome, invitationId: "invitationId" in result ? result.invitationId : undefined };
+  }
+
+  /** The choice of messages to stop; reads only. */
+  async function optOutChoice(via: OptOutVia): Promise<Answer> {
+    const inspection = await inspectOptOut(db, via, now);
+    return { page: optOutPage(practice, via, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined };
+  }
+
+  async function stop(request: HttpRequest): Promise<Answer> {
+    const form = sessionForm(request);
+    if (!form) return { page: badRequestPage(practice), outcome: "bad-request" };
+    return optOut(request, { session: form.secret });
   }
 
   /** The follow-up form with the session in a hidden field; the session must be live, as for booking. */
@@ -193,14 +354,17 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
   async function route(request: HttpRequest): Promise<[Route, Answer]> {
     const { method, path } = request;
     const optOutLink = OPT_OUT_PATH.exec(path);
-    if (optOutLink) {
-      const token = optOutLink[1];
-      if (method === "GET" || method === "HEAD") {
-        const inspection = await inspectOptOut(db, token);
-        return ["opt-out-page", { page: optOutPage(practice, token, inspection), outcome: inspection.outcome, invitationId: inspection.outcome === "found" ? inspection.invitationId : undefined }];
-      }
-      if (method === "POST") return ["opt-out", await optOut(request, token)];
+    const shortOptOut = SHORT_OPT_OUT_PATH.exec(path);
+    if (optOutLink || shortOptOut) {
+      const via: OptOutVia = optOutLink ? { token: optOutLink[1] } : { code: shortOptOut![1] };
+      if (method === "GET" || method === "HEAD") return ["opt-out-page", await optOutChoice(via)];
+      if (method === "POST") return ["opt-out", await optOut(request, via)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
+    }
+    const calendarLink = CALENDAR_LINK_PATH.exec(path);
+    if (calendarLink) {
+      if (method === "GET" || method === "HEAD") return ["calendar", await calendarByLink(calendarLink[1])];
+      return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD" }];
     }
     if (path === "/questions" && deps.followUpForm) {
       if (method === "POST") return ["questions", await questions(request, deps.followUpForm)];
@@ -215,12 +379,20 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
       }
       if (method === "POST") {
         const result = await redeemToken(db, token, now, { sessionTtlMs });
-        return ["redeem", { page: redemptionPage(practice, result), outcome: result.outcome, invitationId: result.outcome === "redeemed" ? result.invitationId : undefined }];
+        const days = result.outcome === "redeemed" && !result.booking ? await availableDays(db, result.campaignId, now(), practice.timeZone) : [];
+        return ["redeem", { page: redemptionPage(practice, result, days, deps.followUpForm), outcome: result.outcome, invitationId: result.outcome === "redeemed" ? result.invitationId : undefined }];
       }
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "GET, HEAD, POST" }];
     }
-    if (path === "/book") {
-      if (method === "POST") return ["book", await book(request)];
+    const sessionRoutes: Record<string, [Route, (request: HttpRequest) => Promise<Answer>]> = {
+      [BOOK_PATH]: ["book", book],
+      [CANCEL_PATH]: ["cancel", cancel],
+      [CALENDAR_PATH]: ["calendar", calendarBySession],
+      [STOP_PATH]: ["opt-out", stop],
+    };
+    const sessionRoute = Object.hasOwn(sessionRoutes, path) ? sessionRoutes[path] : undefined;
+    if (sessionRoute) {
+      if (method === "POST") return [sessionRoute[0], await sessionRoute[1](request)];
       return ["other", { page: methodNotAllowedPage(practice), outcome: "method-not-allowed", allow: "POST" }];
     }
     return ["other", { page: notFoundPage(practice), outcome: "not-found" }];
@@ -228,6 +400,11 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
 
   return async (event) => {
     const request = normalizeHttpEvent(event);
+    // The stylesheet: no database, no page; any other name under /assets/ is a 404 page.
+    if (request && request.path === STYLESHEET_PATH && (request.method === "GET" || request.method === "HEAD")) {
+      deps.observe?.({ route: "stylesheet", outcome: "served", status: 200 });
+      return { statusCode: 200, headers: { ...STYLESHEET_HEADERS }, body: request.method === "HEAD" ? "" : STYLESHEET, isBase64Encoded: false };
+    }
     let routeName: Route = "other";
     let answer: Answer;
     if (!request) {
@@ -246,8 +423,9 @@ export function createWebHandler(deps: WebDependencies): (event: ApiGatewayEvent
       statusCode: answer.page.status,
       headers: {
         ...SECURITY_HEADERS,
+        ...(answer.download ? { "Content-Type": answer.download.contentType, "Content-Disposition": `attachment; filename="${answer.download.filename}"` } : {}),
         ...(answer.allow ? { Allow: answer.allow } : {}),
-        ...(answer.formAction ? { "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace("form-action 'self'", `form-action ${answer.formAction}`) } : {}),
+        ...(answer.formAction ? { "Content-Security-Policy": contentSecurityPolicy({ formAction: answer.formAction }) } : {}),
       },
       body: request?.method === "HEAD" ? "" : answer.page.html,
       isBase64Encoded: false,
@@ -295,9 +473,9 @@ function recordOutcome(outcome: RequestOutcome): void {
   metrics.publishStoredMetrics();
 }
 
-function recordError(error: unknown, route: Route): void {
-  const { name, message, code } = error as { name?: string; message?: string; code?: string };
-  logger.error("request failed", { route, name, code, message });
+/** The error's name, code and text under keys of their own (Powertools drops a `message` attribute). */
+export function recordError(error: unknown, route: Route, log: Pick<Logger, "error"> = logger): void {
+  log.error("request failed", { route, ...errorLogAttributes(error) });
 }
 
 let coldStart: ((event: ApiGatewayEvent) => Promise<HttpApiResult>) | undefined;

@@ -1,6 +1,9 @@
 /**
- * Booking: a patient who redeemed their link holds a booking session (a random secret of
- * which only the SHA-256 is stored) and picks one of the campaign's free slots.
+ * Booking: a patient who opened their link holds a booking session (a random secret of
+ * which only the SHA-256 is stored), chooses a site and a date with free seats, then a time.
+ * Booking is what makes the invitation answered (`invitations.responded_at`, in the booking's
+ * own transaction); cancelling gives the seat back and, unless staff recorded an outcome,
+ * makes the patient a non-respondent again (reminders resume).
  *
  * Capacity is enforced by the database, not by reading and then writing: one
  * `UPDATE ... SET booked = booked + 1 WHERE ... AND booked < capacity` takes the seat (its
@@ -9,7 +12,7 @@
  * attempt for the same invitation into a rollback that also gives the seat back.
  */
 import type { Connection, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { hashToken, parseToken } from "./tokens";
+import { hashToken, mintToken, parseToken } from "./tokens";
 
 /** Anything that runs queries: a pool (a connection is taken per transaction) or one connection. */
 export type Database = Pool | Connection;
@@ -25,34 +28,46 @@ export interface Slot {
 }
 
 export interface Booking {
+  readonly invitationId: number;
   readonly slotId: number;
   readonly site: string;
   readonly startsAt: Date;
   readonly bookedAt: Date;
 }
 
-/** How many free slots a page lists: the earliest first; a campaign may have thousands. */
+/** How many free slots `freeSlots` lists by default: the earliest first; a campaign may have thousands. */
 export const DEFAULT_SLOT_LIST_LIMIT = 100;
+/** How many (site, date) choices the first page offers: the next dates with free seats. A phone screen, not a wall. */
+export const DAY_LIST_LIMIT = 10;
+/** How many times one site's day lists at most (a 10-minute clinic from 08:00 to 20:00 has 72). */
+export const TIMES_PER_DAY_LIMIT = 80;
 
 export type SessionProblem = { readonly outcome: "session-unknown" } | { readonly outcome: "session-expired" };
 
-export type SlotListing =
-  | SessionProblem
-  | { readonly outcome: "open"; readonly invitationId: number; readonly campaignId: number; readonly sessionExpiresAt: Date; readonly slots: Slot[]; readonly booking: Booking | undefined };
+/** A site and a local date (in the practice's time zone) with at least one free seat. */
+export interface DayChoice {
+  readonly site: string;
+  /** YYYY-MM-DD in the practice's time zone. */
+  readonly date: string;
+  /** Seats still free that day at that site. */
+  readonly free: number;
+}
 
 export type BookingResult =
   | SessionProblem
   | { readonly outcome: "booked"; readonly invitationId: number; readonly booking: Booking }
+  /** Moved an existing booking to the chosen slot (the old seat was given back in the same transaction). */
+  | { readonly outcome: "moved"; readonly invitationId: number; readonly booking: Booking; readonly previous: Booking }
   /** This invitation already holds a booking (an earlier or a concurrent attempt won); nothing changed. */
   | { readonly outcome: "already-booked"; readonly invitationId: number; readonly booking: Booking }
-  /** The slot filled up; nothing changed. `slots` are the ones still free. */
-  | { readonly outcome: "full"; readonly invitationId: number; readonly slots: Slot[] }
+  /** The slot filled up; nothing changed. `slot` is where the patient was looking (to list that day again). */
+  | { readonly outcome: "full"; readonly invitationId: number; readonly slot: Slot }
   /** No such slot in this campaign, or it has started; nothing changed. */
-  | { readonly outcome: "slot-unavailable"; readonly invitationId: number; readonly slots: Slot[] };
+  | { readonly outcome: "slot-unavailable"; readonly invitationId: number };
 
 export interface BookingOptions {
-  /** @default DEFAULT_SLOT_LIST_LIMIT */
-  readonly slotListLimit?: number;
+  /** Move an existing booking to the chosen slot; without it a second booking attempt only shows the first. */
+  readonly change?: boolean;
 }
 
 const isPool = (db: Database): db is Pool => typeof (db as Pool).getConnection === "function";
@@ -90,6 +105,16 @@ export async function inTransaction<T>(db: Database, work: (connection: Connecti
   }
 }
 
+/**
+ * Serialises every booking, move and cancel of one invitation: each takes the invitation's row
+ * first (a primary-key lock, no gap lock), so they never hold a slot and the booking row in
+ * opposite orders (a cancel took the booking then the old slot while a move into that slot took
+ * the slot then the booking: deadlocks under concurrent cancels and moves of one booking).
+ */
+async function lockInvitation(connection: Connection, invitationId: number): Promise<void> {
+  await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);
+}
+
 interface SlotRow extends RowDataPacket {
   id: number;
   site: string;
@@ -111,6 +136,74 @@ export async function freeSlots(db: Database, campaignId: number, now: Date, lim
   return rows.map(toSlot);
 }
 
+/** Minutes `timeZone` is ahead of UTC at `at` (60 for Europe/London in summer). */
+export function utcOffsetMinutes(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+  return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** The calendar date of `at` in `timeZone`, as YYYY-MM-DD. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + utcOffsetMinutes(at, timeZone) * 60_000).toISOString().slice(0, 10);
+}
+
+/** The UTC instants a local date starts and ends at, in `timeZone` (DST days are 23 or 25 hours). */
+export function localDayBounds(date: string, timeZone: string): { start: Date; end: Date } {
+  const at = (d: string) => {
+    const midnightUtc = Date.parse(`${d}T00:00:00.000Z`);
+    // Local midnight is midnightUtc minus the offset in force then; one correction settles it on DST days.
+    const guess = midnightUtc - utcOffsetMinutes(new Date(midnightUtc), timeZone) * 60_000;
+    return new Date(midnightUtc - utcOffsetMinutes(new Date(guess), timeZone) * 60_000);
+  };
+  const next = new Date(Date.parse(`${date}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { start: at(date), end: at(next) };
+}
+
+const DATE_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
+export const isCalendarDate = (text: string): boolean => DATE_PATTERN.test(text) && new Date(`${text}T00:00:00.000Z`).toISOString().startsWith(text);
+
+interface DayRow extends RowDataPacket {
+  site: string;
+  day: string | Date;
+  free: number | string;
+}
+
+/**
+ * The next (site, date) pairs with a free seat after `now`, by date then site: the first step
+ * of choosing. Dates are grouped in the practice's time zone at `now`'s offset (a clinic
+ * running across a DST change at 01:00 would see that night's slots on the neighbouring day;
+ * the times page uses each day's exact bounds).
+ */
+export async function availableDays(db: Database, campaignId: number, now: Date, timeZone: string, limit = DAY_LIST_LIMIT): Promise<DayChoice[]> {
+  const offset = utcOffsetMinutes(now, timeZone);
+  const [rows] = await db.query<DayRow[]>(
+    `SELECT site, DATE_FORMAT(starts_at + INTERVAL ? MINUTE, '%Y-%m-%d') AS day, SUM(capacity - booked) AS free
+     FROM appointment_slots
+     WHERE campaign_id = ? AND starts_at > ? AND booked < capacity
+     GROUP BY day, site ORDER BY day, site LIMIT ?`,
+    [offset, campaignId, now, limit],
+  );
+  return rows.map((row) => ({ site: row.site, date: String(row.day), free: Number(row.free) }));
+}
+
+/** The free slots of one site on one local date, after `now`, earliest first (at most TIMES_PER_DAY_LIMIT). */
+export async function slotsOnDay(db: Database, campaignId: number, site: string, date: string, timeZone: string, now: Date, limit = TIMES_PER_DAY_LIMIT): Promise<Slot[]> {
+  if (!isCalendarDate(date)) return [];
+  const { start, end } = localDayBounds(date, timeZone);
+  const [rows] = await db.query<SlotRow[]>(
+    `SELECT id, site, starts_at, capacity, booked FROM appointment_slots
+     WHERE campaign_id = ? AND site = ? AND starts_at >= ? AND starts_at < ? AND starts_at > ? AND booked < capacity
+     ORDER BY starts_at, id LIMIT ?`,
+    [campaignId, site, start, end, now, limit],
+  );
+  return rows.map(toSlot);
+}
+
 interface BookingRow extends RowDataPacket {
   slot_id: number;
   site: string;
@@ -124,7 +217,7 @@ export async function bookingOf(db: Database, invitationId: number): Promise<Boo
     [invitationId],
   );
   const row = rows[0];
-  return row && { slotId: Number(row.slot_id), site: row.site, startsAt: row.starts_at, bookedAt: row.booked_at };
+  return row && { invitationId, slotId: Number(row.slot_id), site: row.site, startsAt: row.starts_at, bookedAt: row.booked_at };
 }
 
 interface SessionRow extends RowDataPacket {
@@ -152,31 +245,76 @@ export async function findSession(db: Database, secretText: unknown, now: Date):
   return { outcome: "valid", invitationId: Number(row.invitation_id), campaignId: Number(row.campaign_id), expiresAt: row.expires_at };
 }
 
-/** What a session may book: the free slots and, if there is one, the booking it already holds. Reads only. */
-export async function listSlots(db: Database, sessionSecret: string, now: () => Date = () => new Date(), options: BookingOptions = {}): Promise<SlotListing> {
-  const at = now();
-  const session = await findSession(db, sessionSecret, at);
-  if (session.outcome !== "valid") return session;
-  const [slots, booking] = await Promise.all([freeSlots(db, session.campaignId, at, options.slotListLimit), bookingOf(db, session.invitationId)]);
-  return { outcome: "open", invitationId: session.invitationId, campaignId: session.campaignId, sessionExpiresAt: session.expiresAt, slots, booking };
+export interface OpenedSession {
+  readonly invitationId: number;
+  readonly campaignId: number;
+  /** Travels only in the booking form; never stored (only its SHA-256) and never logged. */
+  readonly secret: string;
+  readonly expiresAt: Date;
+}
+
+/** Starts a booking session for an invitation, remembering which link opened it. */
+export async function openSession(db: Database | Connection, invitationId: number, campaignId: number, tokenHash: Buffer, at: Date, ttlMs: number): Promise<OpenedSession> {
+  const session = mintToken();
+  const expiresAt = new Date(at.getTime() + ttlMs);
+  await db.query(`INSERT INTO booking_sessions (session_hash, invitation_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`, [session.hash, invitationId, tokenHash, at, expiresAt]);
+  return { invitationId, campaignId, secret: session.token, expiresAt };
+}
+
+interface RenewalRow extends RowDataPacket {
+  invitation_id: number;
+  campaign_id: number;
+  session_expires_at: Date;
+  token_hash: Buffer | null;
+  token_expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/**
+ * An expired session goes back to slot choice: a fresh session for the same invitation, if the
+ * link that opened the expired one is still live (not revoked by a reminder, not expired), which
+ * is exactly what reopening that link would give. Otherwise the problem stands. A valid session
+ * is not renewed (undefined).
+ */
+export async function renewSession(db: Database, secretText: unknown, now: Date, ttlMs: number): Promise<OpenedSession | SessionProblem | undefined> {
+  const secret = parseToken(secretText);
+  if (!secret) return { outcome: "session-unknown" };
+  const [rows] = await db.query<RenewalRow[]>(
+    `SELECT s.invitation_id, i.campaign_id, s.expires_at AS session_expires_at, s.token_hash, t.expires_at AS token_expires_at, t.revoked_at
+     FROM booking_sessions s JOIN invitations i ON i.id = s.invitation_id LEFT JOIN invitation_tokens t ON t.token_hash = s.token_hash
+     WHERE s.session_hash = ?`,
+    [hashToken(secret)],
+  );
+  const row = rows[0];
+  if (!row) return { outcome: "session-unknown" };
+  if (row.session_expires_at.getTime() > now.getTime()) return undefined;
+  if (!row.token_hash || !row.token_expires_at || row.revoked_at || row.token_expires_at.getTime() <= now.getTime()) return { outcome: "session-expired" };
+  return openSession(db, Number(row.invitation_id), Number(row.campaign_id), row.token_hash, now, ttlMs);
 }
 
 const isSlotId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
 
+async function slotById(db: Database, slotId: number, campaignId: number): Promise<Slot | undefined> {
+  const [rows] = await db.query<SlotRow[]>(`SELECT id, site, starts_at, capacity, booked FROM appointment_slots WHERE id = ? AND campaign_id = ?`, [slotId, campaignId]);
+  return rows[0] && toSlot(rows[0]);
+}
+
 /**
  * Takes one seat in `slotId` for the session's invitation, or explains why not. Exactly one
  * booking per invitation and never more bookings than capacity, however many run at once.
+ * With `change`, an existing booking moves to `slotId` (new seat taken, old seat given back,
+ * in one transaction). The booking makes the invitation answered (responded_at), so reminders stop.
  */
 export async function bookSlot(db: Database, sessionSecret: string, slotId: number, now: () => Date = () => new Date(), options: BookingOptions = {}): Promise<BookingResult> {
   const at = now();
   const session = await findSession(db, sessionSecret, at);
   if (session.outcome !== "valid") return session;
   const { invitationId, campaignId } = session;
-  const slotsLeft = () => freeSlots(db, campaignId, at, options.slotListLimit);
 
-  type Attempt = { outcome: "booked" } | { outcome: "lost" };
+  type Attempt = { outcome: "booked" } | { outcome: "moved"; previous: Booking } | { outcome: "lost" };
   const attempt = isSlotId(slotId)
     ? await inTransaction<Attempt>(db, async (connection, rollback) => {
+        await lockInvitation(connection, invitationId);
         const [taken] = await connection.query<ResultSetHeader>(
           `UPDATE appointment_slots SET booked = booked + 1 WHERE id = ? AND campaign_id = ? AND booked < capacity AND starts_at > ?`,
           [slotId, campaignId, at],
@@ -185,10 +323,19 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
         try {
           await connection.query(`INSERT INTO bookings (invitation_id, slot_id, booked_at) VALUES (?, ?, ?)`, [invitationId, slotId, at]);
         } catch (error) {
-          // Another attempt for this invitation committed first: give the seat back.
-          if ((error as { code?: string }).code === "ER_DUP_ENTRY") return rollback({ outcome: "lost" });
-          throw error;
+          if ((error as { code?: string }).code !== "ER_DUP_ENTRY") throw error;
+          // This invitation holds a booking (an earlier or a concurrent attempt committed first).
+          if (!options.change) return rollback({ outcome: "lost" });
+          const previous = await bookingOf(connection, invitationId);
+          if (!previous || previous.slotId === slotId) return rollback({ outcome: "lost" });
+          // Only the row we read moves: a concurrent move that committed first makes this one lose.
+          const [moved] = await connection.query<ResultSetHeader>(`UPDATE bookings SET slot_id = ?, booked_at = ? WHERE invitation_id = ? AND slot_id = ?`, [slotId, at, invitationId, previous.slotId]);
+          if (moved.affectedRows !== 1) return rollback({ outcome: "lost" });
+          await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [previous.slotId]);
+          await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'moved')`, [invitationId, previous.slotId, previous.bookedAt, at]);
+          return { outcome: "moved", previous };
         }
+        await connection.query(`UPDATE invitations SET responded_at = COALESCE(responded_at, ?) WHERE id = ?`, [at, invitationId]);
         return { outcome: "booked" };
       })
     : ({ outcome: "lost" } as Attempt);
@@ -196,8 +343,41 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
   // Won or lost, the committed state now says which page to show.
   const booking = await bookingOf(db, invitationId);
   if (attempt.outcome === "booked" && booking) return { outcome: "booked", invitationId, booking };
-  if (booking) return { outcome: "already-booked", invitationId, booking };
-  if (!isSlotId(slotId)) return { outcome: "slot-unavailable", invitationId, slots: await slotsLeft() };
-  const [rows] = await db.query<RowDataPacket[]>(`SELECT 1 FROM appointment_slots WHERE id = ? AND campaign_id = ? AND starts_at > ?`, [slotId, campaignId, at]);
-  return { outcome: rows.length === 1 ? "full" : "slot-unavailable", invitationId, slots: await slotsLeft() };
+  if (attempt.outcome === "moved" && booking) return { outcome: "moved", invitationId, booking, previous: attempt.previous };
+  if (booking && (!options.change || booking.slotId === slotId)) return { outcome: "already-booked", invitationId, booking };
+  const slot = isSlotId(slotId) ? await slotById(db, slotId, campaignId) : undefined;
+  if (!slot || slot.startsAt.getTime() <= at.getTime()) return { outcome: "slot-unavailable", invitationId };
+  return { outcome: "full", invitationId, slot };
+}
+
+export type CancelResult =
+  | SessionProblem
+  | { readonly outcome: "cancelled"; readonly invitationId: number; readonly booking: Booking }
+  /** Nothing to cancel (never booked, or cancelled already, e.g. a retried request): nothing changed. */
+  | { readonly outcome: "not-booked"; readonly invitationId: number };
+
+/**
+ * Cancels the session's booking: the booking row goes (kept in booking_cancellations), its
+ * seat is given back, and the invitation is unanswered again unless staff recorded an outcome,
+ * all in one transaction. Only the row read under lock is removed, so a retry or a concurrent
+ * cancel gives back one seat, once.
+ */
+export async function cancelBooking(db: Database, sessionSecret: string, now: () => Date = () => new Date()): Promise<CancelResult> {
+  const at = now();
+  const session = await findSession(db, sessionSecret, at);
+  if (session.outcome !== "valid") return session;
+  const { invitationId } = session;
+  const cancelled = await inTransaction<Booking | undefined>(db, async (connection) => {
+    await lockInvitation(connection, invitationId);
+    // Locks the existing booking row only (a unique-key hit, no gap lock).
+    const [rows] = await connection.query<RowDataPacket[]>(`SELECT slot_id, booked_at FROM bookings WHERE invitation_id = ? FOR UPDATE`, [invitationId]);
+    if (rows.length === 0) return undefined;
+    const booking = await bookingOf(connection, invitationId);
+    await connection.query(`DELETE FROM bookings WHERE invitation_id = ?`, [invitationId]);
+    await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [rows[0].slot_id]);
+    await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'patient')`, [invitationId, rows[0].slot_id, rows[0].booked_at, at]);
+    await connection.query(`UPDATE invitations SET responded_at = NULL WHERE id = ? AND staff_outcome IS NULL`, [invitationId]);
+    return booking;
+  });
+  return cancelled ? { outcome: "cancelled", invitationId, booking: cancelled } : { outcome: "not-booked", invitationId };
 }

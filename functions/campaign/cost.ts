@@ -105,10 +105,14 @@ function addRounds(volume: Volume, rows: readonly RowDataPacket[], settings: Mes
   return volume;
 }
 
-/** Usable channels of the selected contact rows (CONTACT_COLUMNS), by the round they will get. */
-const USABLE_BY_ROUND = `SELECT c.round, COUNT(*) AS invitations,
+/**
+ * Usable channels of the selected contact rows (CONTACT_COLUMNS), by the round they will get.
+ * A template literal, not String.replace: the contact patterns hold `$'`, which replace() would
+ * expand into the rest of the query.
+ */
+const usableByRound = (rows: string): string => `SELECT c.round, COUNT(*) AS invitations,
        COALESCE(SUM(c.hasPhone AND NOT c.smsOut), 0) AS sms, COALESCE(SUM(c.hasEmail AND NOT c.emailOut), 0) AS emails
-     FROM (%ROWS%) c
+     FROM (${rows}) c
      WHERE (c.hasPhone AND NOT c.smsOut) OR (c.hasEmail AND NOT c.emailOut)
      GROUP BY c.round`;
 
@@ -139,8 +143,7 @@ function runEstimate(kind: RunEstimate["kind"], campaign: Campaign, fresh: Volum
  */
 export async function estimatePlanRun(db: Pool | PoolConnection, campaign: Campaign, settings: MessagingSettings, prices: MessagePrices): Promise<RunEstimate> {
   const [rows] = await db.query<RowDataPacket[]>(
-    USABLE_BY_ROUND.replace(
-      "%ROWS%",
+    usableByRound(
       `SELECT 0 AS round, ${CONTACT_COLUMNS}
        FROM patient_conditions pc
        JOIN patients p ON p.id = pc.patient_id
@@ -159,7 +162,7 @@ export async function estimateReminderRun(db: Pool | PoolConnection, campaign: C
   const fresh = { invitations: 0, sms: 0, smsSegments: 0, emails: 0 };
   if (campaign.status === "running") {
     const cutoff = reminderCutoff(campaign, now);
-    const [rows] = await db.query<RowDataPacket[]>(USABLE_BY_ROUND.replace("%ROWS%", `SELECT n.round + 1 AS round, ${CONTACT_COLUMNS} ${DUE_FOR_REMINDER}`), [campaign.id, campaign.maxReminders, cutoff, cutoff]);
+    const [rows] = await db.query<RowDataPacket[]>(usableByRound(`SELECT n.round + 1 AS round, ${CONTACT_COLUMNS} ${DUE_FOR_REMINDER}`), [campaign.id, campaign.maxReminders, cutoff, cutoff]);
     addRounds(fresh, rows, settings);
   }
   return runEstimate("remind", campaign, fresh, await unqueuedVolume(db, campaign, settings), settings, prices, 1);

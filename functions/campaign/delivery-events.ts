@@ -24,6 +24,21 @@
  * Nothing about the recipient is read or stored: not the address (bouncedRecipients,
  * complainedRecipients), not the remote server's diagnostic text. Details are built from SES's
  * own vocabulary (bounce subtype, delay type, complaint feedback type), checked to be a plain word.
+ *
+ * SMS delivery status from SNS: the account's SMS preferences log the outcome of every SMS
+ * (modules/campaign/messaging.ts) to two log groups, `sns/<region>/<account>/DirectPublishToPhoneNumber`
+ * (SUCCESS) and `.../Failure` (FAILURE); a subscription filter on each sends the log events to
+ * this same function (CloudWatch Logs event: gzipped, base64). Each log line names the SMS by
+ * the message id SNS returned to Publish, which the send worker stored like SES's. What it does
+ * to the sms delivery row(s) with that id:
+ *   SUCCESS                      sent | failed | undeliverable -> delivered (a carrier's receipt
+ *                                is the strongest word: it wins whatever came before)
+ *   FAILURE, permanent           sent | failed -> undeliverable (invalid number, phone blocks SMS,
+ *                                number opted out, on a blocked list)
+ *   FAILURE, otherwise           sent -> failed
+ * so any order of the same lines ends in the same row, and a repeated line changes nothing.
+ * The detail is SNS's providerResponse when it is one of SNS's documented phrases, otherwise a
+ * generic word; the destination number and the carrier are never read.
  */
 import type { Connection, Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { inTransaction } from "./booking";
@@ -54,6 +69,11 @@ export type DeliveryEvent =
   | { readonly type: "Reject"; readonly messageId: string; readonly at: Date }
   | { readonly type: "Rendering Failure"; readonly messageId: string; readonly at: Date }
   | { readonly type: "DeliveryDelay"; readonly messageId: string; readonly at: Date; readonly delayType?: string };
+
+/** One SNS SMS delivery status log line, reduced to what the delivery rows need. */
+export type SmsDeliveryEvent =
+  | { readonly type: "SmsDelivered"; readonly messageId: string; readonly at: Date }
+  | { readonly type: "SmsFailed"; readonly messageId: string; readonly at: Date; readonly permanent: boolean; readonly reason: string };
 
 export type ParsedNotification = { readonly kind: "event"; readonly event: DeliveryEvent } | { readonly kind: "ignored"; readonly eventType: string };
 
@@ -152,8 +172,12 @@ export interface DeliveryEventResult {
 }
 
 /** The detail a delivery row gets for an event (SES vocabulary only; never an address or a server's text). */
-export function detailOf(event: DeliveryEvent): string | null {
+export function detailOf(event: DeliveryEvent | SmsDeliveryEvent): string | null {
   switch (event.type) {
+    case "SmsDelivered":
+      return null;
+    case "SmsFailed":
+      return `${event.permanent ? "undeliverable" : "not delivered"}: ${event.reason}`;
     case "Delivery":
       return null;
     case "Bounce":
@@ -174,9 +198,9 @@ export function detailOf(event: DeliveryEvent): string | null {
  * statuses it may leave and, for detail-only updates, by status_at (the time of the event that
  * last changed the row), so a duplicate or an older event matches no row.
  */
-async function updateRows(db: Pool | Connection, event: DeliveryEvent): Promise<number> {
+async function updateRows(db: Pool | Connection, event: DeliveryEvent | SmsDeliveryEvent): Promise<number> {
   const detail = detailOf(event);
-  const byMessage = "provider_message_id = ? AND channel = 'email'";
+  const byMessage = `provider_message_id = ? AND channel = '${event.type === "SmsDelivered" || event.type === "SmsFailed" ? "sms" : "email"}'`;
   const moveTo = (to: string, from: readonly string[]): [string, unknown[]] => [
     `UPDATE deliveries SET status = ?, status_at = ?, status_detail = ? WHERE ${byMessage} AND status IN (?)`,
     [to, event.at, detail, event.messageId, from],
@@ -205,6 +229,12 @@ async function updateRows(db: Pool | Connection, event: DeliveryEvent): Promise<
     case "DeliveryDelay":
       [sql, values] = detailOnly();
       break;
+    case "SmsDelivered":
+      [sql, values] = moveTo("delivered", ["sent", "failed", "undeliverable"]);
+      break;
+    case "SmsFailed":
+      [sql, values] = event.permanent ? moveTo("undeliverable", ["sent", "failed"]) : moveTo("failed", ["sent"]);
+      break;
     case "Complaint":
       // The recipient saw it, so it was delivered; a row already delivered gets the complaint as its detail.
       sql = `UPDATE deliveries SET status = 'delivered', status_at = ?, status_detail = ? WHERE ${byMessage} AND (status = 'sent' OR (status = 'delivered' AND ${newer}))`;
@@ -215,8 +245,8 @@ async function updateRows(db: Pool | Connection, event: DeliveryEvent): Promise<
   return result.affectedRows;
 }
 
-async function isKnown(pool: Pool, messageId: string): Promise<boolean> {
-  const [rows] = await pool.query<RowDataPacket[]>("SELECT 1 FROM deliveries WHERE provider_message_id = ? AND channel = 'email' LIMIT 1", [messageId]);
+async function isKnown(pool: Pool, messageId: string, channel: "sms" | "email" = "email"): Promise<boolean> {
+  const [rows] = await pool.query<RowDataPacket[]>("SELECT 1 FROM deliveries WHERE provider_message_id = ? AND channel = ? LIMIT 1", [messageId, channel]);
   return rows.length > 0;
 }
 
@@ -265,7 +295,10 @@ export type RecordOutcome = DeliveryEventOutcome | "ignored" | "malformed";
 
 /** What one SNS record did, for logs and metrics: ids, types and outcomes only. */
 export interface RecordResult {
+  /** SES events: the SNS notification's id; SMS: the SNS message id of the text message. */
   readonly snsMessageId?: string;
+  /** SMS: the CloudWatch Logs event id of the status line. */
+  readonly logEventId?: string;
   readonly outcome: RecordOutcome;
   readonly eventType?: string;
   readonly sesMessageId?: string;
@@ -306,6 +339,133 @@ export async function handleDeliveryNotifications(deps: DeliveryEventDependencie
     if (result.outcome === "unknown-message") log.warn("delivery event for a message id no delivery has; ignored", ids);
     else log.info("delivery event handled", { ...ids, deliveries: result.deliveries, ...(eventType === "Complaint" ? { optedOut: result.optedOut, skippedDeliveries: result.skippedDeliveries } : {}) });
     results.push({ snsMessageId, outcome: result.outcome, eventType, sesMessageId, result });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMS: SNS delivery status logs through a CloudWatch Logs subscription
+
+/** SNS's providerResponse phrases for a FAILURE that no retry will change (the number cannot receive it). */
+export const PERMANENT_SMS_FAILURES: readonly string[] = [
+  "Invalid phone number",
+  "Phone has blocked SMS",
+  "Phone is on a blocked list",
+  "Destination is on a blocked list",
+  "Phone number is opted out",
+];
+/** The other documented FAILURE phrases (kept as the detail; anything else becomes "failed"). */
+export const TRANSIENT_SMS_FAILURES: readonly string[] = [
+  "Unknown error attempting to reach phone",
+  "Phone carrier has blocked this message",
+  "Phone carrier is currently unreachable/unavailable",
+  "Phone is currently unreachable/unavailable",
+  "Blocked as spam by phone carrier",
+  "Message body is invalid",
+  "This delivery would exceed max price",
+  "Unknown error",
+];
+
+/** The CloudWatch Logs subscription event a function receives: `awslogs.data` is base64 of the gzipped payload. */
+export interface CloudWatchLogsEvent {
+  readonly awslogs?: { readonly data?: string };
+}
+
+/** The decoded payload of a CloudWatch Logs subscription delivery. */
+export interface CloudWatchLogsPayload {
+  readonly messageType: string;
+  readonly logGroup?: string;
+  readonly logEvents: readonly { readonly id?: string; readonly timestamp?: number; readonly message?: string }[];
+}
+
+/** Decodes `awslogs.data` (base64, gzip, JSON); a MalformedDeliveryEventError says what is wrong. */
+export function decodeLogsEvent(event: CloudWatchLogsEvent, gunzip: (data: Buffer) => Buffer): CloudWatchLogsPayload {
+  const data = event?.awslogs?.data;
+  if (typeof data !== "string" || data === "") throw new MalformedDeliveryEventError("the CloudWatch Logs event has no awslogs.data.");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(gunzip(Buffer.from(data, "base64")).toString("utf8"));
+  } catch {
+    throw new MalformedDeliveryEventError("awslogs.data is not base64 of gzipped JSON.");
+  }
+  const object = objectOr(payload);
+  if (!object || typeof object.messageType !== "string" || !Array.isArray(object.logEvents)) throw new MalformedDeliveryEventError("the CloudWatch Logs payload has no messageType and logEvents.");
+  return object as unknown as CloudWatchLogsPayload;
+}
+
+/**
+ * One SNS SMS delivery status line (the log event's message) into an SmsDeliveryEvent. `at`
+ * is when CloudWatch Logs recorded the line (the log event's timestamp, milliseconds).
+ */
+export function parseSmsDeliveryLog(message: unknown, loggedAt: unknown): SmsDeliveryEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof message === "string" ? message : "");
+  } catch {
+    throw new MalformedDeliveryEventError("the log line is not JSON; expected an SNS SMS delivery status ({\"notification\": {\"messageId\": ...}, \"status\": ...}).");
+  }
+  const line = objectOr(value);
+  const messageId = objectOr(line?.notification)?.messageId;
+  if (typeof messageId !== "string" || !MESSAGE_ID.test(messageId)) throw new MalformedDeliveryEventError("the SMS delivery status has no valid notification.messageId.");
+  if (typeof loggedAt !== "number" || !Number.isFinite(loggedAt) || loggedAt <= 0) throw new MalformedDeliveryEventError("the log event has no timestamp.");
+  const at = new Date(loggedAt);
+  const status = line!.status;
+  if (status === "SUCCESS") return { type: "SmsDelivered", messageId, at };
+  if (status !== "FAILURE") throw new MalformedDeliveryEventError(`the SMS delivery status is neither SUCCESS nor FAILURE.`);
+  const response = objectOr(line!.delivery)?.providerResponse;
+  const permanent = typeof response === "string" && PERMANENT_SMS_FAILURES.includes(response);
+  const known = permanent || (typeof response === "string" && TRANSIENT_SMS_FAILURES.includes(response));
+  return { type: "SmsFailed", messageId, at, permanent, reason: known ? (response as string) : "failed" };
+}
+
+/** Applies one SMS delivery status to the sms deliveries with its message id. Database errors propagate. */
+export async function applySmsDeliveryEvent(deps: DeliveryEventDependencies, event: SmsDeliveryEvent): Promise<DeliveryEventResult> {
+  const changed = await updateRows(deps.pool, event);
+  if (changed > 0) return { outcome: "applied", deliveries: changed };
+  return { outcome: (await isKnown(deps.pool, event.messageId, "sms")) ? "unchanged" : "unknown-message", deliveries: 0 };
+}
+
+/**
+ * Every log event of a CloudWatch Logs subscription delivery, in order (results carry the log
+ * event id as `snsMessageId`'s counterpart `logEventId`). A control message (CloudWatch Logs'
+ * check that the destination is reachable) is acknowledged; malformed data or lines are
+ * reported and dropped; a database error rejects, so Lambda retries the whole delivery.
+ * SMS sent by anything else in the account (Cognito's codes, say) are unknown ids, reported at
+ * info level: they are expected here.
+ */
+export async function handleSmsDeliveryLogs(
+  deps: DeliveryEventDependencies & { readonly log?: DeliveryEventLogger; readonly gunzip: (data: Buffer) => Buffer },
+  event: CloudWatchLogsEvent,
+): Promise<RecordResult[]> {
+  const log = deps.log ?? silentLogger;
+  let payload: CloudWatchLogsPayload;
+  try {
+    payload = decodeLogsEvent(event, deps.gunzip);
+  } catch (error) {
+    if (!(error instanceof MalformedDeliveryEventError)) throw error;
+    log.error("malformed SMS delivery log delivery dropped", { reason: error.message });
+    return [{ outcome: "malformed", reason: error.message }];
+  }
+  if (payload.messageType !== "DATA_MESSAGE") {
+    log.info("CloudWatch Logs control message; nothing to do", { messageType: payload.messageType.slice(0, 40) });
+    return [{ outcome: "ignored", eventType: payload.messageType.slice(0, 40) }];
+  }
+  const results: RecordResult[] = [];
+  for (const logEvent of payload.logEvents) {
+    const logEventId = typeof logEvent?.id === "string" ? logEvent.id.slice(0, 100) : undefined;
+    let parsed: SmsDeliveryEvent;
+    try {
+      parsed = parseSmsDeliveryLog(logEvent?.message, logEvent?.timestamp);
+    } catch (error) {
+      if (!(error instanceof MalformedDeliveryEventError)) throw error;
+      log.error("malformed SMS delivery status dropped", { logEventId, reason: error.message });
+      results.push({ logEventId, outcome: "malformed", reason: error.message });
+      continue;
+    }
+    const result = await applySmsDeliveryEvent(deps, parsed);
+    const ids = { logEventId, eventType: parsed.type, snsMessageId: parsed.messageId, outcome: result.outcome };
+    log.info(result.outcome === "unknown-message" ? "SMS delivery status for a message no delivery has (another sender in the account); ignored" : "SMS delivery status handled", { ...ids, deliveries: result.deliveries });
+    results.push({ logEventId, outcome: result.outcome, eventType: parsed.type, snsMessageId: parsed.messageId, result });
   }
   return results;
 }

@@ -25,9 +25,10 @@ import { SendEmailCommand, SESClient } from "@aws-sdk/client-ses";
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { Channel, OPTED_OUT_DETAIL } from "./channels";
+import { EMAIL_SQL, emailProblem, phoneProblem, UK_MOBILE_SQL } from "./contacts";
 import { MessagingSettings, renderEmail, renderSms } from "./messages";
 import { BackoffOptions, Clock, RateLimiter, StillThrottledError, sendWithBackoff, systemClock } from "./rate-limit";
-import { hashToken, mintTokens, parseToken } from "./tokens";
+import { hashToken, mintTokens, optOutCodeOf, parseToken } from "./tokens";
 
 
 /** What one queue message asks for: send round `round` of invitation `invitationId`, with this token in the link. */
@@ -250,7 +251,7 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
       const invitationId = candidate.invitationId ?? idOf.get(candidate.patientId);
       if (invitationId === undefined) throw new CampaignError(`invitation for patient ${candidate.patientId} was not created in campaign ${campaign.id}`);
       const { token, hash } = minted[tokenRows.length];
-      tokenRows.push([hash, invitationId, candidate.round, now, expiresAt]);
+      tokenRows.push([hash, hashToken(optOutCodeOf(token)), invitationId, candidate.round, now, expiresAt]);
       for (const { channel, optedOut } of candidate.channels) {
         deliveryRows.push([invitationId, candidate.round, channel, optedOut ? "skipped_opted_out" : "pending", now, optedOut ? OPTED_OUT_DETAIL : null]);
         if (optedOut) counts.skippedOptedOut++;
@@ -258,7 +259,7 @@ export async function issueRounds(context: IssueContext, candidates: readonly Ro
       }
       issued.push({ invitationId, round: candidate.round, token });
     }
-    await connection.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, issued_at, expires_at) VALUES ?", [tokenRows]);
+    await connection.query("INSERT INTO invitation_tokens (token_hash, opt_out_hash, invitation_id, round, issued_at, expires_at) VALUES ?", [tokenRows]);
     if (deliveryRows.length > 0) {
       // A row that exists (a re-run of the same round) keeps its state: it may already be sent.
       await connection.query("INSERT INTO deliveries (invitation_id, round, channel, status, status_at, status_detail) VALUES ? ON DUPLICATE KEY UPDATE id = id", [deliveryRows]);
@@ -330,14 +331,36 @@ export async function countUnqueued(db: Pool | PoolConnection, campaignId: numbe
 
 /** Contact columns and opt-out flags of a patient, as the eligibility queries select them. */
 export interface ContactRow {
+  /** A UK mobile number (contacts.ts). */
   readonly hasPhone: number;
+  /** A well-formed e-mail address (contacts.ts). */
   readonly hasEmail: number;
+  /** A number is recorded (valid or not): one recorded but not a UK mobile is never texted, and reported. */
+  readonly phoneRecorded: number;
+  /** An address is recorded (valid or not): one that is not usable is never mailed, and reported. */
+  readonly emailRecorded: number;
   readonly smsOut: number;
   readonly emailOut: number;
 }
 
-export const CONTACT_COLUMNS = `p.phone_e164 IS NOT NULL AS hasPhone, p.email IS NOT NULL AS hasEmail,
+export const CONTACT_COLUMNS = `COALESCE(p.phone_e164 REGEXP ${UK_MOBILE_SQL}, 0) AS hasPhone, COALESCE(p.email REGEXP ${EMAIL_SQL} AND LENGTH(p.email) <= 254, 0) AS hasEmail,
+  p.phone_e164 IS NOT NULL AS phoneRecorded, p.email IS NOT NULL AS emailRecorded,
   sms_pref.opted_out_at IS NOT NULL AS smsOut, email_pref.opted_out_at IS NOT NULL AS emailOut`;
+
+/** Patients whose recorded details cannot be used, by id (never the details themselves), for the planner's report. */
+export interface InvalidContact {
+  readonly patientId: number;
+  readonly channel: Channel;
+}
+
+/** The unusable details of a row of CONTACT_COLUMNS. */
+export const invalidContactsOf = (patientId: number, row: ContactRow): InvalidContact[] => [
+  ...(Number(row.phoneRecorded) === 1 && Number(row.hasPhone) !== 1 ? [{ patientId, channel: "sms" as const }] : []),
+  ...(Number(row.emailRecorded) === 1 && Number(row.hasEmail) !== 1 ? [{ patientId, channel: "email" as const }] : []),
+];
+
+/** How many invalid contacts a plan lists by patient id (the count is always complete). */
+export const INVALID_CONTACTS_LISTED = 1000;
 
 /** The joins CONTACT_COLUMNS reads, on the patient aliased `p`: one primary-key lookup per channel. */
 export const CONTACT_JOINS = `LEFT JOIN contact_preferences sms_pref ON sms_pref.patient_id = p.id AND sms_pref.channel = 'sms'
@@ -388,8 +411,12 @@ export interface PlanResult extends IssueCounts {
   readonly campaignId: number;
   /** Invitations of an earlier, interrupted run that were re-issued (new token) and enqueued now. */
   readonly reissued: number;
-  /** Patients with the condition but no usable channel (no details, or opted out of every one). */
+  /** Patients with the condition but no usable channel (no details, invalid ones, or opted out of every one). */
   readonly ineligible: number;
+  /** Recorded details that are not a UK mobile or a usable e-mail address: never sent to. */
+  readonly invalidContacts: number;
+  /** The first INVALID_CONTACTS_LISTED of them, by patient id and channel, for the practice to correct. */
+  readonly invalidContactList: readonly InvalidContact[];
 }
 
 /**
@@ -455,6 +482,8 @@ export async function planCampaign(deps: PlanDependencies, campaignId: number, o
     const writer = options.writers !== undefined && options.writers > 1 ? pageWriters(deps.pool, options.writers, { campaign, queue: deps.queue, now }) : undefined;
     const single = emptyCounts();
     let ineligible = 0;
+    let invalidContacts = 0;
+    const invalidContactList: InvalidContact[] = [];
     let after = 0;
     let stopped: unknown;
     try {
@@ -480,6 +509,10 @@ export async function planCampaign(deps: PlanDependencies, campaignId: number, o
           const channels = channelsOf(row as unknown as ContactRow);
           if (channels) candidates.push({ patientId: Number(row.patientId), round: 0, channels });
           else ineligible++;
+          for (const invalid of invalidContactsOf(Number(row.patientId), row as unknown as ContactRow)) {
+            invalidContacts++;
+            if (invalidContactList.length < INVALID_CONTACTS_LISTED) invalidContactList.push(invalid);
+          }
         }
         if (writer) await writer.write(candidates);
         else addCounts(single, await issueRounds(context, candidates));
@@ -491,8 +524,11 @@ export async function planCampaign(deps: PlanDependencies, campaignId: number, o
     // Pages in flight are always waited for (and their connections released), even after a failure.
     const total = writer ? await writer.drain().catch((error) => Promise.reject(stopped ?? error)) : single;
     if (stopped !== undefined) throw stopped;
-    log.info("campaign planned", { campaignId, invited: total.invitations, reissued: reissued.invitations, ineligible });
-    return { campaignId, ...total, reissued: reissued.invitations, ineligible };
+    log.info("campaign planned", { campaignId, invited: total.invitations, reissued: reissued.invitations, ineligible, invalidContacts });
+    if (invalidContacts > 0) {
+      log.warn("patients with contact details that are not a UK mobile or a usable e-mail address; not sent to", { campaignId, invalidContacts, patients: invalidContactList });
+    }
+    return { campaignId, ...total, reissued: reissued.invitations, ineligible, invalidContacts, invalidContactList };
   });
 }
 
@@ -644,6 +680,14 @@ async function sendChannel(deps: SendDependencies, request: SendRequest, row: De
       );
     }
   };
+
+  // The planner selected only valid details; they may have changed since. Never send to invalid ones.
+  const invalid = row.channel === "sms" ? phoneProblem(row.phone) : emailProblem(row.email);
+  if (invalid !== undefined) {
+    await finish("failed", `invalid contact details: ${invalid}`);
+    log.warn("contact details invalid; not sent", { ...ids, patientId: row.patientId, reason: invalid });
+    return "failed";
+  }
 
   // Until the provider has been asked to send, every failure is a definite "not sent": release the claim.
   let text: { sms?: string; email?: ReturnType<typeof renderEmail> };

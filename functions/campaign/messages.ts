@@ -1,14 +1,16 @@
 /**
  * What patients receive: the invitation (round 0) and the reminders, as one SMS and one email.
  * No clinical information, ever: the practice's name, the offer, the personal link
- * `${baseUrl}/i/${token}` and how to opt out. The SMS must fit one GSM-7 segment
- * (160 septets): a second segment doubles the cost and some handsets split the link.
+ * `${baseUrl}/i/${token}` and how to opt out: the SMS carries a short opt-out link
+ * `${baseUrl}/s/${code}` (tokens.ts optOutCodeOf), because the alphanumeric sender id cannot
+ * receive "STOP" replies; the email carries `${baseUrl}/i/${token}/opt-out`. The SMS must fit
+ * one GSM-7 segment (160 septets): a second segment doubles the cost and some handsets split the link.
  * Settings are checked once, up front (`validateMessagingSettings`), against the longest
  * message they can produce, so a campaign never fails half-way on message length.
  */
 import { html, trusted } from "../lib/html";
 import { ConfigurationError } from "../lib/environment";
-import { TOKEN_BYTES } from "./tokens";
+import { OPT_OUT_CODE_LENGTH, optOutCodeOf, TOKEN_BYTES } from "./tokens";
 
 /** GSM 03.38 default alphabet (one septet each); ESC (0x1B) is the extension prefix, not a character. */
 const GSM7_BASIC =
@@ -22,9 +24,13 @@ const EXTENSION = new Set(Array.from(GSM7_EXTENSION));
 const ASCII_SEPTETS = Uint8Array.from({ length: 128 }, (_, code) => (BASIC.has(String.fromCharCode(code)) ? 1 : EXTENSION.has(String.fromCharCode(code)) ? 2 : 0));
 
 export const SMS_SEGMENT_SEPTETS = 160;
-/** Longest practice name accepted (in septets); with the longest base URL every SMS still fits one segment. */
+/** Longest practice name accepted (in septets). */
 export const PRACTICE_NAME_MAX_SEPTETS = 30;
-/** Longest base URL accepted (characters, GSM-7 only). */
+/**
+ * Longest base URL accepted (characters, GSM-7 only). The SMS carries it twice (booking link and
+ * opt-out link), so name and URL together must also fit: validateMessagingSettings checks the
+ * longest SMS they can produce and says by how much to shorten.
+ */
 export const BASE_URL_MAX_LENGTH = 40;
 /** A token is 22 base64url characters (all in the GSM-7 basic set). */
 export const TOKEN_LENGTH = Math.ceil((TOKEN_BYTES * 8) / 6);
@@ -83,16 +89,18 @@ export interface RenderedEmail {
 export const invitationUrl = (baseUrl: string, token: string): string => `${baseUrl}/i/${token}`;
 /** The opt-out page for this link (served by the redemption function): GET confirms, POST records the opt-out. */
 export const optOutUrl = (baseUrl: string, token: string): string => `${baseUrl}/i/${token}/opt-out`;
+/** The same page behind the token's short code, for the SMS. */
+export const shortOptOutUrl = (baseUrl: string, token: string): string => `${baseUrl}/s/${optOutCodeOf(token)}`;
 
-// SNS handles "STOP" replies itself (the number goes on the account's opt-out list, which
-// the worker checks before every SMS with CheckIfPhoneNumberIsOptedOut).
-const smsText = (practiceName: string, round: Round, url: string): string =>
+// "Reply STOP" would be a promise the alphanumeric sender id cannot keep (it receives no replies),
+// so the SMS links to the opt-out page instead.
+const smsText = (practiceName: string, round: Round, url: string, optOut: string): string =>
   round === 0
-    ? `${practiceName} invites you to book a free flu jab: ${url} Reply STOP to opt out`
-    : `${practiceName} reminder: book your free flu jab: ${url} Reply STOP to opt out`;
+    ? `${practiceName}: book your free flu jab ${url} Opt out: ${optOut}`
+    : `${practiceName} reminder: book a flu jab ${url} Opt out: ${optOut}`;
 
 export function renderSms(settings: MessagingSettings, round: Round, token: string): RenderedSms {
-  const text = smsText(settings.practiceName, round, invitationUrl(settings.baseUrl, token));
+  const text = smsText(settings.practiceName, round, invitationUrl(settings.baseUrl, token), shortOptOutUrl(settings.baseUrl, token));
   return { text, septets: gsm7Length(text) };
 }
 
@@ -153,11 +161,13 @@ export function validateMessagingSettings(settings: MessagingSettings, names = {
     problems.push(`${names.baseUrl} is ${baseUrl.length} characters; use one of at most ${BASE_URL_MAX_LENGTH} so every SMS fits one segment.`);
   }
   if (problems.length === 0) {
-    const longestToken = "A".repeat(TOKEN_LENGTH);
+    // Tokens and codes have fixed lengths (TOKEN_LENGTH, OPT_OUT_CODE_LENGTH): any token gives the longest SMS.
+    const anyToken = "A".repeat(TOKEN_LENGTH);
+    if (optOutCodeOf(anyToken).length !== OPT_OUT_CODE_LENGTH) throw new Error("opt-out codes must have a fixed length");
     for (const round of [0, 1]) {
-      const sms = renderSms({ practiceName, baseUrl }, round, longestToken);
+      const sms = renderSms({ practiceName, baseUrl }, round, anyToken);
       if (sms.septets > SMS_SEGMENT_SEPTETS) {
-        problems.push(`the ${round === 0 ? "invitation" : "reminder"} SMS would take ${sms.septets} GSM-7 septets (one segment is ${SMS_SEGMENT_SEPTETS}); shorten ${names.practiceName} or ${names.baseUrl} by ${sms.septets - SMS_SEGMENT_SEPTETS} characters.`);
+        problems.push(`the ${round === 0 ? "invitation" : "reminder"} SMS would take ${sms.septets} GSM-7 septets (one segment is ${SMS_SEGMENT_SEPTETS}); shorten ${names.practiceName} by ${sms.septets - SMS_SEGMENT_SEPTETS} characters or ${names.baseUrl} by ${Math.ceil((sms.septets - SMS_SEGMENT_SEPTETS) / 2)} (it appears twice: booking and opt-out links).`);
       }
     }
   }

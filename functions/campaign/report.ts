@@ -23,8 +23,13 @@ export type ReportChannel = Channel | "all";
 const REPORT_CHANNELS: readonly ReportChannel[] = [...CHANNELS, "all"];
 
 export interface ReportCounts {
-  /** Messages addressed to patients (every delivery row: first invitations and reminders). */
+  /**
+   * Patients invited: invitations created (one per patient), in the week their invitation was
+   * created. Per channel: those whose first invitation was addressed on that channel.
+   */
   invited: number;
+  /** Messages addressed to patients (every delivery row: first invitations and reminders). */
+  messages: number;
   /** Messages the provider accepted (SNS or SES returned a message id). */
   sent: number;
   delivered: number;
@@ -40,10 +45,27 @@ export interface ReportCounts {
   unknown: number;
   /** Waiting to be sent or being sent now. */
   inProgress: number;
-  /** Invitations redeemed (the patient opened their link and continued). */
+  /** Invitations answered: an appointment booked online, or an outcome recorded by staff. */
   responded: number;
-  /** Appointments booked. */
+  /** Appointments booked online (and not cancelled). */
   booked: number;
+}
+
+/** Where the campaign's patients stand, one figure per patient (the summary). */
+export interface PatientFigures {
+  readonly invited: number;
+  /** Answered: booked online or an outcome recorded by staff. */
+  readonly respondents: number;
+  readonly bookedOnline: number;
+  /** Answered without an online booking: staff recorded booked by phone, vaccinated elsewhere or declined. */
+  readonly respondedNotBooked: number;
+  readonly bookedByPhone: number;
+  readonly vaccinatedElsewhere: number;
+  readonly declined: number;
+  /** Not answered yet (reminders continue). */
+  readonly nonRespondents: number;
+  /** Non-respondents who opened their link but have not booked (e.g. no free time suited them). */
+  readonly openedNotBooked: number;
 }
 
 export interface ReportRow {
@@ -71,6 +93,7 @@ export interface CampaignReport {
   readonly timeZone: typeof REPORT_TIME_ZONE;
   /** Invitations in the campaign (one per patient). */
   readonly invitations: number;
+  readonly patients: PatientFigures;
   /** Week by week, oldest first, no week left out between the first and the last; channels sms, email, all in each week. */
   readonly rows: readonly ReportRow[];
   readonly totals: readonly ChannelTotals[];
@@ -88,6 +111,7 @@ export class CampaignNotFoundError extends Error {
 /** Every count at zero: the start of each aggregate, and of an empty week. */
 export const zeroReportCounts = (): ReportCounts => ({
   invited: 0,
+  messages: 0,
   sent: 0,
   delivered: 0,
   failed: 0,
@@ -144,6 +168,28 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
      GROUP BY cp.channel, hour`,
     [campaignId, campaign.createdAt, generatedAt],
   );
+  const FIRST_ADDRESSED_BY = (channel: Channel) => `EXISTS (SELECT 1 FROM deliveries d WHERE d.invitation_id = i.id AND d.round = 0 AND d.channel = '${channel}')`;
+  const [invitedRows] = await pool.query<RowDataPacket[]>(
+    `SELECT ${HOUR("i.created_at")} AS hour, ${FIRST_ADDRESSED_BY("sms")} AS via_sms, ${FIRST_ADDRESSED_BY("email")} AS via_email, COUNT(*) AS n
+     FROM invitations i WHERE i.campaign_id = ?
+     GROUP BY hour, via_sms, via_email`,
+    [campaignId],
+  );
+  const [figures] = await pool.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS invited,
+       COALESCE(SUM(i.responded_at IS NOT NULL), 0) AS respondents,
+       COALESCE(SUM(booked), 0) AS booked_online,
+       COALESCE(SUM(i.responded_at IS NOT NULL AND NOT booked), 0) AS responded_not_booked,
+       COALESCE(SUM(NOT booked AND i.staff_outcome = 'booked-by-phone'), 0) AS booked_by_phone,
+       COALESCE(SUM(NOT booked AND i.staff_outcome = 'vaccinated-elsewhere'), 0) AS vaccinated_elsewhere,
+       COALESCE(SUM(NOT booked AND i.staff_outcome = 'declined'), 0) AS declined,
+       COALESCE(SUM(i.responded_at IS NULL AND opened), 0) AS opened_not_booked
+     FROM (SELECT i.id, i.responded_at, i.staff_outcome,
+             EXISTS (SELECT 1 FROM bookings b WHERE b.invitation_id = i.id) AS booked,
+             EXISTS (SELECT 1 FROM invitation_tokens t WHERE t.invitation_id = i.id AND t.redeemed_at IS NOT NULL) AS opened
+           FROM invitations i WHERE i.campaign_id = ?) i`,
+    [campaignId],
+  );
   const [reach] = await pool.query<RowDataPacket[]>(
     `SELECT COUNT(*) AS invitations, COALESCE(SUM(via_sms), 0) AS sms, COALESCE(SUM(via_email), 0) AS email, COALESCE(SUM(via_sms OR via_email), 0) AS any_channel
      FROM (SELECT ${REACHED_BY("sms")} AS via_sms, ${REACHED_BY("email")} AS via_email FROM invitations i WHERE i.campaign_id = ?) reached`,
@@ -169,7 +215,7 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
     const n = Number(row.n);
     const status = String(row.status);
     addToChannelAndAll(String(row.hour), row.channel as Channel, (c) => {
-      c.invited += n;
+      c.messages += n;
       if (Number(row.was_sent) === 1) c.sent += n;
       if (status === "delivered") c.delivered += n;
       else if (status === "failed") c.failed += n;
@@ -183,6 +229,7 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
     addToChannelAndAll(String(row.hour), row.channel as Channel, (c) => (c.optedOutNew += Number(row.n)));
   }
   for (const [rows, key] of [
+    [invitedRows, "invited"],
     [responses, "responded"],
     [bookings, "booked"],
   ] as const) {
@@ -213,6 +260,17 @@ export async function buildCampaignReport(pool: Pool, campaignId: number, now: (
     generatedAt,
     timeZone: REPORT_TIME_ZONE,
     invitations: Number(reach[0].invitations),
+    patients: {
+      invited: Number(figures[0].invited),
+      respondents: Number(figures[0].respondents),
+      bookedOnline: Number(figures[0].booked_online),
+      respondedNotBooked: Number(figures[0].responded_not_booked),
+      bookedByPhone: Number(figures[0].booked_by_phone),
+      vaccinatedElsewhere: Number(figures[0].vaccinated_elsewhere),
+      declined: Number(figures[0].declined),
+      nonRespondents: Number(figures[0].invited) - Number(figures[0].respondents),
+      openedNotBooked: Number(figures[0].opened_not_booked),
+    },
     rows,
     totals: REPORT_CHANNELS.map((channel) => ({
       channel,
@@ -278,9 +336,10 @@ const LONDON_TIME = new Intl.DateTimeFormat("en-GB", { timeZone: REPORT_TIME_ZON
 
 const percent = (rate: number | null) => (rate === null ? "–" : `${(rate * 100).toFixed(1)}%`);
 
-/** Columns of the weekly tables and of the CSV, in order. */
+/** Columns of the CSV, in order (every count). */
 const COLUMNS: readonly { key: keyof ReportCounts; heading: string; csv: string }[] = [
   { key: "invited", heading: "Invited", csv: "invited" },
+  { key: "messages", heading: "Messages", csv: "messages" },
   { key: "sent", heading: "Sent", csv: "sent" },
   { key: "delivered", heading: "Delivered", csv: "delivered" },
   { key: "failed", heading: "Failed", csv: "failed" },
@@ -294,29 +353,51 @@ const COLUMNS: readonly { key: keyof ReportCounts; heading: string; csv: string 
   { key: "booked", heading: "Booked", csv: "booked" },
 ];
 
+/**
+ * The page's tables are narrow enough for a 640 px column: patients (invited, responded, booked)
+ * first, messages in a table of their own; every count is in the CSV.
+ */
+type HtmlColumn = { readonly heading: string; readonly value: (c: Readonly<ReportCounts>) => number };
+const PATIENT_COLUMNS: readonly HtmlColumn[] = [
+  { heading: "Invited", value: (c) => c.invited },
+  { heading: "Responded", value: (c) => c.responded },
+  { heading: "Booked", value: (c) => c.booked },
+];
+const MESSAGE_COLUMNS: readonly HtmlColumn[] = [
+  { heading: "Messages", value: (c) => c.messages },
+  { heading: "Sent", value: (c) => c.sent },
+  { heading: "Delivered", value: (c) => c.delivered },
+  { heading: "Not delivered", value: (c) => c.failed + c.undeliverable },
+  { heading: "Opted out", value: (c) => c.optedOut },
+  { heading: "Unknown", value: (c) => c.unknown },
+];
+
 const LEGEND: readonly [string, string][] = [
-  ["Invited", "messages addressed to patients: first invitations and weekly reminders, whatever happened to them next. A message counts in the week it was first handed to the sender."],
+  ["Invited", "patients invited (one invitation each), in the week their invitation was created. Per channel: patients whose first invitation went by that channel; a patient with both counts in both, and once under both channels."],
+  ["Responded", "patients who answered: booked an appointment online, or told the practice (staff recorded booked by phone, vaccinated elsewhere or declined). Opening the link alone is not an answer. Counted in the week of the answer, per channel among patients reached on that channel."],
+  ["Booked", "appointments booked online and not cancelled, in the week of booking, split by channel like Responded."],
+  ["Non-respondents", "patients who have not answered; they keep getting reminders. Those who opened their link without booking may have found no time that suited them."],
+  ["Messages", "messages addressed to patients: first invitations and weekly reminders, whatever happened to them next. A message counts in the week it was first handed to the sender."],
   ["Sent", "messages the SMS or email provider accepted."],
   ["Delivered", "the provider confirmed delivery to the phone or mailbox."],
-  ["Failed", "the provider refused the message or reported a temporary failure; it may be retried."],
-  ["Undeliverable", "the number or address does not work (hard bounce, invalid number)."],
-  ["Opted out", "messages not sent because the patient had opted out of that channel (skipped), plus patients of this campaign who opted out of that channel during the campaign (new opt-outs)."],
-  ["Unknown (review)", "the sender stopped before recording the outcome, so whether the message went is not known. These are never resent automatically: staff review them."],
-  ["In progress", "waiting to be sent or being sent at the time of the report."],
-  ["Responded", "invitations redeemed (the patient opened their personal link and continued), counted in the week of the response. Per channel: among patients reached on that channel; a patient reached on both counts in both, and once under both channels."],
-  ["Booked", "appointments booked, in the week of booking, split by channel like Responded."],
-  ["Response and booking rates", "responded or booked divided by the invitations reached (at least one message sent) on that channel."],
+  ["Not delivered", "failed (the provider refused the message or reported a temporary failure) plus undeliverable (the number or address does not work). The CSV has both."],
+  ["Opted out", "messages not sent because the patient had opted out of that channel, plus patients of this campaign who opted out of that channel during the campaign."],
+  ["Unknown", "the sender stopped before recording the outcome, so whether the message went is not known. These are never resent automatically: staff review them."],
+  ["Response and booking rates", "responded or booked divided by the patients reached (at least one message sent) on that channel."],
 ];
 
 export function renderReportHtml(report: CampaignReport): string {
   const all = report.totals.find((t) => t.channel === "all") as ChannelTotals;
-  const table = (rows: readonly { label: string; counts: Readonly<ReportCounts> }[], firstHeading: string): SafeHtml => html`<div style="overflow-x:auto">
+  const p = report.patients;
+  const table = (caption: string, firstHeading: string, columns: readonly HtmlColumn[], rows: readonly { label: string; counts: Readonly<ReportCounts> }[]): SafeHtml => html`<div class="table-scroll">
 <table>
-<thead><tr><th scope="col">${firstHeading}</th>${COLUMNS.map((c) => html`<th scope="col">${c.heading}</th>`)}</tr></thead>
+<caption>${caption}</caption>
+<thead><tr><th scope="col">${firstHeading}</th>${columns.map((c) => html`<th scope="col">${c.heading}</th>`)}</tr></thead>
 <tbody>
-${rows.map((r) => html`<tr><th scope="row">${r.label}</th>${COLUMNS.map((c) => html`<td>${NUMBER.format(r.counts[c.key])}</td>`)}</tr>\n`)}</tbody>
+${rows.map((r) => html`<tr><th scope="row">${r.label}</th>${columns.map((c) => html`<td>${NUMBER.format(c.value(r.counts))}</td>`)}</tr>\n`)}</tbody>
 </table>
 </div>`;
+  const byChannel = report.totals.map((t) => ({ label: CHANNEL_NAMES[t.channel], counts: t.counts }));
   const body = html`<main>
 <h1>Campaign report: ${report.campaign.name}</h1>
 <p>Campaign status: ${report.campaign.status}. Generated ${LONDON_TIME.format(report.generatedAt)} (UK time; ${report.generatedAt.toISOString()} UTC).
@@ -324,51 +405,57 @@ Weeks run Monday to Sunday, UK time (${report.timeZone}), and are labelled with 
 <h2>Summary</h2>
 <ul>
 <li>Patients invited: <strong>${NUMBER.format(report.invitations)}</strong>; reached by at least one message: <strong>${NUMBER.format(all.reached)}</strong></li>
-<li>Messages sent: <strong>${NUMBER.format(all.counts.sent)}</strong> of ${NUMBER.format(all.counts.invited)}; delivered ${NUMBER.format(all.counts.delivered)}, failed ${NUMBER.format(all.counts.failed)}, undeliverable ${NUMBER.format(all.counts.undeliverable)}</li>
+<li>Responded: <strong>${NUMBER.format(p.respondents)}</strong> (${percent(all.responseRate)}); booked online: <strong>${NUMBER.format(p.bookedOnline)}</strong> (${percent(all.bookingRate)})</li>
+<li>Responded, not booked online: <strong>${NUMBER.format(p.respondedNotBooked)}</strong> (recorded by staff: booked by phone ${NUMBER.format(p.bookedByPhone)}, vaccinated elsewhere ${NUMBER.format(p.vaccinatedElsewhere)}, declined ${NUMBER.format(p.declined)})</li>
+<li>Non-respondents: <strong>${NUMBER.format(p.nonRespondents)}</strong>, of whom ${NUMBER.format(p.openedNotBooked)} opened their link without booking</li>
+<li>Messages sent: <strong>${NUMBER.format(all.counts.sent)}</strong> of ${NUMBER.format(all.counts.messages)}; delivered ${NUMBER.format(all.counts.delivered)}, failed ${NUMBER.format(all.counts.failed)}, undeliverable ${NUMBER.format(all.counts.undeliverable)}</li>
 <li>Opted out: <strong>${NUMBER.format(all.counts.optedOut)}</strong>; unknown outcome, for review: <strong>${NUMBER.format(all.counts.unknown)}</strong></li>
-<li>Responded: <strong>${NUMBER.format(all.counts.responded)}</strong> (${percent(all.responseRate)}); booked: <strong>${NUMBER.format(all.counts.booked)}</strong> (${percent(all.bookingRate)})</li>
 </ul>
 ${report.spend ? renderSpendSection(report.spend) : ""}
 <h2>Totals by channel</h2>
-${table(
-  report.totals.map((t) => ({ label: CHANNEL_NAMES[t.channel], counts: t.counts })),
-  "Channel",
-)}
+${table("Patients by channel", "Channel", PATIENT_COLUMNS, byChannel)}
+<div class="table-scroll">
 <table>
+<caption>Response and booking rates by channel</caption>
 <thead><tr><th scope="col">Channel</th><th scope="col">Reached</th><th scope="col">Response rate</th><th scope="col">Booking rate</th></tr></thead>
 <tbody>
 ${report.totals.map((t) => html`<tr><th scope="row">${CHANNEL_NAMES[t.channel]}</th><td>${NUMBER.format(t.reached)}</td><td>${percent(t.responseRate)}</td><td>${percent(t.bookingRate)}</td></tr>\n`)}</tbody>
 </table>
-${REPORT_CHANNELS.map(
-  (channel) => html`<h2>${CHANNEL_NAMES[channel]}, week by week</h2>
-${
-  report.rows.length === 0
-    ? html`<p>Nothing has been sent yet.</p>`
-    : table(
-        report.rows.filter((r) => r.channel === channel).map((r) => ({ label: `${r.week} (from ${r.weekStart})`, counts: r.counts })),
-        "Week",
-      )
-}
-`,
-)}
+</div>
+${table("Messages by channel", "Channel", MESSAGE_COLUMNS, byChannel)}
+${REPORT_CHANNELS.map((channel) => {
+  const weeks = report.rows.filter((r) => r.channel === channel).map((r) => ({ label: `${r.week} (from ${r.weekStart})`, counts: r.counts }));
+  return html`<h2>${CHANNEL_NAMES[channel]}, week by week</h2>
+${report.rows.length === 0 ? html`<p>Nothing has been sent yet.</p>` : html`${table(`${CHANNEL_NAMES[channel]}: patients by week`, "Week", PATIENT_COLUMNS, weeks)}
+${table(`${CHANNEL_NAMES[channel]}: messages by week`, "Week", MESSAGE_COLUMNS, weeks)}`}
+`;
+})}
 <h2>What the numbers mean</h2>
 <dl>
 ${LEGEND.map(([term, meaning]) => html`<dt><strong>${term}</strong></dt><dd>${meaning}</dd>\n`)}</dl>
-<p>This report holds counts only: no patient is named or identified in it.</p>
+<p>This report holds counts only: no patient is named or identified in it. The CSV file has every count, week by week.</p>
 </main>`;
-  return page(`Campaign report: ${report.campaign.name}`, body);
+  // Staff open the report from a file: the stylesheet travels inside it.
+  return page(`Campaign report: ${report.campaign.name}`, body, { standalone: true });
 }
 
 // ---- CSV ----------------------------------------------------------------------------------
 
 /**
+ * What a spreadsheet may run as a formula: a first visible character of = + - @ (or their
+ * full-width forms ＝ ＋ － ＠, which some programs fold to ASCII), after any leading white
+ * space (spaces, non-breaking and other Unicode spaces, which some programs trim), or a cell
+ * starting with a tab, carriage return or line feed.
+ */
+const FORMULA_START = /^(?:[\t\r\n]|[\s\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
+
+/**
  * One CSV cell, RFC 4180 quoted when needed. A cell a spreadsheet would run as a formula
- * (starting with = + - @, or a tab or carriage return that some programs skip) gets a
- * leading apostrophe so it is shown as text.
+ * (FORMULA_START) gets a leading apostrophe so it is shown as text.
  */
 export function csvCell(value: string | number | null): string {
   let text = value === null ? "" : String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -446,8 +533,9 @@ export function notificationText(deps: Pick<WriteReportDependencies, "bucket" | 
     `Open in the console: ${consoleLink(htmlKey)}`,
     `CSV: s3://${deps.bucket}/${csvKey}`,
     "",
-    `Totals: ${all.counts.invited} invited, ${all.counts.sent} sent, ${all.counts.delivered} delivered, ${all.counts.failed} failed, ` +
-      `${all.counts.undeliverable} undeliverable, ${all.counts.optedOut} opted out, ${all.counts.unknown} unknown, ` +
-      `${all.counts.responded} responded, ${all.counts.booked} booked.`,
+    `Patients: ${report.patients.invited} invited, ${report.patients.respondents} responded, ${report.patients.bookedOnline} booked online, ` +
+      `${report.patients.respondedNotBooked} responded without booking online, ${report.patients.nonRespondents} not responded yet.`,
+    `Messages: ${all.counts.messages} addressed, ${all.counts.sent} sent, ${all.counts.delivered} delivered, ${all.counts.failed} failed, ` +
+      `${all.counts.undeliverable} undeliverable, ${all.counts.optedOut} opted out, ${all.counts.unknown} unknown.`,
   ].join("\n");
 }

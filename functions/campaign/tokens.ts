@@ -38,3 +38,22 @@ export function parseToken(text: unknown): string | undefined {
   // 22 characters carry 132 bits; the last character's low 2 bits must be zero for 16 bytes.
   return Buffer.from(text, "base64url").toString("base64url") === text ? text : undefined;
 }
+
+/**
+ * The short opt-out code printed in an SMS (`/s/{code}`): 10 base64url characters (60 bits)
+ * derived one-way from the token, so the send worker prints it from the token it already
+ * carries and the code reveals nothing of the token. Only its SHA-256 is stored
+ * (invitation_tokens.opt_out_hash). It can do one thing, stop messages, which is why 60 bits
+ * (behind the API's rate limit) are enough where a booking link has 128.
+ */
+export const OPT_OUT_CODE_LENGTH = 10;
+const OPT_OUT_CODE_PATTERN = /^[A-Za-z0-9_-]{10}$/;
+
+export function optOutCodeOf(token: string): string {
+  return createHash("sha256").update(`opt-out:${token}`, "utf8").digest("base64url").slice(0, OPT_OUT_CODE_LENGTH);
+}
+
+/** The code if the text has an opt-out code's shape, otherwise undefined (never looked up). */
+export function parseOptOutCode(text: unknown): string | undefined {
+  return typeof text === "string" && OPT_OUT_CODE_PATTERN.test(text) ? text : undefined;
+}

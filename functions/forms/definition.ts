@@ -29,6 +29,40 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<"text" | "textarea" | "email" |
 export const TEL_PATTERN_SOURCE = "\\+?[0-9 ]{7,20}";
 
 const TEXT_TYPES: readonly FieldType[] = ["text", "textarea", "email", "tel"];
+
+/**
+ * Characters that show nothing (zero-width space, joiners, word joiner, BOM, soft hyphen,
+ * Mongolian vowel separator): text made only of them looks empty and is treated as empty.
+ */
+export const INVISIBLE_CHARACTERS = /[\u00AD\u180E\u200B-\u200D\u2060\uFEFF]/g;
+/** Bidirectional embedding, override and isolate controls: they can make text read differently from what is stored. */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+/** C0 controls other than tab, line feed and carriage return, and DEL. */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Why text is unacceptable whatever the field, or undefined: hidden direction controls or control characters. */
+export function hiddenCharacterProblem(text: string): string | undefined {
+  if (BIDI_CONTROLS.test(text)) return "contains hidden text-direction characters (often copied from another document); type the text again";
+  if (CONTROL_CHARACTERS.test(text)) return "contains control characters; type the text again";
+  return undefined;
+}
+
+/** True when nothing would be visible: only white space and invisible characters. */
+export const isBlank = (text: string): boolean => text.replace(INVISIBLE_CHARACTERS, "").trim() === "";
+
+/** A date limit of a date field: a calendar date, or "today" (the day the answer is checked, UK time). */
+export type DateLimit = string;
+export const DATE_LIMIT_PATTERN = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+/** A real calendar date as YYYY-MM-DD, years 0000 to 9999 (Date.UTC would read 0000-0099 as 1900-1999). */
+export function isRealDate(text: string): boolean {
+  const match = DATE_LIMIT_PATTERN.exec(text);
+  if (!match) return false;
+  const date = new Date(0);
+  date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return date.getUTCFullYear() === Number(match[1]) && date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+}
 const CHOICE_TYPES: readonly FieldType[] = ["select", "radio"];
 
 export interface FormField {
@@ -39,9 +73,9 @@ export interface FormField {
   readonly help?: string;
   /** text, textarea, email, tel only; 1..MAX_TEXT_LENGTH. */
   readonly maxLength?: number;
-  /** number only. */
-  readonly min?: number;
-  readonly max?: number;
+  /** number: a number; date: a date as YYYY-MM-DD or "today" (e.g. max "today" for a date of birth). */
+  readonly min?: number | DateLimit;
+  readonly max?: number | DateLimit;
   /** select and radio only: 1..MAX_OPTIONS distinct non-empty strings. */
   readonly options?: readonly string[];
 }
@@ -139,7 +173,9 @@ function text(value: unknown, path: string, max: number, required: boolean, prob
     return undefined;
   }
   const trimmed = value.trim();
-  if (trimmed === "") problem(path, "must not be empty");
+  const hidden = hiddenCharacterProblem(trimmed);
+  if (isBlank(trimmed)) problem(path, "must not be empty");
+  else if (hidden) problem(path, hidden);
   else if (trimmed.length > max) problem(path, `must be at most ${max} characters, got ${trimmed.length}`);
   return trimmed;
 }
@@ -195,16 +231,21 @@ function validateField(raw: unknown, path: string, problem: Problem): { name?: s
     } else maxLength = value;
   }
 
-  let min: number | undefined;
-  let max: number | undefined;
+  let min: number | DateLimit | undefined;
+  let max: number | DateLimit | undefined;
   for (const key of ["min", "max"] as const) {
-    if (!allowedFor(key, ["number"])) continue;
+    if (!allowedFor(key, ["number", "date"])) continue;
     const value = raw[key];
-    if (typeof value !== "number" || !Number.isFinite(value)) problem(`${path}.${key}`, `must be a finite number, got ${JSON.stringify(value) ?? describe(value)}`);
+    if (validType === "date") {
+      if (typeof value !== "string" || (value !== "today" && !isRealDate(value))) problem(`${path}.${key}`, `must be a date as YYYY-MM-DD or "today", got ${JSON.stringify(value) ?? describe(value)}`);
+      else if (key === "min") min = value;
+      else max = value;
+    } else if (typeof value !== "number" || !Number.isFinite(value)) problem(`${path}.${key}`, `must be a finite number, got ${JSON.stringify(value) ?? describe(value)}`);
     else if (key === "min") min = value;
     else max = value;
   }
-  if (min !== undefined && max !== undefined && min > max) problem(`${path}.min`, `must not be greater than max (${min} > ${max})`);
+  // Fixed dates compare as text (YYYY-MM-DD); "today" moves, so it is not compared here.
+  if (min !== undefined && max !== undefined && min !== "today" && max !== "today" && min > max) problem(`${path}.min`, `must not be greater than max (${min} > ${max})`);
 
   let options: string[] | undefined;
   if (validType !== undefined && CHOICE_TYPES.includes(validType) && raw.options === undefined) {

@@ -4,10 +4,14 @@
  * the CDN serves, and `forms/<slug>/v<version>/index.html`, kept as the record of what was
  * shown. The CDN invalidation is the caller's (the state machine's) step: the result names the
  * paths to invalidate.
+ * The stylesheet the page links (lib/stylesheet.ts) is stored first, at its content-addressed
+ * key beside the forms: CloudFront's CSP allows only same-origin styles, so it must be there
+ * before any page that names it (rewriting the same bytes to the same key is harmless).
  */
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { FormDefinition } from "./definition";
+import { STYLESHEET, STYLESHEET_CACHE_CONTROL, STYLESHEET_CONTENT_TYPE, STYLESHEET_KEY } from "../lib/stylesheet";
 import { renderForm } from "./render";
 
 export interface PublishDependencies {
@@ -50,19 +54,10 @@ export async function publishForm(deps: PublishDependencies, definition: FormDef
   const markup = renderForm(definition, { submitUrl: submitUrlFor(deps.submitBaseUrl, definition.slug) });
   const key = `forms/${definition.slug}/index.html`;
   const versionedKey = `forms/${definition.slug}/v${version}/index.html`;
-  const put = (Key: string, CacheControl: string) =>
-    deps.s3.send(
-      new PutObjectCommand({
-        Bucket: deps.bucket,
-        Key,
-        Body: markup,
-        ContentType: HTML_CONTENT_TYPE,
-        CacheControl,
-        ServerSideEncryption: "aws:kms",
-        SSEKMSKeyId: deps.kmsKeyId,
-        Metadata: { "form-version": String(version) },
-      }),
-    );
+  const store = (Key: string, Body: string, ContentType: string, CacheControl: string, Metadata?: Record<string, string>) =>
+    deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key, Body, ContentType, CacheControl, ServerSideEncryption: "aws:kms", SSEKMSKeyId: deps.kmsKeyId, ...(Metadata ? { Metadata } : {}) }));
+  const put = (Key: string, CacheControl: string) => store(Key, markup, HTML_CONTENT_TYPE, CacheControl, { "form-version": String(version) });
+  await store(STYLESHEET_KEY, STYLESHEET, STYLESHEET_CONTENT_TYPE, STYLESHEET_CACHE_CONTROL);
   // The versioned copy first: the latest key must never point at a version with no record.
   await put(versionedKey, VERSIONED_CACHE_CONTROL);
   await put(key, LATEST_CACHE_CONTROL);

@@ -60,10 +60,13 @@ function renderField(field: FormField): SafeHtml {
 <input type="${field.type}" id="${id}" name="${field.name}" maxlength="${maxLengthOf(field)}"${extra}${requiredAttribute(field)}${describedBy(field)}></p>
 `;
     }
-    case "date":
+    case "date": {
+      // A fixed limit helps the date picker; "today" cannot be written into a static page (the server checks it).
+      const limit = (name: string, value: unknown) => (typeof value === "string" && value !== "today" ? html` ${name}="${value}"` : html``);
       return html`<p><label for="${id}">${field.label}${requiredMark(field)}</label>${helpOf(field)}<br>
-<input type="date" id="${id}" name="${field.name}"${requiredAttribute(field)}${describedBy(field)}></p>
+<input type="date" id="${id}" name="${field.name}"${limit("min", field.min)}${limit("max", field.max)}${requiredAttribute(field)}${describedBy(field)}></p>
 `;
+    }
     case "number": {
       const min = field.min !== undefined ? html` min="${field.min}"` : html``;
       const max = field.max !== undefined ? html` max="${field.max}"` : html``;

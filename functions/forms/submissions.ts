@@ -14,8 +14,8 @@
  * never travels here; the session secret is never stored or logged.
  */
 import type { Connection, Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { findSession } from "../campaign/booking";
-import { FormDefinition, FormField, maxLengthOf, SLUG_PATTERN, TEL_PATTERN_SOURCE, validateFormDefinition } from "./definition";
+import { findSession, localDate } from "../campaign/booking";
+import { FormDefinition, FormField, hiddenCharacterProblem, isBlank, isRealDate, maxLengthOf, SLUG_PATTERN, TEL_PATTERN_SOURCE, validateFormDefinition } from "./definition";
 import { CHECKED_VALUE } from "./render";
 
 /** The raw value of one submitted field: forms send strings; JSON clients may send numbers and booleans. */
@@ -47,7 +47,8 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
 
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
 const TEL_PATTERN = new RegExp(`^${TEL_PATTERN_SOURCE}$`);
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** "today" in a date field's limits is the calendar day in this zone (the forms are the UK practice's). */
+export const FORMS_TIME_ZONE = "Europe/London";
 const NUMBER_PATTERN = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const TICKED = new Set([CHECKED_VALUE, "on", "true"]);
 
@@ -92,8 +93,9 @@ export function parseSubmissionBody(body: string, contentType: string | undefine
   throw new SubmissionBodyError(`Send the form as application/x-www-form-urlencoded or application/json, not ${mediaType}.`);
 }
 
-/** Checks the submitted fields against the definition; every problem is collected. */
-export function validateSubmission(definition: FormDefinition, submitted: SubmittedFields): SubmissionValidation {
+/** Checks the submitted fields against the definition; every problem is collected. `now` gives "today" for date limits. */
+export function validateSubmission(definition: FormDefinition, submitted: SubmittedFields, now: Date = new Date()): SubmissionValidation {
+  const today = localDate(now, FORMS_TIME_ZONE);
   const errors: SubmissionError[] = [];
   const known = new Set(definition.fields.map((f) => f.name));
   for (const name of Object.keys(submitted)) {
@@ -102,7 +104,7 @@ export function validateSubmission(definition: FormDefinition, submitted: Submit
   const answers: Record<string, Answer> = {};
   for (const field of definition.fields) {
     const raw = Object.prototype.hasOwnProperty.call(submitted, field.name) ? submitted[field.name] : undefined;
-    const result = checkField(field, raw);
+    const result = checkField(field, raw, today);
     if ("error" in result) errors.push({ field: field.name, message: result.error });
     else answers[field.name] = result.value;
   }
@@ -111,7 +113,10 @@ export function validateSubmission(definition: FormDefinition, submitted: Submit
 
 type FieldResult = { value: Answer } | { error: string };
 
-function checkField(field: FormField, raw: SubmittedValue | SubmittedValue[] | undefined): FieldResult {
+const formatLimit = (date: string): string =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(new Date(`${date}T12:00:00.000Z`));
+
+function checkField(field: FormField, raw: SubmittedValue | SubmittedValue[] | undefined, today: string): FieldResult {
   if (Array.isArray(raw)) return { error: "Give one value only." };
   const isBox = field.type === "checkbox" || field.type === "consent";
   if (isBox) {
@@ -124,7 +129,11 @@ function checkField(field: FormField, raw: SubmittedValue | SubmittedValue[] | u
 
   const text = raw === undefined || raw === null ? "" : typeof raw === "boolean" ? null : String(raw).trim();
   if (text === null) return { error: "Give a value, not true or false." };
-  if (text === "") return field.required ? { error: "Enter a value; this question is required." } : { value: null };
+  // Only invisible characters (zero-width spaces and the like) is no answer at all.
+  if (isBlank(text)) return field.required ? { error: "Enter a value; this question is required." } : { value: null };
+  const hidden = hiddenCharacterProblem(text);
+  if (hidden) return { error: `Your answer ${hidden}.` };
+  if (field.type !== "textarea" && /[\r\n]/.test(text)) return { error: "Keep the answer on one line." };
 
   switch (field.type) {
     case "text":
@@ -138,16 +147,18 @@ function checkField(field: FormField, raw: SubmittedValue | SubmittedValue[] | u
       return { value: text };
     }
     case "date": {
-      const match = DATE_PATTERN.exec(text);
-      const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-      if (!match || !date || date.toISOString().slice(0, 10) !== text) return { error: "Enter a real date as YYYY-MM-DD." };
+      if (!isRealDate(text)) return { error: "Enter a real date as YYYY-MM-DD." };
+      const min = field.min === "today" ? today : (field.min as string | undefined);
+      const max = field.max === "today" ? today : (field.max as string | undefined);
+      if (min !== undefined && text < min) return { error: field.min === "today" ? "Enter today's date or a later one." : `Enter a date on or after ${formatLimit(min)}.` };
+      if (max !== undefined && text > max) return { error: field.max === "today" ? "Enter today's date or an earlier one; the date cannot be in the future." : `Enter a date on or before ${formatLimit(max)}.` };
       return { value: text };
     }
     case "number": {
       const value = typeof raw === "number" ? raw : NUMBER_PATTERN.test(text) ? Number(text) : NaN;
       if (!Number.isFinite(value)) return { error: "Enter a number." };
-      if (field.min !== undefined && value < field.min) return { error: `Enter a number of at least ${field.min}.` };
-      if (field.max !== undefined && value > field.max) return { error: `Enter a number of at most ${field.max}.` };
+      if (typeof field.min === "number" && value < field.min) return { error: `Enter a number of at least ${field.min}.` };
+      if (typeof field.max === "number" && value > field.max) return { error: `Enter a number of at most ${field.max}.` };
       return { value };
     }
     case "select":
@@ -216,7 +227,7 @@ export async function submitForm(pool: Pool, slug: string, submitted: SubmittedF
     if (session.outcome !== "valid") return { kind: "session-invalid", reason: session.outcome, form };
     invitationId = session.invitationId;
   }
-  const checked = validateSubmission(form.definition, answers);
+  const checked = validateSubmission(form.definition, answers, (options.now ?? (() => new Date()))());
   if (!checked.ok) return { kind: "invalid", errors: checked.errors, form };
   return { kind: "stored", submissionId: await storeSubmission(pool, form.formId, checked.answers, invitationId), form, invitationId };
 }

@@ -64,6 +64,7 @@ export class CampaignFunctions extends Construct {
   readonly formSubmit: NodeFunction;
   readonly migrate: NodeFunction;
   readonly deliveryEvents: NodeFunction;
+  readonly outcomes: NodeFunction;
   readonly all: readonly NodeFunction[];
 
   constructor(scope: Construct, id: string, props: CampaignFunctionsProps) {
@@ -245,7 +246,7 @@ export class CampaignFunctions extends Construct {
     this.deliveryEvents = new NodeFunction(this, "delivery-events", {
       ...common,
       name: "campaign-delivery-events",
-      description: "Records SES delivery, bounce and complaint events on the invitations they belong to",
+      description: "Records SES email events (SNS) and SNS SMS delivery status (CloudWatch Logs) on the deliveries they belong to",
       entry: "campaign-delivery-events/handler.ts",
       reservedConcurrency: 5,
       memoryMb: 256,
@@ -254,6 +255,18 @@ export class CampaignFunctions extends Construct {
       statements: [connectAsProxyUser],
       vpc: inAppTier(),
     });
-    this.all = [this.plan, this.send, this.remind, this.report, this.web, this.formPublish, this.formSubmit, this.migrate, this.deliveryEvents];
+    this.outcomes = new NodeFunction(this, "outcomes", {
+      ...common,
+      name: "campaign-outcomes",
+      description: "Staff: records a patient's outcome given outside the link (booked by phone, vaccinated elsewhere, declined)",
+      entry: "campaign-outcomes/handler.ts",
+      reservedConcurrency: 2,
+      memoryMb: 256,
+      timeoutSeconds: 15,
+      environment: { ...database },
+      statements: [connectAsProxyUser],
+      vpc: inAppTier(),
+    });
+    this.all = [this.plan, this.send, this.remind, this.report, this.web, this.formPublish, this.formSubmit, this.migrate, this.deliveryEvents, this.outcomes];
   }
 }

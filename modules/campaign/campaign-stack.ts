@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { CloudwatchLogSubscriptionFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { EnvironmentConfig } from "../config/schema";
@@ -106,6 +107,20 @@ export class CampaignStack extends MedicareStack {
       endpoint: functions.deliveryEvents.arn,
     });
     functions.deliveryEvents.allowInvoke("email-events-topic", "sns.amazonaws.com", messaging.eventsTopic.arn);
+    // SMS delivery status: SNS logs every SMS's outcome to the two groups; each group's every
+    // line goes to the same function (CloudWatch Logs invokes it, scoped to that group).
+    messaging.smsDeliveryLogGroups.forEach((group, i) => {
+      const label = i === 0 ? "sms-delivered-logs" : "sms-failed-logs";
+      const permission = functions.deliveryEvents.allowInvoke(label, "logs.amazonaws.com", `${group.arn}:*`);
+      new CloudwatchLogSubscriptionFilter(this, `${label}-subscription`, {
+        name: "campaign-delivery-events",
+        logGroupName: group.name,
+        // Every line: each is one SMS's delivery status.
+        filterPattern: "",
+        destinationArn: functions.deliveryEvents.arn,
+        dependsOn: [permission],
+      });
+    });
 
     const schedules = new CampaignSchedules(this, "schedules", {
       jobs: [
@@ -168,8 +183,19 @@ export class CampaignStack extends MedicareStack {
         { method: "GET", path: "/i/{token}/opt-out", integration: web },
         { method: "HEAD", path: "/i/{token}/opt-out", integration: web },
         { method: "POST", path: "/i/{token}/opt-out", integration: web },
+        { method: "GET", path: "/i/{token}/calendar", integration: web },
+        { method: "HEAD", path: "/i/{token}/calendar", integration: web },
         { method: "POST", path: "/book", integration: web },
+        { method: "POST", path: "/cancel", integration: web },
+        { method: "POST", path: "/calendar", integration: web },
         { method: "POST", path: "/questions", integration: web },
+        { method: "GET", path: "/s/{code}", integration: web },
+        { method: "HEAD", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/s/{code}", integration: web },
+        { method: "POST", path: "/stop", integration: web },
+        // The pages' stylesheet (functions/lib/stylesheet.ts): the CSP allows same-origin styles only.
+        { method: "GET", path: "/assets/{file}", integration: web },
+        { method: "HEAD", path: "/assets/{file}", integration: web },
         { method: "POST", path: "/forms/{slug}", integration: { function: functions.formSubmit } },
       ],
     });
@@ -198,7 +224,7 @@ export class CampaignStack extends MedicareStack {
     this.staffApi = new HttpsApi(this, "staff-api", {
       ...common,
       name: "campaign-staff",
-      description: "Staff: publish forms, start campaign runs (staff-pool token required)",
+      description: "Staff: publish forms, start campaign runs, record patients' outcomes (staff-pool token required)",
       audience: "staff",
       staffUserPoolArn: edge.userPools.staff.arn,
       domain: { hostname: config.staffApiHostname, certificateArn: edge.staffApiCertificateArn, zoneId: edge.zone.zone.zoneId },
@@ -227,6 +253,7 @@ export class CampaignStack extends MedicareStack {
             },
           },
         },
+        { method: "POST", path: "/campaigns/{campaignId}/outcomes", integration: { function: functions.outcomes } },
       ],
     });
 

@@ -1,6 +1,9 @@
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontFunction } from "@cdktf/provider-aws/lib/cloudfront-function";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
@@ -28,6 +31,13 @@ export const HSTS_MAX_AGE_SECONDS = 63_072_000;
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'; upgrade-insecure-requests";
+
+/**
+ * The viewer-request function that gives the S3 origin directory indexes: `/forms/<slug>/`
+ * serves `forms/<slug>/index.html` (the default root object applies only at `/`).
+ */
+export const DIRECTORY_INDEX_FUNCTION_FILE = join(__dirname, "cloudfront-functions", "directory-index.js");
+export const CLOUDFRONT_FUNCTION_RUNTIME = "cloudfront-js-2.0";
 
 /** AWS managed cache policy CachingOptimized. */
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -99,6 +109,14 @@ export class FormsCdn extends Construct {
       },
     });
 
+    const directoryIndex = new CloudfrontFunction(this, "directory-index", {
+      name: `${name}-directory-index`,
+      comment: "Serves index.html for directory paths such as /forms/<slug>/",
+      runtime: CLOUDFRONT_FUNCTION_RUNTIME,
+      publish: true,
+      code: readFileSync(DIRECTORY_INDEX_FUNCTION_FILE, "utf8"),
+    });
+
     const originId = "forms-bucket";
     distribution = new CloudfrontDistribution(this, "distribution", {
       comment: `mediCARE ${stack.env.name} booking forms and patient information`,
@@ -117,6 +135,7 @@ export class FormsCdn extends Construct {
         compress: true,
         cachePolicyId: CACHING_OPTIMIZED,
         responseHeadersPolicyId: headers.id,
+        functionAssociation: [{ eventType: "viewer-request", functionArn: directoryIndex.arn }],
       },
       viewerCertificate: {
         acmCertificateArn: props.certificateArn,

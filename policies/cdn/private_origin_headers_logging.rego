@@ -1,13 +1,15 @@
 # CDN-002: CloudFront reads a private S3 origin only through origin access control (signed
-# with SigV4 on every request), adds security headers with HSTS (>= 1 year) and a content
-# security policy to every response, and logs access (standard logging v2).
+# with SigV4 on every request), adds security headers with HSTS (>= 1 year) and a strict
+# content security policy (default-src 'none' or 'self'; nothing 'unsafe-inline', 'unsafe-eval',
+# 'unsafe-hashes', "*", data: or http:, so no inline style or script ever runs) to every
+# response, and logs access (standard logging v2).
 package rules.cdn.private_origin_headers_logging
 
 import data.lib.cdktf
 
 metadata := {
 	"id": "CDN-002",
-	"title": "CloudFront reads S3 only through OAC, sends HSTS and a CSP on every behavior, and logs access",
+	"title": "CloudFront reads S3 only through OAC, sends HSTS and a strict CSP (no unsafe-inline) on every behavior, and logs access",
 	"severity": "high",
 	"hipaa": ["E", "T", "L"],
 	"control": "CloudFront: viewer HTTPS only, TLS 1.2_2021+, OAC to a private S3 origin, response headers with HSTS, logging, WAF",
@@ -36,7 +38,7 @@ behaviors(d) := array.concat(
 	cdktf.blocks(object.get(d.values, "ordered_cache_behavior", null)),
 )
 
-deny contains cdktf.violation(metadata, d, sprintf("cache behavior for %v has no response headers policy of this stack with HSTS (max-age >= 1 year, override) and a content security policy", [object.get(b, "path_pattern", "default")])) if {
+deny contains cdktf.violation(metadata, d, sprintf("cache behavior for %v has no response headers policy of this stack with HSTS (max-age >= 1 year, override) and a strict content security policy (override; default-src 'none' or 'self'; no 'unsafe-inline', 'unsafe-eval', 'unsafe-hashes', *, data: or http:)", [object.get(b, "path_pattern", "default")])) if {
 	some d in cdktf.resources("aws_cloudfront_distribution")
 	some b in behaviors(d)
 	not secure_headers(b)
@@ -51,7 +53,25 @@ secure_headers(b) if {
 	to_number(hsts.access_control_max_age_sec) >= min_hsts_seconds
 	hsts.override == true
 	some csp in cdktf.blocks(object.get(s, "content_security_policy", null))
-	cdktf.non_empty_string(object.get(csp, "content_security_policy", null))
+	csp.override == true
+	strict_csp(object.get(csp, "content_security_policy", null))
+}
+
+weak_sources := {"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "*", "data:", "http:"}
+
+strict_csp(policy) if {
+	cdktf.non_empty_string(policy)
+	directives := [trim_space(d) | some d in split(policy, ";")]
+	some d in directives
+	[name, source] := split(d, " ")
+	name == "default-src"
+	source in {"'none'", "'self'"}
+	not weak_source(policy)
+}
+
+weak_source(policy) if {
+	some token in split(replace(replace(policy, ";", " "), "\t", " "), " ")
+	lower(token) in weak_sources
 }
 
 deny contains cdktf.violation(metadata, d, "no access logging: neither a log delivery source (ACCESS_LOGS) delivered somewhere nor logging_config") if {

@@ -38,6 +38,31 @@ test_fail_weak_or_missing_headers if {
 	fails(json.patch(base, [{"op": "remove", "path": "/aws_cloudfront_response_headers_policy/h/security_headers_config/content_security_policy"}]))
 }
 
+test_pass_the_forms_policy_as_synthesized if {
+	csp := "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'; upgrade-insecure-requests"
+	count(rule.deny) == 0 with input as {"resource": json.patch(base, [{"op": "replace", "path": "/aws_cloudfront_response_headers_policy/h/security_headers_config/content_security_policy/content_security_policy", "value": csp}])}
+}
+
+test_fail_csp_that_allows_inline_or_anything if {
+	every csp in [
+		"default-src 'none'; style-src 'self' 'unsafe-inline'",
+		"default-src 'none'; script-src 'unsafe-eval'",
+		"default-src 'none'; style-src 'UNSAFE-INLINE'",
+		"default-src *",
+		"default-src 'self'; img-src data:",
+		"default-src 'none'; style-src http:",
+		"style-src 'self'",
+		"default-src 'self' https:",
+		"",
+	] {
+		fails(json.patch(base, [{"op": "replace", "path": "/aws_cloudfront_response_headers_policy/h/security_headers_config/content_security_policy/content_security_policy", "value": csp}]))
+	}
+}
+
+test_fail_csp_not_overriding_the_origin if {
+	fails(json.patch(base, [{"op": "replace", "path": "/aws_cloudfront_response_headers_policy/h/security_headers_config/content_security_policy/override", "value": false}]))
+}
+
 test_fail_no_logging if {
 	fails(object.remove(base, ["aws_cloudwatch_log_delivery"]))
 }

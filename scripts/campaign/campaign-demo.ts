@@ -1,5 +1,5 @@
 /**
- * npm run campaign:demo [-- --patients N] [--out DIR] [--concurrency N]
+ * npm run campaign:demo [-- --patients N] [--out DIR] [--concurrency N] [--help]
  *
  * The flu campaign end to end on this machine: starts MariaDB and moto, seeds synthetic
  * patients (default 150,000, 75% with a lung condition), invites every eligible one by SMS
@@ -7,15 +7,17 @@
  * and book, a week later sends reminders to the non-respondents, and writes the weekly
  * report (HTML and CSV) to S3 on moto and to a local folder (default reports/campaign-demo).
  * Simulated time: invitations go out on day 0, reminders on day 8, the report on day 15.
- * Delivery receipts (delivered / failed / undeliverable), which SES and SNS events bring in
- * AWS, are simulated in the database.
+ * Delivery receipts (delivered / failed / undeliverable) take production's path: SNS SMS
+ * delivery status log lines and SES events, handed to the campaign-delivery-events function's
+ * own code (lib/delivery-receipts.ts), which records them; the demo writes no outcome itself.
+ * Measured times are in docs/campaign-preview.md.
  */
 import { CreateBucketCommand, GetObjectCommand } from "@aws-sdk/client-s3";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { Pool } from "mysql2/promise";
-import { bookSlot } from "../../functions/campaign/booking";
+import { bookSlot, freeSlots } from "../../functions/campaign/booking";
 import { campaignSpend, describeRun, estimatePlanRun } from "../../functions/campaign/cost";
 import { loadCampaign, planCampaign, SendQueue } from "../../functions/campaign/dispatch";
 import { messagePrices } from "../../modules/core/pricing";
@@ -28,6 +30,7 @@ import { ROOT } from "../paths";
 import { ProgressBar } from "../dev/lib/progress";
 import { ensureLocalServices, stopLocalServices } from "../dev/lib/services";
 import { generator, LUNG_CONDITION, seedPatients } from "./lib/synthetic-patients";
+import { deliverReceipts, ReceiptCounts } from "./lib/delivery-receipts";
 import { ToolError } from "../platform/lib/tools";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,21 +44,45 @@ interface DemoOptions {
   readonly concurrency: number;
 }
 
-const USAGE = "usage: npm run campaign:demo [-- --patients N (1000..1000000, default 150000)] [--out DIR (default reports/campaign-demo)] [--concurrency N (1..16, default 6)]";
+const USAGE = `usage: npm run campaign:demo [-- options]
+  --patients N      synthetic patients to seed, 1000..1000000 (default 150000: ~40 min; 4000: ~5 min)
+  --out DIR         where report.html and report.csv go (default reports/campaign-demo)
+  --concurrency N   send workers in parallel, 1..16 (default 6)
+  --help            this text
+Each option takes its value as --name N or --name=N.`;
+
+/** `--help` was asked for: print USAGE and stop (not an error). */
+export class HelpRequested extends Error {}
 
 export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   const options = { patients: 150_000, out: join(ROOT, "reports", "campaign-demo"), concurrency: 6 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--help" || arg === "-h") throw new HelpRequested(USAGE);
+    const match = /^(--[a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (!match || !["--patients", "--out", "--concurrency"].includes(match[1])) throw new ToolError(`unknown option ${JSON.stringify(arg)}.\n${USAGE}`);
+    const flag = match[1];
+    if (seen.has(flag)) throw new ToolError(`${flag} is given twice; give it once.\n${USAGE}`);
+    seen.add(flag);
+    let value = match[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new ToolError(`${flag} needs a value (${flag} N or ${flag}=N).\n${USAGE}`);
+      i++;
+    }
     const whole = (min: number, max: number): number => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < min || n > max) throw new ToolError(`${flag} needs a whole number from ${min} to ${max}, got ${JSON.stringify(value ?? "")}. ${USAGE}`);
+      // Digits only (an optional _ or , between thousands): "1e5", "12.5", " 7" and "" are refused.
+      const n = /^[0-9]+([_,][0-9]{3})*$/.test(value!) ? Number(value!.replace(/[_,]/g, "")) : NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) throw new ToolError(`${flag} needs a whole number from ${min.toLocaleString("en-GB")} to ${max.toLocaleString("en-GB")}, got ${JSON.stringify(value)}.\n${USAGE}`);
       return n;
     };
     if (flag === "--patients") options.patients = whole(1000, 1_000_000);
     else if (flag === "--concurrency") options.concurrency = whole(1, 16);
-    else if (flag === "--out" && value) options.out = resolve(value);
-    else throw new ToolError(`unknown or incomplete option ${JSON.stringify(flag)}. ${USAGE}`);
+    else {
+      if (value.trim() === "") throw new ToolError(`--out needs a folder, got an empty value.\n${USAGE}`);
+      options.out = resolve(value);
+    }
   }
   return options;
 }
@@ -80,14 +107,17 @@ async function planAndSendAll<T>(label: string, estimate: number, pool: Pool, aw
   return { planned, links };
 }
 
-/** What delivery receipts would record: most messages delivered, a few failed or undeliverable. */
-async function simulateDeliveryReceipts(pool: Pool, at: Date): Promise<void> {
-  await pool.query(
-    `UPDATE deliveries SET status = CASE WHEN MOD(id, 50) = 0 THEN 'undeliverable' WHEN MOD(id, 33) = 0 THEN 'failed' ELSE 'delivered' END,
-       status_at = ?, status_detail = 'simulated receipt (demo)'
-     WHERE status = 'sent'`,
-    [at],
-  );
+/** The receipts for everything sent so far, through the delivery-events function's code (see lib/delivery-receipts.ts). */
+async function receiveDeliveryReceipts(label: string, pool: Pool, at: Date): Promise<ReceiptCounts> {
+  const [[{ sent }]] = (await pool.query("SELECT COUNT(*) AS sent FROM deliveries WHERE status = 'sent' AND provider_message_id IS NOT NULL")) as unknown as [[{ sent: number }]];
+  const bar = new ProgressBar(label, Number(sent), " messages");
+  // Loaded here, after the demo quietened Powertools: the module makes its logger and metrics on load.
+  const { createDeliveryEventsHandler } = await import("../../functions/campaign-delivery-events/handler");
+  const counts = await deliverReceipts(pool, createDeliveryEventsHandler({ pool, now: () => at }), at, (n) => bar.advance(n));
+  const unexpected = Object.entries(counts.outcomes).filter(([outcome]) => outcome !== "applied");
+  bar.finish(`SMS ${counts.sms.delivered.toLocaleString("en-GB")} delivered, ${counts.sms.failed + counts.sms.undeliverable} not; e-mail ${counts.email.delivered.toLocaleString("en-GB")} delivered, ${counts.email.failed + counts.email.undeliverable} not`);
+  if (unexpected.length > 0) throw new Error(`the delivery-events function did not apply every receipt: ${unexpected.map(([o, n]) => `${n} ${o}`).join(", ")}`);
+  return counts;
 }
 
 /** A share of the patients holding a link redeem it (drawn with `seed`, a new draw each week); most of those book a slot. */
@@ -103,15 +133,16 @@ async function simulatePatients(label: string, pool: Pool, links: Map<number, st
         const result = await redeemToken(pool, token, now);
         if (result.outcome !== "redeemed") return;
         redeemed++;
-        if ((invitationId % 10) / 10 >= BOOKING_SHARE || result.slots.length === 0) return;
-        const slot = result.slots[invitationId % result.slots.length];
+        const slots = await freeSlots(pool, result.campaignId, now());
+        if ((invitationId % 10) / 10 >= BOOKING_SHARE || slots.length === 0) return;
+        const slot = slots[invitationId % slots.length];
         const booking = await bookSlot(pool, result.session.secret, slot.id, now);
         if (booking.outcome === "booked") booked++;
       }),
     );
     bar.advance(Math.min(16, chosen.length - start));
   }
-  bar.finish(`${redeemed.toLocaleString("en-GB")} responded, ${booked.toLocaleString("en-GB")} booked`);
+  bar.finish(`${redeemed.toLocaleString("en-GB")} opened the link, ${booked.toLocaleString("en-GB")} booked`);
   return { redeemed, booked };
 }
 
@@ -131,8 +162,23 @@ async function createSlots(pool: Pool, campaignId: number, start: Date, patients
   await pool.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES ?", [rows]);
 }
 
+/** Invitations of round 0 that at least one message actually left for, and the messages (never planned ones). */
+async function sentCounts(pool: Pool, campaignId: number, round: "first" | "reminders"): Promise<{ invitations: number; sms: number; email: number }> {
+  const [[row]] = (await pool.query(
+    `SELECT COUNT(DISTINCT d.invitation_id) AS invitations, COALESCE(SUM(d.channel = 'sms'), 0) AS sms, COALESCE(SUM(d.channel = 'email'), 0) AS email
+       FROM deliveries d JOIN invitations i ON i.id = d.invitation_id
+      WHERE i.campaign_id = ? AND d.sent_at IS NOT NULL AND d.round ${round === "first" ? "= 0" : "> 0"}`,
+    [campaignId],
+  )) as unknown as [[{ invitations: number; sms: number; email: number }]];
+  return { invitations: Number(row.invitations), sms: Number(row.sms), email: Number(row.email) };
+}
+
 async function main(): Promise<void> {
   const options = parseDemoOptions(process.argv.slice(2));
+  // The delivery-events function logs every event at info level and publishes metrics per
+  // invocation: right for Lambda, noise for a terminal running hundreds of thousands.
+  process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const started = Date.now();
   const services = await ensureLocalServices("demo", (line) => process.stderr.write(`${line}\n`));
   const pool = await freshDatabase(services, "medicare_demo", 24).catch((error) => {
@@ -162,7 +208,7 @@ async function main(): Promise<void> {
       planCampaign({ pool, queue, now: at(0) }, campaignId, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
     );
     process.stderr.write(`  ${plan.invitations.toLocaleString("en-GB")} invitations, ${plan.ineligible.toLocaleString("en-GB")} patients without a usable channel\n`);
-    await simulateDeliveryReceipts(pool, at(0, 2)());
+    await receiveDeliveryReceipts("week 1 receipts", pool, at(0, 2)());
     const week1 = await simulatePatients("week 1 responses", pool, links, RESPONSE_SHARE[0], 1, at(3));
 
     // Week 2: reminders to non-respondents whose last contact is over 7 days old.
@@ -171,7 +217,7 @@ async function main(): Promise<void> {
       runReminders({ pool, queue, now: at(8) }, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
     );
     const reminded = reminders.campaigns.reduce((n, c) => n + c.invitations, 0);
-    await simulateDeliveryReceipts(pool, at(8, 2)());
+    await receiveDeliveryReceipts("week 2 receipts", pool, at(8, 2)());
     const week2 = await simulatePatients("week 2 responses", pool, newLinks, RESPONSE_SHARE[1], 2, at(10));
 
     // The weekly report, to S3 (SSE-KMS) with a staff notification, and to the local folder.
@@ -188,15 +234,17 @@ async function main(): Promise<void> {
     writeFileSync(join(options.out, "report.html"), html);
     writeFileSync(join(options.out, "report.csv"), renderReportCsv(report));
 
+    const invited = await sentCounts(pool, campaignId, "first");
+    const remindersSent = await sentCounts(pool, campaignId, "reminders");
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
     process.stdout.write(
       [
         "",
         `campaign demo finished in ${minutes} min`,
         `  patients seeded          ${options.patients.toLocaleString("en-GB")}`,
-        `  invitations sent         ${plan.invitations.toLocaleString("en-GB")} (${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
-        `  responded / booked       week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
-        `  reminders sent           ${reminded.toLocaleString("en-GB")}`,
+        `  invitations sent         ${invited.invitations.toLocaleString("en-GB")} of ${plan.invitations.toLocaleString("en-GB")} planned (${invited.sms.toLocaleString("en-GB")} SMS, ${invited.email.toLocaleString("en-GB")} e-mails; ${plan.skippedOptedOut.toLocaleString("en-GB")} channels skipped: opted out)`,
+        `  opened / booked          week 1 ${week1.redeemed.toLocaleString("en-GB")} / ${week1.booked.toLocaleString("en-GB")}, week 2 ${week2.redeemed.toLocaleString("en-GB")} / ${week2.booked.toLocaleString("en-GB")}`,
+        `  reminders sent           ${remindersSent.invitations.toLocaleString("en-GB")} of ${reminded.toLocaleString("en-GB")} planned (${remindersSent.sms.toLocaleString("en-GB")} SMS, ${remindersSent.email.toLocaleString("en-GB")} e-mails)`,
         `  dry run before week 1    ${describeRun(dryRun)}`,
         `  spend so far             USD ${report.spend.totalUsd.toFixed(2)} (GBP ${report.spend.totalGbp.toFixed(2)}): ${report.spend.sms.toLocaleString("en-GB")} SMS, ${report.spend.emails.toLocaleString("en-GB")} e-mails`,
         `  report (S3, SSE-KMS)     s3://${bucket}/${written.htmlKey}`,
@@ -213,6 +261,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error) => {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      return;
+    }
     process.stderr.write(`campaign:demo: ${error instanceof ToolError ? error.message : (error as Error).stack}\n`);
     process.exitCode = error instanceof ToolError ? 2 : 1;
   });

@@ -3,7 +3,7 @@
  * engine's integration tests, demo and bench use (installed into .tools/ on first start).
  * Services started here are left running until `stop`; Jest stops only the ones it started.
  */
-import { ensureLocalServices, localServicesAddress, stopLocalServices } from "./lib/services";
+import { ensureLocalServices, localServicesAddress, localServicesStatus, stopLocalServices } from "./lib/services";
 import { ToolError } from "../platform/lib/tools";
 
 const USAGE = "usage: npm run services -- start|stop|status";
@@ -21,8 +21,12 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     case "status": {
+      // What answers now, on the ports MEDICARE_MYSQL_PORT / MEDICARE_MOTO_PORT select.
       const address = localServicesAddress();
-      process.stdout.write(`mysql  ${address.mysql.host}:${address.mysql.port}\naws    ${address.awsEndpoint}\n`);
+      const running = await localServicesStatus();
+      const line = (name: string, up: boolean, where: string, variable: string) => `${name.padEnd(6)} ${up ? `running at ${where}` : `not running (${where}; port from ${variable})`}`;
+      process.stdout.write(`${line("mysql", running.mysql, `${address.mysql.host}:${address.mysql.port}`, "MEDICARE_MYSQL_PORT")}\n${line("aws", running.moto, address.awsEndpoint, "MEDICARE_MOTO_PORT")}\n`);
+      if (!running.mysql && !running.moto) process.stdout.write("nothing is running; start both with: npm run services -- start\n");
       return;
     }
     default:

@@ -5,8 +5,10 @@
  * beyond conftest: steps 1, 2, 4 (the Jest unit project only), 5 and 6.
  *   1. tools       pinned conftest in .tools/bin (go install, first run only)
  *   2. typecheck   tsc --noEmit (Jest runs transpile-only)
- *   3. services    MariaDB and moto for the integration tests (installed into .tools/ on first use)
- *   4. jest        unit and synthesized-output tests, policy tests over real and mutated stacks
+ *   3. services    MariaDB and moto for the integration tests (installed into .tools/ on first use),
+ *                  and Debian's Chromium for the browser tests (apt, first use only)
+ *   4. jest        unit and synthesized-output tests, policy tests over real and mutated stacks,
+ *                  the patient site in Chromium (__tests__/browser/, screenshots in reports/browser/)
  *   5. verify      conftest verify: every rule's passing and failing fixtures
  *   6. policy      synth every stack, then the policy run over them (zero failures expected)
  *   7. coverage    every CONTROLS.md row has a rule with fixtures and a caught mutation (npm run policy:coverage)
@@ -23,6 +25,7 @@ import { ROOT, SYNTH_OUTDIR, TOOLS_DIR } from "../paths";
 import { verifyPolicies } from "../review/lib/policy-engine";
 import { synthesize } from "../platform/lib/synth";
 import { ensureConftest } from "../platform/lib/tools";
+import { ensureChromium } from "./lib/browser";
 
 interface StepResult {
   name: string;
@@ -79,9 +82,12 @@ step("typecheck", () => ({ ok: exec(bin("tsc"), ["--noEmit"]) === 0 }));
 // Jest's integration tests would start MariaDB and moto inside a test's time limit; a first
 // start on a fresh, busy machine can take minutes, so it happens here, before Jest, instead.
 // The services belong to Jest, whose global teardown stops them at the end.
-if (!quick) step("services", () => ({
-  ok: exec(process.execPath, ["--import", "tsx", "-e", 'require("./scripts/dev/lib/services").ensureLocalServices("jest", (line) => console.log(line)).catch((e) => { console.error(e.message); process.exitCode = 1; })']) === 0,
-}));
+if (!quick) step("services", () => {
+  const services = exec(process.execPath, ["--import", "tsx", "-e", 'require("./scripts/dev/lib/services").ensureLocalServices("jest", (line) => console.log(line)).catch((e) => { console.error(e.message); process.exitCode = 1; })']) === 0;
+  // Chromium too: an apt install inside a test's time limit would fail the browser tests.
+  process.stdout.write(`chromium: ${ensureChromium((line) => process.stdout.write(`${line}\n`))}\n`);
+  return { ok: services };
+});
 
 step("jest", () => {
   const cache = join(TOOLS_DIR, "cache");

@@ -87,7 +87,11 @@ test("every response carries the security headers, exactly", async () => {
       "Cache-Control": "no-store",
       "Referrer-Policy": "no-referrer",
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "X-Frame-Options": "DENY",
+      "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+      "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     });
     expect(rest).toEqual(SECURITY_HEADERS);
     expect(isBase64Encoded).toBe(false);
@@ -111,12 +115,96 @@ test("GET and HEAD of a link show the landing page and change nothing; POST rede
   const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
   expect(rows).toEqual([{ slot_id: slotId }]);
 
-  // The used link, looked at again, says so; and the form posted twice does not book twice.
-  expect((await handle(request("GET", `/i/${token}`))).statusCode).toBe(409);
-  expect((await handle(request("POST", `/i/${token}`))).statusCode).toBe(409);
+  // The link, looked at again, shows the booking; opened again, offers change and cancel;
+  // and the form posted twice does not book twice.
+  const reopened = await handle(request("GET", `/i/${token}`));
+  expect(reopened.statusCode).toBe(200);
+  expect(reopened.body).toContain("Your appointment");
+  const manage = await handle(request("POST", `/i/${token}`, { headers: { "content-type": FORM }, body: "" }));
+  expect(manage.statusCode).toBe(200);
+  expect(manage.body).toContain("Cancel this appointment");
   const twice = await handle(formPost(`session=${session}&slot=${slotId}`));
   expect(twice.statusCode).toBe(409);
   expect(twice.body).toContain("You already have an appointment");
+});
+
+describe("the journey through the adapter: days, times, book, reopen, change, cancel", () => {
+  const post = (path: string, body: string) => handle(request("POST", path, { headers: { "content-type": FORM }, body }));
+
+  test("a link with a trailing slash is the same page, and its opt-out too", async () => {
+    const { token } = await liveLink();
+    const landing = await handle(request("GET", `/i/${token}/`));
+    expect(landing.statusCode).toBe(200);
+    expect(landing.body).toContain("Choose an appointment");
+    expect((await handle(request("HEAD", `/i/${token}/`))).statusCode).toBe(200);
+    expect((await handle(request("GET", `/i/${token}/opt-out/`))).statusCode).toBe(200);
+    expect((await post(`/i/${token}/`, "")).statusCode).toBe(200);
+  });
+
+  test("day, then times with full labels, then booked; the patient becomes a respondent only then", async () => {
+    const { invitationId, token } = await liveLink();
+    const session = await sessionFor(token);
+    const responded = async () => {
+      const [[row]] = await db.pool.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
+      return row.responded_at;
+    };
+    expect(await responded()).toBeNull();
+    const times = await post("/book", `session=${session}&day=${encodeURIComponent("2026-10-02 Riverside Surgery")}`);
+    expect(times.statusCode).toBe(200);
+    expect(times.body).toContain("<legend>Friday, 2 October 2026, Riverside Surgery</legend>");
+    expect(times.body).toContain(`<label for="slot-${slotId}">10:00<span class="visually-hidden">, Friday, 2 October 2026, Riverside Surgery</span></label>`);
+    expect(await responded()).toBeNull();
+    const booked = await post("/book", `session=${session}&slot=${slotId}`);
+    expect(booked.statusCode).toBe(200);
+    expect(await responded()).toEqual(NOW);
+
+    // The calendar file, by link (GET) and by session (POST): same appointment, no patient data.
+    const ics = await handle(request("GET", `/i/${token}/calendar`));
+    expect(ics.statusCode).toBe(200);
+    expect(ics.headers["Content-Type"]).toBe("text/calendar; charset=utf-8");
+    expect(ics.headers["Content-Disposition"]).toBe('attachment; filename="appointment.ics"');
+    expect(ics.body).toContain("DTSTART:20261002T090000Z\r\n");
+    expect(ics.body).toContain("LOCATION:Riverside Surgery\r\n");
+    expect((await post("/calendar", `session=${session}`)).body).toBe(ics.body);
+
+    // Change: the days (change=1 carried), then a new time.
+    const later = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Hillside', ?, 5, 0)", [campaignId, new Date(NOW.getTime() + 2 * DAY)]);
+    const days = await post("/book", `session=${session}&view=days&change=1`);
+    expect(days.body).toContain('name="change" value="1"');
+    expect(days.body).toContain('value="2026-10-03 Hillside"');
+    const moved = await post("/book", `session=${session}&slot=${later}&change=1`);
+    expect(moved.body).toContain("Your appointment has been changed");
+
+    // Cancel: first a confirmation (nothing changes), then the cancellation.
+    const before = await tableState();
+    const confirm = await post("/cancel", `session=${session}`);
+    expect(confirm.body).toContain("Cancel your appointment?");
+    expect(await tableState()).toEqual(before);
+    const cancelled = await post("/cancel", `session=${session}&confirm=yes`);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.body).toContain("Your appointment is cancelled");
+    expect(await responded()).toBeNull();
+    const [[slot]] = await db.pool.query<RowDataPacket[]>("SELECT booked FROM appointment_slots WHERE id = ?", [later]);
+    expect(slot.booked).toBe(0);
+    expect((await handle(request("GET", `/i/${token}/calendar`))).statusCode).toBe(200); // the landing page again: not booked
+    expect((await handle(request("GET", `/i/${token}/calendar`))).headers["Content-Type"]).toBe("text/html; charset=utf-8");
+  });
+
+  test("a booking session that ran out goes back to choosing, with a fresh session; nothing is booked from it", async () => {
+    const { token } = await liveLink();
+    const session = await sessionFor(token);
+    const later = createWebHandler({ db: db.pool, practice, now: () => new Date(NOW.getTime() + 3 * 60 * 60 * 1000) });
+    const before = await tableState();
+    const response = await later(formPost(`session=${session}&slot=${slotId}`));
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain("Your time to choose ran out, so nothing was changed");
+    const fresh = /name="session" value="([A-Za-z0-9_-]{22})"/.exec(response.body)?.[1];
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(session);
+    const [bookings] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings b JOIN booking_sessions s ON s.invitation_id = b.invitation_id WHERE s.session_hash = UNHEX(SHA2(?, 256))", [session]);
+    expect(bookings[0].n).toBe(0);
+    expect((await tableState() as { bookings: unknown[] }).bookings).toEqual((before as { bookings: unknown[] }).bookings);
+  });
 });
 
 test("a base64-encoded form body is decoded", async () => {
@@ -168,11 +256,19 @@ describe("bad booking forms: a 400 page, nothing booked", () => {
     expect(await tableState()).toEqual(before);
   });
 
-  test("pressing the button without choosing a time shows the list again", async () => {
+  test("pressing the button without choosing shows the days again", async () => {
     const response = await handle(formPost(`session=${session}`));
     expect(response.statusCode).toBe(400);
-    expect(response.body).toContain("Choose a time");
-    expect(response.body).toContain(`value="${slotId}"`);
+    expect(response.body).toContain("Please choose a day and a place");
+    expect(response.body).toContain(`value="2026-10-02 Riverside Surgery"`);
+  });
+
+  test("a day that is not a date, a view or change that is not one of ours: 400, nothing changes", async () => {
+    const before = await tableState();
+    for (const body of [`session=${session}&day=2026-13-01%20Riverside`, `session=${session}&day=tomorrow`, `session=${session}&day=2026-10-02%20`, `session=${session}&view=admin`, `session=${session}&change=2`, `session=${session}&day=2026-10-02%20A&day=2026-10-02%20B`]) {
+      expect({ body, status: (await handle(formPost(body))).statusCode }).toEqual({ body, status: 400 });
+    }
+    expect(await tableState()).toEqual(before);
   });
 
   test("a well-formed but unknown session: the 'cannot find your booking' page", async () => {
@@ -188,13 +284,16 @@ describe("routes and methods", () => {
     ["DELETE", "/i/AAAAAAAAAAAAAAAAAAAAAA", "GET, HEAD, POST"],
     ["GET", "/book", "POST"],
     ["PATCH", "/book", "POST"],
+    ["GET", "/cancel", "POST"],
+    ["GET", "/calendar", "POST"],
+    ["POST", "/i/AAAAAAAAAAAAAAAAAAAAAA/calendar", "GET, HEAD"],
   ])("%s %s: 405 with Allow: %s", async (method, path, allow) => {
     const response = await handle(request(method, path));
     expect(response.statusCode).toBe(405);
     expect(response.headers.Allow).toBe(allow);
   });
 
-  test.each(["/", "/i", "/i/AAAAAAAAAAAAAAAAAAAAAA/extra", "/book/", "/admin"])("GET %s: 404", async (path) => {
+  test.each(["/", "/i", "/i/AAAAAAAAAAAAAAAAAAAAAA/extra", "/i/AAAAAAAAAAAAAAAAAAAAAA//", "/book/", "/admin", "/constructor", "/__proto__"])("GET %s: 404", async (path) => {
     const response = await handle(request("GET", path));
     expect(response.statusCode).toBe(404);
     expect(response.headers.Allow).toBeUndefined();

@@ -21,6 +21,7 @@ import {
   smsSegmentsOfRound,
 } from "../../../functions/campaign/cost";
 import { InMemorySendQueue, loadCampaign, planCampaign } from "../../../functions/campaign/dispatch";
+import { validateMessagingSettings } from "../../../functions/campaign/messages";
 import { remindCampaign } from "../../../functions/campaign/remind";
 import { renderReportHtml, buildCampaignReport } from "../../../functions/campaign/report";
 import { readEnvironment } from "../../../functions/lib/environment";
@@ -51,7 +52,14 @@ describe("SMS segments", () => {
 
   test("the real invitation and reminders fit one GSM-7 segment (the settings' validation keeps them there)", () => {
     for (const round of [0, 1, 3]) expect(smsSegmentsOfRound(SETTINGS, round)).toMatchObject({ encoding: "GSM-7", segments: 1 });
-    expect(smsSegmentsOfRound({ practiceName: "A".repeat(30), baseUrl: `https://${"b".repeat(32)}` }, 1).segments).toBe(1);
+    // The longest settings the validation accepts (host shortened until it does) still fit one
+    // segment in every round; one character longer is refused.
+    let host = 40;
+    const settingsWith = (length: number) => ({ practiceName: "A".repeat(30), baseUrl: `https://${"b".repeat(length)}` });
+    while (host > 0 && !accepts(settingsWith(host))) host--;
+    expect(host).toBeGreaterThan(0);
+    expect(() => validateMessagingSettings(settingsWith(host + 1))).toThrow(/one segment/);
+    for (const round of [0, 1, 3]) expect(smsSegmentsOfRound(settingsWith(host), round).segments).toBe(1);
   });
 
   test("prices: segments x price, e-mails per 1,000, GBP at the configured rate, to the cent", () => {
@@ -216,3 +224,12 @@ describe("against MariaDB", () => {
     expect(ids.size).toBe(PATIENTS.length);
   });
 });
+
+function accepts(settings: { practiceName: string; baseUrl: string }): boolean {
+  try {
+    validateMessagingSettings(settings);
+    return true;
+  } catch {
+    return false;
+  }
+}

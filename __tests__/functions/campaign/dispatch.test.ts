@@ -7,7 +7,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import {
   countUnqueued, InMemorySendQueue, markStaleClaimsForReview, parseSendRequest, planCampaign, RetryLaterError, sendInvitation, SendRequest, sendRequestsFromSqs, SqsSendQueue,
 } from "../../../functions/campaign/dispatch";
-import { hashToken } from "../../../functions/campaign/tokens";
+import { hashToken, optOutCodeOf } from "../../../functions/campaign/tokens";
 import { awsClientConfig, createCampaign, createSendQueue, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
 import { FaultProxy, startFaultProxy } from "../../support/fault-proxy";
 import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
@@ -186,7 +186,7 @@ describe("sending", () => {
   test("the message sent carries the link with the token and no condition; the delivery records the provider id and the contact time", async () => {
     const request = requestFor("both");
     const sms = proxy.sends.find((s) => s.recipient === "+447700900101")!;
-    expect(sms.message).toBe(`Riverside Surgery invites you to book a free flu jab: https://book.example.org/i/${request.token} Reply STOP to opt out`);
+    expect(sms.message).toBe(`Riverside Surgery: book your free flu jab https://book.example.org/i/${request.token} Opt out: https://book.example.org/s/${optOutCodeOf(request.token)}`);
     const [rows] = await db.pool.query<RowDataPacket[]>(
       "SELECT d.status, d.attempts, d.provider_message_id, d.sent_at, i.last_contacted_at FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.invitation_id = ?",
       [request.invitationId],

@@ -4,7 +4,7 @@ import {
   BASE_URL_MAX_LENGTH, gsm7Length, isGsm7, nonGsm7Characters, PRACTICE_NAME_MAX_SEPTETS, renderEmail, renderSms, SMS_SEGMENT_SEPTETS, TOKEN_LENGTH,
   validateMessagingSettings,
 } from "../../../functions/campaign/messages";
-import { mintToken } from "../../../functions/campaign/tokens";
+import { mintToken, optOutCodeOf } from "../../../functions/campaign/tokens";
 
 describe("GSM-7 counting", () => {
   test("basic characters count one septet each, extension characters two", () => {
@@ -28,24 +28,46 @@ describe("GSM-7 counting", () => {
 });
 
 describe("SMS", () => {
+  // The longest name with the longest URL that still fits: both links carry the URL.
   const longestName = "W".repeat(PRACTICE_NAME_MAX_SEPTETS);
-  const longestUrl = ("https://" + "b".repeat(BASE_URL_MAX_LENGTH)).slice(0, BASE_URL_MAX_LENGTH);
+  const fitting = (name: string): string => {
+    for (let length = BASE_URL_MAX_LENGTH; length > 12; length--) {
+      const url = ("https://" + "b".repeat(length)).slice(0, length);
+      try {
+        validateMessagingSettings({ practiceName: name, baseUrl: url });
+        return url;
+      } catch {
+        continue;
+      }
+    }
+    throw new Error("no URL fits");
+  };
+  const longestUrl = fitting(longestName);
   const settings = validateMessagingSettings({ practiceName: longestName, baseUrl: longestUrl });
 
-  test.each([0, 1, 2, 20])("round %i with the longest allowed name and URL and a real token fits one segment", (round) => {
+  test("the longest name leaves room for a realistic URL (both environments' hostnames fit with their names)", () => {
+    expect(longestUrl.length).toBeGreaterThanOrEqual(26);
+    expect(() => validateMessagingSettings({ practiceName: "mediCARE Blackpool", baseUrl: "https://api.prod.medicare.example" })).not.toThrow();
+  });
+
+  test.each([0, 1, 2, 20])("round %i with the longest allowed name and URL and a real token fits one segment, with the opt-out link", (round) => {
     const { token } = mintToken();
     expect(token).toHaveLength(TOKEN_LENGTH);
     const sms = renderSms(settings, round, token);
     expect(sms.septets).toBeLessThanOrEqual(SMS_SEGMENT_SEPTETS);
     expect(sms.septets).toBe(gsm7Length(sms.text));
     expect(sms.text).toContain(`${longestUrl}/i/${token}`);
-    expect(sms.text).toMatch(/STOP to opt out/);
+    expect(sms.text).toContain(` Opt out: ${longestUrl}/s/${optOutCodeOf(token)}`);
+    expect(sms.text).not.toMatch(/STOP|reply/i);
   });
 
-  test("invitation and reminder differ; both name the practice and carry the link", () => {
+  test("invitation and reminder differ; both name the practice, carry the link and the short opt-out link", () => {
     const { token } = mintToken();
     const s = { practiceName: "Riverside Surgery", baseUrl: "https://book.example.org" };
-    expect(renderSms(s, 0, token).text).toBe(`Riverside Surgery invites you to book a free flu jab: https://book.example.org/i/${token} Reply STOP to opt out`);
+    const code = optOutCodeOf(token);
+    expect(code).toMatch(/^[A-Za-z0-9_-]{10}$/);
+    expect(code).not.toBe(token.slice(0, 10));
+    expect(renderSms(s, 0, token).text).toBe(`Riverside Surgery: book your free flu jab https://book.example.org/i/${token} Opt out: https://book.example.org/s/${code}`);
     expect(renderSms(s, 1, token).text).toMatch(/^Riverside Surgery reminder: /);
   });
 
@@ -55,6 +77,7 @@ describe("SMS", () => {
     expect(() => validateMessagingSettings({ practiceName: "€".repeat(16), baseUrl: "https://book.example.org" })).toThrow(/takes 32 GSM-7 septets/);
     expect(() => validateMessagingSettings({ practiceName: "Ysbyty’r Dre", baseUrl: "https://book.example.org" })).toThrow(/cannot carry in GSM-7: "’"/);
     expect(() => validateMessagingSettings({ practiceName: "Riverside", baseUrl: "https://" + "a".repeat(40) })).toThrow(/at most 40/);
+    expect(() => validateMessagingSettings({ practiceName: longestName, baseUrl: "https://" + "a".repeat(30) })).toThrow(/appears twice/);
     expect(() => validateMessagingSettings({ practiceName: "Riverside", baseUrl: "http://book.example.org/" })).toThrow(ConfigurationError);
     expect(() => validateMessagingSettings({ practiceName: " ", baseUrl: "https://book.example.org" })).toThrow(/PRACTICE_NAME is empty/);
   });

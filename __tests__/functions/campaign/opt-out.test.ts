@@ -8,7 +8,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import { InMemorySendQueue, planCampaign, sendInvitation, SendRequest } from "../../../functions/campaign/dispatch";
 import type { Practice } from "../../../functions/campaign/pages";
 import { runReminders } from "../../../functions/campaign/remind";
-import { mintToken } from "../../../functions/campaign/tokens";
+import { mintToken, optOutCodeOf } from "../../../functions/campaign/tokens";
 import { createWebHandler, HttpApiResult, RequestOutcome } from "../../../functions/campaign-web/handler";
 import type { HttpApiV2Event } from "../../../functions/lib/http-event";
 import { createCampaign, seedPatients, sendDependencies, verifyEmailSource } from "../../support/dispatch-fixtures";
@@ -199,4 +199,85 @@ test("nothing logged carries a token", () => {
   const logged = JSON.stringify(observed);
   for (const request of requests.values()) expect(logged).not.toContain(request.token);
   expect(Object.keys(Object.assign({}, ...observed)).sort()).toEqual(["invitationId", "outcome", "route", "status"]);
+});
+
+describe("opting out from an SMS (short code) and from a booking page (session)", () => {
+  test("the SMS's /s/{code}: GET asks and changes nothing, POST opts out that patient only", async () => {
+    const { token, invitationId } = requests.get("bystander")!;
+    const code = optOutCodeOf(token);
+    const before = await everything();
+    const page = await handle(event("GET", `/s/${code}`));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<form method="post" action="/s/${code}">`);
+    expect((await handle(event("HEAD", `/s/${code}/`))).statusCode).toBe(200);
+    expect(await everything()).toEqual(before);
+    const done = await handle(event("POST", `/s/${code}`, "channels=sms"));
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain("We will not send you any more text messages");
+    expect((await preferences("bystander")).map((p) => p.channel)).toEqual(["sms"]);
+    expect(observed.at(-1)).toEqual({ route: "opt-out", outcome: "opted-out", status: 200, invitationId });
+  });
+
+  test("unknown and malformed codes, and a token in the code's place, change nothing", async () => {
+    const before = await everything();
+    for (const path of ["/s/AAAAAAAAAA", "/s/short", "/s/AAAAAAAAAAA", `/s/${tokenOf("get-only")}`, "/s/<script>xx"]) {
+      const response = await handle(event("POST", path, "channels=both"));
+      expect({ path, status: response.statusCode }).toEqual({ path, status: path === "/s/AAAAAAAAAA" ? 404 : 400 });
+    }
+    expect(await everything()).toEqual(before);
+  });
+
+  test("every booking page's 'stop messages' button: the session asks first (nothing changes), then opts out", async () => {
+    const token = tokenOf("sms-only");
+    const opened = await handle(event("POST", `/i/${token}`, ""));
+    const session = /name="session" value="([A-Za-z0-9_-]{22})"/.exec(opened.body)![1];
+    expect(opened.body).toContain('<form method="post" action="/stop"><input type="hidden" name="session"');
+    const before = await everything();
+    const ask = await handle(event("POST", "/stop", `session=${session}`));
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain("Which messages should we stop?");
+    expect(await everything()).toEqual(before);
+    const done = await handle(event("POST", "/stop", `session=${session}&channels=email`));
+    expect(done.body).toContain("We will not send you any more emails");
+    expect((await handle(event("POST", "/stop", `session=${mintToken().token}&channels=email`))).statusCode).toBe(404);
+    expect((await handle(event("POST", "/stop", "channels=email"))).statusCode).toBe(400);
+  });
+});
+
+describe("fault test: concurrent opt-outs of different patients", () => {
+  test("64 patients opting out at once through a 16-connection pool: no deadlock, no 503, every one recorded once", async () => {
+    const race = await createTestDatabase("opt_out_race", 16);
+    try {
+      const refs = Array.from({ length: 64 }, (_, i) => `race-${i}`);
+      const raceIds = await seedPatients(race.pool, refs.map((ref, i) => ({ ref, phone: `+447700966${String(100 + i)}`, email: `${ref}@patients.example.org` })));
+      const raceCampaign = await createCampaign(race.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+      const queue = new InMemorySendQueue();
+      await planCampaign({ pool: race.pool, queue, now: at(0) }, raceCampaign);
+      const tokens = queue.take().map((r) => r.token);
+      expect(tokens).toHaveLength(64);
+      // A third already have a preference row (an earlier email opt-out), so both the insert and the update paths race.
+      const some = refs.filter((_, i) => i % 3 === 0).map((ref) => [raceIds.get(ref), "email", new Date(T0), "patient"]);
+      await race.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?", [some]);
+      const outcomes: RequestOutcome[] = [];
+      const errors: unknown[] = [];
+      const racing = createWebHandler({ db: race.pool, practice, now: at(1), observe: (o) => outcomes.push(o), onError: (e) => errors.push(e) });
+      // Retries hide deadlocks from the patient; the server's counter does not.
+      const deadlocks = async () => Number(((await race.pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'"))[0][0] ?? { Value: 0 }).Value);
+      const deadlocksBefore = await deadlocks();
+      const responses = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));
+      expect(errors).toEqual([]);
+      expect(responses.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
+      expect(outcomes.filter((o) => o.outcome === "opted-out")).toHaveLength(64);
+      expect(await deadlocks()).toBe(deadlocksBefore);
+      const [rows] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM contact_preferences WHERE opted_out_at IS NOT NULL");
+      expect(Number(rows[0].n)).toBe(128);
+      const [pending] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'");
+      expect(Number(pending[0].n)).toBe(0);
+      // The same 64 again, at once: all "already", nothing changes.
+      const again = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));
+      expect(again.every((r) => r.statusCode === 200 && r.body.includes("You are already opted out"))).toBe(true);
+    } finally {
+      await race.drop();
+    }
+  });
 });

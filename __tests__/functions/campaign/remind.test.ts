@@ -87,7 +87,7 @@ test("after the interval, non-respondents get round 1 with a new token, the old 
   await sendAll(reminders, 8);
   const sms = proxy.sends.filter((s) => s.recipient === "+447700966602");
   expect(sms).toHaveLength(2);
-  expect(sms[1].message).toMatch(/^Riverside Surgery reminder: book your free flu jab: https:\/\/book\.example\.org\/i\/[A-Za-z0-9_-]{22} Reply STOP to opt out$/);
+  expect(sms[1].message).toMatch(/^Riverside Surgery reminder: book a flu jab https:\/\/book\.example\.org\/i\/[A-Za-z0-9_-]{22} Opt out: https:\/\/book\.example\.org\/s\/[A-Za-z0-9_-]{10}$/);
   expect((await invitationOf("silent")).round).toBe(1);
 });
 

@@ -119,12 +119,12 @@ describe("London weeks", () => {
 describe("aggregates", () => {
   test("per week and channel, exactly", () => {
     expect(report.rows.map((r) => [r.week, r.weekStart, r.channel, r.counts])).toEqual([
-      ["2026-W42", "2026-10-12", "sms", counts({ invited: 6, sent: 3, delivered: 2, failed: 1, undeliverable: 1, optedOutSkipped: 1, optedOut: 1, unknown: 1, responded: 1, booked: 1 })],
-      ["2026-W42", "2026-10-12", "email", counts({ invited: 5, sent: 3, delivered: 2, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, inProgress: 1, responded: 1, booked: 1 })],
-      ["2026-W42", "2026-10-12", "all", counts({ invited: 11, sent: 6, delivered: 4, failed: 1, undeliverable: 1, optedOutSkipped: 2, optedOutNew: 1, optedOut: 3, unknown: 1, inProgress: 1, responded: 1, booked: 1 })],
-      ["2026-W43", "2026-10-19", "sms", counts({ invited: 1, sent: 1, delivered: 1, optedOutNew: 1, optedOut: 1, responded: 2, booked: 1 })],
-      ["2026-W43", "2026-10-19", "email", counts({ invited: 2, sent: 2, delivered: 1, failed: 1, responded: 3, booked: 1 })],
-      ["2026-W43", "2026-10-19", "all", counts({ invited: 3, sent: 3, delivered: 2, failed: 1, optedOutNew: 1, optedOut: 1, responded: 3, booked: 1 })],
+      ["2026-W42", "2026-10-12", "sms", counts({ invited: 6, messages: 6, sent: 3, delivered: 2, failed: 1, undeliverable: 1, optedOutSkipped: 1, optedOut: 1, unknown: 1, responded: 1, booked: 1 })],
+      ["2026-W42", "2026-10-12", "email", counts({ invited: 6, messages: 5, sent: 3, delivered: 2, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, inProgress: 1, responded: 1, booked: 1 })],
+      ["2026-W42", "2026-10-12", "all", counts({ invited: 6, messages: 11, sent: 6, delivered: 4, failed: 1, undeliverable: 1, optedOutSkipped: 2, optedOutNew: 1, optedOut: 3, unknown: 1, inProgress: 1, responded: 1, booked: 1 })],
+      ["2026-W43", "2026-10-19", "sms", counts({ messages: 1, sent: 1, delivered: 1, optedOutNew: 1, optedOut: 1, responded: 2, booked: 1 })],
+      ["2026-W43", "2026-10-19", "email", counts({ messages: 2, sent: 2, delivered: 1, failed: 1, responded: 3, booked: 1 })],
+      ["2026-W43", "2026-10-19", "all", counts({ messages: 3, sent: 3, delivered: 2, failed: 1, optedOutNew: 1, optedOut: 1, responded: 3, booked: 1 })],
     ]);
   });
 
@@ -133,21 +133,21 @@ describe("aggregates", () => {
     expect(report.totals).toEqual([
       {
         channel: "sms",
-        counts: counts({ invited: 7, sent: 4, delivered: 3, failed: 1, undeliverable: 1, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, unknown: 1, responded: 3, booked: 2 }),
+        counts: counts({ invited: 6, messages: 7, sent: 4, delivered: 3, failed: 1, undeliverable: 1, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, unknown: 1, responded: 3, booked: 2 }),
         reached: 4,
         responseRate: 0.75,
         bookingRate: 0.5,
       },
       {
         channel: "email",
-        counts: counts({ invited: 7, sent: 5, delivered: 3, failed: 1, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, inProgress: 1, responded: 4, booked: 2 }),
+        counts: counts({ invited: 6, messages: 7, sent: 5, delivered: 3, failed: 1, optedOutSkipped: 1, optedOutNew: 1, optedOut: 2, inProgress: 1, responded: 4, booked: 2 }),
         reached: 5,
         responseRate: 0.8,
         bookingRate: 0.4,
       },
       {
         channel: "all",
-        counts: counts({ invited: 14, sent: 9, delivered: 6, failed: 2, undeliverable: 1, optedOutSkipped: 2, optedOutNew: 2, optedOut: 4, unknown: 1, inProgress: 1, responded: 4, booked: 2 }),
+        counts: counts({ invited: 6, messages: 14, sent: 9, delivered: 6, failed: 2, undeliverable: 1, optedOutSkipped: 2, optedOutNew: 2, optedOut: 4, unknown: 1, inProgress: 1, responded: 4, booked: 2 }),
         reached: 6,
         responseRate: 4 / 6,
         bookingRate: 2 / 6,
@@ -181,14 +181,32 @@ describe("HTML", () => {
     expect(markup).toContain("<h1>Campaign report: &#61;HYPERLINK(&quot;http://evil.example&quot;,&quot;Flu, 2026&quot;)</h1>");
     expect(markup).toContain("Patients invited: <strong>6</strong>; reached by at least one message: <strong>6</strong>");
     expect(markup).toContain("Messages sent: <strong>9</strong> of 14; delivered 6, failed 2, undeliverable 1");
-    expect(markup).toContain("Responded: <strong>4</strong> (66.7%); booked: <strong>2</strong> (33.3%)");
-    expect(markup).toContain("<tr><th scope=\"row\">2026-W42 (from 2026-10-12)</th><td>6</td><td>3</td><td>2</td><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td><td>1</td><td>0</td><td>1</td><td>1</td></tr>");
-    expect(markup).toContain("<tr><th scope=\"row\">2026-W43 (from 2026-10-19)</th><td>2</td><td>2</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>3</td><td>1</td></tr>");
+    expect(markup).toContain("Responded: <strong>4</strong> (66.7%); booked online: <strong>2</strong> (33.3%)");
+    expect(markup).toContain("Responded, not booked online: <strong>2</strong> (recorded by staff: booked by phone 0, vaccinated elsewhere 0, declined 0)");
+    expect(markup).toContain("Non-respondents: <strong>2</strong>, of whom 0 opened their link without booking");
+    // Invited in the weekly table counts patients, as the summary does: 6 in all, none in week 43.
+    expect(markup).toContain('<tr><th scope="row">2026-W42 (from 2026-10-12)</th><td>6</td><td>1</td><td>1</td></tr>');
+    expect(markup).toContain('<tr><th scope="row">2026-W43 (from 2026-10-19)</th><td>0</td><td>3</td><td>1</td></tr>');
+    expect(markup).toContain('<tr><th scope="row">2026-W42 (from 2026-10-12)</th><td>6</td><td>3</td><td>2</td><td>2</td><td>1</td><td>1</td></tr>');
     expect(markup).toContain("<tr><th scope=\"row\">SMS</th><td>4</td><td>75.0%</td><td>50.0%</td></tr>");
     expect(markup).toContain("Generated 26 October 2026 at 09:00 (UK time; 2026-10-26T09:00:00.000Z UTC)");
     expect(markup).toContain("<h2>What the numbers mean</h2>");
     expect(markup).toContain("<h2>Email, week by week</h2>");
     expect(markup).not.toMatch(/<script|<link|src=/);
+  });
+
+  test("readable in a 640 px column: no table wider than 7 columns, Responded and Booked in the patient tables, every table captioned, no inline style", () => {
+    const markup = page();
+    const tables = markup.match(/<table>[\s\S]*?<\/table>/g) ?? [];
+    expect(tables.length).toBeGreaterThanOrEqual(8);
+    for (const table of tables) {
+      expect(table).toMatch(/^<table>\n<caption>[^<]+<\/caption>/);
+      const headerCells = (/<thead><tr>([\s\S]*?)<\/tr><\/thead>/.exec(table)?.[1].match(/<th /g) ?? []).length;
+      expect(headerCells).toBeLessThanOrEqual(7);
+    }
+    expect(tables.filter((t) => t.includes("patients by week"))).toHaveLength(3);
+    for (const table of tables.filter((t) => t.includes("patients by week"))) expect(table).toContain('<th scope="col">Responded</th><th scope="col">Booked</th>');
+    expect(markup).not.toMatch(/ style=/);
   });
 
   test("holds no patient name, phone, email, reference or token", () => expectNoPatientData(page()));
@@ -221,9 +239,9 @@ describe("CSV", () => {
     expect(rows[0]).toEqual(CSV_HEADER);
     expect(rows).toHaveLength(1 + 6 + 3);
     const guardedName = `'${CAMPAIGN_NAME}`;
-    expect(rows[1]).toEqual([guardedName, "2026-W42", "2026-10-12", "sms", "6", "3", "2", "1", "1", "1", "1", "0", "1", "0", "1", "1", "", "", ""]);
-    expect(rows[6]).toEqual([guardedName, "2026-W43", "2026-10-19", "all", "3", "3", "2", "1", "0", "1", "0", "1", "0", "0", "3", "1", "", "", ""]);
-    expect(rows[9]).toEqual([guardedName, "total", "", "all", "14", "9", "6", "2", "1", "4", "2", "2", "1", "1", "4", "2", "6", "0.6667", "0.3333"]);
+    expect(rows[1]).toEqual([guardedName, "2026-W42", "2026-10-12", "sms", "6", "6", "3", "2", "1", "1", "1", "1", "0", "1", "0", "1", "1", "", "", ""]);
+    expect(rows[6]).toEqual([guardedName, "2026-W43", "2026-10-19", "all", "0", "3", "3", "2", "1", "0", "1", "0", "1", "0", "0", "3", "1", "", "", ""]);
+    expect(rows[9]).toEqual([guardedName, "total", "", "all", "6", "14", "9", "6", "2", "1", "4", "2", "2", "1", "1", "4", "2", "6", "0.6667", "0.3333"]);
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
     expectNoPatientData(renderReportCsv(report));
   });
@@ -237,6 +255,17 @@ describe("CSV", () => {
     expect(csvCell("-2")).toBe("'-2");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell("\tx")).toBe("'\tx");
+    // Leading white space, non-breaking space and full-width signs: spreadsheets trim or fold them.
+    expect(csvCell(" =1+1")).toBe("' =1+1");
+    expect(csvCell("\u00A0=1+1")).toBe("'\u00A0=1+1");
+    expect(csvCell("\u3000+44")).toBe("'\u3000+44");
+    expect(csvCell("＝1+1")).toBe("'＝1+1");
+    expect(csvCell("＋44")).toBe("'＋44");
+    expect(csvCell("－2")).toBe("'－2");
+    expect(csvCell("＠SUM(A1)")).toBe("'＠SUM(A1)");
+    expect(csvCell("\r=1")).toBe("\"'\r=1\"");
+    expect(csvCell("a = b")).toBe("a = b");
+    expect(csvCell("  plain")).toBe("  plain");
     expect(csvCell('=HYPERLINK("a","b")')).toBe(`"'=HYPERLINK(""a"",""b"")"`);
     expect(csvCell(12)).toBe("12");
     expect(csvCell(null)).toBe("");
@@ -290,8 +319,9 @@ describe("writing to S3 and telling staff", () => {
     expect(message).toContain(`The weekly report for campaign "${CAMPAIGN_NAME}" (id 1) is ready.`);
     expect(message).toContain(`Report: s3://${bucket}/reports/1/2026-10-26/report.html`);
     expect(message).toContain(`https://${TEST_REGION}.console.aws.amazon.com/s3/object/${bucket}?region=${TEST_REGION}&prefix=reports%2F1%2F2026-10-26%2Freport.html`);
-    expect(message).toContain("Totals: 14 invited, 9 sent, 6 delivered, 2 failed, 1 undeliverable, 4 opted out, 1 unknown, 4 responded, 2 booked.");
+    expect(message).toContain("Patients: 6 invited, 4 responded, 2 booked online, 2 responded without booking online, 2 not responded yet.");
+    expect(message).toContain("Messages: 14 addressed, 9 sent, 6 delivered, 2 failed, 1 undeliverable, 4 opted out, 1 unknown.");
     expectNoPatientData(JSON.stringify(envelope));
-    expect(message.split("\n")).toHaveLength(7);
+    expect(message.split("\n")).toHaveLength(8);
   });
 });

@@ -193,7 +193,8 @@ describe("fields", () => {
       "fields[0].max: must be a finite number, got null",
     ]);
     expect(errorsOf(withField({ name: "a", label: "A", type: "number", min: 5, max: 4 }))).toEqual(["fields[0].min: must not be greater than max (5 > 4)"]);
-    expect(errorsOf(withField({ name: "a", label: "A", type: "date", min: 1 }))).toEqual(["fields[0].min: applies only to fields of type number, not date"]);
+    expect(errorsOf(withField({ name: "a", label: "A", type: "date", min: 1 }))).toEqual(['fields[0].min: must be a date as YYYY-MM-DD or "today", got 1']);
+    expect(errorsOf(withField({ name: "a", label: "A", type: "text", min: 1 }))).toEqual(["fields[0].min: applies only to fields of type number, date, not text"]);
     expect(validateFormDefinition(withField({ name: "a", label: "A", type: "number", min: 4, max: 4 })).ok).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } fr
 import { RowDataPacket } from "mysql2/promise";
 import { FormDefinition, validateFormDefinition } from "../../../functions/forms/definition";
 import { LATEST_CACHE_CONTROL, publishForm, PublishDependencies, VERSIONED_CACHE_CONTROL } from "../../../functions/forms/publish";
+import { STYLESHEET, STYLESHEET_PATH } from "../../../functions/lib/stylesheet";
 import { createFormPublishHandler } from "../../../functions/form-publish/handler";
 import { httpApiV2Event, restApiEvent, STAFF_CLAIMS } from "../../support/api-gateway-events";
 import { awsTestConfig, createTestDatabase, localServices, TEST_REGION, TestDatabase } from "../../support/local-services";
@@ -142,4 +143,14 @@ describe("the form-publish handler, called through either API format or directly
     expect(outcome).toMatchObject({ statusCode: 201, published: { version: 3 } });
     expect(await publisherOfVersion(3)).toBe("workflow");
   });
+});
+
+test("the stylesheet the page links is stored beside the forms, at the path the page names, encrypted and cached for a year", async () => {
+  const result = await publishForm(deps, definition("Flu consent styles", "I agree"), "staff-9");
+  const href = /<link rel="stylesheet" href="([^"]+)">/.exec(await body(result.key))?.[1];
+  expect(href).toBe(STYLESHEET_PATH);
+  // CloudFront maps the request path /assets/... to the object key assets/...
+  const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: href!.slice(1) }));
+  expect(head).toMatchObject({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: KMS_KEY_ID, ContentType: "text/css; charset=utf-8", CacheControl: "public, max-age=31536000, immutable" });
+  expect(await body(href!.slice(1))).toBe(STYLESHEET);
 });

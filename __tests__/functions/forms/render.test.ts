@@ -1,6 +1,7 @@
 /** Rendering: every interpolated value is escaped, input types and constraints match the definition, no scripts. */
 import { FormDefinition, validateFormDefinition } from "../../../functions/forms/definition";
 import { renderForm } from "../../../functions/forms/render";
+import { STYLESHEET_PATH } from "../../../functions/lib/stylesheet";
 
 const HOSTILE = `<script>alert("x")</script>' onmouseover=alert(1) "&`;
 const ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover&#61;alert(1) &quot;&amp;";
@@ -120,7 +121,16 @@ describe("inputs and constraints", () => {
   });
 
   test("a static page: no scripts, no external resources, no inline handlers", () => {
-    expect(markup).not.toMatch(/<script|<link|<img|<iframe|src=|\son[a-z]+=/i);
+    // The one external resource: the same-origin stylesheet (the CSP allows style-src 'self' only).
+    expect(markup.match(/<link[^>]*>/g)).toEqual([`<link rel="stylesheet" href="${STYLESHEET_PATH}">`]);
+    expect(markup).not.toMatch(/<script|<style|<img|<iframe|src=|\sstyle=|\son[a-z]+=/i);
     expect(markup).toMatch(/^<!doctype html>/);
   });
+});
+
+test("a date field's fixed min and max become the picker's limits; \"today\" is left to the server", () => {
+  const result = validateFormDefinition({ slug: "dates", title: "Dates", fields: [{ name: "born", label: "Born", type: "date", max: "today", min: "1900-01-01" }] });
+  if (!result.ok) throw new Error(result.errors.join("; "));
+  const page = renderForm(result.definition, { submitUrl: "https://forms.example.org/forms/dates" });
+  expect(page).toContain('<input type="date" id="field-born" name="born" min="1900-01-01">');
 });

@@ -4,11 +4,11 @@
  * field; form-submit resolves the session's hash to its invitation. No session: anonymous
  * (invitation_id NULL). A forged, malformed or expired session: refused, nothing stored.
  */
-import type { RowDataPacket } from "mysql2/promise";
+import type { Pool, RowDataPacket } from "mysql2/promise";
 import type { FollowUpForm, Practice } from "../../../functions/campaign/pages";
 import { redeemToken } from "../../../functions/campaign/redeem";
 import { mintToken } from "../../../functions/campaign/tokens";
-import { createWebHandler, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
+import { createWebHandler, recordError, webConfigurationFromEnvironment } from "../../../functions/campaign-web/handler";
 import type { HttpApiV2Event } from "../../../functions/lib/http-event";
 import { createFormSubmitHandler } from "../../../functions/form-submit/handler";
 import { SESSION_FIELD, submitForm } from "../../../functions/forms/submissions";
@@ -140,7 +140,7 @@ describe("through the pages and form-submit", () => {
 
     const questions = await web()(rest("/questions", `session=${secret}`));
     expect(questions.statusCode).toBe(200);
-    expect(questions.headers["Content-Security-Policy"]).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action https://forms.example.org; frame-ancestors 'none'; base-uri 'none'");
+    expect(questions.headers["Content-Security-Policy"]).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action https://forms.example.org; frame-ancestors 'none'; base-uri 'none'");
     expect(questions.body).toContain(`action="${followUp.submitUrl}"`);
 
     const before = (await submissions()).length;
@@ -149,6 +149,32 @@ describe("through the pages and form-submit", () => {
     );
     expect(response.statusCode).toBe(201);
     expect((await submissions()).slice(before)).toEqual([{ invitation_id: invitationId, answers: JSON.stringify({ allergies: "Yes" }) }]);
+  });
+
+  test("form-submit answers a database outage with the 503 'try again' page, as the booking pages do", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:3306"), { code: "ECONNREFUSED" });
+    const broken = { query: () => Promise.reject(refused), execute: () => Promise.reject(refused), getConnection: () => Promise.reject(refused) } as unknown as Pool;
+    const errors: unknown[] = [];
+    const response = await createFormSubmitHandler({ pool: broken, now: () => NOW, onError: (e) => errors.push(e) })({
+      rawPath: `/forms/${SLUG}`,
+      pathParameters: { slug: SLUG },
+      headers: { "content-type": FORM },
+      body: "allergies=No",
+      isBase64Encoded: false,
+      requestContext: { http: { method: "POST" } },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toContain("Nothing has been saved");
+    expect(response.headers["Cache-Control"]).toBe("no-store");
+    expect(errors).toEqual([refused]);
+  });
+
+  test("an error is logged under keys Powertools keeps (never its reserved `message`)", () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    recordError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), "book", { error: (line: string, attributes: Record<string, unknown>) => lines.push([line, attributes]) } as never);
+    expect(lines).toEqual([["request failed", { route: "book", errorName: "Error", errorCode: "ECONNREFUSED", errorMessage: "connect ECONNREFUSED" }]]);
+    const RESERVED = ["message", "level", "timestamp", "service", "sampling_rate", "xray_trace_id", "cold_start", "function_name", "function_arn", "function_request_id"];
+    expect(Object.keys(lines[0][1]).filter((key) => RESERVED.includes(key))).toEqual([]);
   });
 
   test("form-submit refuses an event that is not an API Gateway request, storing nothing", async () => {

@@ -425,6 +425,23 @@ export const CAMPAIGN_MUTATIONS: readonly PolicyMutation[] = [
       delete one(doc, "aws_lambda_function_event_invoke_config", "functions/report/async-destinations").body.destination_config.on_failure;
     },
   },
+  // LOG-005 log data leaves only for a consumer of this stack, invoked for that group only
+  {
+    ruleId: "LOG-005",
+    stack: "campaign",
+    description: "the SMS delivery status subscription sends the lines (phone numbers) to another account's log destination",
+    mutate: (doc) => {
+      one(doc, "aws_cloudwatch_log_subscription_filter", "sms-delivered-logs-subscription").body.destination_arn = "arn:aws:logs:eu-west-2:999999999999:destination:collector";
+    },
+  },
+  {
+    ruleId: "LOG-005",
+    stack: "campaign",
+    description: "CloudWatch Logs may invoke delivery-events for every log group of the account, not the SMS failure group only",
+    mutate: (doc) => {
+      one(doc, "aws_lambda_permission", "functions/delivery-events/sms-failed-logs").body.source_arn = "arn:aws:logs:eu-west-2:111111111111:log-group:*";
+    },
+  },
   {
     ruleId: "LAM-002",
     stack: "campaign",

@@ -249,6 +249,16 @@ export const EDGE_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "CDN-002",
     stack: "edge",
+    description: "the forms' CSP lets inline styles run again (style-src 'self' 'unsafe-inline')",
+    mutate: (doc) => {
+      const policy = Object.values<any>(doc.resource.aws_cloudfront_response_headers_policy)[0];
+      const csp = policy.security_headers_config.content_security_policy;
+      csp.content_security_policy = csp.content_security_policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+    },
+  },
+  {
+    ruleId: "CDN-002",
+    stack: "edge",
     description: "the access log delivery is removed",
     mutate: (doc) => {
       delete doc.resource.aws_cloudwatch_log_delivery;

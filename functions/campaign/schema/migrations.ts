@@ -231,4 +231,45 @@ export const MIGRATIONS: readonly Migration[] = [
       "ALTER TABLE invitations CHANGE enqueued_at issued_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)",
     ],
   },
+  {
+    name: "0007-respond-by-booking",
+    statements: [
+      // Which link opened a booking session: an expired session goes back to slot choice while
+      // that link is still live (not revoked, not expired), instead of ending the journey.
+      "ALTER TABLE booking_sessions ADD COLUMN token_hash BINARY(32) NULL",
+      // What staff recorded for a patient who answered outside the link (campaign/outcomes.ts):
+      // a recorded outcome makes the invitation a respondent, so reminders stop.
+      `ALTER TABLE invitations
+        ADD COLUMN staff_outcome ENUM('booked-by-phone','vaccinated-elsewhere','declined') NULL,
+        ADD COLUMN staff_outcome_at DATETIME(3) NULL,
+        ADD COLUMN staff_outcome_by VARCHAR(128) NULL`,
+      // A cancelled booking, kept for the audit trail: the bookings row goes (one per invitation,
+      // so the patient can book again) and its seat is given back in the same transaction.
+      `CREATE TABLE booking_cancellations (
+        id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        invitation_id BIGINT UNSIGNED NOT NULL,
+        slot_id BIGINT UNSIGNED NOT NULL,
+        booked_at DATETIME(3) NOT NULL,
+        cancelled_at DATETIME(3) NOT NULL,
+        -- 'patient' (their link) or 'moved' (they changed to another time).
+        reason VARCHAR(16) NOT NULL,
+        KEY booking_cancellations_invitation (invitation_id),
+        CONSTRAINT booking_cancellations_invitation FOREIGN KEY (invitation_id) REFERENCES invitations (id),
+        CONSTRAINT booking_cancellations_slot FOREIGN KEY (slot_id) REFERENCES appointment_slots (id)
+      ) ${TABLE_OPTIONS}`,
+      // Opening a link no longer answers the invitation: only a booking or a staff outcome does.
+      // Invitations that were marked by a click alone become non-respondents again (reminders resume).
+      `UPDATE invitations i SET i.responded_at = NULL
+        WHERE i.responded_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.invitation_id = i.id)`,
+    ],
+  },
+  {
+    name: "0008-short-opt-out-codes",
+    statements: [
+      // SHA-256 of the token's short opt-out code (tokens.ts optOutCodeOf), printed in the SMS as
+      // /s/{code}: an alphanumeric sender cannot receive STOP replies. NULL for tokens minted before.
+      // Not unique: a 60-bit collision must not fail a planner page; the lookup refuses an ambiguous code.
+      "ALTER TABLE invitation_tokens ADD COLUMN opt_out_hash BINARY(32) NULL, ADD KEY invitation_tokens_opt_out (opt_out_hash)",
+    ],
+  },
 ];

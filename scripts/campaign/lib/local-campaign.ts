@@ -50,13 +50,13 @@ export interface LocalAws {
   readonly queueUrl: string;
 }
 
-/** Clients on moto, the verified sender domain, and a send queue named `queueName`. */
-export async function localAws(services: LocalServices, queueName: string): Promise<LocalAws> {
+/** Clients on moto, the verified sender domain, and a send queue named `queueName` (visibility timeout 60 s unless told). */
+export async function localAws(services: LocalServices, queueName: string, options: { visibilityTimeoutSeconds?: number } = {}): Promise<LocalAws> {
   const config = { region: LOCAL_REGION, endpoint: services.awsEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" }, retryMode: "standard" as const, maxAttempts: 3 };
   const ses = new SESClient(config);
   const sqs = new SQSClient(config);
   await ses.send(new VerifyDomainIdentityCommand({ Domain: LOCAL_SENDER_DOMAIN }));
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: "60" } }));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 60) } }));
   return { sns: new SNSClient(config), ses, sqs, s3: new S3Client({ ...config, forcePathStyle: true }), queueUrl: queue.QueueUrl! };
 }
 
@@ -158,16 +158,22 @@ export const LOCAL_PLAN_PAGE_SIZE = 50;
 /**
  * Runs a planner (`plan`, e.g. planCampaign or runReminders, given the queue to enqueue on)
  * and the send worker at the same time, as the Lambda event source would, with the queue kept
- * shallow for the emulator. Returns what the planner returned once every request is handled.
+ * shallow for the emulator. Returns what the planner returned once every request is handled,
+ * and how many distinct invitations were handled: SQS delivers at least once, so a request
+ * whose visibility timeout ran out is received and handled again (harmlessly: the claim makes
+ * the second a no-op), and `drained.handled` counts it twice.
  */
-export async function planAndSend<T>(pool: Pool, aws: LocalAws, options: LocalDrainOptions, plan: (queue: SendQueue) => Promise<T>): Promise<{ planned: T; drained: DrainResult }> {
+export async function planAndSend<T>(pool: Pool, aws: LocalAws, options: LocalDrainOptions, plan: (queue: SendQueue) => Promise<T>): Promise<{ planned: T; drained: DrainResult; invitationsHandled: number; redeliveries: number }> {
   const queue = new BoundedSendQueue(new SqsSendQueue(aws.sqs, aws.queueUrl), options.concurrency * 10);
   let planning = true;
+  const handled = new Set<number>();
   const drained = drainSendQueue(pool, aws, {
     ...options,
     until: () => !planning,
     onHandled: (request) => {
-      queue.handled();
+      // A redelivered request was counted into the bound once only.
+      if (!handled.has(request.invitationId)) queue.handled();
+      handled.add(request.invitationId);
       options.onHandled?.(request);
     },
   }).catch((error) => {
@@ -178,7 +184,8 @@ export async function planAndSend<T>(pool: Pool, aws: LocalAws, options: LocalDr
   try {
     const planned = await plan(queue);
     planning = false;
-    return { planned, drained: await drained };
+    const result = await drained;
+    return { planned, drained: result, invitationsHandled: handled.size, redeliveries: result.handled - handled.size };
   } catch (error) {
     planning = false;
     await drained.catch(() => undefined);

@@ -1,5 +1,6 @@
 /**
- * Headless Chromium for the reviewer report's screenshot (npm run bench -- --only report):
+ * Headless Chromium for the reviewer report's screenshot (npm run bench -- --only report) and
+ * the browser tests (launchChromium, driven by playwright-core):
  * Debian's `chromium` package, installed with apt-get on first use (idempotent: an installed
  * binary is used as it is). apt installs system-wide, not under .tools/, because Chromium
  * needs its shared libraries from the same distribution; the screenshot itself goes under
@@ -49,4 +50,49 @@ export function screenshot(htmlFile: string, pngFile: string, size: { width: num
   );
   if (result.status !== 0 || !existsSync(pngFile)) throw new ToolError(`chromium could not take the screenshot (exit ${result.status}): ${result.stderr}`);
   return statSync(pngFile).size;
+}
+
+/** The flags every headless Chromium here runs with: no GPU, no sandbox (containers), nothing fetched in the background. */
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] as const;
+
+export interface BrowserSession {
+  readonly context: import("playwright-core").BrowserContext;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium driven by playwright-core (never a downloaded browser), with a fresh
+ * profile (--user-data-dir) that is removed on close. `viewport` and `mobile` emulate a phone
+ * (touch, mobile viewport meta) or a desktop.
+ */
+export async function launchChromium(options: { viewport: { width: number; height: number }; mobile: boolean; deviceScaleFactor?: number }): Promise<BrowserSession> {
+  const { chromium } = await import("playwright-core");
+  const { mkdtempSync, rmSync } = await import("fs");
+  const { tmpdir } = await import("os");
+  const { join } = await import("path");
+  const profile = mkdtempSync(join(tmpdir(), "medicare-chromium-"));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: ensureChromium(),
+      headless: true,
+      args: [...CHROMIUM_FLAGS],
+      viewport: options.viewport,
+      isMobile: options.mobile,
+      hasTouch: options.mobile,
+      deviceScaleFactor: options.deviceScaleFactor ?? 1,
+      locale: "en-GB",
+      timezoneId: "Europe/London",
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close().catch(() => undefined);
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
 }

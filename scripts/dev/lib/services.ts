@@ -33,10 +33,10 @@ export interface LocalServices {
 }
 
 /**
- * Who started a service: `jest`, `demo` and `bench` stop what they started when they end;
+ * Who started a service: `jest`, `demo`, `bench` and `preview` stop what they started when they end;
  * `manual` ones (npm run services -- start) are left running for the next command.
  */
-export type ServiceOwner = "jest" | "demo" | "bench" | "manual";
+export type ServiceOwner = "jest" | "demo" | "bench" | "preview" | "manual";
 
 const portFrom = (variable: string, fallback: number): number => {
   const raw = process.env[variable];
@@ -56,6 +56,12 @@ export function localServicesAddress(): LocalServices {
     mysql: { host: "127.0.0.1", port: mysqlPort(), user: "root", password: "" },
     awsEndpoint: `http://127.0.0.1:${motoPort()}`,
   };
+}
+
+/** Whether each service answers on its port now (nothing is started). */
+export async function localServicesStatus(): Promise<{ mysql: boolean; moto: boolean }> {
+  const [mysql, moto] = await Promise.all([answers(mysqlPort()), answers(motoPort())]);
+  return { mysql, moto };
 }
 
 /** Starts both services if they are not running; resolves once both answer. */

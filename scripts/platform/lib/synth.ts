@@ -32,7 +32,9 @@ export function synthIsStale(outdir = SYNTH_OUTDIR): boolean {
 
 /** Synthesizes every stack of every environment into cdktf.out (the README's main job). */
 export function synthesize(): void {
-  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", join(ROOT, "main.ts")], { cwd: ROOT, stdio: "inherit" });
+  // The synth's progress goes to stderr: the tools that synthesize first (policy, cost,
+  // policy:diff) print their report on stdout, which must hold the report alone.
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", join(ROOT, "main.ts")], { cwd: ROOT, stdio: ["inherit", 2, "inherit"] });
   if (result.status !== 0) throw new Error(`synth failed (exit ${result.status}); see the message above`);
 }
 
