@@ -180,6 +180,11 @@ describe("organizationProblems", () => {
     ["a management account id that is not 12 digits", { managementAccountId: "12" }, /organization.managementAccountId: "12" is not a 12-digit account id/],
     ["a region list without an environment's backup region", { allowedRegions: ["eu-west-2", "us-east-1"] }, /organization.allowedRegions: environments.dev uses eu-west-1; allow it/],
     ["the same role for deploying and break-glass", { breakGlassRoleName: "medicare-deployment" }, /breakGlassRoleName: must differ from deploymentRoleName/],
+    [
+      "a security alert address that is not one",
+      { securityAlertEmail: "security team" },
+      /organization.securityAlertEmail: "security team" is not an e-mail address; give the security team's on-call address/,
+    ],
     ["a security account key that does not exist", { securityAccount: "audit" }, /organization.securityAccount: "audit" is not a key of accounts/],
     [
       "an environment's account missing",

@@ -70,7 +70,7 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     }
   });
 
-  it("lets the organization's stacks name only their own account, and the security account only where it is made delegated administrator", () => {
+  it("lets the organization's stacks name only their own account and subscriber, and the security account only where it is made delegated administrator", () => {
     const org = ORGANIZATION!;
     const entries = organizationAllowlists(org);
     expect(entries[ORGANIZATION_STACK].account).toBe(org.managementAccountId);
@@ -79,9 +79,11 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     const foreign = entries[ORGANIZATION_STACK].foreign_accounts;
     expect(Object.keys(foreign)).toEqual([org.accounts[org.securityAccount].id]);
     for (const type of Object.values(foreign)[0].types) expect(type).toMatch(/_(admin_account|delegated_administrator)$/);
+    // Only the security account's alert topics have a subscriber: the configured address.
+    expect(entries[ORGANIZATION_STACK].subscription_endpoints).toEqual([]);
+    expect(entries[ORGANIZATION_DETECTION_STACK].subscription_endpoints).toEqual([org.securityAlertEmail]);
     for (const entry of Object.values(entries)) {
       expect(entry.trusted_principals).toEqual([]);
-      expect(entry.subscription_endpoints).toEqual([]);
       expect(entry.regions).toEqual([...org.allowedRegions].sort());
     }
   });

@@ -44,6 +44,11 @@ export interface OrganizationConfig {
   /** Key in `accounts` of the security (audit) account. */
   readonly securityAccount: string;
   /**
+   * The security team's on-call address for the security account's own high-severity
+   * GuardDuty and Macie findings (the environments' findings go to their `alarmEmail`).
+   */
+  readonly securityAlertEmail: string;
+  /**
    * Name of the role Terraform deploys with in every member account (created by the account
    * vending step, trusted by the management account's pipeline). The SCPs let only it (and
    * AWS's service-linked roles) change the audit services, the boundaries and the roles.
@@ -70,6 +75,7 @@ export const ORGANIZATION: OrganizationConfig | undefined = {
     dev: { id: "111111111111", name: "medicare-dev", email: "aws-dev@medicare.example", ou: "workloads/dev", environment: "dev" },
   },
   securityAccount: "security",
+  securityAlertEmail: "security-oncall@medicare.example",
   deploymentRoleName: "medicare-deployment",
   breakGlassRoleName: "medicare-break-glass",
   state: { kind: "local" },
@@ -95,6 +101,9 @@ export function organizationProblems(org: OrganizationConfig, environments: Read
     if (!ROLE_NAME.test(org[field])) add(field, `${JSON.stringify(org[field])} is not an IAM role name (1-64 of letters, digits and +=,.@_-)`);
   }
   if (org.deploymentRoleName === org.breakGlassRoleName) add("breakGlassRoleName", "must differ from deploymentRoleName: deploying must not be able to delete keys");
+  if (!EMAIL.test(org.securityAlertEmail)) {
+    add("securityAlertEmail", `${JSON.stringify(org.securityAlertEmail)} is not an e-mail address; give the security team's on-call address, where the security account's high-severity findings go`);
+  }
   if (!org.allowedRegions.includes(org.homeRegion)) add("allowedRegions", `must include homeRegion ${org.homeRegion}`);
 
   const ids = new Map<string, string>();

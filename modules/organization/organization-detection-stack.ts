@@ -13,6 +13,11 @@ import { Inspector2OrganizationConfiguration } from "@cdktf/provider-aws/lib/ins
 import { Macie2Account } from "@cdktf/provider-aws/lib/macie2-account";
 import { Macie2OrganizationConfiguration } from "@cdktf/provider-aws/lib/macie2-organization-configuration";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
 import { SecurityhubOrganizationConfiguration } from "@cdktf/provider-aws/lib/securityhub-organization-configuration";
@@ -21,7 +26,9 @@ import { EnvironmentConfig } from "../config/schema";
 import { configureStateBackend } from "../core/medicare-stack";
 import { FORBIDDEN_ACTIONS } from "../iam/permission-boundary";
 import { policyJson, trustPolicyJson } from "../iam/policy-document";
-import { GUARDDUTY_FEATURES } from "../security/threat-detection";
+import { securityTopic } from "../security/cis-alarms";
+import { KEY_DELETION_WINDOW_DAYS, KEY_ROTATION_PERIOD_DAYS, accountKeyPolicy, publishingServiceStatement } from "../security/keys";
+import { GUARDDUTY_FEATURES, HIGH_SEVERITY_FINDINGS } from "../security/threat-detection";
 import { ORGANIZATION_DETECTION_STACK, dataRegions, regionAlias, tagOrganizationStack } from "./organization-stack";
 
 /**
@@ -42,6 +49,8 @@ export interface SecurityRegion {
   readonly provider: AwsProvider;
   readonly detector: GuarddutyDetector;
   readonly securityHub: SecurityhubAccount;
+  /** The security team's topic of the region: the security account's own high-severity findings. */
+  readonly alertTopic: SnsTopic;
 }
 
 /**
@@ -52,6 +61,10 @@ export interface SecurityRegion {
  * Macie are switched on for every new account; Security Hub aggregates every region's
  * findings into the home region; Config aggregates every account and region; an
  * organization-wide Access Analyzer watches for resources shared outside the organization.
+ * The security account's own high-severity GuardDuty and Macie findings go, in each region,
+ * to a KMS-encrypted security topic that `securityAlertEmail` subscribes to (a topic per
+ * region: EventBridge cannot target a topic in another region, and forwarding to the home
+ * region would need a role).
  *
  * Deployed after `organization` (which registers this account as delegated administrator).
  */
@@ -59,10 +72,14 @@ export class OrganizationDetectionStack extends TerraformStack {
   readonly regions: readonly SecurityRegion[];
   readonly findingAggregator: SecurityhubFindingAggregator;
   readonly configAggregator: ConfigConfigurationAggregator;
+  private readonly org: OrganizationConfig;
+  private readonly securityAccountId: string;
 
   constructor(scope: Construct, org: OrganizationConfig, environments: readonly EnvironmentConfig[]) {
     super(scope, ORGANIZATION_DETECTION_STACK);
     const securityAccountId = org.accounts[org.securityAccount].id;
+    this.org = org;
+    this.securityAccountId = securityAccountId;
     configureStateBackend(this, org.state);
     tagOrganizationStack(this, org, ORGANIZATION_DETECTION_STACK);
 
@@ -172,6 +189,48 @@ export class OrganizationDetectionStack extends TerraformStack {
     new Macie2OrganizationConfiguration(this, at("macie-organization"), { provider, autoEnable: true, dependsOn: [macie] });
 
     new AccessanalyzerAnalyzer(this, at("access-analyzer"), { provider, analyzerName: `medicare-organization-${region}`, type: "ORGANIZATION" });
-    return { region, provider, detector, securityHub };
+    const alertTopic = this.alertSecurityTeam(region, provider);
+    return { region, provider, detector, securityHub, alertTopic };
+  }
+
+  /**
+   * The security account's own findings reach a person: a topic under a key of the region
+   * (EventBridge publishes through it), subscribed by `securityAlertEmail`, and a rule per
+   * HIGH_SEVERITY_FINDINGS pattern (the environments' patterns, so the threshold is one).
+   */
+  private alertSecurityTeam(region: string, provider: AwsProvider): SnsTopic {
+    const at = (id: string) => `${id}-${region}`;
+    const accountId = this.securityAccountId;
+    const rulePrefix = `${this.org.name}-security-account-`;
+    const key = new KmsKey(this, at("security-alerts-key"), {
+      provider,
+      description: `${this.org.name} security account alerts key (${region}): the security team's topic of the organization's own findings`,
+      enableKeyRotation: true,
+      rotationPeriodInDays: KEY_ROTATION_PERIOD_DAYS,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: accountKeyPolicy(accountId, region, ["sns"], [publishingServiceStatement("events.amazonaws.com", accountId)]),
+    });
+    new KmsAlias(this, at("security-alerts-key-alias"), { provider, name: `alias/${this.org.name}-security-alerts`, targetKeyId: key.keyId });
+    const topic = securityTopic(new Construct(this, at("security-alerts")), {
+      provider,
+      name: `${this.org.name}-security-account-alerts`,
+      displayName: `${this.org.name} security account findings (${region})`,
+      kmsKeyArn: key.arn,
+      accountId,
+      region,
+      alarmsPublish: false,
+      eventRulePrefix: rulePrefix,
+      email: this.org.securityAlertEmail,
+    });
+    for (const [name, { description, pattern }] of Object.entries(HIGH_SEVERITY_FINDINGS)) {
+      const rule = new CloudwatchEventRule(this, at(name), {
+        provider,
+        name: `${rulePrefix}${name}`,
+        description: `${description} of the security account in ${region}, to the security team`,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new CloudwatchEventTarget(this, at(`${name}-to-security-team`), { provider, rule: rule.name, arn: topic.arn });
+    }
+    return topic;
   }
 }

@@ -43,6 +43,14 @@ test_fail_no_target if fails(f.without("aws_cloudwatch_event_target"))
 
 test_fail_no_subscription if fails(f.without("aws_sns_topic_subscription"))
 
+# The security account's stack is judged by its own entry: its address passes, an
+# environment's security address (named for dev-security only) does not.
+test_pass_organization_detection_with_its_address if count(findings(f.organization_detection_stack("org-security@medicare.example"))) == 0
+
+test_fail_organization_detection_with_an_environments_address if fails(f.organization_detection_stack("security@medicare.example"))
+
+test_fail_organization_detection_without_rule if fails(f.stack("organization-detection", object.remove(f.organization_detection_resources("org-security@medicare.example"), ["aws_cloudwatch_event_rule"])))
+
 # ---------------------------------------------------------------------------
 # A second region: its detector's findings reach the primary region's default bus through a
 # rule of its own, and the primary rule of the same pattern sends them on to the topic.

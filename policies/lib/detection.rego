@@ -26,14 +26,22 @@ is_security_stack if component == "security"
 
 settings := data.detection
 
-# The environment's expected values (policies/data/detection.json, generated from the config).
-expected := object.get(settings, ["environments", environment], {})
+# The stack's expected values (policies/data/detection.json, generated from the config): an
+# organization stack's own entry by its full name (it lives in its own account), else its
+# environment's.
+expected := object.get(settings, ["stacks", stack_name], object.get(settings, ["environments", environment], {}))
 
-# Who the detection topics of this stack may and must notify: the security stack's topic the
-# security on-call address, the campaign stack's the operations address.
-named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "security_endpoints", [])} if is_security_stack
+# The stack owns a security topic: an environment's security stack, or an organization stack
+# whose entry names security endpoints (organization-detection: the security account's findings).
+owns_security_topic if is_security_stack
 
-named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "operations_endpoints", [])} if not is_security_stack
+owns_security_topic if is_array(settings.stacks[stack_name].security_endpoints)
+
+# Who the detection topics of this stack may and must notify: a security topic the security
+# on-call address, the campaign stack's the operations address.
+named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "security_endpoints", [])} if owns_security_topic
+
+named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "operations_endpoints", [])} if not owns_security_topic
 
 # ---------------------------------------------------------------------------
 # Values at a path: `path` steps through nested blocks; a list at any step means every element.

@@ -82,18 +82,19 @@ export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowli
  * The organization's stacks, keyed by stack name (each lives in its own account, so each has
  * its own entry; PRN-001 prefers a stack's own entry to its name prefix): `organization` in
  * the management account, `organization-detection` in the security account. Neither has
- * persona roles, subscribers or web hosts; the other accounts they may name, and where, come
- * from the organization config.
+ * persona roles or web hosts; `organization-detection`'s security alert topics deliver to
+ * `securityAlertEmail` only; the other accounts they may name, and where, come from the
+ * organization config.
  */
 export function organizationAllowlists(org: OrganizationConfig): Record<string, EnvironmentAllowlist> {
   const security = org.accounts[org.securityAccount];
-  const entry = (account: string, foreign: Record<string, ForeignAccount>): EnvironmentAllowlist => ({
+  const entry = (account: string, foreign: Record<string, ForeignAccount>, subscribers: readonly string[] = []): EnvironmentAllowlist => ({
     account,
     regions: sorted(org.allowedRegions),
     trusted_principals: [],
     mfa_max_age_seconds: 0,
     foreign_accounts: foreign,
-    subscription_endpoints: [],
+    subscription_endpoints: sorted(subscribers),
     web_hosts: [],
     vpc_peers: [],
   });
@@ -111,7 +112,7 @@ export function organizationAllowlists(org: OrganizationConfig): Record<string, 
         why: `security account (organization.accounts.${org.securityAccount}): registered as delegated administrator of the detection services; named in the delegation resources only`,
       },
     }),
-    [ORGANIZATION_DETECTION_STACK]: entry(security.id, {}),
+    [ORGANIZATION_DETECTION_STACK]: entry(security.id, {}, [org.securityAlertEmail]),
   };
 }
 

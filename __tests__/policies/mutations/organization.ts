@@ -204,4 +204,33 @@ export const ORGANIZATION_MUTATIONS: readonly PolicyMutation[] = [
       source.regions = ["eu-west-2"];
     },
   },
+  // The security account's own findings reach the security team (DET-002, DET-007)
+  {
+    ruleId: "DET-002",
+    stack: "organization-detection",
+    description: "the backup region's high-severity GuardDuty rule loses its target: the security account's findings there reach nobody",
+    mutate: (doc) => {
+      const target = find(doc, "aws_cloudwatch_event_target", atPath("guardduty-high-findings-to-security-team-eu-west-1"), "backup-region GuardDuty target");
+      delete doc.resource.aws_cloudwatch_event_target[target.name];
+    },
+  },
+  {
+    ruleId: "DET-002",
+    stack: "organization-detection",
+    description: "the home region's GuardDuty rule passes findings from severity 9 up only",
+    mutate: (doc) => {
+      const rule = find(doc, "aws_cloudwatch_event_rule", atPath("guardduty-high-findings-eu-west-2"), "home-region GuardDuty rule").body;
+      const pattern = JSON.parse(rule.event_pattern);
+      pattern.detail.severity = [{ numeric: [">=", 9] }];
+      rule.event_pattern = JSON.stringify(pattern);
+    },
+  },
+  {
+    ruleId: "DET-007",
+    stack: "organization-detection",
+    description: "the security account's alert topic is subscribed by an address the organization config does not name",
+    mutate: (doc) => {
+      find(doc, "aws_sns_topic_subscription", atPath("security-alerts-eu-west-2/security-team"), "home-region alert subscription").body.endpoint = "someone@elsewhere.example";
+    },
+  },
 ];
