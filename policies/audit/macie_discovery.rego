@@ -12,7 +12,7 @@ metadata := {
 	"title": "Macie scans every phi bucket daily in every region, and high-severity findings reach the security team",
 	"severity": "high",
 	"hipaa": ["L", "A"],
-	"control": "Automated sensitive-data discovery on every phi bucket",
+	"control": "Automated sensitive-data discovery on every phi bucket (ARCHITECTURE.md, organization stack: Macie; detection runs in every region that holds data)",
 	"references": ["own"],
 	"fix": "Keep ThreatDetection (modules/security/threat-detection.ts): Macie2Account, the phi-discovery job and the macie-high-findings rule in each region.",
 }
@@ -23,6 +23,18 @@ deny contains cdktf.violation(metadata, stack_resource("aws_macie2_account"), sp
 	audit.is_security_stack
 	missing := {p | some p in cdktf.providers_or_default} - {cdktf.provider_of(m) | some m in cdktf.resources("aws_macie2_account"); object.get(m.values, "status", "ENABLED") == "ENABLED"}
 	count(missing) > 0
+}
+
+# Every Macie account of any stack (the environments' and the security account's) is enabled
+# and publishes findings every 15 minutes (AWS's default is six hours, late for PHI exposure).
+deny contains cdktf.violation(metadata, macie, sprintf("status is %v: Macie is paused, nothing is discovered", [macie.values.status])) if {
+	some macie in cdktf.resources("aws_macie2_account")
+	object.get(macie.values, "status", "ENABLED") != "ENABLED"
+}
+
+deny contains cdktf.violation(metadata, macie, sprintf("finding_publishing_frequency is %v, not FIFTEEN_MINUTES: findings reach the security team hours late", [object.get(macie.values, "finding_publishing_frequency", "absent (six hours)")])) if {
+	some macie in cdktf.resources("aws_macie2_account")
+	object.get(macie.values, "finding_publishing_frequency", "") != "FIFTEEN_MINUTES"
 }
 
 selects_phi_buckets(job) if {

@@ -18,6 +18,10 @@ test_fail_no_macie if fails(f.without("aws_macie2_account"))
 
 test_fail_macie_paused if fails(f.with_fields("aws_macie2_account", "m", {"status": "PAUSED"}))
 
+test_fail_macie_publishes_hourly if fails(f.with_fields("aws_macie2_account", "m", {"finding_publishing_frequency": "ONE_HOUR"}))
+
+test_fail_macie_publishing_default if fails(f.with_fields("aws_macie2_account", "m", {"finding_publishing_frequency": null}))
+
 test_fail_no_job if fails(f.without("aws_macie2_classification_job"))
 
 test_fail_one_time_job if fails(f.with_fields("aws_macie2_classification_job", "j", {"job_type": "ONE_TIME"}))

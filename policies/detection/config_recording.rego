@@ -88,6 +88,17 @@ deny contains cdktf.violation(metadata, stack_resource(type), sprintf("the secur
 	count(cdktf.resources(type)) == 0
 }
 
+# A recorder is started and delivers only through a status and a delivery channel of its own
+# region (Config has one recorder and one channel per account and region).
+deny contains cdktf.violation(metadata, recorder, sprintf("no %s in its region: %s", [type, why])) if {
+	some recorder in recorders
+	some type, why in {
+		"aws_config_configuration_recorder_status": "the recorder is never started",
+		"aws_config_delivery_channel": "its items go nowhere",
+	}
+	count([r | some r in cdktf.resources(type); cdktf.provider_of(r) == cdktf.provider_of(recorder)]) == 0
+}
+
 deny contains cdktf.violation(metadata, status, "is_enabled is not true: the recorder is stopped") if {
 	some status in cdktf.resources("aws_config_configuration_recorder_status")
 	object.get(status.values, "is_enabled", false) != true

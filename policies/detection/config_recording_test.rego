@@ -41,6 +41,8 @@ regional_recorder := {"//": f.meta("dev-security/config/recorder-eu-west-1"), "p
 # The second region with the HIPAA managed rules of its own.
 second_region := f.stack("dev-security", object.union(f.security_resources, {
 	"aws_config_configuration_recorder": {"r2": regional_recorder},
+	"aws_config_configuration_recorder_status": {"s2": {"//": f.meta("dev-security/config/recording-eu-west-1"), "provider": "aws.backup_region", "is_enabled": true}},
+	"aws_config_delivery_channel": {"c2": {"//": f.meta("dev-security/config/delivery-channel-eu-west-1"), "provider": "aws.backup_region", "s3_bucket_name": "${aws_s3_bucket.config.bucket}"}},
 	"aws_config_config_rule": {sprintf("%s-backup", [name]): object.union(rule, {"provider": "aws.backup_region"}) | some name, rule in f.security_resources.aws_config_config_rule},
 }))
 
@@ -57,4 +59,19 @@ test_fail_second_region_without_managed_rules if {
 	some v in findings(f.with_fields("aws_config_configuration_recorder", "r2", regional_recorder))
 	v.rule_id == "DET-004"
 	contains(v.msg, "missing in its region")
+}
+
+# The second region's recorder is started and delivers only through its own region's status and channel.
+second_region_without(type, name) := json.remove(second_region, [sprintf("resource/%s/%s", [type, name])])
+
+test_fail_second_region_not_started if {
+	some v in findings(second_region_without("aws_config_configuration_recorder_status", "s2"))
+	v.rule_id == "DET-004"
+	contains(v.msg, "no aws_config_configuration_recorder_status in its region")
+}
+
+test_fail_second_region_without_delivery_channel if {
+	some v in findings(second_region_without("aws_config_delivery_channel", "c2"))
+	v.rule_id == "DET-004"
+	contains(v.msg, "no aws_config_delivery_channel in its region")
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "The security account administers GuardDuty, Security Hub, Inspector and Macie in every region that holds data, and Config and Access Analyzer",
 	"severity": "high",
 	"hipaa": ["L"],
-	"control": "Delegated administration of detection to the security account in every data region",
+	"control": "Delegated administration of detection to the security account in every data region (ARCHITECTURE.md, organization stack: delegated administration of GuardDuty, Security Hub, Inspector, Macie, Config aggregation and Access Analyzer)",
 	"references": ["cfg:GUARDDUTY_ENABLED_CENTRALIZED"],
 	"fix": "Keep delegateToSecurityAccount (modules/organization/organization-stack.ts): one admin per service and region provider.",
 }

@@ -120,6 +120,8 @@ security_resources := {
 	"aws_guardduty_detector": {k: with_provider({"enable": true}, p) | some k, p in region_keys},
 	"aws_guardduty_organization_configuration": {k: with_provider({"detector_id": sprintf("${aws_guardduty_detector.%s.id}", [k]), "auto_enable_organization_members": "ALL"}, p) | some k, p in region_keys},
 	"aws_guardduty_organization_configuration_feature": {sprintf("%s-%s", [k, lower(n)]): with_provider({"detector_id": sprintf("${aws_guardduty_detector.%s.id}", [k]), "name": n, "auto_enable": "ALL"}, p) | some k, p in region_keys; some n in features},
+	"aws_securityhub_account": {k: with_provider({"auto_enable_controls": true}, p) | some k, p in region_keys},
+	"aws_macie2_account": {k: with_provider({"status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES"}, p) | some k, p in region_keys},
 	"aws_securityhub_organization_configuration": {k: with_provider({"auto_enable": true}, p) | some k, p in region_keys},
 	"aws_inspector2_organization_configuration": {k: with_provider({"auto_enable": {"ec2": true, "ecr": true, "lambda": true, "lambda_code": true}}, p) | some k, p in region_keys},
 	"aws_macie2_organization_configuration": {k: with_provider({"auto_enable": true}, p) | some k, p in region_keys},

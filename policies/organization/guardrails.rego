@@ -16,7 +16,7 @@ metadata := {
 	"title": "Service control policies on every member account keep the audit services, boundaries, keys and account settings out of an account admin's reach",
 	"severity": "critical",
 	"hipaa": ["A", "L"],
-	"control": "SCPs deny leaving the organization, stopping audit and detection, IAM users, S3 public access and key deletion",
+	"control": "SCPs deny leaving the organization, stopping audit and detection, IAM users, S3 public access and key deletion (ARCHITECTURE.md, organization stack: service control policies that keep the audit and detection services on)",
 	"references": ["own"],
 	"fix": "Keep serviceControlPolicies (modules/organization/service-control-policies.ts) attached by OrganizationStack; exempt only the deployment or break-glass role.",
 }

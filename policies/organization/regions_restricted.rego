@@ -12,7 +12,7 @@ metadata := {
 	"title": "An SCP denies every region outside the configured list, exempting only global services",
 	"severity": "high",
 	"hipaa": ["A", "T"],
-	"control": "SCP restricts regions; only global services exempt",
+	"control": "SCP restricts regions; only global services exempt (ARCHITECTURE.md, organization stack: service control policies that keep the regions fixed)",
 	"references": ["own"],
 	"fix": "Keep the deny-other-regions SCP (modules/organization/service-control-policies.ts) on every top-level OU; add a service to GLOBAL_SERVICE_ACTIONS only if it has no regional endpoint.",
 }

@@ -10,7 +10,7 @@ metadata := {
 	"title": "An SCP denies every action to the root user of every member account",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "Root user of member accounts denied by SCP",
+	"control": "Root user of member accounts denied by SCP (ARCHITECTURE.md, organization stack: service control policies)",
 	"references": ["cfg:ROOT_ACCOUNT_MFA_ENABLED"],
 	"fix": "Keep the deny-root-user SCP (modules/organization/service-control-policies.ts) on the root, unconditional but for aws:PrincipalArn = arn:aws:iam::*:root.",
 }

@@ -11,7 +11,7 @@ metadata := {
 	"title": "Every SCP is within 5,120 characters and every target within five SCPs",
 	"severity": "medium",
 	"hipaa": ["A"],
-	"control": "SCP documents within AWS's size and attachment limits",
+	"control": "SCP documents within AWS's size and attachment limits (ARCHITECTURE.md, organization stack: service control policies)",
 	"references": ["own"],
 	"fix": "Split the SCP (modules/organization/service-control-policies.ts) or attach some to the OUs instead of the root; checkServiceControlPolicies says which.",
 }

@@ -13,7 +13,7 @@ metadata := {
 	"title": "The security account auto-enables GuardDuty, Security Hub, Inspector and Macie for every account in every data region, and aggregates findings and configuration",
 	"severity": "high",
 	"hipaa": ["L"],
-	"control": "Organization-wide detection auto-enabled and aggregated in every data region",
+	"control": "Organization-wide detection auto-enabled and aggregated in every data region (ARCHITECTURE.md, organization stack: detection runs in every region that holds data)",
 	"references": ["cfg:GUARDDUTY_ENABLED_CENTRALIZED", "cfg:SECURITYHUB_ENABLED"],
 	"fix": "Keep OrganizationDetectionStack (modules/organization/organization-detection-stack.ts): administerRegion for every region provider, the finding and Config aggregators.",
 }
@@ -25,6 +25,9 @@ stack := {"path": object.get(input, ["//", "metadata", "stackName"], ""), "addre
 required_features := {"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION", "RUNTIME_MONITORING"}
 
 per_region := {
+	"aws_guardduty_detector",
+	"aws_securityhub_account",
+	"aws_macie2_account",
 	"aws_guardduty_organization_configuration",
 	"aws_securityhub_organization_configuration",
 	"aws_inspector2_organization_configuration",

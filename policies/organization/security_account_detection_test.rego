@@ -31,3 +31,10 @@ test_fail_no_aggregator if fails(f.security_without("aws_securityhub_finding_agg
 test_fail_config_aggregator_one_region if fails(f.security_with("aws_config_configuration_aggregator", "c", {"organization_aggregation_source": {"all_regions": false, "regions": ["eu-west-2"]}}))
 
 test_fail_analyzer_per_account if fails(f.security_with("aws_accessanalyzer_analyzer", "backup", {"type": "ACCOUNT"}))
+
+# The security account's own detector, hub and Macie in every region it administers.
+test_fail_backup_region_detector_missing if fails(f.security_without("aws_guardduty_detector", "backup"))
+
+test_fail_backup_region_security_hub_missing if fails(f.security_without("aws_securityhub_account", "backup"))
+
+test_fail_backup_region_macie_missing if fails(f.security_without("aws_macie2_account", "backup"))
