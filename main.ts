@@ -7,10 +7,17 @@ import { DataStack } from "./modules/data/data-stack";
 import { EdgeStack } from "./modules/edge/edge-stack";
 import { ConfigError, selectEnvironments, validateEnvironments } from "./modules/config/validate";
 import { NetworkStack } from "./modules/network/network-stack";
+import { ORGANIZATION, OrganizationConfig, organizationProblems } from "./modules/config/organization";
+import { OrganizationDetectionStack } from "./modules/organization/organization-detection-stack";
+import { OrganizationStack } from "./modules/organization/organization-stack";
 import { SecurityStack } from "./modules/security/security-stack";
 
-/** Builds every stack of the given environments into `app`. */
-export function buildApp(app: App, environments: readonly EnvironmentConfig[]): App {
+/** Builds every stack of the given environments into `app`, and the organization's stacks when one is given. */
+export function buildApp(app: App, environments: readonly EnvironmentConfig[], organization?: OrganizationConfig): App {
+  if (organization) {
+    new OrganizationStack(app, organization, environments);
+    new OrganizationDetectionStack(app, organization, environments);
+  }
   for (const env of environments) {
     const security = new SecurityStack(app, env);
     const network = new NetworkStack(app, env, security);
@@ -21,7 +28,7 @@ export function buildApp(app: App, environments: readonly EnvironmentConfig[]): 
   return app;
 }
 
-/** `--env dev,prod` or MEDICARE_ENV=dev,prod selects environments; the default is all of them. */
+/** `--env dev,prod` or MEDICARE_ENV=dev,prod selects environments (and `organization` the organization's stacks); the default is all of them. */
 function environmentSelection(argv: readonly string[]): string | undefined {
   const i = argv.findIndex((a) => a === "--env" || a.startsWith("--env="));
   if (i < 0) return process.env.MEDICARE_ENV;
@@ -69,14 +76,28 @@ function errorStacksOnly(target: unknown, frames: readonly unknown[]): string {
 }
 
 /**
- * Synthesizes the selected environments, every function bundle made ready first (from the
- * bundle cache, or built all at once).
+ * `organization` in the selection picks the organization's stacks; no selection picks them
+ * and every environment; a selection of environments alone leaves the organization out.
+ */
+function splitOrganization(selection: string | undefined): { environments: string | undefined; organization: boolean } {
+  if (selection === undefined || selection.trim() === "") return { environments: selection, organization: true };
+  const names = selection.split(",").map((s) => s.trim());
+  const environments = names.filter((n) => n !== "organization").join(",");
+  return { environments, organization: names.includes("organization") };
+}
+
+/**
+ * Synthesizes the selected environments and organization, every function bundle made ready
+ * first (from the bundle cache, or built all at once).
  */
 async function synthesizeSelected(argv: readonly string[], options: StackTraceOptions): Promise<void> {
   validateEnvironments(ENVIRONMENTS);
-  const selected = selectEnvironments(ENVIRONMENTS, environmentSelection(argv));
-  await prepareFunctionBundles();
-  const app = withPlainStackTraces(() => buildApp(new App(), selected), options);
+  const organizationErrors = ORGANIZATION ? organizationProblems(ORGANIZATION, ENVIRONMENTS) : [];
+  if (organizationErrors.length > 0) throw new ConfigError(organizationErrors);
+  const selection = splitOrganization(environmentSelection(argv));
+  const selected = selection.environments === "" ? [] : selectEnvironments(ENVIRONMENTS, selection.environments);
+  if (selected.length > 0) await prepareFunctionBundles();
+  const app = withPlainStackTraces(() => buildApp(new App(), selected, selection.organization ? ORGANIZATION : undefined), options);
   withPlainStackTraces(() => app.synth(), options);
   const stacks = app.node.children.map((stack) => stack.node.id).join(", ");
   console.log(`Synthesized ${stacks} to ${app.outdir}/stacks/<stack>/cdk.tf.json`);

@@ -6,6 +6,8 @@ import { App } from "cdktf";
 import { Construct } from "constructs";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { ENVIRONMENTS } from "../../modules/config/environments";
+import { ORGANIZATION } from "../../modules/config/organization";
+import { ORGANIZATION_STACKS } from "../../modules/organization/organization-stack";
 import { EnvironmentConfig, StateBackendConfig } from "../../modules/config/schema";
 import { MedicareStack } from "../../modules/core/medicare-stack";
 import { TIERS } from "../../modules/network/subnet-layout";
@@ -42,8 +44,8 @@ beforeAll(() => {
 afterAll(() => rmSync(app.outdir, { recursive: true, force: true }));
 
 describe("stack names and layout", () => {
-  it("every environment has a <env>-security, <env>-network, <env>-data, <env>-edge and <env>-campaign stack, and nothing else", () => {
-    const expected = Object.keys(ENVIRONMENTS).flatMap((env) => COMPONENTS.map((c) => `${env}-${c}`));
+  it("every environment has a <env>-security, <env>-network, <env>-data, <env>-edge and <env>-campaign stack, the organization its own, and nothing else", () => {
+    const expected = [...ORGANIZATION_STACKS, ...Object.keys(ENVIRONMENTS).flatMap((env) => COMPONENTS.map((c) => `${env}-${c}`))];
     expect(Object.keys(app.stacks).sort()).toEqual(expected.sort());
   });
 
@@ -202,12 +204,10 @@ describe("required tags", () => {
     const wrong: string[] = [];
     for (const [name, doc] of Object.entries(app.stacks)) {
       const [env, component] = splitStackName(name);
-      const expected = {
-        owner: ENVIRONMENTS[env].owner,
-        environment: env,
-        "data-classification": CLASSIFICATION[component],
-        component,
-      };
+      // The organization's stacks are their own "environment", owned by the organization config's owner.
+      const expected = ORGANIZATION_STACKS.includes(name)
+        ? { owner: ORGANIZATION!.owner, environment: "organization", "data-classification": "confidential", component: name }
+        : { owner: ENVIRONMENTS[env].owner, environment: env, "data-classification": CLASSIFICATION[component], component };
       for (const resource of allResources(name, doc).filter((r) => taggable.has(r.type))) {
         checked++;
         const actual = Object.fromEntries(REQUIRED_TAGS.map((k) => [k, resource.values.tags?.[k]]));

@@ -13,6 +13,7 @@ import { PolicyMutation } from "./mutations/kit";
 import { MIGRATION_MUTATIONS } from "./mutations/migration";
 import { NETWORK_EDGE_MUTATIONS } from "./mutations/network-edge";
 import { PRINCIPAL_MUTATIONS } from "./mutations/principals";
+import { ORGANIZATION_MUTATIONS } from "./mutations/organization";
 import { RDS_MUTATIONS } from "./mutations/rds";
 import { SECRETS_MUTATIONS } from "./mutations/secrets";
 import { SECURITY_MUTATIONS } from "./mutations/security";
@@ -37,4 +38,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...BOUND_MUTATIONS,
   ...IDENTITY_MUTATIONS,
   ...NETWORK_EDGE_MUTATIONS,
+  ...ORGANIZATION_MUTATIONS,
 ];

@@ -6,7 +6,9 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { ENVIRONMENTS } from "../../modules/config/environments";
-import { PRINCIPAL_ALLOWLIST_FILE, principalAllowlistJson } from "../../scripts/platform/gen-principal-allowlist";
+import { PRINCIPAL_ALLOWLIST_FILE, organizationAllowlists, principalAllowlistJson } from "../../scripts/platform/gen-principal-allowlist";
+import { ORGANIZATION } from "../../modules/config/organization";
+import { ORGANIZATION_DETECTION_STACK, ORGANIZATION_STACK } from "../../modules/organization/organization-stack";
 import { ruleCatalog, RuleInfo } from "../../scripts/review/lib/policy-engine";
 import { synthesize, SynthesizedApp } from "../support/synth";
 
@@ -52,12 +54,14 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     expect(readFileSync(PRINCIPAL_ALLOWLIST_FILE, "utf8")).toBe(principalAllowlistJson());
   });
 
-  it("has an entry for the environment of every synthesized stack, and trusts no account of another environment", () => {
+  it("has an entry for every synthesized stack (its own, or its environment's), and no environment trusts another's account", () => {
     const allowlist = readData("principal_allowlist.json").principal_allowlist;
-    for (const stack of Object.keys(app.stacks)) expect(Object.keys(allowlist)).toContain(stack.split("-")[0]);
+    for (const stack of Object.keys(app.stacks)) expect(allowlist[stack] ?? allowlist[stack.split("-")[0]]).toBeDefined();
     const own = Object.values<any>(allowlist).map((entry) => entry.account);
+    for (const name of Object.keys(ENVIRONMENTS)) {
+      expect(Object.keys(allowlist[name].foreign_accounts).filter((account) => own.includes(account))).toEqual([]);
+    }
     for (const entry of Object.values<any>(allowlist)) {
-      expect(Object.keys(entry.foreign_accounts).filter((account) => own.includes(account))).toEqual([]);
       for (const [account, foreign] of Object.entries<any>(entry.foreign_accounts)) {
         expect(account).toMatch(/^\d{12}$/);
         expect(foreign.types.length).toBeGreaterThan(0);
@@ -71,7 +75,7 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     const outside: string[] = [];
     let accountsNamed = 0;
     for (const [stack, doc] of Object.entries(app.stacks)) {
-      const entry = allowlist[stack.split("-")[0]];
+      const entry = allowlist[stack] ?? allowlist[stack.split("-")[0]]; // the organization's stacks have their own entries
       for (const [type, byName] of Object.entries<any>(doc.resource ?? {})) {
         for (const [name, body] of Object.entries<any>(byName)) {
           for (const statement of policyStatements(body)) {
@@ -86,6 +90,24 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     }
     expect(accountsNamed).toBeGreaterThan(100); // the walk reaches the documents
     expect(outside).toEqual([]);
+  });
+
+  it("lets the organization's stacks name only their own account and subscriber, and the security account only where it is made delegated administrator", () => {
+    const org = ORGANIZATION!;
+    const entries = organizationAllowlists(org);
+    expect(entries[ORGANIZATION_STACK].account).toBe(org.managementAccountId);
+    expect(entries[ORGANIZATION_DETECTION_STACK].account).toBe(org.accounts[org.securityAccount].id);
+    expect(entries[ORGANIZATION_DETECTION_STACK].foreign_accounts).toEqual({});
+    const foreign = entries[ORGANIZATION_STACK].foreign_accounts;
+    expect(Object.keys(foreign)).toEqual([org.accounts[org.securityAccount].id]);
+    for (const type of Object.values(foreign)[0].types) expect(type).toMatch(/_(admin_account|delegated_administrator)$/);
+    // Only the security account's alert topics have a subscriber: the configured address.
+    expect(entries[ORGANIZATION_STACK].subscription_endpoints).toEqual([]);
+    expect(entries[ORGANIZATION_DETECTION_STACK].subscription_endpoints).toEqual([org.securityAlertEmail]);
+    for (const entry of Object.values(entries)) {
+      expect(entry.trusted_principals).toEqual([]);
+      expect(entry.regions).toEqual([...org.allowedRegions].sort());
+    }
   });
 
   it("names the identity account only for trust policies", () => {

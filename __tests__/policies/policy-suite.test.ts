@@ -6,6 +6,7 @@ import { checkDocumentsAgainstRules, PolicyInputError, PolicyReport, runPolicies
 import { render } from "../../scripts/review/lib/report-formats";
 import { synthesize, SynthesizedApp } from "../support/synth";
 import { MUTATIONS } from "./mutations";
+import { mutatedStackName } from "./mutations/kit";
 
 const ROOT = join(__dirname, "..", "..");
 const NOW = new Date("2026-11-21T12:00:00Z");
@@ -69,9 +70,10 @@ describe("mutations of the real output", () => {
   // the rule's own deny evaluated as the suite evaluates it, not every rule over every copy.
   beforeAll(async () => {
     const docs = MUTATIONS.map((mutation) => {
-      const doc = structuredClone(app.stacks[`dev-${mutation.stack}`]);
+      const stack = mutatedStackName(mutation);
+      const doc = structuredClone(app.stacks[stack]);
       mutation.mutate(doc);
-      return { stack: `dev-${mutation.stack}`, doc, ruleIds: [mutation.ruleId] };
+      return { stack, doc, ruleIds: [mutation.ruleId] };
     });
     const findings = await checkDocumentsAgainstRules(docs);
     caught = new Map(findings.map((found, i) => [i, found.map((f) => f.ruleId)]));

@@ -106,34 +106,108 @@ describe.each(Object.keys(ENVIRONMENTS))("%s audit services", (envName) => {
     expect(subscription.values).toMatchObject({ protocol: "email", endpoint: env.alarmEmail });
   });
 
-  it("records every resource type with AWS Config, delivers encrypted, and evaluates the HIPAA rules", () => {
-    const recorder = app.resources("aws_config_configuration_recorder", stack);
-    expect(recorder).toHaveLength(1);
-    expect(recorder[0].values.recording_group).toEqual({ all_supported: true, include_global_resource_types: true });
-    expect(app.resources("aws_config_configuration_recorder_status", stack).map((s) => s.values.is_enabled)).toEqual([true]);
-    const channel = app.resources("aws_config_delivery_channel", stack)[0];
-    expectRefTo(app, stack, channel.values.s3_kms_key_arn, logsKey(), "arn");
-    const bucket = referencedResource(app, stack, channel.values.s3_bucket_name)!;
+  /** Where a resource of the security stack lives: the primary region, or the backup region through its alias. */
+  const regionOf = (r: SynthResource) => (r.values.provider === "aws.backup_region" ? env.backupRegion : r.values.provider === undefined ? env.region : "elsewhere");
+  const REGIONS = [env.region, env.backupRegion].sort();
+  const inRegion = (type: string, region: string) => app.resources(type, stack).filter((r) => regionOf(r) === region);
+
+  it("records every resource type with AWS Config in the primary and the backup region (global types once), delivers encrypted, and evaluates the HIPAA rules in both", () => {
+    const recorders = app.resources("aws_config_configuration_recorder", stack);
+    expect(recorders.map(regionOf).sort()).toEqual(REGIONS);
+    for (const recorder of recorders) {
+      expect(recorder.values.recording_group).toEqual({ all_supported: true, include_global_resource_types: regionOf(recorder) === env.region });
+      expect(recorder.values.recording_mode).toEqual({ recording_frequency: "CONTINUOUS" });
+    }
+    const statuses = app.resources("aws_config_configuration_recorder_status", stack);
+    expect(statuses.map(regionOf).sort()).toEqual(REGIONS);
+    for (const status of statuses) expect(status.values.is_enabled).toBe(true);
+    const channels = app.resources("aws_config_delivery_channel", stack);
+    expect(channels.map(regionOf).sort()).toEqual(REGIONS);
+    const bucket = referencedResource(app, stack, channels[0].values.s3_bucket_name)!;
+    for (const channel of channels) {
+      expectRefTo(app, stack, channel.values.s3_kms_key_arn, logsKey(), "arn");
+      expect(referencedResource(app, stack, channel.values.s3_bucket_name)!.name).toBe(bucket.name);
+    }
     const policy = statementsOf(app.resources("aws_s3_bucket_policy", stack).find((p) => resolveRef(app, stack, p.values.bucket)?.name === bucket.name)!.values.policy);
-    expect(policy.find((s) => s.sid === "DenyDeletingConfigurationHistory")).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
-    const rules = app.resources("aws_config_config_rule", stack).map((r) => r.values.source.source_identifier);
-    expect(rules).toEqual(expect.arrayContaining(["MULTI_REGION_CLOUD_TRAIL_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "IAM_PASSWORD_POLICY", "RDS_STORAGE_ENCRYPTED", "GUARDDUTY_ENABLED_CENTRALIZED"]));
+    expect(policy.find((s) => s.sid === "DenyDeletingLogRecords")).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
+    for (const region of REGIONS) {
+      const rules = inRegion("aws_config_config_rule", region).map((r) => r.values.source.source_identifier);
+      expect(rules).toEqual(expect.arrayContaining(["MULTI_REGION_CLOUD_TRAIL_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "IAM_PASSWORD_POLICY", "RDS_STORAGE_ENCRYPTED", "GUARDDUTY_ENABLED_CENTRALIZED"]));
+    }
   });
 
-  it("runs GuardDuty with every applicable feature, Inspector for EC2/ECR/Lambda/code, Security Hub with FSBP and CIS, Access Analyzer", () => {
-    const detector = app.resources("aws_guardduty_detector", stack);
-    expect(detector.map((d) => [d.values.enable, d.values.finding_publishing_frequency])).toEqual([[true, "FIFTEEN_MINUTES"]]);
-    const features = app.resources("aws_guardduty_detector_feature", stack);
-    expect(features.map((f) => f.values.name).sort()).toEqual(["EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "S3_DATA_EVENTS"]);
-    expect(Object.keys(GUARDDUTY_FEATURES).length).toBe(features.length);
-    for (const f of features) expect(f.values.status).toBe("ENABLED");
-    expect(app.resources("aws_inspector2_enabler", stack).map((i) => i.values.resource_types)).toEqual([[...INSPECTOR_RESOURCE_TYPES]]);
-    expect([...INSPECTOR_RESOURCE_TYPES].sort()).toEqual(["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"]);
-    expect(app.resources("aws_securityhub_account", stack)).toHaveLength(1);
-    expect(app.resources("aws_securityhub_standards_subscription", stack).map((s) => s.values.standards_arn).sort()).toEqual([
-      `arn:aws:securityhub:${env.region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
-      `arn:aws:securityhub:${env.region}::standards/cis-aws-foundations-benchmark/v/3.0.0`,
-    ]);
-    expect(app.resources("aws_accessanalyzer_analyzer", stack).map((a) => a.values.type)).toEqual(["ACCOUNT"]);
+  it("replicates the Config history, which Config cannot deliver to a locked bucket, to a copy in the backup region locked for the audit retention", () => {
+    const buckets = app.resources("aws_s3_bucket", stack).filter((b) => b.values.tags["bucket-contents"] === "config-history");
+    const source = buckets.find((b) => b.values.provider === undefined)!;
+    const replica = buckets.find((b) => b.values.provider === "aws.backup_region")!;
+    expect(buckets).toHaveLength(2);
+    expect(source.values.object_lock_enabled).toBe(false);
+    expect(replica.values.object_lock_enabled).toBe(true);
+    const lock = app.resources("aws_s3_bucket_object_lock_configuration", stack).find((l) => referencedResource(app, stack, l.values.bucket)?.name === replica.name)!;
+    expect(lock.values.rule.default_retention).toEqual({ mode: "COMPLIANCE", days: EXPECTED_LOCK_DAYS[envName] });
+    const replication = app.resources("aws_s3_bucket_replication_configuration", stack).find((r) => referencedResource(app, stack, r.values.bucket)?.name === source.name)!;
+    expect(replication.values.rule).toHaveLength(1);
+    expect(replication.values.rule[0]).toMatchObject({ status: "Enabled", filter: {}, source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } } });
+    expectRefTo(app, stack, replication.values.rule[0].destination.bucket, replica, "arn");
+    for (const bucket of buckets) {
+      const policy = statementsOf(app.resources("aws_s3_bucket_policy", stack).find((p) => resolveRef(app, stack, p.values.bucket)?.name === bucket.name)!.values.policy);
+      expect(policy.find((st) => st.sid === "DenyDeletingLogRecords")).toMatchObject({ effect: "Deny", principals: { AWS: ["*"] }, actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"] });
+    }
+  });
+
+  it.each(["primary", "backup"])(
+    "runs GuardDuty with every applicable feature, Inspector for EC2/ECR/Lambda/code, Security Hub with FSBP and CIS, Access Analyzer in the %s region",
+    (which) => {
+      const region = which === "primary" ? env.region : env.backupRegion;
+      const detector = inRegion("aws_guardduty_detector", region);
+      expect(detector.map((d) => [d.values.enable, d.values.finding_publishing_frequency])).toEqual([[true, "FIFTEEN_MINUTES"]]);
+      const features = inRegion("aws_guardduty_detector_feature", region);
+      expect(features.map((f) => f.values.name).sort()).toEqual(["EBS_MALWARE_PROTECTION", "LAMBDA_NETWORK_LOGS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING", "S3_DATA_EVENTS"]);
+      expect(Object.keys(GUARDDUTY_FEATURES).length).toBe(features.length);
+      for (const f of features) {
+        expect(f.values.status).toBe("ENABLED");
+        expectRefTo(app, stack, f.values.detector_id, detector[0], "id");
+      }
+      expect(inRegion("aws_inspector2_enabler", region).map((i) => i.values.resource_types)).toEqual([[...INSPECTOR_RESOURCE_TYPES]]);
+      expect([...INSPECTOR_RESOURCE_TYPES].sort()).toEqual(["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"]);
+      expect(inRegion("aws_securityhub_account", region)).toHaveLength(1);
+      expect(inRegion("aws_securityhub_standards_subscription", region).map((s) => s.values.standards_arn).sort()).toEqual([
+        `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+        `arn:aws:securityhub:${region}::standards/cis-aws-foundations-benchmark/v/3.0.0`,
+      ]);
+      expect(inRegion("aws_accessanalyzer_analyzer", region).map((a) => a.values.type)).toEqual(["ACCOUNT"]);
+    },
+  );
+
+  it.each(["primary", "backup"])("scans every phi bucket of the %s region with Macie daily, every object, and routes high-severity Macie findings like GuardDuty's", (which) => {
+    const region = which === "primary" ? env.region : env.backupRegion;
+    expect(inRegion("aws_macie2_account", region).map((m) => m.values.status)).toEqual(["ENABLED"]);
+    const jobs = inRegion("aws_macie2_classification_job", region);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].values).toMatchObject({ job_type: "SCHEDULED", sampling_percentage: 100, schedule_frequency: { daily_schedule: true } });
+    expect(jobs[0].values.s3_job_definition).toEqual({
+      bucket_criteria: { includes: { and: [{ tag_criterion: { comparator: "EQ", tag_values: [{ key: "bucket-contents", value: "phi" }] } }] } },
+    });
+    const [rule] = inRegion("aws_cloudwatch_event_rule", region).filter((r) => r.path.endsWith("macie-high-findings"));
+    expect(JSON.parse(rule.values.event_pattern)).toEqual({ source: ["aws.macie"], "detail-type": ["Macie Finding"], detail: { severity: { description: ["High"] } } });
+    const targets = app.resources("aws_cloudwatch_event_target", stack).filter((t) => referencedResource(app, stack, t.values.rule)?.name === rule.name);
+    expect(targets).toHaveLength(1);
+    if (which === "backup") expect(targets[0].values.arn).toBe(`arn:aws:events:${env.region}:${env.accountId}:event-bus/default`);
+    else expectRefTo(app, stack, targets[0].values.arn, app.resources("aws_sns_topic", stack).find((t) => t.path.endsWith("security-alarms/topic"))!, "arn");
+  });
+
+  it("sends high-severity GuardDuty findings of both regions to the security topic: the backup region's through the primary region's default bus", () => {
+    const rules = app.resources("aws_cloudwatch_event_rule", stack).filter((r) => r.path.includes("guardduty-high-findings"));
+    expect(rules.map(regionOf).sort()).toEqual(REGIONS);
+    for (const rule of rules) expect(JSON.parse(rule.values.event_pattern).detail).toEqual({ severity: [{ numeric: [">=", 7] }] });
+    const targets = app.resources("aws_cloudwatch_event_target", stack).filter((t) => t.path.includes("guardduty-high-findings"));
+    const primary = targets.find((t) => regionOf(t) === env.region)!;
+    expectRefTo(app, stack, primary.values.arn, app.resources("aws_sns_topic", stack).find((t) => t.path.endsWith("security-alarms/topic"))!, "arn");
+    const forward = targets.find((t) => regionOf(t) === env.backupRegion)!;
+    const primaryBus = `arn:aws:events:${env.region}:${env.accountId}:event-bus/default`;
+    expect(forward.values.arn).toBe(primaryBus);
+    const role = referencedResource(app, stack, forward.values.role_arn)!;
+    const grants = app.resources("aws_iam_role_policy", stack).filter((p) => referencedResource(app, stack, p.values.role)?.name === role.name).flatMap((p) => statementsOf(p.values.policy));
+    expect(grants.map((g) => [g.actions, g.resources])).toEqual([[["events:PutEvents"], [primaryBus]]]);
   });
 });

@@ -8,8 +8,8 @@ import { synthesize } from "../support/synth";
 const ROLE_REF = /^\$\{aws_iam_role\.([A-Za-z0-9_-]+)\.(arn|name|id|unique_id)\}$/;
 /** Resources that give a role permissions rather than run with it. */
 const ATTACHING = new Set(["aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"]);
-/** Many resources of these types share one role by design: one API's integrations, one plan's selections, one cluster's instances. */
-const SHARED_BY_DESIGN = new Set(["aws_api_gateway_integration", "aws_backup_selection", "aws_rds_cluster_instance"]);
+/** Many resources of these types share one role by design: one API's integrations, one plan's selections, one cluster's instances, the rules forwarding findings to one bus. */
+const SHARED_BY_DESIGN = new Set(["aws_api_gateway_integration", "aws_backup_selection", "aws_rds_cluster_instance", "aws_cloudwatch_event_target"]);
 
 function roleReferences(value: unknown, found: string[] = []): string[] {
   if (typeof value === "string") {
@@ -41,7 +41,7 @@ describe("service roles", () => {
       const types = new Set(users.map((u) => u.split(".")[0]));
       if (users.length > 1 && !(types.size === 1 && SHARED_BY_DESIGN.has([...types][0]))) problems.push(`${role} serves ${users.join(", ")}`);
     }
-    expect(consumers.size).toBeGreaterThan(0);
+    if (Object.keys(roles).length > 0) expect(consumers.size).toBeGreaterThan(0); // the walk reaches the references
     expect(problems).toEqual([]);
   });
 });

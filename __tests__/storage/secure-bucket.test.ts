@@ -460,6 +460,18 @@ describe("SecureBucket refuses insecure or unworkable props", () => {
     ["lockDays 0", { lockDays: 0 }, /lockDays \(0\) must be a whole number of days >= 1/],
     ["fractional expiry", { expireAfterDays: 1.5 }, /expireAfterDays \(1.5\) must be a whole number/],
     ["expiry shorter than the lock", { lockDays: 30, expireAfterDays: 7 }, /expireAfterDays \(7\) is shorter than lockDays \(30\); raise it to at least 30/],
+    [
+      "config-history with lockDays (Config cannot deliver to a locked bucket)",
+      { contents: "config-history" as const, replicaLockDays: 14 },
+      /a config-history bucket cannot have lockDays: AWS Config does not deliver to a bucket with Object Lock/,
+    ],
+    ["config-history without replicaLockDays", { contents: "config-history" as const, lockDays: undefined }, /a config-history bucket needs replicaLockDays \(>= 1\)/],
+    ["replicaLockDays on a phi bucket", { replicaLockDays: 30 }, /replicaLockDays is for config-history buckets only/],
+    [
+      "config-history expiring before its replica's lock",
+      { contents: "config-history" as const, lockDays: undefined, replicaLockDays: 30, expireAfterDays: 7 },
+      /expireAfterDays \(7\) is shorter than replicaLockDays \(30\)/,
+    ],
     ["a name with capitals", { name: "Export" }, /name "Export" may hold only lowercase letters, digits and inner hyphens/],
     ["a name S3 cannot take once prefixed", { name: "x".repeat(40) }, /is \d+ characters, more than S3's 63; shorten name/],
   ])("throws for %s", (_what, props, message) => {

@@ -5,6 +5,7 @@ import { App } from "cdktf";
 import { buildApp, withPlainStackTraces } from "../../main";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
 import { SYNTH_FIXTURE_ENV } from "./synth-fixture";
 
 export { SYNTH_FIXTURE_ENV };
@@ -33,18 +34,22 @@ export interface SynthesizedApp {
 
 
 /**
- * The given environments (default: all) synthesized into a fresh temp directory the caller
- * owns (and may change or delete). Every environment, unchanged, is a copy of the run's
- * shared synth when there is one: the same code on the same config gives the same output.
+ * The given environments (default: all) and organization (default: the configured one)
+ * synthesized into a fresh temp directory the caller owns (and may change or delete). The
+ * defaults, unchanged, are a copy of the run's shared synth when there is one: the same code
+ * on the same config gives the same output.
  */
-export function synthesize(environments?: readonly EnvironmentConfig[]): SynthesizedApp {
+export function synthesize(
+  environments?: readonly EnvironmentConfig[],
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): SynthesizedApp {
   const fixture = process.env[SYNTH_FIXTURE_ENV];
-  if (isEveryEnvironmentUnchanged(environments) && fixture && existsSync(join(fixture, "stacks"))) {
+  if (isEveryEnvironmentUnchanged(environments) && organization === ORGANIZATION && fixture && existsSync(join(fixture, "stacks"))) {
     const outdir = mkdtempSync(join(tmpdir(), "medicare-synth-"));
     cpSync(fixture, outdir, { recursive: true });
     return readSynthesized(outdir);
   }
-  return synthesizeFresh(environments);
+  return synthesizeFresh(environments, undefined, organization);
 }
 
 /** True for no selection, or for every environment in order, each the configuration itself (what the shared synth built). */
@@ -53,9 +58,13 @@ function isEveryEnvironmentUnchanged(environments?: readonly EnvironmentConfig[]
   return environments === undefined || (environments.length === all.length && environments.every((env, i) => env === all[i]));
 }
 
-/** Synthesizes the given environments (default: all) now, never from the shared synth. */
-export function synthesizeFresh(environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS), prefix?: string): SynthesizedApp {
-  return synthesizeWith((app) => buildApp(app, environments), prefix);
+/** Synthesizes the given environments (default: all) and organization (default: the configured one) now, never from the shared synth. */
+export function synthesizeFresh(
+  environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS),
+  prefix?: string,
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): SynthesizedApp {
+  return synthesizeWith((app) => buildApp(app, environments, organization), prefix);
 }
 
 /** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */

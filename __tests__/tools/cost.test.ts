@@ -15,7 +15,7 @@ import { messagePrices, PRICING_DIR, PricingError, regionPrices, resourceCatalog
 import { ROOT } from "../../scripts/paths";
 import { CLIENT_FIGURES, HARDENING_ITEMS } from "../../scripts/platform/lib/cost/client-figures";
 import { diffEstimates } from "../../scripts/platform/lib/cost/diff";
-import { CostLine, Estimate, estimateStacks } from "../../scripts/platform/lib/cost/estimate";
+import { CostLine, Estimate, environmentOf, estimateStacks } from "../../scripts/platform/lib/cost/estimate";
 import { invocationsPerMonth, METERS } from "../../scripts/platform/lib/cost/meters";
 import { renderDiffMarkdown, renderMarkdown, renderText } from "../../scripts/platform/lib/cost/render";
 import { parseCostOptions, runCost } from "../../scripts/platform/cost";
@@ -46,9 +46,9 @@ describe("every resource is priced or free for a stated reason", () => {
     }
   });
 
-  test("every resource is accounted for: priced lines or a free group, in both environments", () => {
+  test("every resource is accounted for: priced lines or a free group, in every environment and the organization", () => {
     for (const env of estimate.environments) {
-      const resources = Object.entries(app.stacks).filter(([s]) => s.startsWith(`${env.environment}-`)).flatMap(([s, doc]) => allResources(s, doc));
+      const resources = Object.entries(app.stacks).filter(([s]) => environmentOf(s) === env.environment).flatMap(([s, doc]) => allResources(s, doc));
       const priced = new Set(env.stacks.flatMap((s) => s.lines.map((l) => l.address)));
       const free = env.stacks.reduce((n, s) => n + s.free.reduce((m, f) => m + f.count, 0), 0);
       const pricedTypes = new Set(resources.filter((r) => "meter" in resourceCatalogue().types[r.type]).map((r) => `${r.stack}/${r.type}.${r.name}`));
@@ -218,7 +218,7 @@ describe("the command line", () => {
   });
 
   test("an environment that was not synthesized, and a base that is not a commit", () => {
-    expect(() => runCost(parseCostOptions(["--env", "staging", "--stacks", app.outdir]), () => undefined)).toThrow(/--env staging: no such environment in .* \(found dev, prod\)/);
+    expect(() => runCost(parseCostOptions(["--env", "staging", "--stacks", app.outdir]), () => undefined)).toThrow(/--env staging: no such environment in .* \(found dev, organization, prod\)/);
     expect(() => runCost(parseCostOptions(["--base", "no-such-ref-xyz", "--stacks", app.outdir]), () => undefined)).toThrow(/--base no-such-ref-xyz is not a commit, branch or tag/);
   });
 

@@ -10,7 +10,7 @@ import { join } from "path";
 import { synthesize } from "../support/synth";
 import {
   OFFLINE_PROVIDER_SETTINGS, StackInputError, TerraformJson, dependencyOrder, discoverStackDirs, filterStacks,
-  mergePlannedValue, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
+  mergePlannedValue, offlineConfig, offlineOverride, placeholderFor, planToConfig, remoteStateProducers, stubState,
 } from "../../scripts/platform/lib/validate-stacks";
 import { cliConfigText, goPlatform, providerMirrorBinary } from "../../scripts/platform/lib/opentofu";
 import { FAULT_CONFIG_FILE, PLANTED_FAULTS, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults, resourceAtLine } from "../../scripts/platform/lib/planted-faults";
@@ -33,7 +33,7 @@ describe("stack discovery and filters", () => {
   it("filters by environment and by stack, and names what exists when a filter matches nothing", () => {
     expect(filterStacks(stackNames, ["prod"], [])).toEqual(stackNames.filter((n) => n.startsWith("prod-")));
     expect(filterStacks(stackNames, [], ["dev-edge"])).toEqual(["dev-edge"]);
-    expect(() => filterStacks(stackNames, ["staging"], [])).toThrow(/--env staging: no synthesized stack of that environment; have dev, prod/);
+    expect(() => filterStacks(stackNames, ["staging"], [])).toThrow(/--env staging: no synthesized stack of that environment; have dev, organization, prod/);
     expect(() => filterStacks(stackNames, [], ["dev-nope"])).toThrow(StackInputError);
   });
 
@@ -75,6 +75,17 @@ describe("offline override", () => {
     for (const block of offlineOverride(config, "v", (p) => p).provider!.aws as any[]) expect(block.endpoints).toBeUndefined();
   });
 
+  it("plans without what needs a real account: no provider assumes a role, no import block reads one", () => {
+    const withAccountReads = Object.values(app.stacks).filter((c: any) => c.import || [c.provider?.aws ?? []].flat().some((b: any) => b.assume_role));
+    expect(withAccountReads.length).toBeGreaterThan(0); // the organization's stacks
+    for (const config of withAccountReads) {
+      const offline = offlineConfig(config as TerraformJson) as any;
+      expect(offline.import).toBeUndefined();
+      for (const block of [offline.provider.aws].flat()) expect(block.assume_role).toBeUndefined();
+      expect(Object.keys(offline.resource)).toEqual(Object.keys((config as any).resource));
+    }
+  });
+
   it("refuses a remote state that is not a local stack state", () => {
     const config: TerraformJson = { data: { terraform_remote_state: { x: { backend: "s3", config: { bucket: "b" } } } } };
     expect(() => remoteStateProducers(config)).toThrow(/backend "s3"/);
@@ -103,6 +114,8 @@ describe("stub remote state", () => {
           "aws_s3_bucket.arn": /^arn:aws:s3:::medicare-[a-z0-9-]+$/,
           "aws_vpc_endpoint.prefix_list_id": /^pl-[0-9a-f]{8}$/,
           "aws_db_proxy.endpoint": /^medicare-[a-z0-9-]+\.proxy-[0-9a-f]{12}\.eu-west-2\.rds\.amazonaws\.com$/,
+          "aws_secretsmanager_secret.arn": /^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+          "aws_rds_cluster.endpoint": /^medicare-[a-z0-9-]+\.cluster-[0-9a-f]{12}\.eu-west-2\.rds\.amazonaws\.com$/,
           "local.value": /^prx-[0-9a-f]{17}$/,
           "aws_route53_zone.zone_id": /^Z[0-9A-F]{20}$/,
           "aws_acm_certificate_validation.certificate_arn": /^arn:aws:acm:eu-west-2:\d{12}:certificate\/[0-9a-f-]{36}$/,

@@ -84,7 +84,8 @@ export class MedicareStack extends TerraformStack {
   }
 }
 
-function configureStateBackend(stack: MedicareStack, state: StateBackendConfig): void {
+/** Points `stack` at its state: a local file, or encrypted and locked S3 state. */
+export function configureStateBackend(stack: TerraformStack, state: StateBackendConfig): void {
   if (state.kind === "local") {
     // Terraform runs in cdktf.out/stacks/<stack>/, so this is <project>/terraform.<stack>.tfstate
     // (cdktf's default place), written relative so the output does not depend on the checkout path.

@@ -10,7 +10,8 @@ import { UNSCOPED_ACTIONS } from "./unscoped-actions";
  * changes (privilege escalation) and switching off or destroying audit and key material.
  * All of IAM is denied too, apart from passing roles to the services listed with permitPassRoleTo.
  */
-const FORBIDDEN_ACTIONS = [
+/** What no workload role may do: escalate or tamper with the audit trail (denied by every boundary). */
+export const FORBIDDEN_ACTIONS = [
   "organizations:*",
   "account:*",
   "kms:ScheduleKeyDeletion",

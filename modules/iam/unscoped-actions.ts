@@ -124,6 +124,10 @@ export const UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   // (list_awsorganizations.html, list_awsconfig.html, list_awssecretsmanager.html).
   "organizations:DescribeOrganization",
   "organizations:ListAccounts",
+  // Config's organization aggregator also lists the services with organization access and
+  // their delegated administrators (list_awsorganizations.html: neither names a resource).
+  "organizations:ListAWSServiceAccessForOrganization",
+  "organizations:ListDelegatedAdministrators",
   "config:ListDiscoveredResources",
   "config:SelectResourceConfig",
   "config:GetResourceConfigHistory",

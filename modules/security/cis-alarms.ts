@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -5,7 +6,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { MedicareStack } from "../core/medicare-stack";
-import { policyJson } from "../iam/policy-document";
+import { PolicyStatement, policyJson } from "../iam/policy-document";
 import { EncryptedLogGroup } from "../logs/encrypted-log-group";
 import { DomainKey, requireKeyOf } from "./keys";
 
@@ -128,6 +129,75 @@ export const CIS_MONITORS: readonly CisMonitor[] = [
   },
 ];
 
+export interface SecurityTopicProps {
+  readonly name: string;
+  readonly displayName: string;
+  /** The customer-managed key that encrypts the topic; its policy must let CloudWatch and EventBridge publish. */
+  readonly kmsKeyArn: string;
+  /** The account and region of the topic: only its own alarms and rules may publish. */
+  readonly accountId: string;
+  readonly region: string;
+  /** Whether the account's CloudWatch alarms publish to it. */
+  readonly alarmsPublish: boolean;
+  /** Name prefix of the EventBridge rules of the account that publish to it (findings). */
+  readonly eventRulePrefix: string;
+  /** The security team's address; the only subscriber. */
+  readonly email: string;
+  /** @default the scope's default provider */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * A security team's topic, created in `scope`: KMS-encrypted; only the account's own alarms
+ * (when `alarmsPublish`) and finding rules named `eventRulePrefix*` of its region may publish,
+ * and only over TLS; one e-mail subscription to the security team. The environments' security
+ * stacks and the security account's organization-detection stack use it.
+ */
+export function securityTopic(scope: Construct, props: SecurityTopicProps): SnsTopic {
+  const { accountId, region, provider } = props;
+  const topic = new SnsTopic(scope, "topic", { provider, name: props.name, displayName: props.displayName, kmsMasterKeyId: props.kmsKeyArn });
+  const publishers: PolicyStatement[] = [];
+  if (props.alarmsPublish) {
+    publishers.push({
+      sid: "AlarmsOfThisAccountPublish",
+      principals: { Service: "cloudwatch.amazonaws.com" },
+      actions: ["sns:Publish"],
+      resources: [topic.arn],
+      conditions: {
+        StringEquals: { "aws:SourceAccount": accountId },
+        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+      },
+    });
+  }
+  new SnsTopicPolicy(scope, "topic-policy", {
+    provider,
+    arn: topic.arn,
+    policy: policyJson([
+      ...publishers,
+      {
+        sid: "SecurityFindingRulesOfThisAccountPublish",
+        principals: { Service: "events.amazonaws.com" },
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:events:${region}:${accountId}:rule/${props.eventRulePrefix}*` },
+        },
+      },
+      {
+        sid: "DenyPublishingWithoutTls",
+        effect: "Deny",
+        principals: { AWS: "*" },
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        conditions: { Bool: { "aws:SecureTransport": false } },
+      },
+    ]),
+  });
+  new SnsTopicSubscription(scope, "security-team", { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
+  return topic;
+}
+
 export interface SecurityAlarmsProps {
   /** The trail's log group, which the metric filters read. */
   readonly trailLogGroup: EncryptedLogGroup;
@@ -153,48 +223,15 @@ export class SecurityAlarms extends Construct {
     requireKeyOf("messaging", props.messagingKey, this, "messagingKey");
     this.namespace = `medicare/${stack.env.name}/cis`;
 
-    this.topic = new SnsTopic(this, "topic", {
+    this.topic = securityTopic(this, {
       name: stack.resourceName("security-alarms"),
       displayName: `mediCARE ${stack.env.name} security alarms`,
-      kmsMasterKeyId: props.messagingKey.arn,
-    });
-    new SnsTopicPolicy(this, "topic-policy", {
-      arn: this.topic.arn,
-      policy: policyJson([
-        {
-          sid: "AlarmsOfThisAccountPublish",
-          principals: { Service: "cloudwatch.amazonaws.com" },
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          conditions: {
-            StringEquals: { "aws:SourceAccount": stack.accountId },
-            ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${stack.region}:${stack.accountId}:alarm:*` },
-          },
-        },
-        {
-          sid: "SecurityFindingRulesOfThisAccountPublish",
-          principals: { Service: "events.amazonaws.com" },
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          conditions: {
-            StringEquals: { "aws:SourceAccount": stack.accountId },
-            ArnLike: { "aws:SourceArn": `arn:aws:events:${stack.region}:${stack.accountId}:rule/${stack.resourceName()}-*` },
-          },
-        },
-        {
-          sid: "DenyPublishingWithoutTls",
-          effect: "Deny",
-          principals: { AWS: "*" },
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          conditions: { Bool: { "aws:SecureTransport": false } },
-        },
-      ]),
-    });
-    new SnsTopicSubscription(this, "security-team", {
-      topicArn: this.topic.arn,
-      protocol: "email",
-      endpoint: stack.env.alarmEmail,
+      kmsKeyArn: props.messagingKey.arn,
+      accountId: stack.accountId,
+      region: stack.region,
+      alarmsPublish: true,
+      eventRulePrefix: `${stack.resourceName()}-`,
+      email: stack.env.alarmEmail,
     });
 
     this.alarms = CIS_MONITORS.map((monitor) => {

@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
@@ -120,23 +121,43 @@ export interface ConfigRecorderProps {
   /** The logs key of the primary region: it encrypts the delivered history and snapshots. */
   readonly logsKey: DomainKey;
   readonly foundation: BucketFoundation;
+  /**
+   * Other regions of the account to record (the backup region, which holds the locked backup
+   * copies and replicas), each with its provider; they deliver to the same bucket.
+   * @default none
+   */
+  readonly otherRegions?: readonly { readonly name: string; readonly provider: TerraformProvider }[];
+}
+
+/** One region's recorder: what it records, where it delivers, and the rules it evaluates there. */
+export interface RegionalRecording {
+  readonly region: string;
+  readonly recorder: ConfigConfigurationRecorder;
+  readonly deliveryChannel: ConfigDeliveryChannel;
+  readonly rules: readonly ConfigConfigRule[];
 }
 
 /**
- * AWS Config: records every supported resource type, global ones (IAM) included,
- * continuously; delivers history and daily snapshots to an encrypted bucket; keeps
- * configuration items as long as the audit trail (up to Config's seven-year maximum); and
- * evaluates the HIPAA managed rules.
+ * AWS Config: records every supported resource type continuously, in the primary region
+ * (global ones, IAM, included: recorded once) and in every other region given (the backup
+ * region); delivers history and daily snapshots of all of them to one encrypted bucket;
+ * keeps configuration items as long as the audit trail (up to Config's seven-year maximum);
+ * and evaluates the HIPAA managed rules in each region.
  *
  * The delivery bucket has no Object Lock: AWS Config does not deliver to a bucket with
- * Object Lock enabled. It is a SecureBucket (KMS, TLS-only, versioned, access-logged)
- * whose policy denies deleting any object or version; only the lifecycle expires them.
+ * Object Lock enabled (AWS::Config::DeliveryChannel documentation). It is a `config-history`
+ * SecureBucket (KMS, TLS-only, versioned, access-logged) whose policy denies deleting any
+ * object or version (only the lifecycle expires them), and whose every version is
+ * replicated to a copy in the backup region locked in compliance mode for the audit
+ * retention, like the trail's replica.
  */
 export class ConfigRecorder extends Construct {
   readonly recorder: ConfigConfigurationRecorder;
   readonly deliveryChannel: ConfigDeliveryChannel;
   readonly bucket: SecureBucket;
   readonly rules: readonly ConfigConfigRule[];
+  /** Every region recorded, the primary first. */
+  readonly regions: readonly RegionalRecording[];
 
   constructor(scope: Construct, id: string, props: ConfigRecorderProps) {
     super(scope, id);
@@ -146,9 +167,10 @@ export class ConfigRecorder extends Construct {
 
     this.bucket = new SecureBucket(this, "bucket", {
       name: CONFIG_HISTORY_BUCKET,
-      contents: "operational",
+      contents: "config-history",
       key: props.logsKey,
       foundation: props.foundation,
+      replicaLockDays: days,
       expireAfterDays: days,
       policyStatements: (bucket): PolicyStatement[] => {
         const sourceAccount = { StringEquals: { "aws:SourceAccount": stack.accountId } };
@@ -162,14 +184,6 @@ export class ConfigRecorder extends Construct {
             resources: [`${bucket.arn}/AWSLogs/${stack.accountId}/Config/*`],
             conditions: { StringEquals: { "aws:SourceAccount": stack.accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
           },
-          {
-            // Stands in for Object Lock, which Config cannot deliver to.
-            sid: "DenyDeletingConfigurationHistory",
-            effect: "Deny",
-            principals: { AWS: "*" },
-            actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            resources: [`${bucket.arn}/*`],
-          },
         ];
       },
     });
@@ -180,35 +194,49 @@ export class ConfigRecorder extends Construct {
       awsServiceName: CONFIG,
       description: "AWS Config records the configuration of every resource of the account",
     });
-    this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
-      name: stack.resourceName("config"),
-      roleArn: role.arn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      recordingMode: { recordingFrequency: "CONTINUOUS" },
-    });
-    this.deliveryChannel = new ConfigDeliveryChannel(this, "delivery-channel", {
-      name: stack.resourceName("config"),
-      s3BucketName: this.bucket.name,
-      s3KmsKeyArn: props.logsKey.arn,
-      snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-      dependsOn: [this.recorder, this.bucket.policy],
-    });
-    new ConfigConfigurationRecorderStatus(this, "recording", {
-      name: this.recorder.name,
-      isEnabled: true,
-      dependsOn: [this.deliveryChannel],
-    });
-    new ConfigRetentionConfiguration(this, "retention", {
-      retentionPeriodInDays: Math.min(days, MAX_CONFIG_RETENTION_DAYS),
-    });
-    this.rules = Object.entries(HIPAA_MANAGED_RULES).map(
-      ([identifier, parameters]) =>
-        new ConfigConfigRule(this, `rule-${identifier.toLowerCase()}`, {
-          name: stack.resourceName("hipaa", identifier.toLowerCase().replace(/_/g, "-")),
-          source: { owner: "AWS", sourceIdentifier: identifier },
-          inputParameters: parameters ? JSON.stringify(parameters) : undefined,
-          dependsOn: [this.recorder],
-        }),
-    );
+    const record = (region: string, provider: TerraformProvider | undefined, suffix: string): RegionalRecording => {
+      const recorder = new ConfigConfigurationRecorder(this, `recorder${suffix}`, {
+        provider,
+        name: stack.resourceName("config"),
+        roleArn: role.arn,
+        // Global types (IAM) are the same from every region: recorded in the primary only.
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: provider === undefined },
+        recordingMode: { recordingFrequency: "CONTINUOUS" },
+      });
+      const deliveryChannel = new ConfigDeliveryChannel(this, `delivery-channel${suffix}`, {
+        provider,
+        name: stack.resourceName("config"),
+        s3BucketName: this.bucket.name,
+        s3KmsKeyArn: props.logsKey.arn,
+        snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+        dependsOn: [recorder, this.bucket.policy],
+      });
+      new ConfigConfigurationRecorderStatus(this, `recording${suffix}`, {
+        provider,
+        name: recorder.name,
+        isEnabled: true,
+        dependsOn: [deliveryChannel],
+      });
+      new ConfigRetentionConfiguration(this, `retention${suffix}`, {
+        provider,
+        retentionPeriodInDays: Math.min(days, MAX_CONFIG_RETENTION_DAYS),
+      });
+      const rules = Object.entries(HIPAA_MANAGED_RULES).map(
+        ([identifier, parameters]) =>
+          new ConfigConfigRule(this, `rule-${identifier.toLowerCase()}${suffix}`, {
+            provider,
+            name: stack.resourceName("hipaa", identifier.toLowerCase().replace(/_/g, "-")),
+            source: { owner: "AWS", sourceIdentifier: identifier },
+            inputParameters: parameters ? JSON.stringify(parameters) : undefined,
+            dependsOn: [recorder],
+          }),
+      );
+      return { region, recorder, deliveryChannel, rules };
+    };
+    const primary = record(stack.region, undefined, "");
+    this.recorder = primary.recorder;
+    this.deliveryChannel = primary.deliveryChannel;
+    this.rules = primary.rules;
+    this.regions = [primary, ...(props.otherRegions ?? []).map((r) => record(r.name, r.provider, `-${r.name}`))];
   }
 }

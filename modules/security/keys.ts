@@ -25,6 +25,9 @@ interface KeyUsers {
 /** A KMS deletion window long enough to notice and cancel a mistaken deletion. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
 
+/** Customer-managed keys rotate yearly. */
+export const KEY_ROTATION_PERIOD_DAYS = 365;
+
 const ENCRYPT_DECRYPT = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
@@ -50,14 +53,19 @@ const KEY_ADMINISTRATION = [
   "kms:RotateKeyOnDemand",
 ];
 
-/** AWS services that publish to encrypted topics and queues for this account. */
-function publishingService(service: string) {
-  return (stack: MedicareStack): PolicyStatement => ({
+/** A key policy statement: an AWS service publishes to encrypted topics and queues for one account. */
+export function publishingServiceStatement(service: string, accountId: string): PolicyStatement {
+  return {
     sid: `PublishFrom${service.split(".")[0]}`,
     principals: { Service: service },
     actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-    conditions: { StringEquals: { "aws:SourceAccount": stack.accountId } },
-  });
+    conditions: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
+}
+
+/** AWS services that publish to encrypted topics and queues for this account. */
+function publishingService(service: string) {
+  return (stack: MedicareStack): PolicyStatement => publishingServiceStatement(service, stack.accountId);
 }
 
 /**
@@ -89,6 +97,23 @@ function autoScalingServiceLinkedRole(stack: MedicareStack, region: string): Pol
  * CloudFront (origin access control) reads the forms bucket's objects, which S3 encrypts
  * under this key: only for this account's distributions and only that bucket's objects.
  */
+/**
+ * Macie's service-linked role decrypts the objects it scans (modules/security/threat-detection.ts:
+ * the phi buckets under the data key, their replicas under the backup key); its own policy
+ * grants no KMS, so the key policy names it, through S3 in this region only.
+ */
+function macieScansObjects(stack: MedicareStack, region: string): PolicyStatement {
+  return {
+    sid: "MacieDecryptsObjectsItScans",
+    principals: { AWS: `arn:aws:iam::${stack.accountId}:root` },
+    actions: ["kms:Decrypt"],
+    conditions: {
+      ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${stack.accountId}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie` },
+      StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:CallerAccount": stack.accountId },
+    },
+  };
+}
+
 function cloudFrontReadsForms(stack: MedicareStack): PolicyStatement {
   const bucketArn = `arn:aws:s3:::${bucketName(stack, FORMS_BUCKET_SHORT_NAME)}`;
   return {
@@ -112,6 +137,7 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
       (stack, region) => autoScalingServiceLinkedRole(stack, region)[0],
       (stack, region) => autoScalingServiceLinkedRole(stack, region)[1],
       cloudFrontReadsForms,
+      macieScansObjects,
     ],
   },
   logs: {
@@ -176,7 +202,7 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
   backup: {
     description: "AWS Backup vaults, snapshot copies and replicated objects",
     viaServices: ["backup", "rds", "ec2", "s3"],
-    servicePrincipals: [],
+    servicePrincipals: [macieScansObjects],
   },
   messaging: {
     description: "SNS topics and SQS queues of the campaign and the alarms; Lambda function environments; Step Functions state",
@@ -204,31 +230,40 @@ const DOMAINS: Readonly<Record<KeyDomain, KeyUsers>> = {
 
 /** Key policy of a domain key: who administers it and who may use it, by name. */
 function keyPolicy(stack: MedicareStack, region: string, users: KeyUsers): string {
-  const account = `arn:aws:iam::${stack.accountId}:root`;
+  return accountKeyPolicy(stack.accountId, region, users.viaServices, users.servicePrincipals.map((statement) => statement(stack, region)));
+}
+
+/**
+ * A key policy for one account's key: the account administers it through IAM without using
+ * it, its principals use it only through `viaServices` (in `region`), and the given service
+ * statements name the services that use it directly.
+ */
+export function accountKeyPolicy(accountId: string, region: string, viaServices: readonly string[], serviceStatements: readonly PolicyStatement[]): string {
+  const account = `arn:aws:iam::${accountId}:root`;
   const statements: PolicyStatement[] = [
     { sid: "AccountAdministersThroughIam", principals: { AWS: account }, actions: KEY_ADMINISTRATION },
   ];
-  if (users.viaServices.length > 0) {
-    const viaService = users.viaServices.map((s) => `${s}.${region}.amazonaws.com`);
+  if (viaServices.length > 0) {
+    const viaService = viaServices.map((s) => `${s}.${region}.amazonaws.com`);
     statements.push(
       {
         sid: "AccountUsesOnlyThroughNamedServices",
         principals: { AWS: account },
         actions: ENCRYPT_DECRYPT,
-        conditions: { StringEquals: { "kms:CallerAccount": stack.accountId, "kms:ViaService": viaService } },
+        conditions: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaService } },
       },
       {
         sid: "NamedServicesGrantForTheirOwnResources",
         principals: { AWS: account },
         actions: ["kms:CreateGrant"],
         conditions: {
-          StringEquals: { "kms:CallerAccount": stack.accountId, "kms:ViaService": viaService },
+          StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": viaService },
           Bool: { "kms:GrantIsForAWSResource": true },
         },
       },
     );
   }
-  statements.push(...users.servicePrincipals.map((statement) => statement(stack, region)));
+  statements.push(...serviceStatements);
   return policyJson(statements);
 }
 
@@ -257,7 +292,7 @@ export class DomainKey extends Construct {
       provider: placement?.provider,
       description: `mediCARE ${stack.env.name} ${domain} key${where}: ${users.description}`,
       enableKeyRotation: true,
-      rotationPeriodInDays: 365,
+      rotationPeriodInDays: KEY_ROTATION_PERIOD_DAYS,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: keyPolicy(stack, this.region, users),
     });

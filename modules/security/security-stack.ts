@@ -30,6 +30,8 @@ export class SecurityStack extends MedicareStack {
   readonly securityAlarms: SecurityAlarms;
   readonly config: ConfigRecorder;
   readonly threatDetection: ThreatDetection;
+  /** GuardDuty, Inspector, Security Hub and Access Analyzer in the backup region. */
+  readonly backupRegionThreatDetection: ThreatDetection;
   /** The ceiling of every persona role. */
   readonly humanBoundary: HumanBoundary;
   readonly personas: PersonaRoles;
@@ -56,8 +58,14 @@ export class SecurityStack extends MedicareStack {
       trailLogGroup: this.auditTrail.logGroup,
       messagingKey: this.keys.messaging,
     });
-    this.config = new ConfigRecorder(this, "config", { logsKey: this.keys.logs, foundation: this.buckets });
+    const backupRegion = { name: env.backupRegion, provider: this.backupRegionProvider };
+    this.config = new ConfigRecorder(this, "config", { logsKey: this.keys.logs, foundation: this.buckets, otherRegions: [backupRegion] });
     this.threatDetection = new ThreatDetection(this, "threat-detection", { alarmTopic: this.securityAlarms.topic });
+    // The backup region holds the locked backup copies, the export replica and the audit replicas.
+    this.backupRegionThreatDetection = new ThreatDetection(this, "threat-detection-backup-region", {
+      alarmTopic: this.securityAlarms.topic,
+      region: { ...backupRegion, boundary: this.workloadBoundary },
+    });
     new AccountPasswordPolicy(this, "password-policy");
     this.humanBoundary = new HumanBoundary(this, "human-boundary");
     this.humanBoundary.acceptForNewRoles(`arn:aws:iam::${this.accountId}:policy/${this.resourceName("workload-boundary")}`);

@@ -21,7 +21,12 @@ import { bucketName } from "./names";
  * What a bucket holds decides the protections beyond the baseline every bucket gets:
  * - `phi`: patient data or exports of it. Object Lock (compliance mode) and replication
  *   to the backup region, where the replica is locked too.
- * - `audit`: audit trails (CloudTrail, Config). Same as `phi`.
+ * - `audit`: audit trails (CloudTrail). Same as `phi`.
+ * - `config-history`: AWS Config's configuration history. Config does not deliver to a
+ *   bucket with Object Lock (AWS::Config::DeliveryChannel documentation), so this bucket is
+ *   not locked; as for access logs, its policy denies deleting any record to everyone (only
+ *   the lifecycle expires them), and every version is replicated to a copy in the backup
+ *   region that is locked (compliance mode, `replicaLockDays`) like the other audit replicas.
  * - `access-logs`: S3 server access logs of the other buckets, encrypted with the logs key.
  *   S3 cannot deliver server access logs to a bucket with Object Lock, so instead its policy
  *   denies deleting log records to everyone (only the lifecycle expires them). It does not
@@ -34,15 +39,18 @@ import { bucketName } from "./names";
  *   `key` still names the bucket's region and must be its logs key.
  * - `operational`: everything else (reports, static forms).
  */
-export type BucketContents = "phi" | "audit" | "access-logs" | "load-balancer-logs" | "operational";
+export type BucketContents = "phi" | "audit" | "config-history" | "access-logs" | "load-balancer-logs" | "operational";
 
-export const BUCKET_CONTENTS: readonly BucketContents[] = ["phi", "audit", "access-logs", "load-balancer-logs", "operational"];
+export const BUCKET_CONTENTS: readonly BucketContents[] = ["phi", "audit", "config-history", "access-logs", "load-balancer-logs", "operational"];
 
-/** Contents whose records nobody may delete (log targets). */
-const UNDELETABLE_RECORDS: readonly BucketContents[] = ["access-logs", "load-balancer-logs"];
+/** Contents whose records nobody may delete (log targets and Config's history, which cannot be locked). */
+const UNDELETABLE_RECORDS: readonly BucketContents[] = ["access-logs", "load-balancer-logs", "config-history"];
 
 /** Contents that must be locked and copied to the backup region (CONTROLS.md, s3 rows). */
 export const LOCKED_AND_REPLICATED: readonly BucketContents[] = ["phi", "audit"];
+
+/** Contents copied to a locked replica in the backup region (the source itself locked or not). */
+export const REPLICATED_TO_LOCKED_COPY: readonly BucketContents[] = [...LOCKED_AND_REPLICATED, "config-history"];
 
 /** The tag that records a bucket's contents; the S3 rules read it. */
 export const BUCKET_CONTENTS_TAG = "bucket-contents";
@@ -88,6 +96,12 @@ export interface SecureBucketProps {
    * @default no Object Lock (`operational` only)
    */
   readonly lockDays?: number;
+  /**
+   * Days each replica version is locked in the backup region, for a `config-history` bucket
+   * (whose own objects cannot be locked); the other replicated kinds lock their replica for
+   * `lockDays`. Required for `config-history`, not allowed otherwise.
+   */
+  readonly replicaLockDays?: number;
   /**
    * Days after which object versions expire (never sooner than the lock).
    * @default never
@@ -230,14 +244,14 @@ export class SecureBucket extends Construct {
       dependsOn: [this.versioning],
     });
 
-    if (LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica) {
+    if (REPLICATED_TO_LOCKED_COPY.includes(props.contents) && !isReplica) {
       REPLICATED.add(this);
       this.replica = new SecureBucket(this, "replica", {
         name: `${props.name}${REPLICA_SUFFIX}`,
         contents: props.contents,
         key: props.foundation.replicaKey,
         foundation: props.foundation,
-        lockDays: props.lockDays,
+        lockDays: props.replicaLockDays ?? props.lockDays,
         expireAfterDays: props.expireAfterDays,
       });
       replicate(this, {
@@ -269,14 +283,25 @@ function validate(path: string, stack: MedicareStack, props: SecureBucketProps, 
   if (!SHORT_NAME.test(props.name)) {
     fail(`name "${props.name}" may hold only lowercase letters, digits and inner hyphens (it becomes part of the bucket name ${name})`);
   }
-  const longest = LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica ? bucketName(stack, props.name + REPLICA_SUFFIX) : name;
+  const longest = REPLICATED_TO_LOCKED_COPY.includes(props.contents) && !isReplica ? bucketName(stack, props.name + REPLICA_SUFFIX) : name;
   if (longest.length > MAX_BUCKET_NAME) {
     fail(`bucket name ${longest} is ${longest.length} characters, more than S3's ${MAX_BUCKET_NAME}; shorten name "${props.name}"`);
   }
   const isWholeDays = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n >= 1);
   if (!isWholeDays(props.lockDays)) fail(`lockDays (${props.lockDays}) must be a whole number of days >= 1`);
   if (!isWholeDays(props.expireAfterDays)) fail(`expireAfterDays (${props.expireAfterDays}) must be a whole number of days >= 1`);
-  if (LOCKED_AND_REPLICATED.includes(props.contents) && props.lockDays === undefined) {
+  if (!isWholeDays(props.replicaLockDays)) fail(`replicaLockDays (${props.replicaLockDays}) must be a whole number of days >= 1`);
+  if (props.contents === "config-history" && !isReplica) {
+    if (props.lockDays !== undefined) fail("a config-history bucket cannot have lockDays: AWS Config does not deliver to a bucket with Object Lock (its replica is locked instead: replicaLockDays)");
+    if (props.replicaLockDays === undefined) fail("a config-history bucket needs replicaLockDays (>= 1): its replica in the backup region is locked for that long");
+  }
+  if (props.replicaLockDays !== undefined && props.contents !== "config-history") {
+    fail(`replicaLockDays is for config-history buckets only; ${kind} locks itself and its replica for lockDays`);
+  }
+  if (props.expireAfterDays !== undefined && props.replicaLockDays !== undefined && props.expireAfterDays < props.replicaLockDays) {
+    fail(`expireAfterDays (${props.expireAfterDays}) is shorter than replicaLockDays (${props.replicaLockDays}); raise it to at least ${props.replicaLockDays}`);
+  }
+  if ((LOCKED_AND_REPLICATED.includes(props.contents) || (props.contents === "config-history" && isReplica)) && props.lockDays === undefined) {
     fail(`${kind} needs lockDays (>= 1): its objects are kept under Object Lock (compliance mode)`);
   }
   if (props.contents === "access-logs" && props.lockDays !== undefined) {
@@ -291,11 +316,11 @@ function validate(path: string, stack: MedicareStack, props: SecureBucketProps, 
   if (props.contents === "access-logs" && props.key.domain !== "logs") {
     fail(`an access-logs bucket must be encrypted with the logs key of its region (S3 log delivery may use only that key), not the ${props.key.domain} key`);
   }
-  if (LOCKED_AND_REPLICATED.includes(props.contents) && !isReplica && props.key.region !== stack.region) {
+  if (REPLICATED_TO_LOCKED_COPY.includes(props.contents) && !isReplica && props.key.region !== stack.region) {
     fail(`${kind} lives in ${stack.region} (its replica goes to ${stack.env.backupRegion}); use a key of ${stack.region}, not ${props.key.region}`);
   }
   const replicaKey = props.foundation.replicaKey;
-  if (LOCKED_AND_REPLICATED.includes(props.contents) && (replicaKey.region !== stack.env.backupRegion || replicaKey.domain !== "backup")) {
+  if (REPLICATED_TO_LOCKED_COPY.includes(props.contents) && (replicaKey.region !== stack.env.backupRegion || replicaKey.domain !== "backup")) {
     fail(`the foundation's replicaKey must be the backup key of ${stack.env.backupRegion}, not the ${replicaKey.domain} key of ${replicaKey.region}`);
   }
   if (props.contents !== "access-logs" && !props.foundation.accessLogs[props.key.region]) {

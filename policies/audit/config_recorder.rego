@@ -1,5 +1,6 @@
-# AUD-003: AWS Config records every supported resource type, global ones included, is
-# switched on, and has a delivery channel; the security stack must have one.
+# AUD-003: AWS Config records every supported resource type, global ones included (in the
+# primary region), is switched on, and has a delivery channel; the security stack must have
+# one in every region it works in (the backup region too).
 package rules.audit.config_recorder
 
 import data.lib.audit
@@ -23,14 +24,32 @@ deny contains cdktf.violation(metadata, stack_resource(type), sprintf("the secur
 	count(cdktf.resources(type)) == 0
 }
 
-deny contains cdktf.violation(metadata, recorder, "recording_group does not record all supported resource types including global ones") if {
-	some recorder in cdktf.resources("aws_config_configuration_recorder")
-	not records_everything(recorder)
+deny contains cdktf.violation(metadata, stack_resource("aws_config_configuration_recorder"), sprintf("no Config recorder for provider(s) %v: that region is not recorded", [sort(missing)])) if {
+	audit.is_security_stack
+	count(cdktf.resources("aws_config_configuration_recorder")) > 0
+	missing := cdktf.providers_without("aws_config_configuration_recorder")
+	count(missing) > 0
 }
 
-records_everything(recorder) if {
+deny contains cdktf.violation(metadata, recorder, "recording_group does not record all supported resource types") if {
+	some recorder in cdktf.resources("aws_config_configuration_recorder")
+	not records_all_supported(recorder)
+}
+
+# Global types (IAM) are recorded once, by the primary region's recorder (the default provider).
+deny contains cdktf.violation(metadata, recorder, "the primary region's recorder does not record global resource types (IAM)") if {
+	some recorder in cdktf.resources("aws_config_configuration_recorder")
+	cdktf.provider_of(recorder) == "aws"
+	not records_global(recorder)
+}
+
+records_all_supported(recorder) if {
 	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
 	group.all_supported == true
+}
+
+records_global(recorder) if {
+	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
 	group.include_global_resource_types == true
 }
 

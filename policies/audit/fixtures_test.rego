@@ -74,6 +74,10 @@ resources := {
 	},
 	"aws_accessanalyzer_analyzer": {"a": {"//": meta("dev-security/threat-detection/access-analyzer"), "analyzer_name": "medicare-dev-access-analyzer", "type": "ACCOUNT"}},
 	"aws_sns_topic": {"security": {"//": meta("dev-security/security-alarms/topic"), "kms_master_key_id": "${aws_kms_key.messaging.arn}"}},
+	"aws_macie2_account": {"m": {"//": meta("dev-security/threat-detection/macie"), "status": "ENABLED", "finding_publishing_frequency": "FIFTEEN_MINUTES"}},
+	"aws_macie2_classification_job": {"j": {"//": meta("dev-security/threat-detection/macie-phi-discovery"), "job_type": "SCHEDULED", "sampling_percentage": 100, "schedule_frequency": {"daily_schedule": true}, "s3_job_definition": {"bucket_criteria": {"includes": {"and": [{"tag_criterion": {"comparator": "EQ", "tag_values": [{"key": "bucket-contents", "value": "phi"}]}}]}}}}},
+	"aws_cloudwatch_event_rule": {"macie": {"//": meta("dev-security/threat-detection/macie-high-findings"), "event_pattern": json.marshal({"source": ["aws.macie"], "detail-type": ["Macie Finding"], "detail": {"severity": {"description": ["High"]}}})}},
+	"aws_cloudwatch_event_target": {"macie": {"rule": "${aws_cloudwatch_event_rule.macie.name}", "arn": "${aws_sns_topic.security.arn}"}},
 	"aws_cloudwatch_log_metric_filter": filters,
 	"aws_cloudwatch_metric_alarm": alarms,
 }
@@ -90,3 +94,9 @@ without(type) := stack(object.remove(resources, [type]))
 
 # A stack that is not the security stack, with none of these services.
 data_stack := {"//": {"metadata": {"stackName": "dev-data"}}, "resource": {"aws_s3_bucket": {"b": {"bucket": "x"}}}}
+
+# The security stack as it really is: a primary and a backup-region provider.
+two_regions := {"aws": [{"region": "eu-west-2"}, {"alias": "backup_region", "region": "eu-west-1"}]}
+
+# The security stack with both providers and `extra` resources (type -> name -> body) merged in.
+in_two_regions(extra) := object.union(object.union(security_stack, {"provider": two_regions}), {"resource": extra})

@@ -1,6 +1,7 @@
 # AUD-004: GuardDuty is on, exports findings every 15 minutes and runs every protection
 # plan that applies to what the platform deploys (S3, Aurora logins, Lambda networking,
-# EBS malware scans, runtime monitoring); the security stack must have it.
+# EBS malware scans, runtime monitoring); the security stack must have it in every region it
+# works in (the backup region holds the locked copies).
 package rules.audit.guardduty
 
 import data.lib.audit
@@ -21,6 +22,14 @@ required_features := {"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS
 deny contains cdktf.violation(metadata, {"path": audit.stack_name, "address": "aws_guardduty_detector"}, "the security stack declares no GuardDuty detector") if {
 	audit.is_security_stack
 	count(cdktf.resources("aws_guardduty_detector")) == 0
+}
+
+# Every region the security stack works in (its primary and backup region providers) is watched.
+deny contains cdktf.violation(metadata, {"path": audit.stack_name, "address": "aws_guardduty_detector"}, sprintf("no GuardDuty detector for provider(s) %v: that region is not watched", [sort(missing)])) if {
+	audit.is_security_stack
+	count(cdktf.resources("aws_guardduty_detector")) > 0
+	missing := cdktf.providers_without("aws_guardduty_detector")
+	count(missing) > 0
 }
 
 deny contains cdktf.violation(metadata, detector, "enable is false") if {

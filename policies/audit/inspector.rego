@@ -17,13 +17,21 @@ metadata := {
 
 required_types := {"EC2", "ECR", "LAMBDA", "LAMBDA_CODE"}
 
-enabled_types := {t |
+# Per region (provider): the backup region's Inspector must scan everything the primary's does.
+enabled_types(provider) := {t |
 	some enabler in cdktf.resources("aws_inspector2_enabler")
+	cdktf.provider_of(enabler) == provider
 	some t in cdktf.as_array(object.get(enabler.values, "resource_types", []))
 }
 
-deny contains cdktf.violation(metadata, {"path": audit.stack_name, "address": "aws_inspector2_enabler"}, sprintf("Inspector v2 is not enabled for %v", [sort(missing)])) if {
+deny contains cdktf.violation(metadata, {"path": audit.stack_name, "address": "aws_inspector2_enabler"}, sprintf("Inspector v2 is not enabled for %v%v", [sort(missing), where])) if {
 	audit.is_security_stack
-	missing := required_types - enabled_types
+	some provider in cdktf.providers_or_default
+	missing := required_types - enabled_types(provider)
 	count(missing) > 0
+	where := region_note(provider)
 }
+
+region_note(provider) := "" if provider == "aws"
+
+region_note(provider) := sprintf(" (provider %s)", [provider]) if provider != "aws"

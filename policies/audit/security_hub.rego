@@ -23,17 +23,27 @@ deny contains cdktf.violation(metadata, stack_resource("aws_securityhub_account"
 	count(cdktf.resources("aws_securityhub_account")) == 0
 }
 
+deny contains cdktf.violation(metadata, stack_resource("aws_securityhub_account"), sprintf("Security Hub is not enabled for provider(s) %v", [sort(missing)])) if {
+	audit.is_security_stack
+	count(cdktf.resources("aws_securityhub_account")) > 0
+	missing := cdktf.providers_without("aws_securityhub_account")
+	count(missing) > 0
+}
+
 standards := {"aws-foundational-security-best-practices", "cis-aws-foundations-benchmark"}
 
-subscribed contains standard if {
+subscribed(provider) := {standard |
 	some s in cdktf.resources("aws_securityhub_standards_subscription")
+	cdktf.provider_of(s) == provider
 	some standard in standards
 	contains(object.get(s.values, "standards_arn", ""), sprintf("/%s/", [standard]))
 }
 
-deny contains cdktf.violation(metadata, stack_resource("aws_securityhub_standards_subscription"), sprintf("Security Hub is not subscribed to %v", [sort(missing)])) if {
+# Per region (provider): the backup region's hub runs the same standards as the primary's.
+deny contains cdktf.violation(metadata, stack_resource("aws_securityhub_standards_subscription"), sprintf("Security Hub (provider %s) is not subscribed to %v", [provider, sort(missing)])) if {
 	audit.is_security_stack
-	missing := standards - subscribed
+	some provider in cdktf.providers_or_default
+	missing := standards - subscribed(provider)
 	count(missing) > 0
 }
 

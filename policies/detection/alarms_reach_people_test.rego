@@ -48,3 +48,8 @@ test_fail_count_alarm_needs_two_events if fails(f.campaign_with_fields("aws_clou
 test_fail_count_alarm_always_true if fails(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"comparison_operator": "GreaterThanOrEqualToThreshold", "threshold": 0}))
 
 test_pass_count_alarm_on_maximum if count(findings(f.campaign_with_fields("aws_cloudwatch_metric_alarm", "errors", {"statistic": "Maximum"}))) == 0
+
+# The security account's finding topic notifies only its own entry's address.
+test_pass_organization_detection_topic if count(findings(f.organization_detection_stack("org-security@medicare.example"))) == 0
+
+test_fail_organization_detection_topic_to_unnamed_address if fails(f.organization_detection_stack("ops@medicare.example"))

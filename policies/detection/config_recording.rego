@@ -1,5 +1,6 @@
-# DET-004: AWS Config keeps recording and judging: the recorder records every supported type
-# (global ones included, nothing excluded) continuously and is on, a delivery channel names a
+# DET-004: AWS Config keeps recording and judging: every recorder records every supported type
+# (nothing excluded) continuously and is on, exactly one recorder of the account (stack)
+# records the global types, a delivery channel names a
 # bucket, configuration items are kept as long as the config says, and the managed rules are
 # at least the HIPAA set of the code.
 package rules.detection.config_recording
@@ -23,18 +24,37 @@ recorders := cdktf.resources("aws_config_configuration_recorder")
 
 recorder_problems(recorder) := {msg |
 	some [msg, weak] in [
-		["recording_group does not record all supported types including global ones", not_everything(recorder)],
+		["recording_group does not record all supported types", not_all_supported(recorder)],
 		["recording_group excludes resource types", excludes(recorder)],
 		["recording_mode is not CONTINUOUS for every type (DAILY recording misses changes between snapshots)", not_continuous(recorder)],
 	]
 	weak
 }
 
-not_everything(recorder) := false if {
+not_all_supported(recorder) := false if {
 	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
 	group.all_supported == true
-	group.include_global_resource_types == true
 } else := true
+
+# Global types (IAM users, roles, policies) are the same in every region, so AWS recommends
+# recording them in one region only (duplicate configuration items otherwise): a stack is one
+# account, and exactly one of its recorders records them. None leaves IAM unrecorded.
+records_global(recorder) if {
+	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
+	group.include_global_resource_types == true
+}
+
+global_recorders := [r | some r in recorders; records_global(r)]
+
+deny contains cdktf.violation(metadata, stack_resource("aws_config_configuration_recorder"), "no recorder has include_global_resource_types: IAM users, roles and policies are not recorded in any region") if {
+	count(recorders) > 0
+	count(global_recorders) == 0
+}
+
+deny contains cdktf.violation(metadata, recorder, sprintf("records global types like %s: record them in one region of the account only (AWS's recommendation; duplicate configuration items otherwise)", [concat(", ", sort([r.address | some r in global_recorders; r.address != recorder.address]))])) if {
+	count(global_recorders) > 1
+	some recorder in global_recorders
+}
 
 excludes(recorder) := true if {
 	some group in cdktf.blocks(object.get(recorder.values, "recording_group", null))
@@ -68,6 +88,17 @@ deny contains cdktf.violation(metadata, stack_resource(type), sprintf("the secur
 	count(cdktf.resources(type)) == 0
 }
 
+# A recorder is started and delivers only through a status and a delivery channel of its own
+# region (Config has one recorder and one channel per account and region).
+deny contains cdktf.violation(metadata, recorder, sprintf("no %s in its region: %s", [type, why])) if {
+	some recorder in recorders
+	some type, why in {
+		"aws_config_configuration_recorder_status": "the recorder is never started",
+		"aws_config_delivery_channel": "its items go nowhere",
+	}
+	count([r | some r in cdktf.resources(type); cdktf.provider_of(r) == cdktf.provider_of(recorder)]) == 0
+}
+
 deny contains cdktf.violation(metadata, status, "is_enabled is not true: the recorder is stopped") if {
 	some status in cdktf.resources("aws_config_configuration_recorder_status")
 	object.get(status.values, "is_enabled", false) != true
@@ -85,16 +116,19 @@ deny contains cdktf.violation(metadata, retention, sprintf("retention_period_in_
 	days < floor
 }
 
-evaluated_rules := {identifier |
+# The AWS managed rules evaluated in a region (provider): a recorder's items are judged only
+# by the rules of its own region.
+evaluated_rules(provider) := {identifier |
 	some rule in cdktf.resources("aws_config_config_rule")
+	cdktf.provider_of(rule) == provider
 	some source in cdktf.blocks(object.get(rule.values, "source", null))
 	object.get(source, "owner", "") == "AWS"
 	identifier := source.source_identifier
 }
 
-deny contains cdktf.violation(metadata, stack_resource("aws_config_config_rule"), sprintf("managed rules of the HIPAA set missing: %v", [sort(missing)])) if {
+deny contains cdktf.violation(metadata, recorder, sprintf("managed rules of the HIPAA set missing in its region: %v", [sort(missing)])) if {
 	detection.is_security_stack
-	count(recorders) > 0
-	missing := {r | some r in object.get(detection.settings, "config_managed_rules", [])} - evaluated_rules
+	some recorder in recorders
+	missing := {r | some r in object.get(detection.settings, "config_managed_rules", [])} - evaluated_rules(cdktf.provider_of(recorder))
 	count(missing) > 0
 }

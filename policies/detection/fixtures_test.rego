@@ -12,6 +12,7 @@ settings := {
 		"phi_bucket_arn_prefixes": ["arn:aws:s3:::medicare-dev-export-", "arn:aws:s3:::medicare-dev-patient-data-"],
 		"config_retention_days": 366,
 	}},
+	"stacks": {"organization-detection": {"security_endpoints": [{"protocol": "email", "endpoint": "org-security@medicare.example"}]}},
 	"cis_monitor_metrics": ["root-account-use", "iam-policy-changes"],
 	"guardduty_features": {"S3_DATA_EVENTS": [], "RUNTIME_MONITORING": ["EC2_AGENT_MANAGEMENT"]},
 	"guardduty_alert_max_severity": 7,
@@ -88,6 +89,20 @@ with_fields(type, name, fields) := stack("dev-security", set_fields(security_res
 without(type) := stack("dev-security", object.remove(security_resources, [type]))
 
 without_one(type, name) := stack("dev-security", object.union(object.remove(security_resources, [type]), {type: object.remove(security_resources[type], [name])}))
+
+# ---------------------------------------------------------------------------
+# The security account's organization-detection stack: its own detector's findings reach the
+# address its own entry names (settings.stacks), not an environment's.
+
+organization_detection_resources(endpoint) := object.union(
+	{type: security_resources[type] | some type in {
+		"aws_guardduty_detector", "aws_guardduty_detector_feature", "aws_cloudwatch_event_rule",
+		"aws_cloudwatch_event_target", "aws_sns_topic",
+	}},
+	{"aws_sns_topic_subscription": {"team": {"//": meta("organization-detection/security-alerts-eu-west-2/security-team"), "protocol": "email", "endpoint": endpoint, "topic_arn": topic}}},
+)
+
+organization_detection_stack(endpoint) := stack("organization-detection", organization_detection_resources(endpoint))
 
 # ---------------------------------------------------------------------------
 # The campaign's operations path and the network and edge log sources.

@@ -121,12 +121,18 @@ good_rule(rule) if {
 
 rule_breaks(rule) := array.concat(sort(rule_problems(rule)), detection.breaks(rule.address))
 
-deny contains cdktf.violation(metadata, detector, sprintf("no GuardDuty finding rule reaches a person: %s", [concat(" | ", reasons)])) if {
+# GuardDuty puts a finding on the default bus of the detector's own region only, so each
+# detector needs a good rule in its region; a rule there may forward to another region's
+# bus, where a rule of the same pattern takes the findings on (lib/detection.rego).
+regional_rules(detector) := {r | some r in guardduty_rules; cdktf.region_of(r) == cdktf.region_of(detector)}
+
+deny contains cdktf.violation(metadata, detector, sprintf("no GuardDuty finding rule of its region reaches a person: %s", [concat(" | ", reasons)])) if {
 	some detector in detectors
 	object.get(detector.values, "enable", true) != false
-	count([r | some r in guardduty_rules; good_rule(r)]) == 0
+	rules := regional_rules(detector)
+	count([r | some r in rules; good_rule(r)]) == 0
 	reasons := array.concat(
-		[sprintf("%s: %s", [r.address, concat("; ", rule_breaks(r))]) | some r in guardduty_rules],
-		["no aws_cloudwatch_event_rule with source aws.guardduty" | count(guardduty_rules) == 0],
+		[sprintf("%s: %s", [r.address, concat("; ", rule_breaks(r))]) | some r in rules],
+		["no aws_cloudwatch_event_rule with source aws.guardduty in the detector's region" | count(rules) == 0],
 	)
 }

@@ -3,8 +3,8 @@
 # serves one consumer: a function, schedule or state machine never runs with another one's
 # role. A role swapped for another one (a function given the migration function's role, the
 # API Gateway logging role handed to a state machine) keeps every other rule green while the
-# resource gains another job's permissions. Consumers that share a role by design (one API's
-# integrations, one plan's backup selections, one cluster's instances) are listed.
+# resource gains another job's permissions. Consumers that share a role by design are listed
+# (shared_by_design).
 package rules.iam.roles_serve_their_service
 
 import data.lib.cdktf
@@ -39,12 +39,15 @@ consumer_services := {
 	"aws_flow_log": {"iam_role_arn": "vpc-flow-logs.amazonaws.com"},
 	"aws_rolesanywhere_profile": {"role_arns": "rolesanywhere.amazonaws.com"},
 	"aws_config_configuration_recorder": {"role_arn": "config.amazonaws.com"},
+	"aws_config_configuration_aggregator": {"organization_aggregation_source.role_arn": "config.amazonaws.com"},
 	"aws_cloudwatch_event_target": {"role_arn": "events.amazonaws.com"},
 	"aws_cloudwatch_log_subscription_filter": {"role_arn": "logs.*amazonaws.com"},
 }
 
-# Many resources of these types run with one role by design.
-shared_by_design := {"aws_api_gateway_integration", "aws_backup_selection", "aws_rds_cluster_instance"}
+# Many resources of these types run with one role by design: one API's integrations, one
+# plan's selections, one cluster's instances, the rules forwarding findings to one event bus
+# (a role that may only put events on that bus).
+shared_by_design := {"aws_api_gateway_integration", "aws_backup_selection", "aws_rds_cluster_instance", "aws_cloudwatch_event_target"}
 
 # Resources that give a role its permissions or name it inside a document: not consumers.
 attaching_types := {"aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment"}

@@ -15,11 +15,16 @@ good := f.stack({
 		"send": service_role("send-role", "lambda.amazonaws.com"),
 		"api": service_role("api-role", "apigateway.amazonaws.com"),
 		"logs": service_role("logs-role", "apigateway.amazonaws.com"),
+		"forward": service_role("forward-role", "events.amazonaws.com"),
 	},
 	"aws_lambda_function": {"web": function("web", "web"), "send": function("send", "send")},
 	"aws_api_gateway_integration": {
 		"a": {"//": f.meta("dev-campaign/api/a"), "credentials": "${aws_iam_role.api.arn}"},
 		"b": {"//": f.meta("dev-campaign/api/b"), "credentials": "${aws_iam_role.api.arn}"},
+	},
+	"aws_cloudwatch_event_target": {
+		"guardduty": {"//": f.meta("dev-security/forward/guardduty"), "role_arn": "${aws_iam_role.forward.arn}"},
+		"macie": {"//": f.meta("dev-security/forward/macie"), "role_arn": "${aws_iam_role.forward.arn}"},
 	},
 	"aws_api_gateway_account": {"acct": {"//": f.meta("dev-campaign/api-account"), "cloudwatch_role_arn": "${aws_iam_role.logs.arn}"}},
 	"aws_iam_role_policy": {"p": {"//": f.meta("dev-campaign/web-role/policy"), "role": "${aws_iam_role.web.name}", "policy": f.doc([{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:eu-west-2:111111111111:q"}])}},

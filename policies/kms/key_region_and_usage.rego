@@ -53,6 +53,10 @@ expected_region(r, path) := "us-east-1" if {
 	step == "cross_region_copy_rule"
 	copy_rule := object.get(r.values, array.slice(path, 0, i + 2), null)
 	is_string(copy_rule.target)
+} else := region_of(cdktf.target(r.values.s3_bucket_name)) if {
+	# A Config delivery channel encrypts into its bucket, which may be another region's.
+	r.type == "aws_config_delivery_channel"
+	cdktf.is_ref(object.get(r.values, "s3_bucket_name", null))
 } else := region_of(bucket) if {
 	r.type == "aws_s3_bucket_replication_configuration"
 	path[count(path) - 1] == "replica_kms_key_id"

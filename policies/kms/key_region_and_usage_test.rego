@@ -23,6 +23,7 @@ good := {
 			"encryption_configuration": {"replica_kms_key_id": "${aws_kms_key.backup.arn}"},
 		}}]}},
 		"aws_dlm_lifecycle_policy": {"snapshots": {"//": meta("snapshots"), "policy_details": {"schedule": [{"cross_region_copy_rule": [{"target": "eu-west-1", "cmk_arn": "${aws_kms_key.backup.arn}"}]}]}}},
+		"aws_config_delivery_channel": {"backup-region": {"//": meta("config/delivery-channel-eu-west-1"), "provider": "aws.backup_region", "s3_bucket_name": "${aws_s3_bucket.trail.id}", "s3_kms_key_arn": "${aws_kms_key.logs.arn}"}},
 		"aws_route53_key_signing_key": {"ksk": {"//": meta("zone/ksk"), "key_management_service_arn": "${aws_kms_key.dnssec.arn}"}},
 	},
 }
@@ -70,4 +71,9 @@ test_fail_alias_in_another_region_than_its_key if {
 test_fail_cross_region_copy_under_a_key_of_the_source_region if {
 	d := json.patch(good, [{"op": "replace", "path": "/resource/aws_dlm_lifecycle_policy/snapshots/policy_details/schedule/0/cross_region_copy_rule/0/cmk_arn", "value": "${aws_kms_key.logs.arn}"}])
 	fails_with(d, "cmk_arn names aws_kms_key.logs, a key in eu-west-2; the resource needs one in eu-west-1")
+}
+
+test_fail_config_delivery_under_a_key_of_another_region_than_its_bucket if {
+	d := json.patch(good, [{"op": "replace", "path": "/resource/aws_config_delivery_channel/backup-region/s3_kms_key_arn", "value": "${aws_kms_key.backup.arn}"}])
+	fails_with(d, "s3_kms_key_arn names aws_kms_key.backup, a key in eu-west-1; the resource needs one in eu-west-2")
 }

@@ -192,3 +192,43 @@ _wildcard_principal(p) if {
 
 # The statement's Condition restricts it (present and non-empty).
 has_condition(stmt) if count(object.get(stmt, "Condition", {})) > 0
+
+# ---------------------------------------------------------------------------
+# Providers (regions)
+
+# Every AWS provider of the document, as resources name it: "aws" (the default) or "aws.<alias>".
+aws_providers contains "aws" if count(object.get(object.get(input, "provider", {}), "aws", [])) > 0
+
+aws_providers contains sprintf("aws.%s", [p.alias]) if {
+	some p in object.get(object.get(input, "provider", {}), "aws", [])
+	p.alias
+}
+
+# The provider a resource is declared with ("aws" when it names none).
+provider_of(r) := object.get(r.values, "provider", "aws")
+
+# The region a provider ("aws" or "aws.<alias>") is configured for (absent when the
+# document does not say, as in most test fixtures).
+provider_region(name) := p.region if {
+	name == "aws"
+	some p in object.get(object.get(input, "provider", {}), "aws", [])
+	not p.alias
+} else := p.region if {
+	some p in object.get(object.get(input, "provider", {}), "aws", [])
+	sprintf("aws.%s", [object.get(p, "alias", "")]) == name
+}
+
+# The region a resource lives in, through its provider; the provider's name when the
+# document does not configure regions (resources of one provider are in one region).
+region_of(r) := region if {
+	region := provider_region(provider_of(r))
+} else := provider_of(r)
+
+# Providers (regions) with no resource of `type`.
+providers_without(type) := aws_providers - {provider_of(r) | some r in resources(type)}
+
+# The providers resources may name: those declared, or the default one when a (test)
+# document declares none.
+providers_or_default := aws_providers if count(aws_providers) > 0
+
+providers_or_default := {"aws"} if count(aws_providers) == 0

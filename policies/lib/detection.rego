@@ -26,14 +26,22 @@ is_security_stack if component == "security"
 
 settings := data.detection
 
-# The environment's expected values (policies/data/detection.json, generated from the config).
-expected := object.get(settings, ["environments", environment], {})
+# The stack's expected values (policies/data/detection.json, generated from the config): an
+# organization stack's own entry by its full name (it lives in its own account), else its
+# environment's.
+expected := object.get(settings, ["stacks", stack_name], object.get(settings, ["environments", environment], {}))
 
-# Who the detection topics of this stack may and must notify: the security stack's topic the
-# security on-call address, the campaign stack's the operations address.
-named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "security_endpoints", [])} if is_security_stack
+# The stack owns a security topic: an environment's security stack, or an organization stack
+# whose entry names security endpoints (organization-detection: the security account's findings).
+owns_security_topic if is_security_stack
 
-named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "operations_endpoints", [])} if not is_security_stack
+owns_security_topic if is_array(settings.stacks[stack_name].security_endpoints)
+
+# Who the detection topics of this stack may and must notify: a security topic the security
+# on-call address, the campaign stack's the operations address.
+named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "security_endpoints", [])} if owns_security_topic
+
+named_endpoints := {sprintf("%s:%s", [e.protocol, e.endpoint]) | some e in object.get(expected, "operations_endpoints", [])} if not owns_security_topic
 
 # ---------------------------------------------------------------------------
 # Values at a path: `path` steps through nested blocks; a list at any step means every element.
@@ -90,6 +98,29 @@ links contains [target.address, to] if {
 	some target in cdktf.resources("aws_cloudwatch_event_target")
 	to := topic_node(object.get(target.values, "arn", null))
 }
+
+# A target on a default event bus of another region (EventBridge cannot target a topic in
+# another region) hands the events to the rules of that region's default bus that match the
+# same events: a rule of this stack in that region with the forwarding rule's very pattern.
+links contains [target.address, receiver.address] if {
+	some target in cdktf.resources("aws_cloudwatch_event_target")
+	bus_region := default_bus_region(object.get(target.values, "arn", null))
+	some rule in cdktf.resources("aws_cloudwatch_event_rule")
+	cdktf.refers_to(object.get(target.values, "rule", null), rule)
+	bus_region != cdktf.region_of(rule)
+	some receiver in cdktf.resources("aws_cloudwatch_event_rule")
+	cdktf.region_of(receiver) == bus_region
+	object.get(receiver.values, "event_bus_name", "default") == "default"
+	event_pattern(receiver) == event_pattern(rule)
+}
+
+# The region of an ARN naming a default event bus.
+default_bus_region(arn) := m[1] if {
+	is_string(arn)
+	m := regex.find_all_string_submatch_n(`^arn:aws[a-z-]*:events:([a-z0-9-]+):[0-9]{12}:event-bus/default$`, arn, 1)[0]
+}
+
+event_pattern(rule) := cdktf.policy_document(object.get(rule.values, "event_pattern", null))
 
 # A topic delivers to its subscriptions.
 links contains [topic.address, subscription.address] if {
@@ -228,6 +259,13 @@ problems contains [s.address, "has a filter_policy: it passes on only some of th
 	cdktf.non_empty_string(object.get(s.values, "filter_policy", null))
 }
 
+# Putting events on another region's bus needs a role EventBridge assumes (events:PutEvents).
+problems contains [target.address, "forwards to another region's default bus without role_arn: EventBridge cannot put the events there"] if {
+	some target in cdktf.resources("aws_cloudwatch_event_target")
+	default_bus_region(object.get(target.values, "arn", null))
+	not cdktf.non_empty_string(object.get(target.values, "role_arn", null))
+}
+
 problem_nodes[node] := msgs if {
 	some [node, _] in problems
 	msgs := {m | some [n, m] in problems; n == node}
@@ -262,7 +300,7 @@ next_link := {
 	"aws_cloudwatch_metric_alarm": "an alarm action naming an SNS topic",
 	"aws_sns_topic": "a subscription to an endpoint the config names",
 	"aws_cloudwatch_event_rule": "an aws_cloudwatch_event_target",
-	"aws_cloudwatch_event_target": "arn naming an SNS topic",
+	"aws_cloudwatch_event_target": "arn naming an SNS topic, or another region's default bus where a rule of the same pattern takes the events on",
 }
 
 # Why the source does not reach a person: every problem and dead end on its raw paths.

@@ -6,8 +6,14 @@ package lib.principals
 
 import data.lib.cdktf
 
-# The environment of the checked stack: the prefix of its name (`prod-security` -> `prod`).
-environment := split(object.get(input, ["//", "metadata", "stackName"], ""), "-")[0]
+stack_name := object.get(input, ["//", "metadata", "stackName"], "")
+
+# Whose allowlist judges the checked stack: the stack's own entry when it has one (the
+# organization's stacks live in different accounts: `organization` in the management
+# account, `organization-detection` in the security account), else its environment's, the
+# prefix of its name (`prod-security` -> `prod`).
+environment := stack_name if data.principal_allowlist[stack_name]
+else := split(stack_name, "-")[0]
 
 allowlist := data.principal_allowlist[environment]
 
@@ -30,6 +36,11 @@ documents(resource) := {[key, doc] |
 } | {["inline_policy", doc] |
 	some inline in cdktf.blocks(object.get(resource.values, "inline_policy", null))
 	doc := cdktf.policy_document(object.get(inline, "policy", null))
+} | {["content", doc] |
+	# A service control policy's document is its content: its Deny statements (exemptions
+	# for a role name in any member account) take access away like any other Deny.
+	resource.type == "aws_organizations_policy"
+	doc := cdktf.policy_document(object.get(resource.values, "content", null))
 }
 
 # Every resource with its parsed documents, computed once per checked file and shared by the

@@ -11,7 +11,7 @@ import data.lib.cdktf
 # The tag SecureBucket writes with what the bucket holds (modules/storage/secure-bucket.ts).
 contents_tag := "bucket-contents"
 
-known_contents := {"phi", "audit", "access-logs", "load-balancer-logs", "operational"}
+known_contents := {"phi", "audit", "config-history", "access-logs", "load-balancer-logs", "operational"}
 
 # Elastic Load Balancing access logs: ELB delivers only to SSE-S3 buckets, so these (and only
 # these) are encrypted with AES256 instead of a customer-managed key (SecureBucket).
@@ -19,6 +19,10 @@ load_balancer_logs := "load-balancer-logs"
 
 # Contents that must be locked and replicated to the backup region (CONTROLS.md, s3 rows).
 locked_contents := {"phi", "audit"}
+
+# AWS Config's history: Config cannot deliver to a locked bucket, so only its replica (in the
+# backup region) is locked; the source must still replicate to it.
+unlockable_audit := "config-history"
 
 log_delivery_service := "logging.s3.amazonaws.com"
 

@@ -68,8 +68,16 @@ deny_problems(resource, stmt, where) := {msg |
 	some msg in account_problems(resource, text, where) | region_problems(text, where)
 } | {msg |
 	some s in principals.fields_strings(stmt, ["Condition"])
-	some msg in text_problems(resource, as_text(s), where)
+	text := as_text(s)
+	some msg in (account_problems(resource, text, where) | region_problems(text, where)) | condition_wildcards(resource, text, where)
 }
+
+# A service control policy applies only to the organization's own accounts, so an exception
+# for a role name in any account (`arn:aws:iam::*:role/deployment`) excepts only that role of
+# each member account; elsewhere a wildcard account in an exception excepts everyone.
+condition_wildcards(resource, text, where) := set() if {
+	resource.type == "aws_organizations_policy"
+} else := wildcard_account_problems(text, where)
 
 # A trust policy names the identity account only through the configured principals.
 deny contains cdktf.violation(metadata, role, sprintf("trust statement %v trusts %s, which is not one of identity.trustedPrincipalArns (%s)", [object.get(stmt, "Sid", i), p, concat(", ", principals.allowlist.trusted_principals)])) if {

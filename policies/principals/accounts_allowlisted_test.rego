@@ -99,3 +99,10 @@ test_fail_unknown_environment if {
 	d := object.union(f.good, {"//": {"metadata": {"stackName": "staging-security"}}})
 	fails_with(d, "environment \"staging\" has no entry")
 }
+
+# An SCP applies only to the organization's accounts: its exception for a role name in any
+# account excepts that role of each member account, nobody outside.
+test_pass_scp_exception_for_a_role_in_every_member_account if {
+	d := f.with_resource(f.good, "aws_organizations_policy", "scp", {"content": f.doc([{"Sid": "NoTrailChanges", "Effect": "Deny", "Action": "cloudtrail:StopLogging", "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/deployment"}}}])})
+	count(findings(d)) == 0
+}

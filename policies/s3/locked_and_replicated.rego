@@ -1,7 +1,9 @@
 # S3-005: buckets holding patient data (including exports) or audit trails keep every
 # object version under Object Lock in compliance mode (nobody, root included, can delete
 # or overwrite it before its retention ends) and copy it to a locked bucket in the backup
-# region, so neither a compromised account nor a regional outage loses it.
+# region, so neither a compromised account nor a regional outage loses it. AWS Config's
+# history (`config-history`) cannot be locked where Config delivers it, so its replica must
+# be locked and the source must replicate to it.
 #
 # What a bucket holds is read from its `bucket-contents` tag, so the tag itself must be
 # there and be one of the known values: an untagged bucket cannot be exempted.
@@ -34,6 +36,20 @@ locked_buckets contains bucket if {
 	s3.contents(bucket) in s3.locked_contents
 }
 
+# Config's history is locked in its replica only.
+locked_buckets contains bucket if {
+	some bucket in s3.buckets
+	s3.contents(bucket) == s3.unlockable_audit
+	is_replica(bucket)
+}
+
+# Buckets that must copy every version to a locked bucket of the backup region.
+replicated_buckets contains bucket if {
+	some bucket in s3.buckets
+	s3.contents(bucket) in (s3.locked_contents | {s3.unlockable_audit})
+	not is_replica(bucket)
+}
+
 deny contains cdktf.violation(metadata, bucket, sprintf("holds %s but object_lock_enabled is not true", [s3.contents(bucket)])) if {
 	some bucket in locked_buckets
 	not lock_enabled(bucket)
@@ -45,8 +61,7 @@ deny contains cdktf.violation(metadata, bucket, sprintf("holds %s but no aws_s3_
 }
 
 deny contains cdktf.violation(metadata, bucket, sprintf("holds %s but no enabled replication rule copies every SSE-KMS object, re-encrypted with a customer-managed key, to a locked bucket of the backup region (provider %s)", [s3.contents(bucket), s3.backup_region_provider])) if {
-	some bucket in locked_buckets
-	not is_replica(bucket)
+	some bucket in replicated_buckets
 	not replicated(bucket)
 }
 
@@ -59,7 +74,7 @@ deny contains cdktf.violation(metadata, source, sprintf("is tagged %v but replic
 	some destination in cdktf.blocks(object.get(rule, "destination", null))
 	some replica in s3.buckets
 	s3.is_arn_of(destination.bucket, replica)
-	s3.contents(replica) in s3.locked_contents
+	s3.contents(replica) in (s3.locked_contents | {s3.unlockable_audit})
 	s3.contents(source) != s3.contents(replica)
 }
 

@@ -86,3 +86,29 @@ test_fail_contents_tag_missing if {
 test_fail_contents_tag_unknown if {
 	fails(fx.patched([{"op": "replace", "path": "/resource/aws_s3_bucket/reports/tags/bucket-contents", "value": "misc"}]), "dev-data/reports/bucket")
 }
+
+# AWS Config's history: Config cannot deliver to a locked bucket, so the source is unlocked,
+# and its replica in the backup region is the locked copy.
+config_history := fx.patched([
+	{"op": "replace", "path": "/resource/aws_s3_bucket/export/tags/bucket-contents", "value": "config-history"},
+	{"op": "replace", "path": "/resource/aws_s3_bucket/export_replica/tags/bucket-contents", "value": "config-history"},
+	{"op": "remove", "path": "/resource/aws_s3_bucket/export/object_lock_enabled"},
+	{"op": "remove", "path": "/resource/aws_s3_bucket_object_lock_configuration/export"},
+])
+
+test_pass_config_history_unlocked_source_locked_replica if count(rule.deny) == 0 with input as config_history
+
+test_fail_config_history_not_replicated if {
+	doc := json.patch(config_history, [{"op": "remove", "path": "/resource/aws_s3_bucket_replication_configuration"}])
+	fails(doc, "dev-data/export/bucket")
+}
+
+test_fail_config_history_replica_unlocked if {
+	doc := json.patch(config_history, [{"op": "remove", "path": "/resource/aws_s3_bucket/export_replica/object_lock_enabled"}])
+	fails(doc, "dev-data/export_replica/bucket")
+}
+
+test_fail_config_history_replica_governance if {
+	doc := json.patch(config_history, [{"op": "replace", "path": "/resource/aws_s3_bucket_object_lock_configuration/export_replica/rule/default_retention/mode", "value": "GOVERNANCE"}])
+	fails(doc, "dev-data/export_replica/bucket")
+}

@@ -15,9 +15,11 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { ENVIRONMENTS } from "../../modules/config/environments";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../modules/edge/alb";
 import { EDGE_REGION } from "../../modules/edge/edge-region";
+import { ORGANIZATION_DETECTION_STACK, ORGANIZATION_STACK } from "../../modules/organization/organization-stack";
 
 export const PRINCIPAL_ALLOWLIST_FILE = join(__dirname, "..", "..", "policies", "data", "principal_allowlist.json");
 
@@ -76,13 +78,60 @@ export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowli
   };
 }
 
-/** The file's content: one entry per environment, keyed by its name (the stack-name prefix). */
-export function principalAllowlistJson(environments: Readonly<Record<string, EnvironmentConfig>> = ENVIRONMENTS): string {
-  const byName = Object.fromEntries(Object.values(environments).map((env) => [env.name, environmentAllowlist(env)]));
+/**
+ * The organization's stacks, keyed by stack name (each lives in its own account, so each has
+ * its own entry; PRN-001 prefers a stack's own entry to its name prefix): `organization` in
+ * the management account, `organization-detection` in the security account. Neither has
+ * persona roles or web hosts; `organization-detection`'s security alert topics deliver to
+ * `securityAlertEmail` only; the other accounts they may name, and where, come from the
+ * organization config.
+ */
+export function organizationAllowlists(org: OrganizationConfig): Record<string, EnvironmentAllowlist> {
+  const security = org.accounts[org.securityAccount];
+  const entry = (account: string, foreign: Record<string, ForeignAccount>, subscribers: readonly string[] = []): EnvironmentAllowlist => ({
+    account,
+    regions: sorted(org.allowedRegions),
+    trusted_principals: [],
+    mfa_max_age_seconds: 0,
+    foreign_accounts: foreign,
+    subscription_endpoints: sorted(subscribers),
+    web_hosts: [],
+    vpc_peers: [],
+  });
+  const administered = [
+    "aws_organizations_delegated_administrator",
+    "aws_guardduty_organization_admin_account",
+    "aws_securityhub_organization_admin_account",
+    "aws_inspector2_delegated_admin_account",
+    "aws_macie2_organization_admin_account",
+  ];
+  return {
+    [ORGANIZATION_STACK]: entry(org.managementAccountId, {
+      [security.id]: {
+        types: administered,
+        why: `security account (organization.accounts.${org.securityAccount}): registered as delegated administrator of the detection services; named in the delegation resources only`,
+      },
+    }),
+    [ORGANIZATION_DETECTION_STACK]: entry(security.id, {}, [org.securityAlertEmail]),
+  };
+}
+
+/**
+ * The file's content: one entry per environment, keyed by its name (the stack-name prefix),
+ * and one per organization stack when there is an organization.
+ */
+export function principalAllowlistJson(
+  environments: Readonly<Record<string, EnvironmentConfig>> = ENVIRONMENTS,
+  organization: OrganizationConfig | undefined = ORGANIZATION,
+): string {
+  const byName = {
+    ...Object.fromEntries(Object.values(environments).map((env) => [env.name, environmentAllowlist(env)])),
+    ...(organization ? organizationAllowlists(organization) : {}),
+  };
   return `${JSON.stringify({ principal_allowlist: byName }, null, 2)}\n`;
 }
 
 if (require.main === module) {
   writeFileSync(PRINCIPAL_ALLOWLIST_FILE, principalAllowlistJson());
-  console.log(`Wrote the principal allowlist of ${Object.keys(ENVIRONMENTS).join(", ")} to ${PRINCIPAL_ALLOWLIST_FILE}`);
+  console.log(`Wrote the principal allowlist of ${Object.keys(JSON.parse(principalAllowlistJson()).principal_allowlist).join(", ")} to ${PRINCIPAL_ALLOWLIST_FILE}`);
 }

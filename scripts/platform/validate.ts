@@ -26,7 +26,7 @@ import { ToolError } from "./lib/tools";
 import { FAULT_CONFIG_FILE, ValidateDiagnostic, diagnosticsForFault, faultConfigText, plantFaults } from "./lib/planted-faults";
 import {
   PlanJson, StackInput, StackInputError, TerraformJson, dependencyOrder, discoverStackDirs, filterStacks,
-  offlineOverride, planConfigPath, planToConfig, remoteStateProducers, stubState,
+  offlineConfig, offlineOverride, planConfigPath, planToConfig, remoteStateProducers, stubState,
 } from "./lib/validate-stacks";
 
 const USAGE = `Usage: npm run validate -- [--env ENV[,ENV]] [--stack STACK[,STACK]] [--keep-going] [--self-test]
@@ -151,7 +151,7 @@ function tofuValidate(binary: string, work: string): { ok: boolean; warningCount
 function prepareWorkDir(work: string, stack: StackInput, stubPath: (producer: string) => string, sfnEndpoint?: string): void {
   mkdirSync(work, { recursive: true });
   for (const f of ["cdk.tf.json", OVERRIDE_FILE, ".terraform.lock.hcl", "plan.tfplan", "plan.json", "terraform.tfstate", "assets"]) rmSync(join(work, f), { recursive: true, force: true });
-  writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(stack.config, null, 2));
+  writeFileSync(join(work, "cdk.tf.json"), JSON.stringify(offlineConfig(stack.config), null, 2));
   if (existsSync(join(stack.dir, "assets"))) symlinkSync(join(stack.dir, "assets"), join(work, "assets"));
   writeFileSync(join(work, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(stack.config, AWS_PROVIDER_MIRROR_VERSION, stubPath, sfnEndpoint), null, 2)}\n`);
 }

@@ -11,6 +11,8 @@
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { ENVIRONMENTS } from "../../modules/config/environments";
+import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
+import { ORGANIZATION_DETECTION_STACK } from "../../modules/organization/organization-stack";
 import { PATIENT_DATA_BUCKETS } from "../../modules/security/audit-names";
 import { retentionDays } from "../../modules/security/audit-trail";
 import { CIS_MONITORS } from "../../modules/security/cis-alarms";
@@ -32,6 +34,11 @@ export interface DetectionData {
       readonly phi_bucket_arn_prefixes: readonly string[];
       readonly config_retention_days: number;
     }>>;
+    /** The organization's stacks, by full stack name (each in its own account). */
+    readonly stacks: Readonly<Record<string, {
+      /** Who the stack's security topics may (and must) notify. */
+      readonly security_endpoints: readonly { protocol: string; endpoint: string }[];
+    }>>;
     readonly cis_monitor_metrics: readonly string[];
     readonly guardduty_features: Readonly<Record<string, readonly string[]>>;
     readonly guardduty_alert_max_severity: number;
@@ -42,7 +49,7 @@ export interface DetectionData {
 /** The longest configuration-item retention AWS Config accepts (seven years). */
 const MAX_CONFIG_RETENTION_DAYS = 2557;
 
-export function detectionData(): DetectionData {
+export function detectionData(organization: OrganizationConfig | undefined = ORGANIZATION): DetectionData {
   const environments = Object.fromEntries(
     Object.values(ENVIRONMENTS).map((env) => [
       env.name,
@@ -58,6 +65,7 @@ export function detectionData(): DetectionData {
     detection: {
       why: {
         security_endpoints: "env.alarmEmail (modules/config/environments.ts): the security team's on-call address; CONTROLS.md 'CIS metric filters + alarms'",
+        stacks: "organization.securityAlertEmail (modules/config/organization.ts): who hears of the security account's own high-severity findings (organization-detection)",
         operations_endpoints: "env.campaign.operationsEmail: who hears of dead letters, errors, throttles and delivery rates",
         phi_bucket_arn_prefixes: "PATIENT_DATA_BUCKETS (modules/security/audit-names.ts): the trail records every object read and write on them",
         config_retention_days: "env.audit.retentionYears, capped at AWS Config's 2557-day maximum",
@@ -67,6 +75,7 @@ export function detectionData(): DetectionData {
         config_managed_rules: "HIPAA_MANAGED_RULES (modules/security/config-recorder.ts): the floor of AWS Config managed rules",
       },
       environments,
+      stacks: organization ? { [ORGANIZATION_DETECTION_STACK]: { security_endpoints: [{ protocol: "email", endpoint: organization.securityAlertEmail }] } } : {},
       cis_monitor_metrics: CIS_MONITORS.map((m) => m.id),
       guardduty_features: GUARDDUTY_FEATURES,
       guardduty_alert_max_severity: GUARDDUTY_ALERT_MIN_SEVERITY,

@@ -10,6 +10,7 @@
  */
 import { resolve } from "path";
 import { MUTATIONS } from "../../__tests__/policies/mutations";
+import { mutatedStackName } from "../../__tests__/policies/mutations/kit";
 import { checkDocuments, PolicyInputError, ruleCatalog } from "./lib/policy-engine";
 import { collectFixtureEvidence, computeCoverage, ControlsFileError, DEFAULT_CONTROLS_FILE, MutationEvidence, readControls, renderCoverage } from "./lib/policy-coverage";
 import { loadStacks } from "./lib/access-matrix";
@@ -46,11 +47,12 @@ function parseArgs(argv: readonly string[]): { controls: string; json: boolean }
 async function mutationEvidence(log: (line: string) => void): Promise<Map<string, MutationEvidence[]>> {
   const stacks = loadStacks(ensureSynthesized(log));
   const docs = MUTATIONS.map((m) => {
-    const original = stacks[`dev-${m.stack}`];
-    if (!original) throw new PolicyInputError(`cdktf.out has no dev-${m.stack} stack for the mutation "${m.description}"; run npm run synth`);
+    const stack = mutatedStackName(m);
+    const original = stacks[stack];
+    if (!original) throw new PolicyInputError(`cdktf.out has no ${stack} stack for the mutation "${m.description}"; run npm run synth`);
     const doc = structuredClone(original);
     m.mutate(doc);
-    return { stack: `dev-${m.stack}`, doc };
+    return { stack, doc };
   });
   const findings = await checkDocuments(docs);
   const evidence = new Map<string, MutationEvidence[]>();

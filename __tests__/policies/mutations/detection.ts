@@ -3,6 +3,9 @@ import { PolicyMutation, addResource, all, atPath, find, pathEndsWith, ref } fro
 const TRAIL = "audit-trail/trail";
 const trail = (doc: any) => find(doc, "aws_cloudtrail", atPath(TRAIL), TRAIL).body;
 const alarm = (doc: any, monitor: string) => find(doc, "aws_cloudwatch_metric_alarm", pathEndsWith(`${monitor}-alarm`), `${monitor}-alarm`).body;
+const BACKUP_FORWARD = "threat-detection-backup-region/guardduty-high-findings-to-primary-region";
+const backupForward = (doc: any) => find(doc, "aws_cloudwatch_event_target", atPath(BACKUP_FORWARD), BACKUP_FORWARD);
+const recorder = (doc: any, path: string) => find(doc, "aws_config_configuration_recorder", atPath(path), path).body;
 const securityTopic = (doc: any) => find(doc, "aws_sns_topic", atPath("security-alarms/topic"), "security-alarms/topic");
 
 /** Mutations of the detection paths (DET-xxx): a link missing, switched off, out of bounds or pointing elsewhere. */
@@ -106,6 +109,35 @@ export const DETECTION_MUTATIONS: readonly PolicyMutation[] = [
       find(doc, "aws_guardduty_detector_feature", (b) => b.name === "RUNTIME_MONITORING", "RUNTIME_MONITORING").body.additional_configuration = [{ name: "EC2_AGENT_MANAGEMENT", status: "DISABLED" }];
     },
   },
+  // The backup region's findings: its rule -> the primary region's default bus -> the primary rule of the same pattern
+  {
+    ruleId: "DET-002",
+    stack: "security",
+    description: "the backup region's GuardDuty forward loses its role (EventBridge cannot put the findings on the primary bus)",
+    mutate: (doc) => {
+      delete backupForward(doc).body.role_arn;
+    },
+  },
+  {
+    ruleId: "DET-002",
+    stack: "security",
+    description: "the backup region's GuardDuty forward points at its own region's default bus (a loop, no topic)",
+    mutate: (doc) => {
+      const target = backupForward(doc).body;
+      target.arn = target.arn.replace(/:events:[a-z0-9-]+:/, ":events:eu-west-1:");
+    },
+  },
+  {
+    ruleId: "DET-002",
+    stack: "security",
+    description: "the backup region's GuardDuty rule and its forward deleted (the primary region's rule stays)",
+    mutate: (doc) => {
+      const target = backupForward(doc);
+      const rule = target.body.rule.match(/aws_cloudwatch_event_rule\.([^.]+)\./)[1];
+      delete doc.resource.aws_cloudwatch_event_target[target.name];
+      delete doc.resource.aws_cloudwatch_event_rule[rule];
+    },
+  },
 
   // DET-003 Security Hub
   {
@@ -142,6 +174,22 @@ export const DETECTION_MUTATIONS: readonly PolicyMutation[] = [
     description: "Config keeps items for 30 days",
     mutate: (doc) => {
       all(doc, "aws_config_retention_configuration")[0].body.retention_period_in_days = 30;
+    },
+  },
+  {
+    ruleId: "DET-004",
+    stack: "security",
+    description: "the backup region's recorder records the global types too (duplicated in two regions)",
+    mutate: (doc) => {
+      recorder(doc, "config/recorder-eu-west-1").recording_group.include_global_resource_types = true;
+    },
+  },
+  {
+    ruleId: "DET-004",
+    stack: "security",
+    description: "the primary recorder stops recording the global types (IAM recorded nowhere)",
+    mutate: (doc) => {
+      recorder(doc, "config/recorder").recording_group.include_global_resource_types = false;
     },
   },
 

@@ -11,10 +11,17 @@
 
 export interface PolicyMutation {
   readonly ruleId: string;
-  /** The dev stack the mutation edits (`dev-<stack>`). */
-  readonly stack: "security" | "network" | "data" | "edge" | "campaign";
+  /** The stack the mutation edits: an environment component of dev (`dev-<stack>`), or an organization stack by its name. */
+  readonly stack: "security" | "network" | "data" | "edge" | "campaign" | "organization" | "organization-detection";
   readonly description: string;
   mutate(doc: any): void;
+}
+
+const ORGANIZATION_STACKS: readonly string[] = ["organization", "organization-detection"];
+
+/** The synthesized stack a mutation edits: the organization's own, or the dev environment's component. */
+export function mutatedStackName(mutation: Pick<PolicyMutation, "stack">): string {
+  return ORGANIZATION_STACKS.includes(mutation.stack) ? mutation.stack : `dev-${mutation.stack}`;
 }
 
 export interface Found {

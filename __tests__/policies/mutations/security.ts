@@ -408,4 +408,76 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
       find(doc, "aws_cloudwatch_log_group", atPath("cdn-waf/logs/group"), "the CDN WAF log group").body.kms_key_id = ref(dnssec, "arn");
     },
   },
+  // Backup-region detection (issue 19): the region holding the locked copies is watched too.
+  {
+    ruleId: "AUD-004",
+    stack: "security",
+    description: "the backup region's GuardDuty detector is removed",
+    mutate: (doc) => {
+      const detector = find(doc, "aws_guardduty_detector", (b) => b.provider === "aws.backup_region", "backup-region detector");
+      delete doc.resource.aws_guardduty_detector[detector.name];
+      for (const f of all(doc, "aws_guardduty_detector_feature").filter((f) => f.body.provider === "aws.backup_region")) delete doc.resource.aws_guardduty_detector_feature[f.name];
+    },
+  },
+  {
+    ruleId: "AUD-003",
+    stack: "security",
+    description: "the backup region's Config recorder is removed",
+    mutate: (doc) => {
+      const recorder = find(doc, "aws_config_configuration_recorder", (b) => b.provider === "aws.backup_region", "backup-region recorder");
+      delete doc.resource.aws_config_configuration_recorder[recorder.name];
+    },
+  },
+  {
+    ruleId: "AUD-003",
+    stack: "security",
+    description: "the backup region's Config recorder records only some resource types",
+    mutate: (doc) => {
+      find(doc, "aws_config_configuration_recorder", (b) => b.provider === "aws.backup_region", "backup-region recorder").body.recording_group.all_supported = false;
+    },
+  },
+  {
+    ruleId: "AUD-006",
+    stack: "security",
+    description: "Security Hub is not enabled in the backup region",
+    mutate: (doc) => {
+      const hub = find(doc, "aws_securityhub_account", (b) => b.provider === "aws.backup_region", "backup-region Security Hub");
+      delete doc.resource.aws_securityhub_account[hub.name];
+    },
+  },
+  // AUD-008 Macie on every phi bucket, in both regions
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "the backup region's Macie discovery job samples a tenth of the objects",
+    mutate: (doc) => {
+      find(doc, "aws_macie2_classification_job", (b) => b.provider === "aws.backup_region", "backup-region Macie job").body.sampling_percentage = 10;
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "the primary region's Macie job selects operational buckets instead of phi ones",
+    mutate: (doc) => {
+      const job = find(doc, "aws_macie2_classification_job", (b) => b.provider === undefined, "primary Macie job").body;
+      job.s3_job_definition.bucket_criteria.includes.and[0].tag_criterion.tag_values[0].value = "operational";
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "high-severity Macie findings no longer reach the security topic",
+    mutate: (doc) => {
+      const target = find(doc, "aws_cloudwatch_event_target", atPath("threat-detection/macie-high-findings-to-security-team"), "macie target");
+      delete doc.resource.aws_cloudwatch_event_target[target.name];
+    },
+  },
+  {
+    ruleId: "AUD-008",
+    stack: "security",
+    description: "Macie is paused in the backup region",
+    mutate: (doc) => {
+      find(doc, "aws_macie2_account", (b) => b.provider === "aws.backup_region", "backup-region Macie").body.status = "PAUSED";
+    },
+  },
 ];

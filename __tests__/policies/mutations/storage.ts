@@ -154,6 +154,31 @@ export const STORAGE_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "S3-005",
     stack: "security",
+    description: "the Config history bucket stops replicating to its locked copy",
+    mutate: (doc) => {
+      const replication = find(doc, "aws_s3_bucket_replication_configuration", atPath("config/bucket/replication"), "config/bucket/replication");
+      delete doc.resource.aws_s3_bucket_replication_configuration[replication.name];
+    },
+  },
+  {
+    ruleId: "S3-005",
+    stack: "security",
+    description: "the Config history replica is created without Object Lock",
+    mutate: (doc) => {
+      find(doc, "aws_s3_bucket", atPath("config/bucket/replica/bucket"), "config/bucket/replica/bucket").body.object_lock_enabled = false;
+    },
+  },
+  {
+    ruleId: "S3-005",
+    stack: "security",
+    description: "the Config history replica's retention drops to GOVERNANCE mode",
+    mutate: (doc) => {
+      find(doc, "aws_s3_bucket_object_lock_configuration", atPath("config/bucket/replica/object-lock"), "config replica lock").body.rule.default_retention.mode = "GOVERNANCE";
+    },
+  },
+  {
+    ruleId: "S3-005",
+    stack: "security",
     description: "an access-log bucket loses its bucket-contents tag",
     mutate: (doc) => {
       delete part(doc, "aws_s3_bucket", PRIMARY_LOGS, "bucket").tags["bucket-contents"];

@@ -99,6 +99,21 @@ export const OFFLINE_PROVIDER_SETTINGS = {
 } as const;
 
 /**
+ * The stack's configuration as the offline copy plans it: without what needs a real account.
+ * A provider's `assume_role` (the organization-detection stack signs in to the security
+ * account) would call STS, and `import` blocks (the organization's existing accounts) read
+ * them from Organizations; offline, every provider uses the dummy credentials and imported
+ * resources plan as new ones, so their arguments are still checked by the provider.
+ */
+export function offlineConfig(config: TerraformJson): TerraformJson {
+  const { import: _imports, ...rest } = config as TerraformJson & { import?: unknown };
+  const aws = config.provider?.aws;
+  if (!aws) return rest;
+  const withoutRole = (block: ProviderBlock) => Object.fromEntries(Object.entries(block).filter(([key]) => key !== "assume_role")) as ProviderBlock;
+  return { ...rest, provider: { ...config.provider, aws: Array.isArray(aws) ? aws.map(withoutRole) : withoutRole(aws) } };
+}
+
+/**
  * The `*_override.tf.json` for a stack's copy: every aws provider block (aliases too) in
  * offline mode, the AWS provider version the mirror holds, state inside the copy, and each
  * cross-stack remote state read from its stub.
@@ -206,7 +221,7 @@ export function placeholderFor(producer: TerraformJson, reference: string): Stub
   const region = typeof resource.region === "string" && !resource.region.includes("${") ? resource.region : provider.region ?? "eu-west-2";
   const account = provider.allowed_account_ids?.[0] ?? "000000000000";
   const seed = `${type}.${name}`;
-  const literalName = ["name", "bucket", "function_name", "name_prefix"].map((k) => resource[k]).find((v) => typeof v === "string" && !v.includes("${"));
+  const literalName = ["name", "bucket", "function_name", "name_prefix", "cluster_identifier"].map((k) => resource[k]).find((v) => typeof v === "string" && !v.includes("${"));
   const readableName: string = literalName ?? `${name.toLowerCase().replace(/_/g, "-").slice(0, 40)}`;
 
   const placeholder = (value: string): StubOutput => ({ value, from: "placeholder", reference });
@@ -231,6 +246,7 @@ export function placeholderFor(producer: TerraformJson, reference: string): Stub
   if (attribute === "certificate_arn" && type === "aws_acm_certificate_validation") return placeholder(`arn:aws:acm:${region}:${account}:certificate/${uuidOf(seed)}`);
   if (attribute === "prefix_list_id" && type === "aws_vpc_endpoint") return placeholder(`pl-${hexOf(seed, 8)}`);
   if (attribute === "endpoint" && type === "aws_db_proxy") return placeholder(`${readableName}.proxy-${hexOf(seed, 12)}.${region}.rds.amazonaws.com`);
+  if (attribute === "endpoint" && type === "aws_rds_cluster") return placeholder(`${readableName}.cluster-${hexOf(seed, 12)}.${region}.rds.amazonaws.com`);
   if (attribute === "url" && type === "aws_sqs_queue") return placeholder(`https://sqs.${region}.amazonaws.com/${account}/${readableName}`);
   throw new StackInputError(`cross-stack output ${reference}: no placeholder format for attribute ${attribute}; add one in scripts/platform/lib/validate-stacks.ts`);
 }

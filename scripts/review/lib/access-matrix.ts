@@ -201,6 +201,8 @@ export function buildAccessMatrix(stacks: Stacks): AccessMatrix {
   const byEnvironment = new Map<string, Found[]>();
   for (const stack of Object.keys(stacks).sort()) {
     const environment = stack.split("-")[0];
+    // An environment is what has a <env>-security stack (the organization's stacks are not one).
+    if (!stacks[`${environment}-security`]) continue;
     if (!byEnvironment.has(environment)) byEnvironment.set(environment, []);
     for (const [name, body] of Object.entries<any>(stacks[stack].resource?.aws_iam_role ?? {})) {
       if (typeof body.tags?.persona === "string") byEnvironment.get(environment)!.push({ stack, type: "aws_iam_role", name, body });

@@ -196,6 +196,12 @@ export const METERS: Readonly<Record<string, Meter>> = {
     if (!meter) throw new MeterError(`${ctx.resource.address}: no meter for GuardDuty feature ${name}; add it to GUARDDUTY_FEATURES in scripts/platform/lib/cost/meters.ts`);
     return meter(ctx);
   },
+  // Macie bills each S3 bucket of the account and region it evaluates, and the GB its discovery jobs inspect.
+  "macie-account": (ctx) => {
+    const buckets = ctx.resources("aws_s3_bucket", "environment").filter((b) => b.region === ctx.resource.region).length;
+    return [monthly("macie-bucket-month", buckets, `${buckets} buckets in ${ctx.resource.region}`)];
+  },
+  "macie-discovery-job": (ctx) => [usage(ctx, "macie-discovery-gb", "macie.gbInspectedPerMonth", 1, " GB")],
   "securityhub-account": (ctx) => [usage(ctx, "securityhub-finding", "securityhub.findingsIngested")],
   "securityhub-standard": (ctx) => [usage(ctx, "securityhub-check", "securityhub.checksPerStandard")],
   inspector: (ctx) => {
