@@ -164,8 +164,26 @@ function measureBundles(runs: number): BundleMeasurement[] {
   return results;
 }
 
+const USAGE = `Usage: npm run bench -- [--only ${SECTIONS.join("|")}] [--runs N]
+Without --only: platform, bundles and dispatch (dispatch starts MariaDB and moto).`;
+
+/** Unknown flags stop the run before anything starts (a typo must not start a 10-minute bench). */
+function checkArguments(argv: readonly string[]): void {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const unknown = argv.filter((a, i) => a.startsWith("-") && !["--only", "--runs"].includes(a) && !["--only", "--runs"].includes(argv[i - 1]));
+  const strays = argv.filter((a, i) => !a.startsWith("-") && !["--only", "--runs"].includes(argv[i - 1]));
+  if (unknown.length > 0 || strays.length > 0) {
+    process.stderr.write(`bench: unknown argument ${JSON.stringify([...unknown, ...strays][0])}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  checkArguments(argv);
   const runs = parseRuns(argv);
   const sections = parseSections(argv);
   const report: Record<string, unknown> = { machine: { cpus: require("os").cpus().length, node: process.version } };
