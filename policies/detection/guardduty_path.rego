@@ -32,15 +32,25 @@ deny contains cdktf.violation(metadata, detector, "enable is false: GuardDuty pr
 	object.get(detector.values, "enable", true) == false
 }
 
-# Feature name -> its status, and its additional configurations' statuses.
-features(detector) := {f.values.name: f |
+# The detector's feature resources.
+feature_resources(detector) := [f |
 	some f in cdktf.resources("aws_guardduty_detector_feature")
 	cdktf.refers_to(object.get(f.values, "detector_id", null), detector)
+]
+
+# Feature name -> its resource (the first in address order when a name is declared twice,
+# which is reported on its own: the provider applies them in an undefined order).
+features(detector) := {name: [f | some f in feature_resources(detector); f.values.name == name][0] |
+	some name in {f.values.name | some f in feature_resources(detector)}
 }
 
 feature_problems(detector) := {msg |
 	some name, agents in object.get(detection.settings, "guardduty_features", {})
 	some msg in _feature_problem(features(detector), name, agents)
+} | {sprintf("%s: declared by %d aws_guardduty_detector_feature resources; which one wins is undefined", [name, n]) |
+	some name in {f.values.name | some f in feature_resources(detector)}
+	n := count([f | some f in feature_resources(detector); f.values.name == name])
+	n > 1
 }
 
 _feature_problem(declared, name, _) := {sprintf("%s: no aws_guardduty_detector_feature", [name])} if {

@@ -106,3 +106,11 @@ test_fail_primary_rule_disabled if {
 	rules := {"findings": {"state": "DISABLED"}, "backup": backup_rule}
 	count(backup_failures(two_regions(rules, {"backup": backup_target}))) > 0
 }
+
+# A second declaration of a feature on one detector (a reference swapped to it) is reported,
+# and evaluating the detector's features does not fail on the duplicate name.
+test_fail_feature_declared_twice if {
+	d := f.with_fields("aws_guardduty_detector_feature", "s3-again", {"//": {"metadata": {"path": "dev-security/threat-detection/guardduty-s3-again"}}, "detector_id": "${aws_guardduty_detector.d.id}", "name": "S3_DATA_EVENTS", "status": "DISABLED"})
+	some v in findings(d)
+	contains(v.msg, "S3_DATA_EVENTS: declared by 2 aws_guardduty_detector_feature resources")
+}

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "crypto";
 import { Connection, createConnection, RowDataPacket } from "mysql2/promise";
-import { applyUsersAndGrants, FUNCTION_USERS, PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
+import { applyUsersAndGrants, desiredTuples, FUNCTION_USERS, PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
 import { functionEntries } from "../../../scripts/review/lib/function-bundles";
 import { normalize, sqlGrantsOf } from "../../../scripts/review/lib/function-sql-grants";
 import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
@@ -43,6 +43,31 @@ it("SHOW GRANTS of campaign-web lists exactly its derived grants", async () => {
   const tables = lines.filter((l) => / ON `/.test(l)).map((l) => /ON `[^`]+`\.`([^`]+)`/.exec(l)![1]).sort();
   expect(tables).toEqual(web.grants.map((g) => g.table).sort());
   expect(lines.join("\n")).not.toMatch(/patients|ALL PRIVILEGES|GRANT OPTION|ON \*\.\*.*(SELECT|INSERT|CREATE)/);
+});
+
+/** SHOW GRANTS lines as the tuples applyUsersAndGrants works in (`table\tcolumn\tPRIVILEGE`); USAGE ON *.* is no privilege. */
+function tuplesOfShowGrants(lines: readonly string[]): string[] {
+  const tuples: string[] = [];
+  for (const line of lines) {
+    const m = /^GRANT (.+) ON `[^`]+`\.`([^`]+)` TO /.exec(line);
+    if (!m) {
+      expect(line).toMatch(/^GRANT USAGE ON \*\.\* TO /);
+      continue;
+    }
+    const parts = m[1].split(/,(?![^(]*\))/); // commas outside a column list
+    for (const part of parts) {
+      const [, privilege, columns] = /^\s*([A-Z][A-Z ]*?)\s*(?:\(([^)]*)\))?\s*$/.exec(part)!;
+      if (columns === undefined) tuples.push(`${m[2]}\t\t${privilege}`);
+      else for (const column of columns.split(",")) tuples.push(`${m[2]}\t${column.trim().replace(/`/g, "")}\t${privilege}`);
+    }
+  }
+  return tuples.sort();
+}
+
+it.each([...FUNCTION_USERS, ...PERSONA_USERS].map((u) => [u.name, u] as const))("SHOW GRANTS of %s lists exactly its derived grants", async (name, user) => {
+  const [rows] = await admin.query<RowDataPacket[]>(`SHOW GRANTS FOR '${userNameOf(name, PREFIX)}'@'%'`);
+  const lines = rows.map((r) => String(Object.values(r)[0]));
+  expect(tuplesOfShowGrants(lines)).toEqual([...desiredTuples(user.grants)].sort());
 });
 
 it("revokes a grant nobody derived", async () => {

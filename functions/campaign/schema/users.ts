@@ -94,7 +94,8 @@ export interface ApplyUsersOptions {
 
 type Tuple = string; // `table\tcolumn\tPRIVILEGE` ("" column: table-wide)
 
-function desiredTuples(grants: readonly TableGrant[]): Set<Tuple> {
+/** A user's grants as `table\tcolumn\tPRIVILEGE` tuples (empty column: table-wide), the unit that is granted and revoked. */
+export function desiredTuples(grants: readonly TableGrant[]): Set<Tuple> {
   const out = new Set<Tuple>();
   for (const g of grants) {
     const add = (privilege: Privilege, columns: readonly string[] | "all") => {
