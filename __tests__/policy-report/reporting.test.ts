@@ -279,6 +279,13 @@ describe("value-level mutation operators", () => {
     expect([closed.gaps[0].state, closed.passed]).toEqual(["closed", false]);
     expect(renderMutationReport(closed)).toMatch(/CLOSED: every matching mutation is caught now; remove the gap/);
   });
+
+  it("ends an exploratory run with its findings, never a verdict", () => {
+    const outcome = (id: string, caughtBy: string[]) => ({ id, stack: "dev-x", operator: "swap-reference", path: "p", address: "aws_lambda_function.f", description: "d", caughtBy });
+    const explored = tally([outcome("a", []), outcome("b", ["IAM-012"])], 1, ["dev-x"], [], [], NOW);
+    expect(renderMutationReport(explored, true)).toMatch(/\nEXPLORED: 1 finding\(s\) for review \(exploratory operators do not gate\)\n$/);
+    expect(renderMutationReport(explored)).toMatch(/\nFAIL\n$/);
+  });
 });
 
 describe("reviewer report", () => {

@@ -45,8 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (Object.keys(stacks).length === 0) throw new PolicyInputError("no stacks were synthesized; run npm run synth and look at its errors");
     const explore = argv.includes("--explore");
     const report = await runGeneratedMutations(stacks, { exhaustive: argv.includes("--exhaustive"), acrossEnvironments: !argv.includes("--per-environment"), ...(explore ? { operators: EXPLORATORY_OPERATORS } : {}) });
-    process.stdout.write(argv.includes("--json") ? `${JSON.stringify(report, null, 2)}\n` : renderMutationReport(report));
-    if (explore) log(`policy:mutations --explore: ${report.misses.length} finding(s) for review; exploratory operators do not gate`);
+    process.stdout.write(argv.includes("--json") ? `${JSON.stringify(report, null, 2)}\n` : renderMutationReport(report, explore));
     return explore || report.passed ? 0 : 1;
   } catch (error) {
     log(`policy:mutations: ${error instanceof PolicyInputError || error instanceof ToolError ? error.message : ((error as Error).stack ?? error)}`);

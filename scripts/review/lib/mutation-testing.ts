@@ -105,7 +105,8 @@ export async function runGeneratedMutations(stacks: Readonly<Record<string, any>
   return tally(outcomes, (Date.now() - started) / 1000, names, equivalents);
 }
 
-export function renderMutationReport(report: MutationRunReport): string {
+/** `exploring`: the exploratory operators' run, which lists findings and never passes or fails. */
+export function renderMutationReport(report: MutationRunReport, exploring = false): string {
   const share = (caught: number, total: number) => (total === 0 ? "-" : `${((100 * caught) / total).toFixed(1)}%`);
   const width = Math.max(8, ...report.operators.map((o) => o.operator.length));
   const out = [
@@ -131,7 +132,7 @@ export function renderMutationReport(report: MutationRunReport): string {
   if (report.equivalents.length > 0) out.push(`${report.equivalents.length} equivalent mutant(s) not run, each with its reason (EQUIVALENT_MUTANTS; --json lists them).`, "");
   out.push(
     `${report.caught}/${report.generated} generated mutations of ${report.stacks.length} stacks caught (${share(report.caught, report.generated)}) in ${report.seconds.toFixed(1)} s.`,
-    report.passed ? "PASS" : "FAIL",
+    exploring ? `EXPLORED: ${report.misses.length} finding(s) for review (exploratory operators do not gate)` : report.passed ? "PASS" : "FAIL",
   );
   return `${out.join("\n")}\n`;
 }
