@@ -10,7 +10,7 @@ import { PRINCIPAL_ALLOWLIST_FILE, organizationAllowlists, principalAllowlistJso
 import { ORGANIZATION } from "../../modules/config/organization";
 import { ORGANIZATION_DETECTION_STACK, ORGANIZATION_STACK } from "../../modules/organization/organization-stack";
 import { ruleCatalog, RuleInfo } from "../../scripts/review/lib/policy-engine";
-import { synthesize, SynthesizedApp } from "../support/synth";
+import { policyStatements, synthesize, SynthesizedApp } from "../support/synth";
 
 const DATA = join(__dirname, "..", "..", "policies", "data");
 const readData = (file: string) => JSON.parse(readFileSync(join(DATA, file), "utf8"));
@@ -118,16 +118,6 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     expect(entry.trusted_principals).toEqual([...env.identity.trustedPrincipalArns].sort());
   });
 });
-
-/** Every statement of the literal JSON policy documents a resource holds (top level or inline). */
-function policyStatements(body: any): any[] {
-  const documents = [body.policy, body.assume_role_policy, body.policy_document, ...(body.inline_policy ?? []).map((p: any) => p.policy)];
-  return documents.flatMap((text) => {
-    if (typeof text !== "string" || !text.trimStart().startsWith("{")) return [];
-    const statement = JSON.parse(text).Statement ?? [];
-    return Array.isArray(statement) ? statement : [statement];
-  });
-}
 
 interface Bound {
   type: string;

@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import { ACTION_WILDCARDS, unlistedWildcard } from "../../modules/iam/action-wildcards";
 import { policyJson } from "../../modules/iam/policy-document";
 import { ACTION_WILDCARDS_FILE, actionWildcardsJson, expand } from "../../scripts/platform/gen-action-wildcards";
-import { synthesize } from "../support/synth";
+import { policyStatements, synthesize } from "../support/synth";
 
 describe("the reviewed action wildcards", () => {
   it("policies/data/action_wildcards.json is the TypeScript list with today's matches (regenerate: npx tsx scripts/platform/gen-action-wildcards.ts)", () => {
@@ -34,15 +34,11 @@ describe("the reviewed action wildcards", () => {
     for (const [stack, doc] of Object.entries(app.stacks)) {
       for (const [type, byName] of Object.entries<any>(doc.resource ?? {})) {
         for (const [name, body] of Object.entries<any>(byName)) {
-          const documents = [body.policy, body.assume_role_policy, body.policy_document, ...(body.inline_policy ?? []).map((p: any) => p.policy)];
-          for (const text of documents) {
-            if (typeof text !== "string" || !text.trimStart().startsWith("{")) continue;
-            for (const statement of [JSON.parse(text).Statement ?? []].flat()) {
-              if (statement.Effect !== "Allow") continue;
-              for (const action of [statement.Action ?? []].flat()) {
-                allowActions += 1;
-                if (unlistedWildcard(action)) found.push(`${stack} ${type}.${name} ${statement.Sid}: ${action}`);
-              }
+          for (const statement of policyStatements(body)) {
+            if (statement.Effect !== "Allow") continue;
+            for (const action of [statement.Action ?? []].flat()) {
+              allowActions += 1;
+              if (unlistedWildcard(action)) found.push(`${stack} ${type}.${name} ${statement.Sid}: ${action}`);
             }
           }
         }

@@ -108,3 +108,14 @@ export function allResources(stack: string, doc: any): SynthResource[] {
     })),
   );
 }
+
+/** Every statement of the literal JSON policy documents a synthesized resource holds (top level or inline). */
+export function policyStatements(body: any): any[] {
+  const documents = [body.policy, body.assume_role_policy, body.policy_document, ...(body.inline_policy ?? []).map((p: any) => p.policy)];
+  return documents.flatMap((text) => {
+    if (typeof text !== "string" || !text.trimStart().startsWith("{")) return [];
+    const statement = JSON.parse(text).Statement ?? [];
+    return Array.isArray(statement) ? statement : [statement];
+  });
+}
+

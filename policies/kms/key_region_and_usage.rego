@@ -20,16 +20,6 @@ metadata := {
 # Resources that are the key or only name it: aliases go with their key (judged as the key).
 key_types := {"aws_kms_key", "aws_kms_alias", "aws_kms_key_policy", "aws_kms_replica_key", "aws_kms_grant"}
 
-provider_of(resource) := object.get(resource.values, "provider", "aws")
-
-# The region of a resource: its provider block's region ("aws" is the default, unaliased one).
-region_of(resource) := region if {
-	name := provider_of(resource)
-	some block in cdktf.as_array(object.get(object.get(input, "provider", {}), "aws", []))
-	name == concat(".", array.concat(["aws"], [a | a := object.get(block, "alias", null); a != null]))
-	region := block.region
-} else := provider_of(resource)
-
 # [resource, attribute path, key] for each attribute that is exactly a reference to a key.
 key_uses := [[r, path, key] |
 	some r in cdktf.all_resources
@@ -53,22 +43,22 @@ expected_region(r, path) := "us-east-1" if {
 	step == "cross_region_copy_rule"
 	copy_rule := object.get(r.values, array.slice(path, 0, i + 2), null)
 	is_string(copy_rule.target)
-} else := region_of(cdktf.target(r.values.s3_bucket_name)) if {
+} else := cdktf.region_of(cdktf.target(r.values.s3_bucket_name)) if {
 	# A Config delivery channel encrypts into its bucket, which may be another region's.
 	r.type == "aws_config_delivery_channel"
 	cdktf.is_ref(object.get(r.values, "s3_bucket_name", null))
-} else := region_of(bucket) if {
+} else := cdktf.region_of(bucket) if {
 	r.type == "aws_s3_bucket_replication_configuration"
 	path[count(path) - 1] == "replica_kms_key_id"
 	rule := r.values.rule[path[1]]
 	destination := cdktf.blocks(rule.destination)[0]
 	bucket := cdktf.target(destination.bucket)
-} else := region_of(r)
+} else := cdktf.region_of(r)
 
-deny contains cdktf.violation(metadata, r, sprintf("%s names %s, a key in %s; the resource needs one in %s", [path_text(path), key.address, region_of(key), expected])) if {
+deny contains cdktf.violation(metadata, r, sprintf("%s names %s, a key in %s; the resource needs one in %s", [path_text(path), key.address, cdktf.region_of(key), expected])) if {
 	some [r, path, key] in key_uses
 	expected := expected_region(r, path)
-	region_of(key) != expected
+	cdktf.region_of(key) != expected
 }
 
 signs(r) := r.type == "aws_route53_key_signing_key"
@@ -80,8 +70,8 @@ deny contains cdktf.violation(metadata, r, sprintf("%s names %s, a %s key; %s", 
 	need := {true: "a key-signing key needs a SIGN_VERIFY key", false: "encryption needs an ENCRYPT_DECRYPT key"}[signs(r)]
 }
 
-deny contains cdktf.violation(metadata, alias, sprintf("points at %s, a key in %s, but the alias is created in %s", [key.address, region_of(key), region_of(alias)])) if {
+deny contains cdktf.violation(metadata, alias, sprintf("points at %s, a key in %s, but the alias is created in %s", [key.address, cdktf.region_of(key), cdktf.region_of(alias)])) if {
 	some alias in cdktf.resources("aws_kms_alias")
 	key := cdktf.target(object.get(alias.values, "target_key_id", ""))
-	region_of(key) != region_of(alias)
+	cdktf.region_of(key) != cdktf.region_of(alias)
 }
