@@ -14,7 +14,7 @@
  * attempt for the same invitation into a rollback that also gives the seat back.
  */
 import type { Connection, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { recordConfirmation } from "./confirmations";
+import { ConfirmationChannel, recordConfirmation } from "./confirmations";
 import { hashToken, mintToken, parseToken } from "./tokens";
 
 /** Anything that runs queries: a pool (a connection is taken per transaction) or one connection. */
@@ -58,9 +58,10 @@ export interface DayChoice {
 
 export type BookingResult =
   | SessionProblem
-  | { readonly outcome: "booked"; readonly invitationId: number; readonly booking: Booking }
+  /** `confirmedBy`: the channels a confirmation was written for (none: no usable contact, or opted out). */
+  | { readonly outcome: "booked"; readonly invitationId: number; readonly booking: Booking; readonly confirmedBy: readonly ConfirmationChannel[] }
   /** Moved an existing booking to the chosen slot (the old seat was given back in the same transaction). */
-  | { readonly outcome: "moved"; readonly invitationId: number; readonly booking: Booking; readonly previous: Booking }
+  | { readonly outcome: "moved"; readonly invitationId: number; readonly booking: Booking; readonly previous: Booking; readonly confirmedBy: readonly ConfirmationChannel[] }
   /** This invitation already holds a booking (an earlier or a concurrent attempt won); nothing changed. */
   | { readonly outcome: "already-booked"; readonly invitationId: number; readonly booking: Booking }
   /** The slot filled up; nothing changed. `slot` is where the patient was looking (to list that day again). */
@@ -296,9 +297,9 @@ export async function renewSession(db: Database, secretText: unknown, now: Date,
 }
 
 /** The confirmation of the booking as it now stands, in the same transaction (confirmations.ts). */
-async function confirm(connection: Connection, invitationId: number, kind: "booked" | "changed", at: Date): Promise<void> {
+async function confirm(connection: Connection, invitationId: number, kind: "booked" | "changed", at: Date): Promise<readonly ConfirmationChannel[]> {
   const booking = await bookingOf(connection, invitationId);
-  if (booking) await recordConfirmation(connection, invitationId, kind, booking, at);
+  return booking ? recordConfirmation(connection, invitationId, kind, booking, at) : [];
 }
 
 const isSlotId = (value: number): boolean => Number.isSafeInteger(value) && value > 0;
@@ -320,7 +321,7 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
   if (session.outcome !== "valid") return session;
   const { invitationId, campaignId } = session;
 
-  type Attempt = { outcome: "booked" } | { outcome: "moved"; previous: Booking } | { outcome: "lost" };
+  type Attempt = { outcome: "booked"; confirmedBy: readonly ConfirmationChannel[] } | { outcome: "moved"; previous: Booking; confirmedBy: readonly ConfirmationChannel[] } | { outcome: "lost" };
   const attempt = isSlotId(slotId)
     ? await inTransaction<Attempt>(db, async (connection, rollback) => {
         await lockInvitation(connection, invitationId);
@@ -342,19 +343,17 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
           if (moved.affectedRows !== 1) return rollback({ outcome: "lost" });
           await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [previous.slotId]);
           await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'moved')`, [invitationId, previous.slotId, previous.bookedAt, at]);
-          await confirm(connection, invitationId, "changed", at);
-          return { outcome: "moved", previous };
+          return { outcome: "moved", previous, confirmedBy: await confirm(connection, invitationId, "changed", at) };
         }
         await connection.query(`UPDATE invitations SET responded_at = COALESCE(responded_at, ?) WHERE id = ?`, [at, invitationId]);
-        await confirm(connection, invitationId, "booked", at);
-        return { outcome: "booked" };
+        return { outcome: "booked", confirmedBy: await confirm(connection, invitationId, "booked", at) };
       })
     : ({ outcome: "lost" } as Attempt);
 
   // Won or lost, the committed state now says which page to show.
   const booking = await bookingOf(db, invitationId);
-  if (attempt.outcome === "booked" && booking) return { outcome: "booked", invitationId, booking };
-  if (attempt.outcome === "moved" && booking) return { outcome: "moved", invitationId, booking, previous: attempt.previous };
+  if (attempt.outcome === "booked" && booking) return { outcome: "booked", invitationId, booking, confirmedBy: attempt.confirmedBy };
+  if (attempt.outcome === "moved" && booking) return { outcome: "moved", invitationId, booking, previous: attempt.previous, confirmedBy: attempt.confirmedBy };
   if (booking && (!options.change || booking.slotId === slotId)) return { outcome: "already-booked", invitationId, booking };
   const slot = isSlotId(slotId) ? await slotById(db, slotId, campaignId) : undefined;
   if (!slot || slot.startsAt.getTime() <= at.getTime()) return { outcome: "slot-unavailable", invitationId };
@@ -363,7 +362,7 @@ export async function bookSlot(db: Database, sessionSecret: string, slotId: numb
 
 export type CancelResult =
   | SessionProblem
-  | { readonly outcome: "cancelled"; readonly invitationId: number; readonly booking: Booking }
+  | { readonly outcome: "cancelled"; readonly invitationId: number; readonly booking: Booking; readonly confirmedBy: readonly ConfirmationChannel[] }
   /** Nothing to cancel (never booked, or cancelled already, e.g. a retried request): nothing changed. */
   | { readonly outcome: "not-booked"; readonly invitationId: number };
 
@@ -378,7 +377,7 @@ export async function cancelBooking(db: Database, sessionSecret: string, now: ()
   const session = await findSession(db, sessionSecret, at);
   if (session.outcome !== "valid") return session;
   const { invitationId } = session;
-  const cancelled = await inTransaction<Booking | undefined>(db, async (connection) => {
+  const cancelled = await inTransaction<{ booking: Booking; confirmedBy: readonly ConfirmationChannel[] } | undefined>(db, async (connection) => {
     await lockInvitation(connection, invitationId);
     // Locks the existing booking row only (a unique-key hit, no gap lock).
     const [rows] = await connection.query<RowDataPacket[]>(`SELECT slot_id, booked_at FROM bookings WHERE invitation_id = ? FOR UPDATE`, [invitationId]);
@@ -388,8 +387,7 @@ export async function cancelBooking(db: Database, sessionSecret: string, now: ()
     await connection.query(`UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`, [rows[0].slot_id]);
     await connection.query(`INSERT INTO booking_cancellations (invitation_id, slot_id, booked_at, cancelled_at, reason) VALUES (?, ?, ?, ?, 'patient')`, [invitationId, rows[0].slot_id, rows[0].booked_at, at]);
     await connection.query(`UPDATE invitations SET responded_at = NULL WHERE id = ? AND staff_outcome IS NULL`, [invitationId]);
-    if (booking) await recordConfirmation(connection, invitationId, "cancelled", booking, at);
-    return booking;
+    return booking && { booking, confirmedBy: await recordConfirmation(connection, invitationId, "cancelled", booking, at) };
   });
-  return cancelled ? { outcome: "cancelled", invitationId, booking: cancelled } : { outcome: "not-booked", invitationId };
+  return cancelled ? { outcome: "cancelled", invitationId, ...cancelled } : { outcome: "not-booked", invitationId };
 }

@@ -20,12 +20,16 @@ import type { SendQueue } from "./send-queue";
 
 export type { ConfirmationKind };
 
+/** Where a confirmation goes: `booking_confirmations.channel`. */
+export type ConfirmationChannel = "sms" | "email";
+
 /**
  * Writes the confirmation rows of one booking change, on the booking transaction's connection
  * (after the invitation's row lock: booking.ts lockInvitation, so rows of one invitation are
- * numbered in the order their changes committed). Returns how many channels it will go to.
+ * numbered in the order their changes committed). Returns the channels it will go to (none when
+ * the patient has no usable contact or opted out of both: the page then says so).
  */
-export async function recordConfirmation(connection: Connection, invitationId: number, kind: ConfirmationKind, appointment: ConfirmedAppointment, at: Date): Promise<number> {
+export async function recordConfirmation(connection: Connection, invitationId: number, kind: ConfirmationKind, appointment: ConfirmedAppointment, at: Date): Promise<readonly ConfirmationChannel[]> {
   // A plain (non-locking) read: an INSERT ... SELECT would take shared and gap locks on
   // contact_preferences for the rest of the booking transaction and hold up other patients'
   // opt-outs. An opt-out that commits after this read is still honoured: the worker's claim
@@ -36,17 +40,17 @@ export async function recordConfirmation(connection: Connection, invitationId: n
     [invitationId],
   );
   const row = rows[0];
-  if (!row) return 0;
-  const channels = [
-    ...(Number(row.smsUsable) === 1 && Number(row.smsOut) !== 1 ? ["sms"] : []),
-    ...(Number(row.emailUsable) === 1 && Number(row.emailOut) !== 1 ? ["email"] : []),
+  if (!row) return [];
+  const channels: ConfirmationChannel[] = [
+    ...(Number(row.smsUsable) === 1 && Number(row.smsOut) !== 1 ? (["sms"] as const) : []),
+    ...(Number(row.emailUsable) === 1 && Number(row.emailOut) !== 1 ? (["email"] as const) : []),
   ];
-  if (channels.length === 0) return 0;
+  if (channels.length === 0) return [];
   await connection.query(
     `INSERT INTO booking_confirmations (invitation_id, kind, site, starts_at, channel, status, created_at) VALUES ?`,
     [channels.map((channel) => [invitationId, kind, appointment.site, appointment.startsAt, channel, "pending", at])],
   );
-  return channels.length;
+  return channels;
 }
 
 interface IdRow extends RowDataPacket {

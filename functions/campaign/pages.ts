@@ -11,6 +11,7 @@ import { renderForm } from "../forms/render";
 import { SESSION_FIELD } from "../forms/submissions";
 import { html, page, SafeHtml } from "../lib/html";
 import { Booking, BookingResult, CancelResult, DayChoice, localDate, Slot } from "./booking";
+import type { ConfirmationChannel } from "./confirmations";
 import { Channel, CHANNELS } from "./channels";
 import type { OptOutInspection, OptOutResult } from "./opt-out";
 import type { RedemptionResult, RejectedToken, TokenInspection } from "./redeem";
@@ -241,6 +242,16 @@ export interface FollowUpForm {
   readonly prompt: string;
 }
 
+/**
+ * Where the confirmation of this change goes, in words, so a patient with no usable contact (or
+ * opted out of both) is not told to wait for a message that will never come.
+ */
+export function confirmationSentence(channels: readonly ConfirmationChannel[]): string {
+  if (channels.length === 0) return "We will not send you a message about this, because we have no mobile number or email address we can use. Please make a note of it.";
+  const words = channels.map((channel) => (channel === "sms" ? "text message" : "email"));
+  return `We will send you a confirmation by ${words.join(" and by ")}.`;
+}
+
 /** POST /book with a slot. `day` lists the times again when the chosen one filled up. */
 export function bookingPage(practice: Practice, sessionSecret: string, result: BookingResult, followUp?: FollowUpForm, again?: { days: readonly DayChoice[]; slots?: readonly Slot[] }): RenderedPage {
   switch (result.outcome) {
@@ -248,9 +259,9 @@ export function bookingPage(practice: Practice, sessionSecret: string, result: B
     case "session-expired":
       return sessionProblemPage(practice, result.outcome);
     case "booked":
-      return managePage(practice, sessionSecret, result.booking, followUp, 200, "Your appointment is booked", "We will send you a confirmation. You can come back to the link in your message to see, change or cancel it.");
+      return managePage(practice, sessionSecret, result.booking, followUp, 200, "Your appointment is booked", `${confirmationSentence(result.confirmedBy)} You can come back to the link in your message to see, change or cancel it.`);
     case "moved":
-      return managePage(practice, sessionSecret, result.booking, followUp, 200, "Your appointment has been changed", `Your appointment on ${formatAppointmentTime(result.previous.startsAt, practice)} is cancelled. This is your new appointment:`);
+      return managePage(practice, sessionSecret, result.booking, followUp, 200, "Your appointment has been changed", `Your appointment on ${formatAppointmentTime(result.previous.startsAt, practice)} is cancelled. ${confirmationSentence(result.confirmedBy)} This is your new appointment:`);
     case "already-booked":
       return managePage(practice, sessionSecret, result.booking, followUp, 409, "You already have an appointment");
     case "full":
@@ -290,7 +301,7 @@ export function cancelResultPage(practice: Practice, sessionSecret: string, resu
         200,
         `Your appointment is cancelled – ${practice.name}`,
         html`<h1>Your appointment is cancelled</h1>
-<p>Your appointment on ${formatAppointmentTime(result.booking.startsAt, practice)} at ${result.booking.site} is cancelled.</p>
+<p>Your appointment on ${formatAppointmentTime(result.booking.startsAt, practice)} at ${result.booking.site} is cancelled. ${confirmationSentence(result.confirmedBy)}</p>
 <p>If you would like another time, choose one below. Otherwise we may remind you later.</p>
 ${dayForm(practice, sessionSecret, days, false)}`,
         practice,

@@ -130,12 +130,15 @@ describe("booking one slot", () => {
     const other = await addSlot(3);
     const { invitationId, session } = await redeemedPatient();
     const result = await bookSlot(db.pool, session, slot, clock);
-    expect(result).toEqual({ outcome: "booked", invitationId, booking: { invitationId, slotId: slot, site: "Riverside <script>alert(1)</script> Hall", startsAt: new Date(NOW.getTime() + DAY), bookedAt: NOW } });
+    expect(result).toEqual({ outcome: "booked", invitationId, booking: { invitationId, slotId: slot, site: "Riverside <script>alert(1)</script> Hall", startsAt: new Date(NOW.getTime() + DAY), bookedAt: NOW }, confirmedBy: [] });
     expect(await slotState(slot)).toEqual({ booked: 1, bookings: 1 });
 
     const booked = bookingPage(practice, session, result);
     expect(booked.status).toBe(200);
     expect(booked.html).toContain("Your appointment is booked");
+    // This patient has no contact details: the page must not promise a confirmation.
+    expect(booked.html).toContain("We will not send you a message about this");
+    expect(booked.html).not.toContain("We will send you a confirmation");
     expect(booked.html).toContain("Riverside &lt;script&gt;alert(1)&lt;/script&gt; Hall");
     expect(booked.html).not.toContain("<script");
     expect(booked.html).toMatch(/Friday,? 2 October 2026 at 10:00/); // shown in London time (BST)

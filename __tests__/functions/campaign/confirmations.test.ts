@@ -135,6 +135,7 @@ describe("confirmations of what the patient did on the pages", () => {
     const page = await handle(post("/book", `session=${ann.session}&slot=${hillside}`));
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("Your appointment is booked");
+    expect(page.body).toContain("We will send you a confirmation by text message and by email.");
     await drain();
 
     const messages = sentTo(ann);
@@ -242,6 +243,7 @@ describe("who gets no confirmation", () => {
     for (const p of [optedOut, landline]) {
       const page = await handle(post("/book", `session=${p.session}&slot=${hillside}`));
       expect(page.body).toContain("Your appointment is booked");
+      expect(page.body).toContain("We will not send you a message about this, because we have no mobile number or email address we can use.");
       expect(await confirmationRows(p.invitationId)).toEqual([]);
     }
     await drain();
@@ -261,7 +263,8 @@ describe("who gets no confirmation", () => {
 
   test("opted out of one channel: only the other; an opt-out after booking stops a confirmation not yet sent", async () => {
     const dan = await patient({ phone: "+447700900444", email: "dan@patients.example.org", optedOut: ["email"] });
-    await handle(post("/book", `session=${dan.session}&slot=${hillside}`));
+    // The page names the one channel the confirmation will go to.
+    expect((await handle(post("/book", `session=${dan.session}&slot=${hillside}`))).body).toContain("We will send you a confirmation by text message. You can come back");
     await drain();
     expect(sentTo(dan).map((m) => m.channel)).toEqual(["sms"]);
 
