@@ -19,6 +19,7 @@ import { SECRETS_MUTATIONS } from "./mutations/secrets";
 import { SECURITY_MUTATIONS } from "./mutations/security";
 import { STORAGE_MUTATIONS } from "./mutations/storage";
 import { TYPE_MUTATIONS } from "./mutations/types";
+import { WIRING_MUTATIONS } from "./mutations/wiring";
 
 export type { PolicyMutation } from "./mutations/kit";
 
@@ -39,4 +40,5 @@ export const MUTATIONS: readonly PolicyMutation[] = [
   ...IDENTITY_MUTATIONS,
   ...NETWORK_EDGE_MUTATIONS,
   ...ORGANIZATION_MUTATIONS,
+  ...WIRING_MUTATIONS,
 ];

@@ -8,7 +8,13 @@
 package lib.bounds
 
 # Each bound with "steps": [{"key": k, "field": f, "equals": v}] (field/equals only for selections).
-declared := [object.union(b, {"steps": [_step(s) | some s in split(b.path, ".")]}) | some b in data.bounds]
+declared := [object.union(b, {"steps": steps(b.path)}) | some b in data.bounds]
+
+# A dotted path as steps (the path syntax is shared with WIR-001's owned references).
+steps(path) := [_step(s) | some s in split(path, ".")]
+
+# The values a dotted path reaches in a resource body (lists flattened at every step).
+at_path(body, path) := reached(body, s, count(s)) if s := steps(path)
 
 _step(s) := {"key": m[1], "field": m[3], "equals": m[4]} if {
 	m := regex.find_all_string_submatch_n(`^([^\[\]]+)(\[([^=\]]+)=([^\]]*)\])?$`, s, 1)[0]

@@ -77,6 +77,9 @@ type Path = readonly (string | number)[];
 /** Issue 16a's bounds file: every security-relevant number and enum with its bound. */
 export const BOUNDS_FILE = join(POLICY_DATA_DIR, "bounds.json");
 
+/** WIR-001's data: the references whose target belongs to one component. */
+export const OWNED_REFERENCES_FILE = join(POLICY_DATA_DIR, "owned_references.json");
+
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 const pathText = (path: Path) => path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "");
 const pathKey = (path: Path) => path.filter((p) => typeof p === "string").join(".");
@@ -549,6 +552,71 @@ const swapReference: MutationOperator = {
     return found;
   },
 };
+
+/** One entry of policies/data/owned_references.json: a reference whose target belongs to one component (WIR-001). */
+export interface OwnedReference {
+  readonly type: string;
+  /** Dotted like a bound's path. */
+  readonly path: string;
+  readonly why: string;
+  /** Why the owned resource may be in another region (absent: it must be in the referencing resource's). */
+  readonly cross_region?: string;
+}
+
+export function loadOwnedReferences(file: string = OWNED_REFERENCES_FILE): OwnedReference[] {
+  const parsed = JSON.parse(readFileSync(file, "utf8"));
+  if (!parsed || !Array.isArray(parsed.owned_references)) throw new Error(`${file}: expected {"owned_references": [{"type", "path", "why", "cross_region"?}]}`);
+  return parsed.owned_references;
+}
+
+/** A resource's construct path (its address for hand-written bodies without one). */
+const constructPath = (body: any, address: string): string => body?.["//"]?.metadata?.path ?? address;
+
+/** Steps from one construct path to another through their deepest common scope: WIR-001's measure of "own". */
+export function stepsBetween(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  let common = 0;
+  while (common < Math.min(x.length, y.length) && x[common] === y[common]) common++;
+  return x.length + y.length - 2 * common;
+}
+
+/**
+ * A reference a component owns (policies/data/owned_references.json) swapped for a resource of
+ * its type that is farther away in the construct tree than the nearest one: the export
+ * bucket's lifecycle put on its replica, a rule moved to another function's group. Swaps to an
+ * equally near resource (two endpoints sharing the endpoints' group) are not generated: WIR-001
+ * cannot tell them apart, and they stay with `swap-reference` in the exploratory run.
+ */
+function rewireOwned(owned: readonly OwnedReference[]): MutationOperator {
+  return {
+    name: "rewire-owned",
+    summary: "a reference a component owns (a rule's group, an inline policy's role, a function's log group or DLQ, a bucket setting's bucket) swapped for a farther resource of its type (policies/data/owned_references.json)",
+    candidates(r, doc) {
+      const found: Candidate[] = [];
+      const here = constructPath(r.body, `${r.type}.${r.name}`);
+      for (const entry of owned.filter((o) => o.type === r.type)) {
+        const references = valuesAtDotted(r.body, entry.path).flatMap(({ path, value }) => (Array.isArray(value) ? value.map((v, i) => ({ path: [...path, i], value: v })) : [{ path, value }]));
+        for (const { path, value } of references) {
+          const m = typeof value === "string" ? SINGLE_REF.exec(value) : null;
+          if (!m) continue;
+          const [, type, name, attribute] = m;
+          const others = Object.entries<any>(doc.resource?.[type] ?? {}).map(([n, body]) => ({ name: n, steps: stepsBetween(here, constructPath(body, `${type}.${n}`)) }));
+          const nearest = Math.min(...others.map((o) => o.steps));
+          const farther = others.filter((o) => o.steps > nearest).sort((a, b) => a.steps - b.steps || a.name.localeCompare(b.name))[0];
+          if (!farther || farther.name === name) continue;
+          found.push({
+            key: `${entry.path} ${type}`,
+            detail: `${pathText(path)} ${type}`,
+            description: `${pathText(path)}: ${type}.${name} -> ${type}.${farther.name} (another component's)`,
+            edit: (body) => setAt(body, path, `\${${type}.${farther.name}.${attribute}}`),
+          });
+        }
+      }
+      return found;
+    },
+  };
+}
 
 const lambdaPermissionPublic: MutationOperator = {
   name: "wildcard-principal",
@@ -1138,11 +1206,11 @@ export const OPERATORS: readonly MutationOperator[] = [
   dropTag,
 ];
 
-export const OPERATOR_SUMMARIES: Readonly<Record<string, string>> = Object.fromEntries([...OPERATORS, ...valueOperators([]), ...EXPLORATORY_OPERATORS].filter((o) => o.summary).map((o) => [o.name, o.summary]));
+export const OPERATOR_SUMMARIES: Readonly<Record<string, string>> = Object.fromEntries([...OPERATORS, ...valueOperators([]), rewireOwned([]), ...EXPLORATORY_OPERATORS].filter((o) => o.summary).map((o) => [o.name, o.summary]));
 
-/** Every operator: the attribute and document operators, then the value-level ones over the bounds. */
-export function allOperators(bounds: readonly Bound[] = loadBounds()): MutationOperator[] {
-  return [...OPERATORS, ...valueOperators(bounds)];
+/** Every operator: the attribute and document operators, the value-level ones over the bounds, and the owned-reference swaps. */
+export function allOperators(bounds: readonly Bound[] = loadBounds(), owned: readonly OwnedReference[] = loadOwnedReferences()): MutationOperator[] {
+  return [...OPERATORS, ...valueOperators(bounds), rewireOwned(owned)];
 }
 
 export interface GenerateOptions {
