@@ -96,7 +96,10 @@ module.exports = {
       ...common,
       displayName: "integration",
       testMatch: INTEGRATION_TESTS.map((file) => `<rootDir>/${file}`),
-      // Integration tests start MariaDB and moto on first use; stop them when the run ends.
+      // Empties the record of statements function users ran (reported at the end: sql-usage.ts).
+      globalSetup: "<rootDir>/__tests__/support/global-setup-integration.ts",
+      // Integration tests start MariaDB and moto on first use; stop them when the run ends, after
+      // reporting the derived database grants no test exercised.
       globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
     },
   ],
