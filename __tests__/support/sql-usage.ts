@@ -7,11 +7,9 @@
 import { appendFileSync, mkdirSync } from "fs";
 import { join, relative } from "path";
 import type { Connection, Pool, PoolConnection } from "mysql2/promise";
-import type { StatementUse } from "../../scripts/review/lib/sql-grant-usage";
+import { SQL_USAGE_DIR, StatementUse } from "../../scripts/review/lib/sql-usage-record";
 
 const PROJECT_ROOT = join(__dirname, "..", "..");
-/** Where the workers write their records (emptied by the integration global setup). */
-export const SQL_USAGE_DIR = join(PROJECT_ROOT, "reports", "sql-grant-usage", "runs");
 
 const seen = new Set<string>();
 

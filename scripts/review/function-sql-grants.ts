@@ -1,6 +1,8 @@
 /**
- * npm run function-sql-grants [-- --json]
+ * npm run function-sql-grants [-- --json | --write | --usage]
  *
+ * --usage prints which derived grants the last integration run exercised (the statements each
+ * function's user ran, recorded by the tests, against today's grants: sql-grant-usage.ts).
  * --write regenerates functions/campaign/schema/function-grants.json, which db-migrate applies.
  * Prints the database privileges each Lambda function's code needs (function -> table ->
  * SELECT/INSERT/UPDATE columns, DELETE, locking reads), derived from the SQL it runs by
@@ -10,14 +12,24 @@
 import { writeFileSync } from "fs";
 import { functionEntries } from "./lib/function-bundles";
 import { FUNCTION_GRANTS_FILE, functionGrantsData, renderSqlGrantTable, sqlGrantsOf } from "./lib/function-sql-grants";
+import { renderGrantUsage, summaryLine, writeGrantUsageReport } from "./lib/sql-grant-usage";
 
-const USAGE = "Usage: npm run function-sql-grants [-- --json | --write]\n";
+const USAGE = "Usage: npm run function-sql-grants [-- --json | --write | --usage]\n";
 
 function main(argv: readonly string[]): number {
-  const unknown = argv.filter((a) => a !== "--json" && a !== "--write");
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown argument ${unknown[0]}\n${USAGE}`);
+  const unknown = argv.filter((a) => a !== "--json" && a !== "--write" && a !== "--usage");
+  if (unknown.length > 0 || argv.length > 1) {
+    process.stderr.write(`${unknown.length > 0 ? `unknown argument ${unknown[0]}` : "give one option at most"}\n${USAGE}`);
     return 2;
+  }
+  if (argv.includes("--usage")) {
+    const written = writeGrantUsageReport();
+    if (!written) {
+      process.stderr.write("function-sql-grants: no recorded statements: run the integration tests first (npx jest --selectProjects integration)\n");
+      return 1;
+    }
+    process.stdout.write(`${renderGrantUsage(written.report)}${summaryLine(written.report, written.path)}\n`);
+    return 0;
   }
   let all;
   try {

@@ -40,8 +40,8 @@ export async function bootstrapSchemaOwner(root: Connection, database: string): 
   await root.query(`CREATE USER IF NOT EXISTS ${owner} IDENTIFIED BY ?`, [LOCAL_USER_PASSWORD]);
   await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ${owner} WITH GRANT OPTION`);
   await root.query(`GRANT CREATE USER ON *.* TO ${owner}`);
-  // It looks users up in mysql.user; the two privilege tables let information_schema show it the other users' grants.
-  for (const table of ["user", "tables_priv", "columns_priv"]) await root.query(`GRANT SELECT ON mysql.${table} TO ${owner}`);
+  // It reads users and their grants from the grant tables (users.ts says why not information_schema).
+  for (const table of ["user", "db", "tables_priv", "columns_priv"]) await root.query(`GRANT SELECT ON mysql.${table} TO ${owner}`);
 }
 
 /**

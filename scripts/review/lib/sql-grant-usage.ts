@@ -10,17 +10,11 @@
  * reaches only through a child process (the bundled handlers) is not seen here. Read it after a
  * full integration run; a grant listed there is either code no test runs or a grant to drop.
  */
-import { existsSync, readdirSync, readFileSync } from "fs";
-import { join } from "path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { dirname, join } from "path";
 import { desiredTuples, FUNCTION_USERS } from "../../../functions/campaign/schema/users";
 import { tablePrivilegesOf } from "./function-sql-grants";
-
-/** One statement a function's user ran in one test file (a line of the workers' record). */
-export interface StatementUse {
-  readonly function: string;
-  readonly sql: string;
-  readonly testFile: string;
-}
+import { SQL_USAGE_DIR, SQL_USAGE_REPORT, SQL_USAGE_REPORT_JSON, StatementUse } from "./sql-usage-record";
 
 export interface FunctionGrantUsage {
   readonly function: string;
@@ -41,7 +35,7 @@ export interface GrantUsageReport {
   readonly exercised: number;
 }
 
-export function readStatementUses(dir: string): StatementUse[] {
+export function readStatementUses(dir = SQL_USAGE_DIR): StatementUse[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".jsonl"))
@@ -102,4 +96,15 @@ export function renderGrantUsage(report: GrantUsageReport): string {
 export function summaryLine(report: GrantUsageReport, reportPath: string): string {
   const never = report.derived - report.exercised;
   return `SQL grants: ${report.exercised} of ${report.derived} derived grants exercised by ${report.testFiles.length} integration test file(s); ${never} never exercised (${reportPath})`;
+}
+
+/** Computes the report from the last run's records, writes report.txt and report.json; undefined when nothing was recorded. */
+export function writeGrantUsageReport(): { report: GrantUsageReport; path: string } | undefined {
+  const uses = readStatementUses();
+  if (uses.length === 0) return undefined;
+  const report = grantUsage(uses);
+  mkdirSync(dirname(SQL_USAGE_REPORT), { recursive: true });
+  writeFileSync(SQL_USAGE_REPORT, renderGrantUsage(report));
+  writeFileSync(SQL_USAGE_REPORT_JSON, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, path: SQL_USAGE_REPORT };
 }
