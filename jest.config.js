@@ -32,6 +32,7 @@ const INTEGRATION_TESTS = [
   "__tests__/functions/campaign/dispatch.test.ts",
   "__tests__/functions/campaign/opt-out.test.ts",
   "__tests__/functions/campaign/outcomes.test.ts",
+  "__tests__/functions/campaign/planted-statement.test.ts",
   "__tests__/functions/campaign/redeem.test.ts",
   "__tests__/functions/campaign/remind.test.ts",
   "__tests__/functions/campaign/report.test.ts",

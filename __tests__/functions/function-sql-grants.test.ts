@@ -2,12 +2,12 @@
  * The database privileges each function's SQL needs (scripts/review/lib/function-sql-grants.ts).
  * Fast: no database; esbuild, the TypeScript compiler API and the SQL parser only.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { functionEntries } from "../../scripts/review/lib/function-bundles";
 import { FUNCTION_GRANTS_FILE, functionGrantsData, FunctionSqlGrants, privilegeList, schemaOf, sqlGrantsOf } from "../../scripts/review/lib/function-sql-grants";
-import { PROJECT_ROOT } from "../../scripts/review/lib/function-api-calls";
+import { plantContactRead } from "../support/planted";
 import { EMAIL_SQL, UK_MOBILE_SQL } from "../../functions/campaign/contacts";
 import { MIGRATIONS } from "../../functions/campaign/schema/migrations";
 
@@ -127,16 +127,8 @@ describe("a planted statement", () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "medicare-sql-grants-planted-"));
-    cpSync(join(PROJECT_ROOT, "functions"), join(root, "functions"), { recursive: true });
-    const booking = join(root, "functions/campaign/booking.ts");
-    // A flaw that reads a patient's contact details from the public booking path.
-    writeFileSync(
-      booking,
-      readFileSync(booking, "utf8").replace(
-        "await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);",
-        "await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);\n  await connection.query(`SELECT p.email FROM patients p JOIN invitations i ON i.patient_id = p.id WHERE i.id = ?`, [invitationId]);",
-      ),
-    );
+    // A flaw that reads a patient's contact details from the public booking path (at run time: planted-statement.test.ts).
+    plantContactRead(root);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
