@@ -227,8 +227,9 @@ function outerLevel(sql: string, tables: readonly string[]): { tables: Set<strin
  * at least one of UPDATE, DELETE or LOCK TABLES on each locked table (MySQL 8.0 Reference
  * Manual, 17.7.2.4 "Locking Reads"; `check_locking_clause_access` in sql/sql_select.cc). A
  * column-level UPDATE counts: check_grant() accepts a privilege held on any column of the
- * table (`grant_table->cols`) and the columns read are then checked for SELECT only. FOR SHARE
- * needs SELECT only since MySQL 8.0.22 (Aurora MySQL 3.01 is 8.0.23). MariaDB checks none of
+ * table (`grant_table->cols`) and the columns read are then checked for SELECT only. A shared
+ * lock (FOR SHARE / LOCK IN SHARE MODE) needs SELECT only since MySQL 8.0.22 (Aurora MySQL 3.01
+ * is 8.0.23). MariaDB checks none of
  * this, so the local tests cannot catch it: the analysis does. Where the function already
  * updates or deletes the table nothing is added; where it does neither, the analysis fails
  * rather than invent an UPDATE the code never runs (LOCK TABLES is schema-wide only).
@@ -236,7 +237,7 @@ function outerLevel(sql: string, tables: readonly string[]): { tables: Set<strin
 function requireLockPrivilege(table: string, a: Accumulator): void {
   if (a.forUpdateSite === undefined || a.update.size > 0 || a.delete) return;
   throw new SqlGrantError(
-    `${a.forUpdateSite}: SELECT ... FOR UPDATE of ${table} needs UPDATE or DELETE on ${table} beside SELECT on Aurora MySQL 3 (MySQL 8.0 "Locking Reads"; MariaDB does not check it), and this function neither updates nor deletes ${table}. Use FOR SHARE (SELECT only) if the rows need only to stay unchanged, or lock a row of a table the function updates.`,
+    `${a.forUpdateSite}: SELECT ... FOR UPDATE of ${table} needs UPDATE or DELETE on ${table} beside SELECT on Aurora MySQL 3 (MySQL 8.0 "Locking Reads"; MariaDB does not check it), and this function neither updates nor deletes ${table}. Take a shared lock (LOCK IN SHARE MODE: SELECT only) if the rows need only to stay unchanged, or lock a row of a table the function updates.`,
   );
 }
 
