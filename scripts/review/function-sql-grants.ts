@@ -10,6 +10,7 @@
  * Exit codes: 0 printed; 1 the analysis failed (SQL it cannot read, with file:line); 2 bad arguments.
  */
 import { writeFileSync } from "fs";
+import { relative } from "path";
 import { functionEntries } from "./lib/function-bundles";
 import { FUNCTION_GRANTS_FILE, functionGrantsData, renderSqlGrantTable, sqlGrantsOf } from "./lib/function-sql-grants";
 import { renderGrantUsage, summaryLine, writeGrantUsageReport } from "./lib/sql-grant-usage";
@@ -28,7 +29,7 @@ function main(argv: readonly string[]): number {
       process.stderr.write("function-sql-grants: no recorded statements: run the integration tests first (npx jest --selectProjects integration)\n");
       return 1;
     }
-    process.stdout.write(`${renderGrantUsage(written.report)}${summaryLine(written.report, written.path)}\n`);
+    process.stdout.write(`${renderGrantUsage(written.report)}${summaryLine(written.report, relative(process.cwd(), written.path))}\n`);
     return 0;
   }
   let all;
