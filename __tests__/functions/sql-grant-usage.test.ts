@@ -2,7 +2,8 @@
  * The report of derived grants the integration tests exercised (scripts/review/lib/sql-grant-usage.ts),
  * over synthetic records: no database.
  */
-import { grantUsage, renderGrantUsage, summaryLine } from "../../scripts/review/lib/sql-grant-usage";
+import { grantUsage, renderGrantUsage, statementsNeverRun, summaryLine } from "../../scripts/review/lib/sql-grant-usage";
+import type { FunctionSqlGrants } from "../../scripts/review/lib/function-sql-grants";
 import type { DatabaseUser } from "../../functions/campaign/schema/users";
 
 const USERS: readonly DatabaseUser[] = [
@@ -48,5 +49,26 @@ describe("grant usage", () => {
     expect(text).toContain("  never exercised: SELECT (invitation_id) ON bookings");
     expect(text).toContain("  ran without a derived grant (the database should have refused it): SELECT (email) ON patients");
     expect(summaryLine(report, "reports/x.txt")).toBe("SQL grants: 4 of 8 derived grants exercised by 2 integration test file(s); 4 never exercised (reports/x.txt)");
+  });
+
+  it("names, by site, the statements a function's code can run that no test ran as its user", () => {
+    const analysed: FunctionSqlGrants[] = [
+      {
+        entry: "campaign-web/handler.ts",
+        function: "campaign-web",
+        role: "derived",
+        statements: [
+          { sql: "SELECT id, definition FROM forms WHERE slug = ?", sites: ["functions/forms/store.ts:10"] },
+          { sql: "DELETE FROM bookings WHERE invitation_id = ?", sites: ["functions/campaign/booking.ts:40"] },
+        ],
+        tables: [],
+        lockFunctions: [],
+      },
+      { entry: "db-migrate/handler.ts", function: "db-migrate", role: "schema-owner", statements: [], tables: [], lockFunctions: [] },
+    ];
+    const neverRun = statementsNeverRun([{ function: "campaign-web", sql: "SELECT id, definition FROM forms WHERE slug = ?", testFile: "a.test.ts" }], analysed);
+    expect([...neverRun.keys()]).toEqual(["campaign-web"]);
+    expect(neverRun.get("campaign-web")!.map((s) => s.sites[0])).toEqual(["functions/campaign/booking.ts:40"]);
+    expect(renderGrantUsage(report, neverRun)).toContain("  statement never run as campaign-web: functions/campaign/booking.ts:40: DELETE FROM bookings WHERE invitation_id = ?");
   });
 });

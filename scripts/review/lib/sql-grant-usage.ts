@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { desiredTuples, FUNCTION_USERS } from "../../../functions/campaign/schema/users";
-import { tablePrivilegesOf } from "./function-sql-grants";
+import { FunctionSqlGrants, SqlStatementUse, tablePrivilegesOf } from "./function-sql-grants";
 import { SQL_USAGE_DIR, SQL_USAGE_REPORT, SQL_USAGE_REPORT_JSON, StatementUse } from "./sql-usage-record";
 
 export interface FunctionGrantUsage {
@@ -79,16 +79,28 @@ const show = (tuple: string) => {
   return column ? `${privilege} (${column}) ON ${table}` : `${privilege} ON ${table}`;
 };
 
-export function renderGrantUsage(report: GrantUsageReport): string {
+/**
+ * Function -> the statements its analysed code can run (sqlGrantsOf) that no test ran as its
+ * user: where to look for the code behind an unexercised grant. Matched on the statement's text,
+ * whitespace collapsed (the analysis and the recorder both write it so).
+ */
+export function statementsNeverRun(uses: readonly StatementUse[], analysed: readonly FunctionSqlGrants[]): Map<string, SqlStatementUse[]> {
+  const ran = new Set(uses.map((u) => `${u.function}\n${u.sql}`));
+  return new Map(analysed.filter((fn) => fn.role === "derived").map((fn) => [fn.function, fn.statements.filter((s) => !ran.has(`${fn.function}\n${s.sql}`))]));
+}
+
+/** The report's text; with `neverRun` (statementsNeverRun), each function's statements no test ran, by site. */
+export function renderGrantUsage(report: GrantUsageReport, neverRun?: ReadonlyMap<string, readonly SqlStatementUse[]>): string {
   const lines = [
     `Derived database grants exercised by the integration tests: ${report.exercised} of ${report.derived} (table, column, privilege) grants, from ${report.testFiles.length} test file(s).`,
-    "Not a gate: a partial run exercises only its files, and handlers run in a child process are not recorded.",
+    "Not a gate: a partial run exercises only its files, and handlers loaded from the environment (in process or in a child process) are not recorded.",
     "",
   ];
   for (const f of report.functions) {
     lines.push(`${f.function}: ${f.exercised.length} of ${f.derived.length} exercised by ${f.statements} statement(s) in ${f.testFiles.length} test file(s)`);
     for (const t of f.unexercised) lines.push(`  never exercised: ${show(t)}`);
     for (const t of f.underived) lines.push(`  ran without a derived grant (the database should have refused it): ${show(t)}`);
+    for (const s of neverRun?.get(f.function) ?? []) lines.push(`  statement never run as ${f.function}: ${s.sites.join(", ")}: ${s.sql.length > 160 ? `${s.sql.slice(0, 157)}...` : s.sql}`);
   }
   return `${lines.join("\n")}\n`;
 }
