@@ -32,6 +32,7 @@ const INTEGRATION_TESTS = [
   "__tests__/functions/campaign/dispatch.test.ts",
   "__tests__/functions/campaign/opt-out.test.ts",
   "__tests__/functions/campaign/outcomes.test.ts",
+  "__tests__/functions/campaign/planted-statement.test.ts",
   "__tests__/functions/campaign/redeem.test.ts",
   "__tests__/functions/campaign/remind.test.ts",
   "__tests__/functions/campaign/report.test.ts",
@@ -96,7 +97,10 @@ module.exports = {
       ...common,
       displayName: "integration",
       testMatch: INTEGRATION_TESTS.map((file) => `<rootDir>/${file}`),
-      // Integration tests start MariaDB and moto on first use; stop them when the run ends.
+      // Empties the record of statements function users ran (reported at the end: sql-usage.ts).
+      globalSetup: "<rootDir>/__tests__/support/global-setup-integration.ts",
+      // Integration tests start MariaDB and moto on first use; stop them when the run ends, after
+      // reporting the derived database grants no test exercised.
       globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
     },
   ],

@@ -66,12 +66,12 @@ beforeAll(async () => {
   db = await createTestDatabase("browser", 8);
   s3 = new S3Client(awsTestConfig(services));
   const bucket = `medicare-browser-forms-${Date.now()}`;
-  seeded = await seedPreviewCampaign({ pool: db.pool, s3, bucket, submitBaseUrl: API, patients: 6 });
+  seeded = await seedPreviewCampaign({ pool: db.admin, s3, bucket, submitBaseUrl: API, patients: 6 });
   // The function's own configuration path, with what the campaign stack sets.
   const config = webConfigurationFromEnvironment({ PRACTICE_NAME: env.campaign.practice.name, PRACTICE_PHONE: env.campaign.practice.phone, FOLLOW_UP_FORM_SLUG: seeded.form.definition.slug, FORM_SUBMIT_BASE_URL: API });
   site = await startLocalSite({
-    web: createWebHandler({ db: db.pool, ...config, confirmationQueue }),
-    formSubmit: createFormSubmitHandler({ pool: db.pool }),
+    web: createWebHandler({ db: db.as("campaign-web"), ...config, confirmationQueue }),
+    formSubmit: createFormSubmitHandler({ pool: db.as("form-submit") }),
     forms: { s3, bucket, cdn },
   });
   rmSync(SCREENSHOTS, { recursive: true, force: true });
@@ -198,7 +198,7 @@ describe.each(VIEWPORTS)("at $name size ($viewport.width x $viewport.height)", (
       const bookedDate = DATE_TEXT.exec(booked)?.[0];
       expect({ bookedSite, bookedDate }).toEqual({ bookedSite: expect.any(String), bookedDate: expect.any(String) });
       // The booking's confirmation was written with it and handed to the send queue.
-      const [confirmations] = await db.pool.query<RowDataPacket[]>(
+      const [confirmations] = await db.admin.query<RowDataPacket[]>(
         "SELECT c.id, c.kind, c.site FROM booking_confirmations c JOIN invitation_tokens t ON t.invitation_id = c.invitation_id WHERE t.token_hash = ?",
         [hashToken(token)],
       );

@@ -41,18 +41,18 @@ test("the bundled campaign-send handler sends an invitation's SMS and e-mail, an
   await verifyEmailSource(services.awsEndpoint);
   const configurationSet = `bundled-send-${Date.now()}`;
   await new SESClient(awsClientConfig(services.awsEndpoint)).send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: configurationSet } }));
-  await seedPatients(db.pool, [{ ref: "B1", phone: "+447700900411", email: "b1@patients.example.org" }]);
-  const campaign = await createCampaign(db.pool);
+  await seedPatients(db.admin, [{ ref: "B1", phone: "+447700900411", email: "b1@patients.example.org" }]);
+  const campaign = await createCampaign(db.admin);
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue }, campaign);
+  await planCampaign({ pool: db.as("campaign-plan"), queue }, campaign);
   const [request] = queue.take();
 
   // The patient books at once: the booking's confirmation rides in the same batch as the invitation.
-  const slot = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Hillside Clinic', ?, 5)", [campaign, new Date(Date.now() + 3 * 86_400_000)]);
-  const redeemed = await redeemToken(db.pool, request.token);
+  const slot = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Hillside Clinic', ?, 5)", [campaign, new Date(Date.now() + 3 * 86_400_000)]);
+  const redeemed = await redeemToken(db.as("campaign-web"), request.token);
   if (redeemed.outcome !== "redeemed") throw new Error(`seed: ${redeemed.outcome}`);
-  expect((await bookSlot(db.pool, redeemed.session.secret, slot)).outcome).toBe("booked");
-  const [confirmationRows] = await db.pool.query<RowDataPacket[]>("SELECT id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
+  expect((await bookSlot(db.as("campaign-web"), redeemed.session.secret, slot)).outcome).toBe("booked");
+  const [confirmationRows] = await db.admin.query<RowDataPacket[]>("SELECT id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
 
   const bundle = join(dir, "index.js");
   writeFileSync(bundle, bundledJavaScript("campaign-send/handler.ts"));
@@ -73,26 +73,21 @@ test("the bundled campaign-send handler sends an invitation's SMS and e-mail, an
       AWS_SECRET_ACCESS_KEY: "testing",
       AWS_SESSION_TOKEN: "testing",
       AWS_ENDPOINT_URL: services.awsEndpoint,
-      DB_AUTH: "password",
-      DB_HOST: db.settings.host,
-      DB_PORT: String(db.settings.port),
-      DB_USER: db.settings.user,
-      DB_PASSWORD: db.settings.password,
-      DB_NAME: db.settings.database,
+      ...db.environmentAs("campaign-send"),
       EMAIL_SOURCE,
       SES_CONFIGURATION_SET: configurationSet,
       POWERTOOLS_METRICS_DISABLED: "true",
     },
   });
-  if (process.env.DEBUG_BUNDLE) console.log(run.stdout, (await db.pool.query("SELECT channel, status, status_detail FROM deliveries"))[0]);
+  if (process.env.DEBUG_BUNDLE) console.log(run.stdout, (await db.admin.query("SELECT channel, status, status_detail FROM deliveries"))[0]);
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.status).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual({ batchItemFailures: [] });
 
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT channel, status, provider_message_id FROM deliveries WHERE invitation_id = ? ORDER BY channel", [request.invitationId]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT channel, status, provider_message_id FROM deliveries WHERE invitation_id = ? ORDER BY channel", [request.invitationId]);
   expect(rows.map((r) => [r.channel, r.status])).toEqual([["sms", "sent"], ["email", "sent"]]);
   expect(rows.every((r) => typeof r.provider_message_id === "string" && r.provider_message_id.length > 0)).toBe(true);
-  const [confirmations] = await db.pool.query<RowDataPacket[]>("SELECT channel, kind, status, provider_message_id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
+  const [confirmations] = await db.admin.query<RowDataPacket[]>("SELECT channel, kind, status, provider_message_id FROM booking_confirmations WHERE invitation_id = ? ORDER BY id", [request.invitationId]);
   expect(confirmations.map((r) => [r.channel, r.kind, r.status])).toEqual([["sms", "booked", "sent"], ["email", "booked", "sent"]]);
   expect(confirmations.every((r) => typeof r.provider_message_id === "string" && r.provider_message_id.length > 0)).toBe(true);
 });

@@ -2,12 +2,12 @@
  * The database privileges each function's SQL needs (scripts/review/lib/function-sql-grants.ts).
  * Fast: no database; esbuild, the TypeScript compiler API and the SQL parser only.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { functionEntries } from "../../scripts/review/lib/function-bundles";
 import { FUNCTION_GRANTS_FILE, functionGrantsData, FunctionSqlGrants, privilegeList, schemaOf, sqlGrantsOf } from "../../scripts/review/lib/function-sql-grants";
-import { PROJECT_ROOT } from "../../scripts/review/lib/function-api-calls";
+import { plantContactRead } from "../support/planted";
 import { EMAIL_SQL, UK_MOBILE_SQL } from "../../functions/campaign/contacts";
 import { MIGRATIONS } from "../../functions/campaign/schema/migrations";
 
@@ -127,16 +127,8 @@ describe("a planted statement", () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "medicare-sql-grants-planted-"));
-    cpSync(join(PROJECT_ROOT, "functions"), join(root, "functions"), { recursive: true });
-    const booking = join(root, "functions/campaign/booking.ts");
-    // A flaw that reads a patient's contact details from the public booking path.
-    writeFileSync(
-      booking,
-      readFileSync(booking, "utf8").replace(
-        "await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);",
-        "await connection.query(`SELECT id FROM invitations WHERE id = ? FOR UPDATE`, [invitationId]);\n  await connection.query(`SELECT p.email FROM patients p JOIN invitations i ON i.patient_id = p.id WHERE i.id = ?`, [invitationId]);",
-      ),
-    );
+    // A flaw that reads a patient's contact details from the public booking path (at run time: planted-statement.test.ts).
+    plantContactRead(root);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -176,6 +168,11 @@ export const unused = () => db.query("SELECT email FROM patients");
     write("functions/callback/handler.ts", `${db}const statements = ["SELECT email FROM patients"];\nexport const handler = async () => { for (const s of statements) await db.query(s); };\n`);
     write("functions/ddl/handler.ts", `${db}export const handler = async () => db.query("DROP TABLE patients");\n`);
     write("functions/stray/handler.ts", `${db}const other = { run: (s: string) => db.query(s) };\nexport const handler = async () => other.run("SELECT email FROM patients");\n`);
+    // Aurora MySQL 3 wants UPDATE, DELETE or LOCK TABLES beside SELECT for FOR UPDATE; MariaDB does not check it.
+    write("functions/locks-read-only/handler.ts", `${db}export const handler = async () => db.query("SELECT id FROM campaigns WHERE id = ? FOR UPDATE", [1]);\n`);
+    write("functions/locks-and-updates/handler.ts", `${db}export const handler = async () => {\n  await db.query("SELECT id FROM campaigns WHERE id = ? FOR UPDATE", [1]);\n  await db.query("UPDATE campaigns SET status = 'running' WHERE id = ?", [1]);\n};\n`);
+    write("functions/locks-and-deletes/handler.ts", `${db}export const handler = async () => {\n  await db.query("SELECT invitation_id FROM bookings WHERE invitation_id = ? FOR UPDATE", [1]);\n  await db.query("DELETE FROM bookings WHERE invitation_id = ?", [1]);\n};\n`);
+    write("functions/shares/handler.ts", `${db}export const handler = async () => db.query("SELECT id FROM campaigns WHERE id = ? LOCK IN SHARE MODE", [1]);\n`);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -193,8 +190,15 @@ export const unused = () => db.query("SELECT email FROM patients");
     ["callback", /functions\/callback\/handler.ts:4: `s` is a loop variable/],
     ["ddl", /functions\/ddl\/handler.ts:3: `DROP` statements are not run by campaign functions/],
     ["stray", /functions\/stray\/handler.ts:3: parameter `s` of an anonymous function/],
+    ["locks-read-only", /functions\/locks-read-only\/handler.ts:3: SELECT \.\.\. FOR UPDATE of campaigns needs UPDATE or DELETE on campaigns beside SELECT on Aurora MySQL 3/],
   ])("%s: fails with the file and line instead of guessing", (name, message) => {
     expect(() => analyze(`${name}/handler.ts`)).toThrow(message);
+  });
+
+  it("Aurora MySQL 3 locking reads: FOR UPDATE is covered by a column UPDATE or a DELETE the function holds anyway; a shared lock needs SELECT only", () => {
+    expect(asTable(analyze("locks-and-updates/handler.ts"))).toEqual({ campaigns: ["SELECT (id)", "UPDATE (status)"] });
+    expect(asTable(analyze("locks-and-deletes/handler.ts"))).toEqual({ bookings: ["SELECT (invitation_id)", "DELETE"] });
+    expect(asTable(analyze("shares/handler.ts"))).toEqual({ campaigns: ["SELECT (id)"] });
   });
 });
 

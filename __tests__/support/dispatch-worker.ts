@@ -4,7 +4,8 @@
  * through sendInvitation with SNS and SES behind the fault proxy. Exits 0 once the plan is
  * done and the queue is empty. Run: node --import tsx __tests__/support/dispatch-worker.ts
  *
- * Environment: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, CAMPAIGN_ID, QUEUE_URL,
+ * Environment: DB_HOST, DB_PORT, DB_USER (the planner's database user), SEND_DB_USER (the send
+ * worker's; both with DB_PASSWORD), DB_NAME, CAMPAIGN_ID, QUEUE_URL,
  * SQS_ENDPOINT (moto), SEND_ENDPOINT (the proxy), DRAIN_CONCURRENCY, PLAN_DELAY_MS,
  * CLAIM_TIMEOUT_MS (claims older than this, left by a killed run, are settled as `unknown`).
  */
@@ -16,7 +17,10 @@ import { awsClientConfig, sendDependencies } from "./dispatch-fixtures";
 
 async function main(): Promise<void> {
   const env = process.env;
-  const pool = createDatabasePool({ kind: "password", host: env.DB_HOST!, port: Number(env.DB_PORT), user: env.DB_USER!, password: env.DB_PASSWORD ?? "", database: env.DB_NAME! }, 8);
+  // Two Lambdas in one process: each signs in as its own database user, as in AWS.
+  const poolOf = (user: string) => createDatabasePool({ kind: "password", host: env.DB_HOST!, port: Number(env.DB_PORT), user, password: env.DB_PASSWORD ?? "", database: env.DB_NAME! }, 8);
+  const planPool = poolOf(env.DB_USER!);
+  const sendPool = poolOf(env.SEND_DB_USER ?? env.DB_USER!);
   const sqs = new SQSClient({ ...awsClientConfig(env.SQS_ENDPOINT!), maxAttempts: 3 });
   const sqsQueue = new SqsSendQueue(sqs, env.QUEUE_URL!);
   const delay = Number(env.PLAN_DELAY_MS ?? "0");
@@ -27,15 +31,15 @@ async function main(): Promise<void> {
     },
   };
   let planned = false;
-  const plan = planCampaign({ pool, queue: slowQueue }, Number(env.CAMPAIGN_ID), { pageSize: 20, writers: 2 }).then((result) => {
+  const plan = planCampaign({ pool: planPool, queue: slowQueue }, Number(env.CAMPAIGN_ID), { pageSize: 20, writers: 2 }).then((result) => {
     planned = true;
     return result;
   });
-  const deps = sendDependencies(pool, env.SEND_ENDPOINT!, env.CLAIM_TIMEOUT_MS ? { claimTimeoutMs: Number(env.CLAIM_TIMEOUT_MS) } : {});
+  const deps = sendDependencies(sendPool, env.SEND_ENDPOINT!, env.CLAIM_TIMEOUT_MS ? { claimTimeoutMs: Number(env.CLAIM_TIMEOUT_MS) } : {});
   const drain = sendRequestsFromSqs({ sqs, queueUrl: env.QUEUE_URL!, handle: (request) => sendQueued(deps, request), concurrency: Number(env.DRAIN_CONCURRENCY ?? "2"), until: () => planned });
   const [planResult, drainResult] = await Promise.all([plan, drain]);
   process.stdout.write(JSON.stringify({ plan: planResult, drain: drainResult }) + "\n");
-  await pool.end();
+  await Promise.all([planPool.end(), sendPool.end()]);
 }
 
 main().catch((error) => {

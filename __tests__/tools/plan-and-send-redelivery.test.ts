@@ -17,11 +17,11 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 test("redelivered send requests are handled again harmlessly and counted, not taken for missing or extra invitations", async () => {
-  await seedPatients(db.pool, syntheticPatients(40, { prefix: "R", first: 300 }));
-  const campaignId = await createCampaign(db.pool, { name: "redelivery" });
+  await seedPatients(db.admin, syntheticPatients(40, { prefix: "R", first: 300 }));
+  const campaignId = await createCampaign(db.admin, { name: "redelivery" });
   const aws = await localAws(await localServices(), `redelivery-${Date.now()}`, { visibilityTimeoutSeconds: 0 });
-  const { planned, drained, invitationsHandled, redeliveries } = await planAndSend(db.pool, aws, { concurrency: 4 }, (queue) =>
-    planCampaign({ pool: db.pool, queue }, campaignId, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
+  const { planned, drained, invitationsHandled, redeliveries } = await planAndSend(db.as("campaign-send"), aws, { concurrency: 4 }, (queue) =>
+    planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId, { pageSize: LOCAL_PLAN_PAGE_SIZE }),
   );
   expect(planned.invitations).toBe(40);
   expect(invitationsHandled).toBe(40);
@@ -29,6 +29,6 @@ test("redelivered send requests are handled again harmlessly and counted, not ta
   expect(redeliveries).toBeGreaterThan(0);
   expect(drained.handled).toBe(invitationsHandled + redeliveries);
   // ...and nothing was sent twice: one delivery row per channel, each sent once.
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT status, attempts, COUNT(*) AS n FROM deliveries GROUP BY status, attempts");
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT status, attempts, COUNT(*) AS n FROM deliveries GROUP BY status, attempts");
   expect(rows.map((r) => [r.status, Number(r.attempts)])).toEqual([["sent", 1]]);
 });

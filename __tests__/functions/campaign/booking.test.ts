@@ -25,14 +25,14 @@ let patients = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase("booking", 35);
-  campaignId = await createCampaign(db.pool, { name: "flu" });
-  otherCampaignId = await createCampaign(db.pool, { name: "other", condition: "x" });
+  campaignId = await createCampaign(db.admin, { name: "flu" });
+  otherCampaignId = await createCampaign(db.admin, { name: "other", condition: "x" });
 });
 afterAll(async () => db?.drop());
 
 
 const addSlot = (capacity: number, options: { booked?: number; startsAt?: Date; site?: string; campaign?: number } = {}) =>
-  insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, ?, ?, ?, ?)", [
+  insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, ?, ?, ?, ?)", [
     options.campaign ?? campaignId,
     options.site ?? "Riverside Surgery",
     options.startsAt ?? new Date(NOW.getTime() + DAY),
@@ -43,24 +43,24 @@ const addSlot = (capacity: number, options: { booked?: number; startsAt?: Date; 
 /** A patient who has redeemed their link: their invitation id and booking session secret. */
 async function redeemedPatient(): Promise<{ invitationId: number; session: string }> {
   patients++;
-  const patientId = await insertId(db.pool, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`P${patients}`]);
-  const invitationId = await insertId(db.pool, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
+  const patientId = await insertId(db.admin, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`P${patients}`]);
+  const invitationId = await insertId(db.admin, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
   const { token, hash } = mintToken();
-  await db.pool.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
-  const result = await redeemToken(db.pool, token, clock);
+  await db.admin.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
+  const result = await redeemToken(db.as("campaign-web"), token, clock);
   if (result.outcome !== "redeemed") throw new Error(`seed: expected redeemed, got ${result.outcome}`);
   return { invitationId, session: result.session.secret };
 }
 
 async function slotState(id: number): Promise<{ booked: number; bookings: number }> {
-  const [[slot]] = await db.pool.query<RowDataPacket[]>("SELECT booked, (SELECT COUNT(*) FROM bookings WHERE slot_id = ?) AS bookings FROM appointment_slots WHERE id = ?", [id, id]);
+  const [[slot]] = await db.admin.query<RowDataPacket[]>("SELECT booked, (SELECT COUNT(*) FROM bookings WHERE slot_id = ?) AS bookings FROM appointment_slots WHERE id = ?", [id, id]);
   return { booked: slot.booked, bookings: Number(slot.bookings) };
 }
 
 async function snapshot(): Promise<unknown> {
-  const [slots] = await db.pool.query("SELECT * FROM appointment_slots ORDER BY id");
-  const [bookings] = await db.pool.query("SELECT * FROM bookings ORDER BY id");
-  const [sessions] = await db.pool.query("SELECT * FROM booking_sessions ORDER BY session_hash");
+  const [slots] = await db.admin.query("SELECT * FROM appointment_slots ORDER BY id");
+  const [bookings] = await db.admin.query("SELECT * FROM bookings ORDER BY id");
+  const [sessions] = await db.admin.query("SELECT * FROM booking_sessions ORDER BY session_hash");
   return { slots, bookings, sessions };
 }
 
@@ -68,7 +68,7 @@ const outcomes = (results: BookingResult[]) => results.reduce<Record<string, num
 
 describe("listing days, then times", () => {
   test("days with free seats by date then site, in the practice's time zone, and changes nothing", async () => {
-    const c = await createCampaign(db.pool, { name: "days", condition: "d" });
+    const c = await createCampaign(db.admin, { name: "days", condition: "d" });
     const at = (iso: string) => new Date(iso);
     // 23:30 UTC on 2 Oct is 00:30 on 3 Oct in London (BST): it belongs to the 3rd.
     await addSlot(2, { campaign: c, site: "Hillside", startsAt: at("2026-10-02T23:30:00Z") });
@@ -77,19 +77,19 @@ describe("listing days, then times", () => {
     await addSlot(3, { campaign: c, site: "Annex", startsAt: at("2026-10-02T09:00:00Z"), booked: 3 }); // full
     await addSlot(3, { campaign: c, site: "Annex", startsAt: at("2026-10-01T08:00:00Z") }); // before NOW
     const before = await snapshot();
-    expect(await availableDays(db.pool, c, NOW, "Europe/London")).toEqual([
+    expect(await availableDays(db.as("campaign-web"), c, NOW, "Europe/London")).toEqual([
       { site: "Riverside", date: "2026-10-02", free: 7 },
       { site: "Hillside", date: "2026-10-03", free: 2 },
     ]);
-    expect(await availableDays(db.pool, c, NOW, "Europe/London", 1)).toHaveLength(1);
-    const times = await slotsOnDay(db.pool, c, "Riverside", "2026-10-02", "Europe/London", NOW);
+    expect(await availableDays(db.as("campaign-web"), c, NOW, "Europe/London", 1)).toHaveLength(1);
+    const times = await slotsOnDay(db.as("campaign-web"), c, "Riverside", "2026-10-02", "Europe/London", NOW);
     expect(times.map((s) => [s.startsAt.toISOString(), s.free])).toEqual([
       ["2026-10-02T08:00:00.000Z", 3],
       ["2026-10-02T09:00:00.000Z", 4],
     ]);
-    expect((await slotsOnDay(db.pool, c, "Hillside", "2026-10-03", "Europe/London", NOW)).map((s) => s.site)).toEqual(["Hillside"]);
-    expect(await slotsOnDay(db.pool, c, "Hillside", "2026-10-02", "Europe/London", NOW)).toEqual([]);
-    expect(await slotsOnDay(db.pool, c, "Riverside", "2026-02-30", "Europe/London", NOW)).toEqual([]);
+    expect((await slotsOnDay(db.as("campaign-web"), c, "Hillside", "2026-10-03", "Europe/London", NOW)).map((s) => s.site)).toEqual(["Hillside"]);
+    expect(await slotsOnDay(db.as("campaign-web"), c, "Hillside", "2026-10-02", "Europe/London", NOW)).toEqual([]);
+    expect(await slotsOnDay(db.as("campaign-web"), c, "Riverside", "2026-02-30", "Europe/London", NOW)).toEqual([]);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -103,10 +103,10 @@ describe("listing days, then times", () => {
   });
 
   test("the times page labels each radio with time, date and site, and is bounded", async () => {
-    const c = await createCampaign(db.pool, { name: "many", condition: "m" });
+    const c = await createCampaign(db.admin, { name: "many", condition: "m" });
     const rows = Array.from({ length: 120 }, (_, i) => [c, "Riverside", new Date(Date.parse("2026-10-02T07:00:00Z") + i * 5 * 60_000), 1]);
-    await db.pool.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES ?", [rows]);
-    const slots = await slotsOnDay(db.pool, c, "Riverside", "2026-10-02", "Europe/London", NOW);
+    await db.admin.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES ?", [rows]);
+    const slots = await slotsOnDay(db.as("campaign-web"), c, "Riverside", "2026-10-02", "Europe/London", NOW);
     expect(slots).toHaveLength(80);
     const page = timesPage(practice, mintToken().token, { date: "2026-10-02", site: "Riverside" }, slots);
     expect(page.html.match(/type="radio"/g)).toHaveLength(80);
@@ -117,10 +117,10 @@ describe("listing days, then times", () => {
 
   test("an unknown, forged, malformed or expired session is refused", async () => {
     const { session } = await redeemedPatient();
-    expect(await findSession(db.pool, mintToken().token, NOW)).toEqual({ outcome: "session-unknown" });
-    expect(await findSession(db.pool, "not a session", NOW)).toEqual({ outcome: "session-unknown" });
-    expect(await findSession(db.pool, session, new Date(NOW.getTime() + 2 * 60 * 60 * 1000))).toEqual({ outcome: "session-expired" });
-    expect((await findSession(db.pool, session, new Date(NOW.getTime() + 2 * 60 * 60 * 1000 - 1))).outcome).toBe("valid");
+    expect(await findSession(db.as("campaign-web"), mintToken().token, NOW)).toEqual({ outcome: "session-unknown" });
+    expect(await findSession(db.as("campaign-web"), "not a session", NOW)).toEqual({ outcome: "session-unknown" });
+    expect(await findSession(db.as("campaign-web"), session, new Date(NOW.getTime() + 2 * 60 * 60 * 1000))).toEqual({ outcome: "session-expired" });
+    expect((await findSession(db.as("campaign-web"), session, new Date(NOW.getTime() + 2 * 60 * 60 * 1000 - 1))).outcome).toBe("valid");
   });
 });
 
@@ -129,7 +129,7 @@ describe("booking one slot", () => {
     const slot = await addSlot(3, { site: "Riverside <script>alert(1)</script> Hall" });
     const other = await addSlot(3);
     const { invitationId, session } = await redeemedPatient();
-    const result = await bookSlot(db.pool, session, slot, clock);
+    const result = await bookSlot(db.as("campaign-web"), session, slot, clock);
     expect(result).toEqual({ outcome: "booked", invitationId, booking: { invitationId, slotId: slot, site: "Riverside <script>alert(1)</script> Hall", startsAt: new Date(NOW.getTime() + DAY), bookedAt: NOW }, confirmedBy: [] });
     expect(await slotState(slot)).toEqual({ booked: 1, bookings: 1 });
 
@@ -144,12 +144,12 @@ describe("booking one slot", () => {
     expect(booked.html).toMatch(/Friday,? 2 October 2026 at 10:00/); // shown in London time (BST)
 
     const before = await snapshot();
-    const again = await bookSlot(db.pool, session, other, clock);
+    const again = await bookSlot(db.as("campaign-web"), session, other, clock);
     expect(again).toEqual({ outcome: "already-booked", invitationId, booking: result.outcome === "booked" && result.booking });
     expect(bookingPage(practice, session, again).status).toBe(409);
     expect(await snapshot()).toEqual(before);
-    expect((await bookingOf(db.pool, invitationId))?.slotId).toBe(slot);
-    const [[invitation]] = await db.pool.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
+    expect((await bookingOf(db.as("campaign-web"), invitationId))?.slotId).toBe(slot);
+    const [[invitation]] = await db.admin.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
     expect(invitation.responded_at).toEqual(NOW);
   });
 
@@ -158,11 +158,11 @@ describe("booking one slot", () => {
     const free = await addSlot(1, { startsAt: new Date(NOW.getTime() + 6 * DAY) });
     const { invitationId, session } = await redeemedPatient();
     const before = await snapshot();
-    const result = await bookSlot(db.pool, session, full, clock);
+    const result = await bookSlot(db.as("campaign-web"), session, full, clock);
     if (result.outcome !== "full") throw new Error(result.outcome);
     expect(result.invitationId).toBe(invitationId);
     expect(result.slot.id).toBe(full);
-    const slots = await slotsOnDay(db.pool, campaignId, "Riverside Surgery", "2026-10-07", "Europe/London", NOW);
+    const slots = await slotsOnDay(db.as("campaign-web"), campaignId, "Riverside Surgery", "2026-10-07", "Europe/London", NOW);
     expect(slots.map((s) => s.id)).toContain(free);
     expect(slots.map((s) => s.id)).not.toContain(full);
     const rendered = bookingPage(practice, session, result, undefined, { days: [], slots });
@@ -179,7 +179,7 @@ describe("booking one slot", () => {
     const { session } = await redeemedPatient();
     const before = await snapshot();
     for (const slot of [foreign, past, 999999, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2]) {
-      const result = await bookSlot(db.pool, session, slot, clock);
+      const result = await bookSlot(db.as("campaign-web"), session, slot, clock);
       expect({ slot, outcome: result.outcome }).toEqual({ slot, outcome: "slot-unavailable" });
       expect(bookingPage(practice, session, result).status).toBe(404);
     }
@@ -190,11 +190,11 @@ describe("booking one slot", () => {
     const slot = await addSlot(5);
     const { session } = await redeemedPatient();
     const before = await snapshot();
-    const expired = await bookSlot(db.pool, session, slot, () => new Date(NOW.getTime() + 3 * 60 * 60 * 1000));
+    const expired = await bookSlot(db.as("campaign-web"), session, slot, () => new Date(NOW.getTime() + 3 * 60 * 60 * 1000));
     expect(expired).toEqual({ outcome: "session-expired" });
     expect(bookingPage(practice, session, expired).status).toBe(410);
     expect(bookingPage(practice, session, expired).html).toContain("This booking page has expired");
-    const unknown = await bookSlot(db.pool, mintToken().token, slot, clock);
+    const unknown = await bookSlot(db.as("campaign-web"), mintToken().token, slot, clock);
     expect(unknown).toEqual({ outcome: "session-unknown" });
     expect(bookingPage(practice, session, unknown).status).toBe(404);
     expect(await snapshot()).toEqual(before);
@@ -207,7 +207,7 @@ describe("fault tests: concurrent bookings", () => {
     const fallback = await addSlot(50, { startsAt: new Date(NOW.getTime() + 10 * DAY + 60_000) });
     const bookers = [];
     for (let i = 0; i < 30; i++) bookers.push(await redeemedPatient());
-    const connections = await Promise.all(bookers.map(() => db.connect()));
+    const connections = await Promise.all(bookers.map(() => db.connectAs("campaign-web")));
     try {
       await Promise.all(connections.map((c) => c.query("SELECT 1")));
       const results = await Promise.all(bookers.map((b, i) => bookSlot(connections[i], b.session, slot, clock)));
@@ -215,11 +215,11 @@ describe("fault tests: concurrent bookings", () => {
       expect(await slotState(slot)).toEqual({ booked: 5, bookings: 5 });
       expect(await slotState(fallback)).toEqual({ booked: 0, bookings: 0 });
       const winners = results.filter((r) => r.outcome === "booked").map((r) => r.invitationId).sort((a, b) => a - b);
-      const [rows] = await db.pool.query<RowDataPacket[]>("SELECT invitation_id FROM bookings WHERE slot_id = ? ORDER BY invitation_id", [slot]);
+      const [rows] = await db.admin.query<RowDataPacket[]>("SELECT invitation_id FROM bookings WHERE slot_id = ? ORDER BY invitation_id", [slot]);
       expect(rows.map((r) => Number(r.invitation_id))).toEqual(winners);
       for (const [i, result] of results.entries()) {
         if (result.outcome !== "full") continue;
-        const slots = await slotsOnDay(db.pool, campaignId, result.slot.site, "2026-10-11", "Europe/London", NOW);
+        const slots = await slotsOnDay(db.as("campaign-web"), campaignId, result.slot.site, "2026-10-11", "Europe/London", NOW);
         const rendered = bookingPage(practice, bookers[i].session, result, undefined, { days: [], slots });
         expect(rendered.status).toBe(409);
         expect(rendered.html).toContain("That time has just been taken");
@@ -235,7 +235,7 @@ describe("fault tests: concurrent bookings", () => {
     const a = await addSlot(10, { startsAt: new Date(NOW.getTime() + 12 * DAY) });
     const b = await addSlot(10, { startsAt: new Date(NOW.getTime() + 12 * DAY) });
     const { invitationId, session } = await redeemedPatient();
-    const connections = await Promise.all(Array.from({ length: 12 }, () => db.connect()));
+    const connections = await Promise.all(Array.from({ length: 12 }, () => db.connectAs("campaign-web")));
     try {
       await Promise.all(connections.map((c) => c.query("SELECT 1")));
       const results = await Promise.all(connections.map((c, i) => bookSlot(c, session, i % 2 === 0 ? a : b, clock)));
@@ -244,7 +244,7 @@ describe("fault tests: concurrent bookings", () => {
       expect(stateA.booked + stateB.booked).toBe(1);
       expect(stateA.bookings + stateB.bookings).toBe(1);
       expect(stateA.booked).toBe(stateA.bookings);
-      const [rows] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
+      const [rows] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
       expect(rows[0].n).toBe(1);
     } finally {
       await Promise.all(connections.map((c) => c.end()));
@@ -255,7 +255,7 @@ describe("fault tests: concurrent bookings", () => {
     const slot = await addSlot(3, { startsAt: new Date(NOW.getTime() + 13 * DAY) });
     const bookers = [];
     for (let i = 0; i < 20; i++) bookers.push(await redeemedPatient());
-    const results = await Promise.all(bookers.map((b) => bookSlot(db.pool, b.session, slot, clock)));
+    const results = await Promise.all(bookers.map((b) => bookSlot(db.as("campaign-web"), b.session, slot, clock)));
     expect(outcomes(results)).toEqual({ booked: 3, full: 17 });
     expect(await slotState(slot)).toEqual({ booked: 3, bookings: 3 });
   });
@@ -266,18 +266,18 @@ describe("changing and cancelling", () => {
     const first = await addSlot(2, { startsAt: new Date(NOW.getTime() + 14 * DAY) });
     const second = await addSlot(2, { startsAt: new Date(NOW.getTime() + 15 * DAY) });
     const { invitationId, session } = await redeemedPatient();
-    expect((await bookSlot(db.pool, session, first, clock)).outcome).toBe("booked");
-    const moved = await bookSlot(db.pool, session, second, clock, { change: true });
+    expect((await bookSlot(db.as("campaign-web"), session, first, clock)).outcome).toBe("booked");
+    const moved = await bookSlot(db.as("campaign-web"), session, second, clock, { change: true });
     if (moved.outcome !== "moved") throw new Error(moved.outcome);
     expect([moved.previous.slotId, moved.booking.slotId]).toEqual([first, second]);
     expect(await slotState(first)).toEqual({ booked: 0, bookings: 0 });
     expect(await slotState(second)).toEqual({ booked: 1, bookings: 1 });
-    const [log] = await db.pool.query<RowDataPacket[]>("SELECT slot_id, reason FROM booking_cancellations WHERE invitation_id = ?", [invitationId]);
+    const [log] = await db.admin.query<RowDataPacket[]>("SELECT slot_id, reason FROM booking_cancellations WHERE invitation_id = ?", [invitationId]);
     expect(log).toEqual([{ slot_id: first, reason: "moved" }]);
     expect(bookingPage(practice, session, moved).html).toContain("Your appointment has been changed");
     // Changing to the slot it already holds changes nothing.
     const before = await snapshot();
-    expect((await bookSlot(db.pool, session, second, clock, { change: true })).outcome).toBe("already-booked");
+    expect((await bookSlot(db.as("campaign-web"), session, second, clock, { change: true })).outcome).toBe("already-booked");
     expect(await snapshot()).toEqual(before);
   });
 
@@ -285,37 +285,37 @@ describe("changing and cancelling", () => {
     const held = await addSlot(2, { startsAt: new Date(NOW.getTime() + 16 * DAY) });
     const full = await addSlot(1, { booked: 1, startsAt: new Date(NOW.getTime() + 16 * DAY) });
     const { invitationId, session } = await redeemedPatient();
-    await bookSlot(db.pool, session, held, clock);
+    await bookSlot(db.as("campaign-web"), session, held, clock);
     const before = await snapshot();
-    expect((await bookSlot(db.pool, session, full, clock, { change: true })).outcome).toBe("full");
+    expect((await bookSlot(db.as("campaign-web"), session, full, clock, { change: true })).outcome).toBe("full");
     expect(await snapshot()).toEqual(before);
-    expect((await bookingOf(db.pool, invitationId))?.slotId).toBe(held);
+    expect((await bookingOf(db.as("campaign-web"), invitationId))?.slotId).toBe(held);
   });
 
   test("cancel gives the seat back, keeps a record, makes the patient a non-respondent again; a retry changes nothing", async () => {
     const slot = await addSlot(1, { startsAt: new Date(NOW.getTime() + 17 * DAY) });
     const { invitationId, session } = await redeemedPatient();
-    await bookSlot(db.pool, session, slot, clock);
-    const cancelled = await cancelBooking(db.pool, session, clock);
+    await bookSlot(db.as("campaign-web"), session, slot, clock);
+    const cancelled = await cancelBooking(db.as("campaign-web"), session, clock);
     expect(cancelled).toMatchObject({ outcome: "cancelled", invitationId, booking: { slotId: slot } });
     expect(await slotState(slot)).toEqual({ booked: 0, bookings: 0 });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT i.responded_at, (SELECT COUNT(*) FROM non_respondents n WHERE n.invitation_id = i.id) AS non_respondent, (SELECT COUNT(*) FROM booking_cancellations c WHERE c.invitation_id = i.id AND c.reason = 'patient') AS cancellations FROM invitations i WHERE i.id = ?", [invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT i.responded_at, (SELECT COUNT(*) FROM non_respondents n WHERE n.invitation_id = i.id) AS non_respondent, (SELECT COUNT(*) FROM booking_cancellations c WHERE c.invitation_id = i.id AND c.reason = 'patient') AS cancellations FROM invitations i WHERE i.id = ?", [invitationId]);
     expect(rows).toEqual([{ responded_at: null, non_respondent: 1, cancellations: 1 }]);
     expect(cancelResultPage(practice, session, cancelled).html).toContain("Your appointment is cancelled");
     const before = await snapshot();
-    expect(await cancelBooking(db.pool, session, clock)).toEqual({ outcome: "not-booked", invitationId });
+    expect(await cancelBooking(db.as("campaign-web"), session, clock)).toEqual({ outcome: "not-booked", invitationId });
     expect(await snapshot()).toEqual(before);
     // The seat is free for the next patient, and this patient can book again.
-    expect((await bookSlot(db.pool, session, slot, clock)).outcome).toBe("booked");
+    expect((await bookSlot(db.as("campaign-web"), session, slot, clock)).outcome).toBe("booked");
   });
 
   test("a staff outcome survives a cancellation: the patient stays a respondent", async () => {
     const slot = await addSlot(1, { startsAt: new Date(NOW.getTime() + 18 * DAY) });
     const { invitationId, session } = await redeemedPatient();
-    await bookSlot(db.pool, session, slot, clock);
-    await db.pool.query("UPDATE invitations SET staff_outcome = 'vaccinated-elsewhere' WHERE id = ?", [invitationId]);
-    await cancelBooking(db.pool, session, clock);
-    const [[row]] = await db.pool.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
+    await bookSlot(db.as("campaign-web"), session, slot, clock);
+    await db.admin.query("UPDATE invitations SET staff_outcome = 'vaccinated-elsewhere' WHERE id = ?", [invitationId]);
+    await cancelBooking(db.as("campaign-web"), session, clock);
+    const [[row]] = await db.admin.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
     expect(row.responded_at).toEqual(NOW);
   });
 
@@ -323,15 +323,15 @@ describe("changing and cancelling", () => {
     const a = await addSlot(5, { startsAt: new Date(NOW.getTime() + 19 * DAY) });
     const b = await addSlot(5, { startsAt: new Date(NOW.getTime() + 19 * DAY + 60_000) });
     const { invitationId, session } = await redeemedPatient();
-    await bookSlot(db.pool, session, a, clock);
-    const connections = await Promise.all(Array.from({ length: 24 }, () => db.connect()));
+    await bookSlot(db.as("campaign-web"), session, a, clock);
+    const connections = await Promise.all(Array.from({ length: 24 }, () => db.connectAs("campaign-web")));
     try {
       await Promise.all(connections.map((c) => c.query("SELECT 1")));
       await Promise.all(connections.map((c, i) => (i % 2 === 0 ? cancelBooking(c, session, clock) : bookSlot(c, session, b, clock, { change: true }))));
       const [stateA, stateB] = [await slotState(a), await slotState(b)];
       expect(stateA.booked).toBe(stateA.bookings);
       expect(stateB.booked).toBe(stateB.bookings);
-      const [rows] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
+      const [rows] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
       expect(stateA.bookings + stateB.bookings).toBe(Number(rows[0].n));
       expect(Number(rows[0].n)).toBeLessThanOrEqual(1);
     } finally {

@@ -28,19 +28,19 @@ let handle: (event: ApiGatewayEvent) => Promise<HttpApiResult>;
 
 beforeAll(async () => {
   db = await createTestDatabase("campaign_web");
-  campaignId = await createCampaign(db.pool, { name: "flu" });
-  slotId = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
-  handle = createWebHandler({ db: db.pool, practice, now: () => NOW, observe: (o) => observed.push(o) });
+  campaignId = await createCampaign(db.admin, { name: "flu" });
+  slotId = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
+  handle = createWebHandler({ db: db.as("campaign-web"), practice, now: () => NOW, observe: (o) => observed.push(o) });
 });
 afterAll(async () => db?.drop());
 
 
 async function liveLink(): Promise<{ invitationId: number; token: string }> {
   patients++;
-  const patientId = await insertId(db.pool, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`P${patients}`]);
-  const invitationId = await insertId(db.pool, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
+  const patientId = await insertId(db.admin, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`P${patients}`]);
+  const invitationId = await insertId(db.admin, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
   const { token, hash } = mintToken();
-  await db.pool.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
+  await db.admin.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
   return { invitationId, token };
 }
 
@@ -71,7 +71,7 @@ async function sessionFor(token: string): Promise<string> {
 async function tableState(): Promise<unknown> {
   const state: Record<string, unknown> = {};
   for (const table of ["invitations", "invitation_tokens", "booking_sessions", "bookings", "appointment_slots"]) {
-    const [rows] = await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    const [rows] = await db.admin.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
     state[table] = rows;
   }
   return state;
@@ -112,7 +112,7 @@ test("GET and HEAD of a link show the landing page and change nothing; POST rede
   const booked = await handle(formPost(`session=${session}&slot=${slotId}`));
   expect(booked.statusCode).toBe(200);
   expect(booked.body).toContain("Your appointment is booked");
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
   expect(rows).toEqual([{ slot_id: slotId }]);
 
   // The link, looked at again, shows the booking; opened again, offers change and cancel;
@@ -145,7 +145,7 @@ describe("the journey through the adapter: days, times, book, reopen, change, ca
     const { invitationId, token } = await liveLink();
     const session = await sessionFor(token);
     const responded = async () => {
-      const [[row]] = await db.pool.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
+      const [[row]] = await db.admin.query<RowDataPacket[]>("SELECT responded_at FROM invitations WHERE id = ?", [invitationId]);
       return row.responded_at;
     };
     expect(await responded()).toBeNull();
@@ -168,7 +168,7 @@ describe("the journey through the adapter: days, times, book, reopen, change, ca
     expect((await post("/calendar", `session=${session}`)).body).toBe(ics.body);
 
     // Change: the days (change=1 carried), then a new time.
-    const later = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Hillside', ?, 5, 0)", [campaignId, new Date(NOW.getTime() + 2 * DAY)]);
+    const later = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Hillside', ?, 5, 0)", [campaignId, new Date(NOW.getTime() + 2 * DAY)]);
     const days = await post("/book", `session=${session}&view=days&change=1`);
     expect(days.body).toContain('name="change" value="1"');
     expect(days.body).toContain('value="2026-10-03 Hillside"');
@@ -184,7 +184,7 @@ describe("the journey through the adapter: days, times, book, reopen, change, ca
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.body).toContain("Your appointment is cancelled");
     expect(await responded()).toBeNull();
-    const [[slot]] = await db.pool.query<RowDataPacket[]>("SELECT booked FROM appointment_slots WHERE id = ?", [later]);
+    const [[slot]] = await db.admin.query<RowDataPacket[]>("SELECT booked FROM appointment_slots WHERE id = ?", [later]);
     expect(slot.booked).toBe(0);
     expect((await handle(request("GET", `/i/${token}/calendar`))).statusCode).toBe(200); // the landing page again: not booked
     expect((await handle(request("GET", `/i/${token}/calendar`))).headers["Content-Type"]).toBe("text/html; charset=utf-8");
@@ -193,7 +193,7 @@ describe("the journey through the adapter: days, times, book, reopen, change, ca
   test("a booking session that ran out goes back to choosing, with a fresh session; nothing is booked from it", async () => {
     const { token } = await liveLink();
     const session = await sessionFor(token);
-    const later = createWebHandler({ db: db.pool, practice, now: () => new Date(NOW.getTime() + 3 * 60 * 60 * 1000) });
+    const later = createWebHandler({ db: db.as("campaign-web"), practice, now: () => new Date(NOW.getTime() + 3 * 60 * 60 * 1000) });
     const before = await tableState();
     const response = await later(formPost(`session=${session}&slot=${slotId}`));
     expect(response.statusCode).toBe(200);
@@ -201,7 +201,7 @@ describe("the journey through the adapter: days, times, book, reopen, change, ca
     const fresh = /name="session" value="([A-Za-z0-9_-]{22})"/.exec(response.body)?.[1];
     expect(fresh).toBeDefined();
     expect(fresh).not.toBe(session);
-    const [bookings] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings b JOIN booking_sessions s ON s.invitation_id = b.invitation_id WHERE s.session_hash = UNHEX(SHA2(?, 256))", [session]);
+    const [bookings] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings b JOIN booking_sessions s ON s.invitation_id = b.invitation_id WHERE s.session_hash = UNHEX(SHA2(?, 256))", [session]);
     expect(bookings[0].n).toBe(0);
     expect((await tableState() as { bookings: unknown[] }).bookings).toEqual((before as { bookings: unknown[] }).bookings);
   });
@@ -212,7 +212,7 @@ test("a base64-encoded form body is decoded", async () => {
   const session = await sessionFor(token);
   const response = await handle(formPost(`slot=${slotId}&session=${session}`, { base64: true, contentType: "Application/X-WWW-Form-Urlencoded; charset=UTF-8" }));
   expect(response.statusCode).toBe(200);
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [invitationId]);
   expect(rows[0].n).toBe(1);
 });
 
@@ -396,7 +396,7 @@ describe("REST API (payload format 1.0) events, as the WAF-fronted API sends the
     const booked = await handle(rest("POST", "/book", { headers: { "Content-Type": `${FORM}; charset=UTF-8` }, body: Buffer.from(`session=${session}&slot=${slotId}`).toString("base64"), isBase64Encoded: true }));
     expect(booked.statusCode).toBe(200);
     expect(booked.body).toContain("Your appointment is booked");
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT slot_id FROM bookings WHERE invitation_id = ?", [invitationId]);
     expect(rows).toEqual([{ slot_id: slotId }]);
     const optedOut = await handle(rest("POST", `/i/${token}/opt-out`, { pathParameters: { token }, headers: { "Content-Type": FORM }, body: "channels=email" }));
     expect(optedOut.statusCode).toBe(200);

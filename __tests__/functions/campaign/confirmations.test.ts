@@ -72,26 +72,26 @@ beforeAll(async () => {
   await verifyEmailSource(moto);
   queueUrl = await createSendQueue(moto, `confirmations-${Date.now()}`, 5);
   sqs = new SQSClient({ ...awsClientConfig(moto), maxAttempts: 3 });
-  campaignId = await createCampaign(db.pool, { name: "flu", status: "running" });
-  hillside = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Hillside Clinic', ?, 50)", [campaignId, TUESDAY]);
-  riverside = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Riverside Surgery', ?, 50)", [campaignId, THURSDAY]);
-  const base = sendDependencies(db.pool, moto, { now: clock });
+  campaignId = await createCampaign(db.admin, { name: "flu", status: "running" });
+  hillside = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Hillside Clinic', ?, 50)", [campaignId, TUESDAY]);
+  riverside = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity) VALUES (?, 'Riverside Surgery', ?, 50)", [campaignId, THURSDAY]);
+  const base = sendDependencies(db.as("campaign-send"), moto, { now: clock });
   deps = { ...base, sns: recording(base.sns), ses: recording(base.ses) };
-  handle = createWebHandler({ db: db.pool, practice, now: clock, confirmationQueue: new SqsSendQueue(sqs, queueUrl) });
+  handle = createWebHandler({ db: db.as("campaign-web"), practice, now: clock, confirmationQueue: new SqsSendQueue(sqs, queueUrl) });
 });
 afterAll(async () => db?.drop());
 
 /** A patient with an invitation and a live link, who opened it: their ids, link and booking session. */
 async function patient(contact: { phone?: string; email?: string; optedOut?: ("sms" | "email")[] }) {
   patients++;
-  const patientId = await insertId(db.pool, "INSERT INTO patients (external_ref, given_name, family_name, phone_e164, email) VALUES (?, 'Test', 'Patient', ?, ?)", [
+  const patientId = await insertId(db.admin, "INSERT INTO patients (external_ref, given_name, family_name, phone_e164, email) VALUES (?, 'Test', 'Patient', ?, ?)", [
     `C${patients}`, contact.phone ?? null, contact.email ?? null,
   ]);
-  for (const channel of contact.optedOut ?? []) await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, ?, ?, 'patient')", [patientId, channel, NOW]);
-  const invitationId = await insertId(db.pool, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
+  for (const channel of contact.optedOut ?? []) await db.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, ?, ?, 'patient')", [patientId, channel, NOW]);
+  const invitationId = await insertId(db.admin, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
   const { token, hash } = mintToken();
-  await db.pool.query("INSERT INTO invitation_tokens (token_hash, opt_out_hash, invitation_id, round, expires_at) VALUES (?, ?, ?, 0, ?)", [hash, hashToken(optOutCodeOf(token)), invitationId, new Date(NOW.getTime() + 28 * 86_400_000)]);
-  const redeemed = await redeemToken(db.pool, token, clock);
+  await db.admin.query("INSERT INTO invitation_tokens (token_hash, opt_out_hash, invitation_id, round, expires_at) VALUES (?, ?, ?, 0, ?)", [hash, hashToken(optOutCodeOf(token)), invitationId, new Date(NOW.getTime() + 28 * 86_400_000)]);
+  const redeemed = await redeemToken(db.as("campaign-web"), token, clock);
   if (redeemed.outcome !== "redeemed") throw new Error(`seed: ${redeemed.outcome}`);
   return { patientId, invitationId, token, session: redeemed.session.secret, phone: contact.phone, email: contact.email };
 }
@@ -114,7 +114,7 @@ async function drain(): Promise<void> {
 const sentTo = (who: { phone?: string; email?: string }) => sent.filter((s) => s.to === who.phone || s.to === who.email);
 
 async function confirmationRows(invitationId: number): Promise<RowDataPacket[]> {
-  const [rows] = await db.pool.query<RowDataPacket[]>(
+  const [rows] = await db.admin.query<RowDataPacket[]>(
     "SELECT id, kind, site, starts_at, channel, status, enqueued_at, provider_message_id, token_hash FROM booking_confirmations WHERE invitation_id = ? ORDER BY id",
     [invitationId],
   );
@@ -159,12 +159,12 @@ describe("confirmations of what the patient did on the pages", () => {
 
     // The e-mail's link shows the booking; the SMS's opt-out code and the e-mail's link are the patient's own.
     const link = linkIn(mail.text)!;
-    expect(await inspectToken(db.pool, link, clock)).toMatchObject({ outcome: "booked", booking: { site: "Hillside Clinic" } });
+    expect(await inspectToken(db.as("campaign-web"), link, clock)).toMatchObject({ outcome: "booked", booking: { site: "Hillside Clinic" } });
     expect(mail.text).toContain(`https://book.example.org/i/${link}/calendar`);
-    const [codes] = await db.pool.query<RowDataPacket[]>("SELECT invitation_id FROM invitation_tokens WHERE opt_out_hash = ?", [hashToken(optOutCodeIn(sms.text)!)]);
+    const [codes] = await db.admin.query<RowDataPacket[]>("SELECT invitation_id FROM invitation_tokens WHERE opt_out_hash = ?", [hashToken(optOutCodeIn(sms.text)!)]);
     expect(codes.map((r) => Number(r.invitation_id))).toEqual([ann.invitationId]);
     // The link the patient booked from still shows the booking (the confirmation adds a link, it replaces none).
-    expect(await inspectToken(db.pool, ann.token, clock)).toMatchObject({ outcome: "booked" });
+    expect(await inspectToken(db.as("campaign-web"), ann.token, clock)).toMatchObject({ outcome: "booked" });
   });
 
   test("a redelivered queue message, or the same request again, sends nothing twice", async () => {
@@ -217,22 +217,22 @@ describe("who gets no confirmation", () => {
   test("a booking rolled back after its confirmation was written leaves nothing to send", async () => {
     const bob = await patient({ phone: "+447700900222", email: "bob@patients.example.org" });
     // The booking transaction fails at its last statement (the confirmation's insert).
-    await db.pool.query(`CREATE TRIGGER fail_confirmation BEFORE INSERT ON booking_confirmations FOR EACH ROW
+    await db.admin.query(`CREATE TRIGGER fail_confirmation BEFORE INSERT ON booking_confirmations FOR EACH ROW
       SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'`);
     try {
-      await expect(bookSlot(db.pool, bob.session, hillside, clock)).rejects.toThrow("injected failure");
+      await expect(bookSlot(db.as("campaign-web"), bob.session, hillside, clock)).rejects.toThrow("injected failure");
     } finally {
-      await db.pool.query("DROP TRIGGER fail_confirmation");
+      await db.admin.query("DROP TRIGGER fail_confirmation");
     }
-    const [[booking]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [bob.invitationId]);
+    const [[booking]] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bookings WHERE invitation_id = ?", [bob.invitationId]);
     expect(Number(booking.n)).toBe(0);
     // And a transaction that wrote a confirmation, then rolled back.
-    await inTransaction<void>(db.pool, async (connection, rollback) => {
+    await inTransaction<void>(db.as("campaign-web"), async (connection, rollback) => {
       await recordConfirmation(connection, bob.invitationId, "booked", { site: "Hillside Clinic", startsAt: TUESDAY }, NOW);
       return rollback(undefined);
     });
     expect(await confirmationRows(bob.invitationId)).toEqual([]);
-    expect(await sweepUnqueuedConfirmations(db.pool, new SqsSendQueue(sqs, queueUrl), new Date(NOW.getTime() + 3_600_000))).toBe(0);
+    expect(await sweepUnqueuedConfirmations(db.as("campaign-remind"), new SqsSendQueue(sqs, queueUrl), new Date(NOW.getTime() + 3_600_000))).toBe(0);
     await drain();
     expect(sentTo(bob)).toEqual([]);
   });
@@ -253,8 +253,8 @@ describe("who gets no confirmation", () => {
 
   test("an opt-out the worker finds at its claim (recorded by another path) skips the confirmation", async () => {
     const ivy = await patient({ phone: "+447700900888", email: "ivy@patients.example.org" });
-    expect((await bookSlot(db.pool, ivy.session, hillside, clock)).outcome).toBe("booked");
-    await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'email', ?, 'staff')", [ivy.patientId, NOW]);
+    expect((await bookSlot(db.as("campaign-web"), ivy.session, hillside, clock)).outcome).toBe("booked");
+    await db.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'email', ?, 'staff')", [ivy.patientId, NOW]);
     const [sms, email] = await confirmationRows(ivy.invitationId);
     expect(await sendConfirmation(deps, { confirmationId: Number(email.id) })).toEqual({ confirmationId: Number(email.id), outcome: "skipped_opted_out" });
     expect(await sendConfirmation(deps, { confirmationId: Number(sms.id) })).toEqual({ confirmationId: Number(sms.id), outcome: "sent" });
@@ -269,11 +269,11 @@ describe("who gets no confirmation", () => {
     expect(sentTo(dan).map((m) => m.channel)).toEqual(["sms"]);
 
     const eve = await patient({ phone: "+447700900555", email: "eve@patients.example.org" });
-    expect((await bookSlot(db.pool, eve.session, hillside, clock)).outcome).toBe("booked");
+    expect((await bookSlot(db.as("campaign-web"), eve.session, hillside, clock)).outcome).toBe("booked");
     // Queued messages on the stopped channel are skipped at once, confirmations included.
-    expect(await recordOptOut(db.pool, { token: eve.token }, ["sms"], clock)).toMatchObject({ outcome: "opted-out", skippedDeliveries: 1 });
+    expect(await recordOptOut(db.as("campaign-web"), { token: eve.token }, ["sms"], clock)).toMatchObject({ outcome: "opted-out", skippedDeliveries: 1 });
     expect((await confirmationRows(eve.invitationId)).map((r) => [r.channel, r.status])).toEqual([["sms", "skipped_opted_out"], ["email", "pending"]]);
-    await enqueueConfirmations(db.pool, new SqsSendQueue(sqs, queueUrl), eve.invitationId, NOW);
+    await enqueueConfirmations(db.as("campaign-web"), new SqsSendQueue(sqs, queueUrl), eve.invitationId, NOW);
     await drain();
     expect(sentTo(eve).map((m) => m.channel)).toEqual(["email"]);
     expect((await confirmationRows(eve.invitationId)).map((r) => [r.channel, r.status])).toEqual([["sms", "skipped_opted_out"], ["email", "sent"]]);
@@ -283,8 +283,8 @@ describe("who gets no confirmation", () => {
 describe("order and recovery", () => {
   test("booked then moved before anything went out: only the latest is sent", async () => {
     const fay = await patient({ phone: "+447700900666", email: "fay@patients.example.org" });
-    expect((await bookSlot(db.pool, fay.session, hillside, clock)).outcome).toBe("booked");
-    expect((await bookSlot(db.pool, fay.session, riverside, clock, { change: true })).outcome).toBe("moved");
+    expect((await bookSlot(db.as("campaign-web"), fay.session, hillside, clock)).outcome).toBe("booked");
+    expect((await bookSlot(db.as("campaign-web"), fay.session, riverside, clock, { change: true })).outcome).toBe("moved");
     // Both enqueued, and delivered in the worst order: the older one last.
     const rows = await confirmationRows(fay.invitationId);
     const queue = new SqsSendQueue(sqs, queueUrl);
@@ -302,17 +302,17 @@ describe("order and recovery", () => {
 
   test("when the first is already on its way, the second waits for it: both arrive, in order", async () => {
     const gus = await patient({ phone: "+447700900777" });
-    expect((await bookSlot(db.pool, gus.session, hillside, clock)).outcome).toBe("booked");
+    expect((await bookSlot(db.as("campaign-web"), gus.session, hillside, clock)).outcome).toBe("booked");
     const [first] = await confirmationRows(gus.invitationId);
     // Another worker has claimed the first and not finished yet.
-    await db.pool.query("UPDATE booking_confirmations SET status = 'sending', claimed_at = ? WHERE id = ?", [NOW, first.id]);
-    expect((await bookSlot(db.pool, gus.session, riverside, clock, { change: true })).outcome).toBe("moved");
+    await db.admin.query("UPDATE booking_confirmations SET status = 'sending', claimed_at = ? WHERE id = ?", [NOW, first.id]);
+    expect((await bookSlot(db.as("campaign-web"), gus.session, riverside, clock, { change: true })).outcome).toBe("moved");
     const [, second] = await confirmationRows(gus.invitationId);
     const waiting = await sendConfirmation(deps, { confirmationId: Number(second.id) }).catch((error: unknown) => error);
     expect(waiting).toBeInstanceOf(RetryLaterError);
     expect(sentTo(gus)).toEqual([]);
     // That worker finishes; the retried message goes out.
-    await db.pool.query("UPDATE booking_confirmations SET status = 'sent', sent_at = ? WHERE id = ?", [NOW, first.id]);
+    await db.admin.query("UPDATE booking_confirmations SET status = 'sent', sent_at = ? WHERE id = ?", [NOW, first.id]);
     expect(await sendConfirmation(deps, { confirmationId: Number(second.id) })).toEqual({ confirmationId: Number(second.id), outcome: "sent" });
     expect(sentTo(gus).map((m) => m.text)).toEqual([expect.stringContaining("moved to Thu 8 Oct 2:15pm")]);
   });
@@ -320,13 +320,13 @@ describe("order and recovery", () => {
   test("a lost enqueue is put on the queue by the sweep, once", async () => {
     const hal = await patient({ email: "hal@patients.example.org" });
     // The page's enqueue never happened (the function stopped after the commit).
-    expect((await bookSlot(db.pool, hal.session, hillside, clock)).outcome).toBe("booked");
+    expect((await bookSlot(db.as("campaign-web"), hal.session, hillside, clock)).outcome).toBe("booked");
     const queue = new InMemorySendQueue();
     // Within the grace period campaign-web's own enqueue is still expected: not swept yet.
-    expect(await sweepUnqueuedConfirmations(db.pool, queue, new Date(NOW.getTime() + 30_000))).toBe(0);
+    expect(await sweepUnqueuedConfirmations(db.as("campaign-remind"), queue, new Date(NOW.getTime() + 30_000))).toBe(0);
     const later = new Date(NOW.getTime() + 5 * 60_000);
-    expect(await sweepUnqueuedConfirmations(db.pool, new SqsSendQueue(sqs, queueUrl), later)).toBe(1);
-    expect(await sweepUnqueuedConfirmations(db.pool, queue, later)).toBe(0);
+    expect(await sweepUnqueuedConfirmations(db.as("campaign-remind"), new SqsSendQueue(sqs, queueUrl), later)).toBe(1);
+    expect(await sweepUnqueuedConfirmations(db.as("campaign-remind"), queue, later)).toBe(0);
     await drain();
     expect(sentTo(hal).map((m) => m.channel)).toEqual(["email"]);
   });
@@ -334,18 +334,18 @@ describe("order and recovery", () => {
 
 describe("delivery status and the report", () => {
   test("SES and SNS delivery events apply to confirmations as to invitations", async () => {
-    const rows = await db.pool.query<RowDataPacket[]>("SELECT id, channel, provider_message_id FROM booking_confirmations WHERE status = 'sent' ORDER BY id");
+    const rows = await db.admin.query<RowDataPacket[]>("SELECT id, channel, provider_message_id FROM booking_confirmations WHERE status = 'sent' ORDER BY id");
     const email = rows[0].find((r) => r.channel === "email")!;
     const sms = rows[0].find((r) => r.channel === "sms")!;
-    expect(await applyDeliveryEvent({ pool: db.pool }, { type: "Delivery", messageId: email.provider_message_id, at: new Date(NOW.getTime() + 60_000) })).toMatchObject({ outcome: "applied", deliveries: 1 });
-    expect(await applySmsDeliveryEvent({ pool: db.pool }, { type: "SmsFailed", messageId: sms.provider_message_id, at: new Date(NOW.getTime() + 60_000), permanent: true, reason: "Invalid phone number" })).toMatchObject({ outcome: "applied", deliveries: 1 });
-    const [after] = await db.pool.query<RowDataPacket[]>("SELECT id, status FROM booking_confirmations WHERE id IN (?) ORDER BY id", [[email.id, sms.id]]);
+    expect(await applyDeliveryEvent({ pool: db.as("campaign-delivery-events") }, { type: "Delivery", messageId: email.provider_message_id, at: new Date(NOW.getTime() + 60_000) })).toMatchObject({ outcome: "applied", deliveries: 1 });
+    expect(await applySmsDeliveryEvent({ pool: db.as("campaign-delivery-events") }, { type: "SmsFailed", messageId: sms.provider_message_id, at: new Date(NOW.getTime() + 60_000), permanent: true, reason: "Invalid phone number" })).toMatchObject({ outcome: "applied", deliveries: 1 });
+    const [after] = await db.admin.query<RowDataPacket[]>("SELECT id, status FROM booking_confirmations WHERE id IN (?) ORDER BY id", [[email.id, sms.id]]);
     expect(Object.fromEntries(after.map((r) => [Number(r.id), r.status]))).toEqual({ [Number(email.id)]: "delivered", [Number(sms.id)]: "undeliverable" });
   });
 
   test("the report counts confirmations apart from invitations", async () => {
-    const report = await buildCampaignReport(db.pool, campaignId, () => new Date(NOW.getTime() + 86_400_000));
-    const [[counts]] = await db.pool.query<RowDataPacket[]>(
+    const report = await buildCampaignReport(db.as("campaign-report"), campaignId, () => new Date(NOW.getTime() + 86_400_000));
+    const [[counts]] = await db.admin.query<RowDataPacket[]>(
       "SELECT SUM(sent_at IS NOT NULL) AS sent, SUM(kind = 'booked' AND sent_at IS NOT NULL) AS booked FROM booking_confirmations",
     );
     expect(report.confirmations.sent).toBe(Number(counts.sent));
@@ -357,8 +357,8 @@ describe("delivery status and the report", () => {
     expect(report.totals.find((t) => t.channel === "all")!.counts).toMatchObject({ messages: 0, sent: 0, delivered: 0, undeliverable: 0 });
     expect(renderReportHtml(report)).toContain("<caption>Booking confirmations by what the patient did</caption>");
     // They cost money like any message: the spend counts them (one segment per SMS).
-    const [[bySms]] = await db.pool.query<RowDataPacket[]>("SELECT SUM(channel = 'sms') AS sms, SUM(channel = 'email') AS email FROM booking_confirmations WHERE sent_at IS NOT NULL");
-    const spend = await campaignSpend(db.pool, campaignId, { practiceName: "Riverside Surgery", baseUrl: "https://book.example.org" }, { smsSegmentUsd: 0.05, emailPer1000Usd: 0.1, gbpPerUsd: 0.8 });
+    const [[bySms]] = await db.admin.query<RowDataPacket[]>("SELECT SUM(channel = 'sms') AS sms, SUM(channel = 'email') AS email FROM booking_confirmations WHERE sent_at IS NOT NULL");
+    const spend = await campaignSpend(db.as("campaign-report"), campaignId, { practiceName: "Riverside Surgery", baseUrl: "https://book.example.org" }, { smsSegmentUsd: 0.05, emailPer1000Usd: 0.1, gbpPerUsd: 0.8 });
     expect({ sms: spend.sms, segments: spend.smsSegments, emails: spend.emails }).toEqual({ sms: Number(bySms.sms), segments: Number(bySms.sms), emails: Number(bySms.email) });
   });
 });

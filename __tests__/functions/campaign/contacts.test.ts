@@ -63,7 +63,7 @@ describe("planning and sending against MariaDB and moto", () => {
   afterAll(async () => db?.drop());
 
   test("invalid details are never planned, and the plan reports them by patient id; valid channels of the same patient still go", async () => {
-    const ids = await seedPatients(db.pool, [
+    const ids = await seedPatients(db.admin, [
       { ref: "good", phone: "+447700900201", email: "good@example.org" },
       { ref: "us-phone", phone: "+12025550123", email: "us@example.org" },
       { ref: "landline-only", phone: "+442079460000" },
@@ -71,8 +71,8 @@ describe("planning and sending against MariaDB and moto", () => {
       { ref: "crlf-email", email: "crlf@example.org\r\nBcc: x@example.org" },
       { ref: "bad-both", phone: "+33612345678", email: "not an address" },
     ]);
-    const campaignId = await createCampaign(db.pool);
-    const result = await planCampaign({ pool: db.pool, queue: new InMemorySendQueue() }, campaignId);
+    const campaignId = await createCampaign(db.admin);
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue: new InMemorySendQueue() }, campaignId);
     expect(result.invitations).toBe(2);
     expect(result.ineligible).toBe(4);
     expect(result.invalidContacts).toBe(6);
@@ -86,7 +86,7 @@ describe("planning and sending against MariaDB and moto", () => {
         { patientId: ids.get("bad-both"), channel: "sms" },
       ].sort((a, b) => a.patientId! - b.patientId! || a.channel.localeCompare(b.channel)),
     );
-    const [rows] = await db.pool.query<RowDataPacket[]>(
+    const [rows] = await db.admin.query<RowDataPacket[]>(
       "SELECT p.external_ref AS ref, d.channel FROM deliveries d JOIN invitations i ON i.id = d.invitation_id JOIN patients p ON p.id = i.patient_id ORDER BY ref, channel",
     );
     // ENUM columns sort by their declared order: sms before email.
@@ -94,15 +94,15 @@ describe("planning and sending against MariaDB and moto", () => {
   });
 
   test("a number changed to a landline after planning: the worker records a failure and sends nothing", async () => {
-    const ids = await seedPatients(db.pool, [{ ref: "changed", phone: "+447700900301", email: "changed@example.org", conditions: ["changes"] }]);
-    const campaignId = await createCampaign(db.pool, { name: "changes", condition: "changes" });
+    const ids = await seedPatients(db.admin, [{ ref: "changed", phone: "+447700900301", email: "changed@example.org", conditions: ["changes"] }]);
+    const campaignId = await createCampaign(db.admin, { name: "changes", condition: "changes" });
     const queue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue }, campaignId);
-    await db.pool.query("UPDATE patients SET phone_e164 = '+442079460001', email = 'changed@example.org\\nBcc: x@example.org' WHERE id = ?", [ids.get("changed")]);
+    await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId);
+    await db.admin.query("UPDATE patients SET phone_e164 = '+442079460001', email = 'changed@example.org\\nBcc: x@example.org' WHERE id = ?", [ids.get("changed")]);
     const [request] = queue.take();
-    const result = await sendInvitation(sendDependencies(db.pool, moto), request);
+    const result = await sendInvitation(sendDependencies(db.as("campaign-send"), moto), request);
     expect(result.outcomes).toEqual({ sms: "failed", email: "failed" });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT channel, status, status_detail, sent_at FROM deliveries WHERE invitation_id = ? ORDER BY channel", [request.invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT channel, status, status_detail, sent_at FROM deliveries WHERE invitation_id = ? ORDER BY channel", [request.invitationId]);
     expect(rows).toEqual([
       { channel: "sms", status: "failed", status_detail: "invalid contact details: a UK landline or non-mobile number", sent_at: null },
       { channel: "email", status: "failed", status_detail: "invalid contact details: contains control characters or a line break", sent_at: null },

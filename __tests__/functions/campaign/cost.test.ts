@@ -91,56 +91,56 @@ describe("against MariaDB", () => {
     { ref: "no-contact" },
     { ref: "other-condition", phone: "+447700900206", email: "other@example.org", conditions: ["diabetes"] },
   ];
-  const count = async (sql: string, values: unknown[]): Promise<number> => Number(((await db.pool.query<RowDataPacket[]>(sql, values))[0][0] as { n: number }).n);
+  const count = async (sql: string, values: unknown[]): Promise<number> => Number(((await db.admin.query<RowDataPacket[]>(sql, values))[0][0] as { n: number }).n);
 
   beforeAll(async () => {
     db = await createTestDatabase("campaign_cost");
-    ids = await seedPatients(db.pool, PATIENTS);
+    ids = await seedPatients(db.admin, PATIENTS);
   });
   afterAll(async () => {
     await db?.drop();
   });
 
   test("the estimate counts exactly what the run then sends", async () => {
-    const campaignId = await createCampaign(db.pool);
-    const estimate = await estimatePlanRun(db.pool, await loadCampaign(db.pool, campaignId), SETTINGS, PRICES);
+    const campaignId = await createCampaign(db.admin);
+    const estimate = await estimatePlanRun(db.as("campaign-plan"), await loadCampaign(db.as("campaign-plan"), campaignId), SETTINGS, PRICES);
     // both (sms+email), phone-only (sms), sms-out (email); email-only-out and no-contact have no usable channel.
     expect(estimate).toMatchObject({ newInvitations: 3, reissued: 0, sms: 2, smsSegments: 2, emails: 2, smsUsd: 0.1, emailUsd: 0, totalUsd: 0.1, totalGbp: 0.08 });
     const queue = new InMemorySendQueue();
-    const result = await planCampaign({ pool: db.pool, queue }, campaignId);
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId);
     expect(result.invitations).toBe(estimate.newInvitations);
     expect(result.pendingDeliveries).toBe(estimate.sms + estimate.emails);
-    const after = await estimatePlanRun(db.pool, await loadCampaign(db.pool, campaignId), SETTINGS, PRICES);
+    const after = await estimatePlanRun(db.as("campaign-plan"), await loadCampaign(db.as("campaign-plan"), campaignId), SETTINGS, PRICES);
     expect(after).toMatchObject({ newInvitations: 0, sms: 0, emails: 0, totalUsd: 0 });
   });
 
   test("an interrupted run's unqueued round is in the next run's estimate", async () => {
-    const campaignId = await createCampaign(db.pool);
+    const campaignId = await createCampaign(db.admin);
     const failing = { send: async () => Promise.reject(new Error("queue unavailable")) };
-    await expect(planCampaign({ pool: db.pool, queue: failing }, campaignId)).rejects.toThrow(/queue unavailable/);
-    const estimate = await estimatePlanRun(db.pool, await loadCampaign(db.pool, campaignId), SETTINGS, PRICES);
+    await expect(planCampaign({ pool: db.as("campaign-plan"), queue: failing }, campaignId)).rejects.toThrow(/queue unavailable/);
+    const estimate = await estimatePlanRun(db.as("campaign-plan"), await loadCampaign(db.as("campaign-plan"), campaignId), SETTINGS, PRICES);
     expect(estimate).toMatchObject({ newInvitations: 0, reissued: 3, sms: 2, emails: 2 });
   });
 
   test("above the budget the run refuses to start and changes nothing", async () => {
-    const campaignId = await createCampaign(db.pool);
+    const campaignId = await createCampaign(db.admin);
     const queue = new InMemorySendQueue();
     const budget = { settings: SETTINGS, prices: { ...PRICES, smsSegmentUsd: 10 }, budgetGbp: 15 };
-    const run = planCampaign({ pool: db.pool, queue }, campaignId, { beforeChanges: (connection, campaign) => enforceRunBudget(connection, campaign, budget).then(() => undefined) });
+    const run = planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId, { beforeChanges: (connection, campaign) => enforceRunBudget(connection, campaign, budget).then(() => undefined) });
     await expect(run).rejects.toThrow(BudgetExceededError);
-    await expect(planCampaign({ pool: db.pool, queue }, campaignId, { beforeChanges: (c, campaign) => enforceRunBudget(c, campaign, budget).then(() => undefined) })).rejects.toThrow(
+    await expect(planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId, { beforeChanges: (c, campaign) => enforceRunBudget(c, campaign, budget).then(() => undefined) })).rejects.toThrow(
       /this run would send 2 SMS \(2 segments, GSM-7\) and 2 e-mails, costing USD 20\.00 \(GBP 16\.00\), above the run budget of GBP 15\.00\. Nothing was changed\. Raise campaign\.runBudgetGbp/,
     );
     expect(queue.requests).toHaveLength(0);
-    expect((await loadCampaign(db.pool, campaignId)).status).toBe("draft");
+    expect((await loadCampaign(db.as("campaign-plan"), campaignId)).status).toBe("draft");
     expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ?", [campaignId])).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM unqueued_rounds WHERE campaign_id = ?", [campaignId])).toBe(0);
 
     // At the budget exactly, it runs.
     const atBudget = { ...budget, budgetGbp: 16 };
-    const result = await planCampaign({ pool: db.pool, queue }, campaignId, { beforeChanges: (c, campaign) => enforceRunBudget(c, campaign, atBudget).then(() => undefined) });
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId, { beforeChanges: (c, campaign) => enforceRunBudget(c, campaign, atBudget).then(() => undefined) });
     expect(result.invitations).toBe(3);
-    expect((await loadCampaign(db.pool, campaignId)).status).toBe("running");
+    expect((await loadCampaign(db.as("campaign-plan"), campaignId)).status).toBe("running");
   });
 
   describe("the planner Lambda", () => {
@@ -148,7 +148,7 @@ describe("against MariaDB", () => {
     let closePool: () => Promise<void>;
     beforeAll(() => {
       Object.assign(process.env, {
-        DB_AUTH: "password", DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
+        ...db.environmentAs("campaign-plan"),
         PRACTICE_NAME: SETTINGS.practiceName, PUBLIC_BASE_URL: SETTINGS.baseUrl, SEND_QUEUE_URL: "https://sqs.eu-west-2.amazonaws.com/111111111111/never-used", AWS_REGION: "eu-west-2",
         SMS_SEGMENT_PRICE_USD: "10", EMAIL_PRICE_PER_1000_USD: "0.1", GBP_PER_USD: "0.8", RUN_BUDGET_GBP: "15",
         POWERTOOLS_DEV: "false", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true",
@@ -162,35 +162,35 @@ describe("against MariaDB", () => {
     afterAll(async () => closePool?.());
 
     test("{dryRun: true} returns what the run would send and cost, changing nothing; a run above RUN_BUDGET_GBP stops before anything changes", async () => {
-      const campaignId = await createCampaign(db.pool);
+      const campaignId = await createCampaign(db.admin);
       const estimate = await handler({ campaignId, dryRun: true });
       expect(estimate).toMatchObject({ campaignId, newInvitations: 3, sms: 2, smsSegments: 2, emails: 2, totalUsd: 20, totalGbp: 16 });
       await expect(handler({ campaignId })).rejects.toThrow(/above the run budget of GBP 15\.00\. Nothing was changed/);
       await expect(handler({ campaignId, dryRun: "yes" })).rejects.toThrow(/dryRun must be true or false; got "yes"/);
-      expect((await loadCampaign(db.pool, campaignId)).status).toBe("draft");
+      expect((await loadCampaign(db.as("campaign-plan"), campaignId)).status).toBe("draft");
       expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ?", [campaignId])).toBe(0);
     });
   });
 
   test("reminder runs: estimated like the first run, capped by the same budget, refused without a change", async () => {
     const day = (n: number) => new Date(Date.UTC(2026, 9, 5 + n, 9));
-    const campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2 });
-    await planCampaign({ pool: db.pool, queue: new InMemorySendQueue(), now: () => day(0) }, campaignId);
-    await db.pool.query("UPDATE invitations SET last_contacted_at = ? WHERE campaign_id = ?", [day(0), campaignId]);
-    const campaign = await loadCampaign(db.pool, campaignId);
-    expect(await estimateReminderRun(db.pool, campaign, SETTINGS, PRICES, day(6))).toMatchObject({ kind: "remind", newInvitations: 0, sms: 0, emails: 0 });
-    const due = await estimateReminderRun(db.pool, campaign, SETTINGS, PRICES, day(8));
+    const campaignId = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2 });
+    await planCampaign({ pool: db.as("campaign-plan"), queue: new InMemorySendQueue(), now: () => day(0) }, campaignId);
+    await db.admin.query("UPDATE invitations SET last_contacted_at = ? WHERE campaign_id = ?", [day(0), campaignId]);
+    const campaign = await loadCampaign(db.as("campaign-plan"), campaignId);
+    expect(await estimateReminderRun(db.as("campaign-remind"), campaign, SETTINGS, PRICES, day(6))).toMatchObject({ kind: "remind", newInvitations: 0, sms: 0, emails: 0 });
+    const due = await estimateReminderRun(db.as("campaign-remind"), campaign, SETTINGS, PRICES, day(8));
     expect(due).toMatchObject({ kind: "remind", newInvitations: 3, sms: 2, smsSegments: 2, emails: 2, totalUsd: 0.1 });
 
     const tight = { settings: SETTINGS, prices: { ...PRICES, smsSegmentUsd: 10 }, budgetGbp: 15 };
     const queue = new InMemorySendQueue();
-    await expect(remindCampaign({ pool: db.pool, queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, tight, day(8)).then(() => undefined) })).rejects.toThrow(
+    await expect(remindCampaign({ pool: db.as("campaign-remind"), queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, tight, day(8)).then(() => undefined) })).rejects.toThrow(
       /campaign \d+: this reminder run would send 2 SMS \(2 segments, GSM-7\) and 2 e-mails, costing USD 20\.00 \(GBP 16\.00\), above the run budget of GBP 15\.00\. Nothing was changed/,
     );
     expect(queue.requests).toHaveLength(0);
     expect(await count("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ? AND round > 0", [campaignId])).toBe(0);
 
-    const result = await remindCampaign({ pool: db.pool, queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, { ...tight, budgetGbp: 16 }, day(8)).then(() => undefined) });
+    const result = await remindCampaign({ pool: db.as("campaign-remind"), queue, now: () => day(8) }, campaignId, { beforeChanges: (c, k) => enforceReminderBudget(c, k, { ...tight, budgetGbp: 16 }, day(8)).then(() => undefined) });
     expect(result.invitations).toBe(due.newInvitations);
     expect(result.pendingDeliveries).toBe(due.sms + due.emails);
   });
@@ -202,21 +202,21 @@ describe("against MariaDB", () => {
   });
 
   test("spend so far: every message the provider accepted, in the report as its own section", async () => {
-    const campaignId = await createCampaign(db.pool);
-    await planCampaign({ pool: db.pool, queue: new InMemorySendQueue() }, campaignId);
+    const campaignId = await createCampaign(db.admin);
+    await planCampaign({ pool: db.as("campaign-plan"), queue: new InMemorySendQueue() }, campaignId);
     // Outcomes: an SMS delivered, one failed before the provider took it; an e-mail sent, one undeliverable after acceptance.
-    const rows = await db.pool.query<RowDataPacket[]>(
+    const rows = await db.admin.query<RowDataPacket[]>(
       "SELECT d.id, d.channel FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.campaign_id = ? AND d.status = 'pending' ORDER BY d.id",
       [campaignId],
     );
     const [sms1, sms2] = rows[0].filter((r) => r.channel === "sms");
     const [email1, email2] = rows[0].filter((r) => r.channel === "email");
-    await db.pool.query("UPDATE deliveries SET status = 'delivered', sent_at = NOW(3) WHERE id IN (?)", [[sms1.id, email1.id]]);
-    await db.pool.query("UPDATE deliveries SET status = 'failed' WHERE id = ?", [sms2.id]);
-    await db.pool.query("UPDATE deliveries SET status = 'undeliverable' WHERE id = ?", [email2.id]);
-    const spend = await campaignSpend(db.pool, campaignId, SETTINGS, PRICES);
+    await db.admin.query("UPDATE deliveries SET status = 'delivered', sent_at = NOW(3) WHERE id IN (?)", [[sms1.id, email1.id]]);
+    await db.admin.query("UPDATE deliveries SET status = 'failed' WHERE id = ?", [sms2.id]);
+    await db.admin.query("UPDATE deliveries SET status = 'undeliverable' WHERE id = ?", [email2.id]);
+    const spend = await campaignSpend(db.as("campaign-report"), campaignId, SETTINGS, PRICES);
     expect(spend).toMatchObject({ sms: 1, smsSegments: 1, emails: 2, smsUsd: 0.05, emailUsd: 0, totalUsd: 0.05, totalGbp: 0.04 });
-    const page = renderReportHtml({ ...(await buildCampaignReport(db.pool, campaignId, () => new Date())), spend });
+    const page = renderReportHtml({ ...(await buildCampaignReport(db.as("campaign-report"), campaignId, () => new Date())), spend });
     expect(page).toContain("<h2>Spend so far</h2>");
     expect(page).toContain("USD 0.05 (GBP 0.04)");
     expect(renderSpendSection({ ...spend, prices: { ...PRICES, smsSegmentUsd: 0.0458 } }).markup).toContain("USD 0.0458 per segment");

@@ -8,6 +8,8 @@ import { Connection, createConnection, RowDataPacket } from "mysql2/promise";
 import { applyUsersAndGrants, desiredTuples, FUNCTION_USERS, PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
 import { functionEntries } from "../../../scripts/review/lib/function-bundles";
 import { normalize, sqlGrantsOf } from "../../../scripts/review/lib/function-sql-grants";
+import { upgradeDatabase } from "../../../functions/campaign/schema/upgrade";
+import { LOCAL_USER_PASSWORD } from "../../../scripts/campaign/lib/local-campaign";
 import { createTestDatabase, localServices, TestDatabase } from "../../support/local-services";
 
 const PREFIX = `t${randomBytes(1).toString("hex")}_`;
@@ -16,25 +18,55 @@ const options = { passwords: { passwordFor: async () => PASSWORD }, prefix: PREF
 
 let db: TestDatabase;
 let admin: Connection;
+/** The schema owner, signed in with only its bootstrap rights: applyUsersAndGrants runs as it, as in AWS. */
+let owner: Connection;
 const signInAs = (name: string) => createConnection({ host: db.settings.host, port: db.settings.port, user: userNameOf(name, PREFIX), password: PASSWORD, database: db.settings.database });
 
 beforeAll(async () => {
   db = await createTestDatabase("database-users");
   admin = await db.connect();
+  owner = await createConnection({ host: db.settings.host, port: db.settings.port, user: userNameOf("db-migrate"), password: LOCAL_USER_PASSWORD, database: db.settings.database });
 }, 120_000);
 
 afterAll(async () => {
   for (const user of [...FUNCTION_USERS, ...PERSONA_USERS]) await admin.query(`DROP USER IF EXISTS '${userNameOf(user.name, PREFIX)}'@'%'`);
   await admin.end();
+  await owner.end();
   await db.drop();
   void localServices;
 });
 
 it("creates every user with its grants, and a second run is a no-op", async () => {
-  const first = await applyUsersAndGrants(admin, options);
+  const first = await applyUsersAndGrants(owner, options);
   expect(first.filter((s) => s.startsWith("CREATE USER"))).toHaveLength(FUNCTION_USERS.length + PERSONA_USERS.length);
-  expect(await applyUsersAndGrants(admin, options)).toEqual([]);
+  expect(await applyUsersAndGrants(owner, options)).toEqual([]);
 });
+
+describe("the test database, brought up as db-migrate brings up Aurora", () => {
+  it("was migrated by the schema owner with only its bootstrap rights: running db-migrate's path again as fn_db_migrate changes nothing", async () => {
+    const again = await upgradeDatabase(owner, { passwords: { passwordFor: async () => fail("no user should be created again") } });
+    expect(again.applied).toEqual([]);
+    expect(again.userStatements).toEqual([]);
+  });
+
+  it("hands function code a pool signed in as the function's own user, never root", async () => {
+    const [[me]] = await db.as("campaign-web").query<RowDataPacket[]>("SELECT CURRENT_USER() AS user");
+    expect(me.user).toBe("fn_campaign_web@%");
+    await expect(db.as("campaign-web").query("SELECT email FROM patients")).rejects.toThrow(/SELECT command denied to user 'fn_campaign_web'/);
+    const single = await db.connectAs("form-submit");
+    try {
+      await expect(single.query("SELECT given_name FROM patients")).rejects.toThrow(/denied to user 'fn_form_submit'/);
+    } finally {
+      await single.end();
+    }
+    expect(db.environmentAs("campaign-send")).toMatchObject({ DB_AUTH: "password", DB_USER: "fn_campaign_send", DB_NAME: db.settings.database });
+    expect(() => db.as("db-migrate")).toThrow(/db-migrate has no database user: the functions with one are campaign-delivery-events, /);
+  });
+});
+
+function fail(message: string): never {
+  throw new Error(message);
+}
 
 it("SHOW GRANTS of campaign-web lists exactly its derived grants", async () => {
   const web = FUNCTION_USERS.find((u) => u.name === "campaign-web")!;
@@ -70,13 +102,13 @@ it.each([...FUNCTION_USERS, ...PERSONA_USERS].map((u) => [u.name, u] as const))(
   expect(tuplesOfShowGrants(lines)).toEqual([...desiredTuples(user.grants)].sort());
 });
 
-it("revokes a grant nobody derived", async () => {
+it("revokes a grant nobody derived (planted by break-glass), the schema owner seeing it in the grant tables", async () => {
   const account = `'${userNameOf("campaign-web", PREFIX)}'@'%'`;
   await admin.query(`GRANT SELECT (email) ON \`${db.settings.database}\`.patients TO ${account}`);
   await admin.query(`GRANT CREATE ON \`${db.settings.database}\`.* TO ${account}`);
-  const ran = await applyUsersAndGrants(admin, options);
+  const ran = await applyUsersAndGrants(owner, options);
   expect(ran).toEqual(expect.arrayContaining([`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account}`]));
-  expect(await applyUsersAndGrants(admin, options)).toEqual([]);
+  expect(await applyUsersAndGrants(owner, options)).toEqual([]);
 });
 
 describe("campaign-web, signed in as itself", () => {

@@ -43,18 +43,18 @@ beforeAll(async () => {
   db = await createTestDatabase("delivery_events");
   moto = (await localServices()).awsEndpoint;
   await verifyEmailSource(moto);
-  ids = await seedPatients(db.pool, REFS.map((ref, i) => ({ ref, phone: `+4477009670${String(i + 10)}`, email: emailOf(ref) })));
-  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+  ids = await seedPatients(db.admin, REFS.map((ref, i) => ({ ref, phone: `+4477009670${String(i + 10)}`, email: emailOf(ref) })));
+  campaignId = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: at(0) }, campaignId);
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: at(0) }, campaignId);
   const refOf = new Map([...ids].map(([ref, id]) => [id, ref]));
-  const [invitations] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id FROM invitations");
+  const [invitations] = await db.admin.query<RowDataPacket[]>("SELECT id, patient_id FROM invitations");
   const refOfInvitation = new Map(invitations.map((r) => [Number(r.id), refOf.get(Number(r.patient_id))!]));
   for (const request of queue.take()) requests.set(refOfInvitation.get(request.invitationId)!, request);
-  const deps = sendDependencies(db.pool, moto, { now: at(0.1) });
+  const deps = sendDependencies(db.as("campaign-send"), moto, { now: at(0.1) });
   for (const [ref, request] of requests) {
     expect((await sendInvitation(deps, request)).outcomes).toEqual({ sms: "sent", email: "sent" });
-    const [[row]] = await db.pool.query<RowDataPacket[]>("SELECT provider_message_id FROM deliveries WHERE invitation_id = ? AND channel = 'email'", [request.invitationId]);
+    const [[row]] = await db.admin.query<RowDataPacket[]>("SELECT provider_message_id FROM deliveries WHERE invitation_id = ? AND channel = 'email'", [request.invitationId]);
     messageIds.set(ref, row.provider_message_id);
   }
 });
@@ -150,7 +150,7 @@ function sns(...messages: (Ses | string)[]): SnsEvent {
   } as SnsEvent;
 }
 
-const deliver = (...messages: (Ses | string)[]): Promise<RecordResult[]> => handleDeliveryNotifications({ pool: db.pool, now: at(1), log }, sns(...messages));
+const deliver = (...messages: (Ses | string)[]): Promise<RecordResult[]> => handleDeliveryNotifications({ pool: db.as("campaign-delivery-events"), now: at(1), log }, sns(...messages));
 
 interface EmailRow {
   status: string;
@@ -158,14 +158,14 @@ interface EmailRow {
   status_detail: string | null;
 }
 async function email(ref: string, round = 0): Promise<EmailRow> {
-  const [[row]] = await db.pool.query<RowDataPacket[]>("SELECT status, status_at, status_detail FROM deliveries WHERE invitation_id = ? AND round = ? AND channel = 'email'", [requests.get(ref)!.invitationId, round]);
+  const [[row]] = await db.admin.query<RowDataPacket[]>("SELECT status, status_at, status_detail FROM deliveries WHERE invitation_id = ? AND round = ? AND channel = 'email'", [requests.get(ref)!.invitationId, round]);
   return { status: row.status, status_at: row.status_at === null ? null : (row.status_at as Date).getTime(), status_detail: row.status_detail };
 }
 const row = (status: string, minutes: number | null, status_detail: string | null = null): EmailRow => ({ status, status_at: minutes === null ? SENT_AT.getTime() : after(minutes).getTime(), status_detail });
 async function everything(): Promise<unknown> {
   const state: Record<string, unknown> = {};
   for (const table of ["contact_preferences", "deliveries", "invitations"]) {
-    const [rows] = await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    const [rows] = await db.admin.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
     state[table] = rows;
   }
   return state;
@@ -176,7 +176,7 @@ describe("each event type", () => {
   test("Delivery: sent -> delivered at the event's time; the SMS of the same invitation is untouched", async () => {
     expect(outcomes(await deliver(delivery("delivered", 1)))).toEqual(["applied"]);
     expect(await email("delivered")).toEqual(row("delivered", 1));
-    const [[sms]] = await db.pool.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ? AND channel = 'sms'", [requests.get("delivered")!.invitationId]);
+    const [[sms]] = await db.admin.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ? AND channel = 'sms'", [requests.get("delivered")!.invitationId]);
     expect(sms.status).toBe("sent");
   });
 
@@ -217,41 +217,41 @@ describe("complaints", () => {
   test("a complaint opts the patient out of email (source 'complaint'), marks the delivery, and the next sends skip email", async () => {
     const patientId = ids.get("complains")!;
     // Another running campaign has already planned this patient's next email: still pending.
-    const other = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+    const other = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
     const queue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue, now: at(0.5) }, other);
+    await planCampaign({ pool: db.as("campaign-plan"), queue, now: at(0.5) }, other);
     const otherRequest = await otherCampaignRequest(other, queue, patientId);
 
     const results = await deliver(complaint("complains", 90, "abuse"));
     expect(outcomes(results)).toEqual(["applied"]);
     expect(results[0].result).toEqual({ outcome: "applied", deliveries: 1, optedOut: true, skippedDeliveries: 1 });
-    const [prefs] = await db.pool.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ?", [patientId]);
+    const [prefs] = await db.admin.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ?", [patientId]);
     expect(prefs.map((p) => ({ ...p }))).toEqual([{ channel: "email", opt_out_source: "complaint", opted_out_at: at(1)() }]);
     // A complaint proves the message arrived.
     expect(await email("complains")).toEqual(row("delivered", 90, "complaint: abuse; opted out of email"));
 
     // The other campaign's planned email is not sent; its SMS is.
-    expect((await sendInvitation(sendDependencies(db.pool, moto, { now: at(1) }), otherRequest)).outcomes).toEqual({ sms: "sent" });
-    const [[skipped]] = await db.pool.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ? AND channel = 'email'", [otherRequest.invitationId]);
+    expect((await sendInvitation(sendDependencies(db.as("campaign-send"), moto, { now: at(1) }), otherRequest)).outcomes).toEqual({ sms: "sent" });
+    const [[skipped]] = await db.admin.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ? AND channel = 'email'", [otherRequest.invitationId]);
     expect(skipped.status).toBe("skipped_opted_out");
 
     // The weekly reminder of the first campaign: email skipped at planning, SMS sent.
     const reminders = new InMemorySendQueue();
-    await runReminders({ pool: db.pool, queue: reminders, now: at(8) });
+    await runReminders({ pool: db.as("campaign-remind"), queue: reminders, now: at(8) });
     const reminder = reminders.take().find((r) => r.invitationId === requests.get("complains")!.invitationId)!;
     expect(reminder.round).toBe(1);
     expect((await email("complains", 1)).status).toBe("skipped_opted_out");
-    expect((await sendInvitation(sendDependencies(db.pool, moto, { now: at(8) }), reminder)).outcomes).toEqual({ sms: "sent" });
+    expect((await sendInvitation(sendDependencies(db.as("campaign-send"), moto, { now: at(8) }), reminder)).outcomes).toEqual({ sms: "sent" });
   });
 
   test("a complaint from a patient who had opted out already keeps the earlier opt-out's time and source", async () => {
     const patientId = ids.get("complained-before")!;
-    await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'email', ?, 'patient')", [patientId, at(0.2)()]);
+    await db.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'email', ?, 'patient')", [patientId, at(0.2)()]);
     await deliver(delivery("complained-before", 1));
     // The opt-out was written straight into the table, so the other campaign's email and the
     // reminder were left pending: the complaint skips them, as the opt-out link would.
     const pendingEmails = async () => {
-      const [[{ n }]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.patient_id = ? AND d.channel = 'email' AND d.status = 'pending'", [patientId]);
+      const [[{ n }]] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.patient_id = ? AND d.channel = 'email' AND d.status = 'pending'", [patientId]);
       return Number(n);
     };
     const pending = await pendingEmails();
@@ -259,7 +259,7 @@ describe("complaints", () => {
     const results = await deliver(complaint("complained-before", 120));
     expect(results[0].result).toEqual({ outcome: "applied", deliveries: 1, optedOut: false, skippedDeliveries: pending });
     expect(await pendingEmails()).toBe(0);
-    const [prefs] = await db.pool.query<RowDataPacket[]>("SELECT opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ? AND channel = 'email'", [patientId]);
+    const [prefs] = await db.admin.query<RowDataPacket[]>("SELECT opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ? AND channel = 'email'", [patientId]);
     expect(prefs.map((p) => ({ ...p }))).toEqual([{ opt_out_source: "patient", opted_out_at: at(0.2)() }]);
     expect(await email("complained-before")).toEqual(row("delivered", 120, "complaint; opted out of email"));
   });
@@ -267,7 +267,7 @@ describe("complaints", () => {
 
 /** The send request of `patientId`'s invitation in campaign `campaignId` (planned into `queue`). */
 async function otherCampaignRequest(campaign: number, queue: InMemorySendQueue, patientId: number): Promise<SendRequest> {
-  const [[invitation]] = await db.pool.query<RowDataPacket[]>("SELECT id FROM invitations WHERE campaign_id = ? AND patient_id = ?", [campaign, patientId]);
+  const [[invitation]] = await db.admin.query<RowDataPacket[]>("SELECT id FROM invitations WHERE campaign_id = ? AND patient_id = ?", [campaign, patientId]);
   const request = queue.requests.find((r) => r.invitationId === Number(invitation.id));
   if (!request) throw new Error(`no request for patient ${patientId} in campaign ${campaign}`);
   return request;
@@ -290,14 +290,14 @@ describe("at least once, in any order", () => {
     const orders = permutations(Object.keys(events) as (keyof typeof events)[]);
     expect(orders).toHaveLength(6);
     for (const order of orders) {
-      await db.pool.query("UPDATE deliveries SET status = 'sent', status_at = sent_at, status_detail = NULL WHERE provider_message_id = ?", [messageIds.get("orders")]);
+      await db.admin.query("UPDATE deliveries SET status = 'sent', status_at = sent_at, status_detail = NULL WHERE provider_message_id = ?", [messageIds.get("orders")]);
       for (const name of order) await deliver(events[name]);
       expect([order, await email("orders")]).toEqual([order, row("undeliverable", 3, "permanent bounce: General")]);
     }
   });
 
   test("a late Delivery after a Permanent bounce leaves it undeliverable; a delay older than the delivery is ignored", async () => {
-    await db.pool.query("UPDATE deliveries SET status = 'sent', status_at = sent_at, status_detail = NULL WHERE provider_message_id = ?", [messageIds.get("orders")]);
+    await db.admin.query("UPDATE deliveries SET status = 'sent', status_at = sent_at, status_detail = NULL WHERE provider_message_id = ?", [messageIds.get("orders")]);
     await deliver(delivery("orders", 10));
     expect(outcomes(await deliver(delay("orders", 5)))).toEqual(["unchanged"]);
     expect(await email("orders")).toEqual(row("delivered", 10));
@@ -315,7 +315,7 @@ function permutations<T>(items: readonly T[]): T[][] {
 describe("what is not ours", () => {
   test("an unknown message id is reported (id only) and changes nothing; an SMS's id is not an email's", async () => {
     const before = await everything();
-    const [[sms]] = await db.pool.query<RowDataPacket[]>("SELECT provider_message_id FROM deliveries WHERE channel = 'sms' AND provider_message_id IS NOT NULL LIMIT 1");
+    const [[sms]] = await db.admin.query<RowDataPacket[]>("SELECT provider_message_id FROM deliveries WHERE channel = 'sms' AND provider_message_id IS NOT NULL LIMIT 1");
     logged.length = 0;
     const results = await deliver(
       { ...delivery("malformed", 1), mail: mailOf("malformed", "0102019a-not-one-of-ours-000000") },
@@ -357,13 +357,13 @@ describe("what is not ours", () => {
       expect.stringMatching(/^the Delivery event has no valid timestamp/),
     ]);
     expect(await email("malformed")).toEqual(row("delivered", 3));
-    await db.pool.query("UPDATE deliveries SET status = 'sent', status_at = sent_at WHERE provider_message_id = ?", [messageIds.get("malformed")]);
+    await db.admin.query("UPDATE deliveries SET status = 'sent', status_at = sent_at WHERE provider_message_id = ?", [messageIds.get("malformed")]);
     expect(await everything()).toEqual(before);
     expect(logged.filter((l) => l.level === "error")).toHaveLength(malformed.length);
     expect(JSON.stringify(logged)).not.toContain("@patients.example.org");
     // A missing message body, or no records at all, is no crash either.
     expect(outcomes(await deliver(undefined as unknown as string))).toEqual(["malformed"]);
-    expect(await handleDeliveryNotifications({ pool: db.pool }, {} as SnsEvent)).toEqual([]);
+    expect(await handleDeliveryNotifications({ pool: db.as("campaign-delivery-events") }, {} as SnsEvent)).toEqual([]);
   });
 
   test("parseDeliveryNotification accepts identity notifications (notificationType) as well", () => {
@@ -375,7 +375,7 @@ describe("what is not ours", () => {
 
 describe("nothing about the recipient is kept or logged", () => {
   test("no detail or log line holds an address or a server's diagnostic text", async () => {
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT status_detail FROM deliveries WHERE status_detail IS NOT NULL");
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT status_detail FROM deliveries WHERE status_detail IS NOT NULL");
     const details = rows.map((r) => r.status_detail as string);
     expect(details.length).toBeGreaterThan(5);
     for (const detail of details) {
@@ -398,7 +398,7 @@ describe("the Lambda handler", () => {
     const saved = { ...process.env };
     try {
       Object.assign(process.env, {
-        DB_AUTH: "password", DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
+        ...db.environmentAs("campaign-delivery-events"),
         POWERTOOLS_METRICS_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT",
       });
       let entry: (event: SnsEvent) => Promise<void> = async () => Promise.reject(new Error("not loaded"));

@@ -41,13 +41,13 @@ const waitFor = async (condition: () => Promise<boolean> | boolean, what: string
   }
 };
 const count = async (sql: string, values: unknown[] = []): Promise<number> => {
-  const [rows] = await db.pool.query<RowDataPacket[]>(sql, values);
+  const [rows] = await db.admin.query<RowDataPacket[]>(sql, values);
   return Number(rows[0].n);
 };
 
 /** Every delivery of the campaign with the recipient it goes to. */
 async function deliveriesOf(campaignId: number): Promise<{ status: string; recipient: string; attempts: number; detail: string | null }[]> {
-  const [rows] = await db.pool.query<RowDataPacket[]>(
+  const [rows] = await db.admin.query<RowDataPacket[]>(
     `SELECT d.status, d.attempts, d.status_detail AS detail, IF(d.channel = 'sms', p.phone_e164, p.email) AS recipient
      FROM deliveries d JOIN invitations i ON i.id = d.invitation_id JOIN patients p ON p.id = i.patient_id WHERE i.campaign_id = ?`,
     [campaignId],
@@ -62,8 +62,8 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   // Claims that can be in flight when a process dies: receive loops x 10 messages x 2 channels.
   const IN_FLIGHT_BOUND = KILLS * DRAIN_CONCURRENCY * 10 * 2;
   const seeded = syntheticPatients(PATIENTS, { prefix: "K", first: 0, condition: "faults-kill" });
-  await seedPatients(db.pool, seeded);
-  const campaignId = await createCampaign(db.pool, { condition: "faults-kill" });
+  await seedPatients(db.admin, seeded);
+  const campaignId = await createCampaign(db.admin, { condition: "faults-kill" });
   const queueUrl = await createSendQueue(moto, `faults-kill-${Date.now()}`, 3);
   const expectedDeliveries = seeded.reduce((n, p) => n + (p.phone ? 1 : 0) + (p.email ? 1 : 0), 0);
 
@@ -73,7 +73,7 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
     child = spawn(process.execPath, ["--import", "tsx", join("__tests__", "support", "dispatch-worker.ts")], {
       cwd: ROOT,
       env: {
-        ...process.env, DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
+        ...process.env, ...db.environmentAs("campaign-plan"), SEND_DB_USER: db.environmentAs("campaign-send").DB_USER,
         CAMPAIGN_ID: String(campaignId), QUEUE_URL: queueUrl, SQS_ENDPOINT: moto, SEND_ENDPOINT: proxy.endpoint, DRAIN_CONCURRENCY: String(DRAIN_CONCURRENCY), PLAN_DELAY_MS: "40",
         // Past the queue's 3 s visibility timeout: a redelivery settles a killed run's claim as `unknown`.
         CLAIM_TIMEOUT_MS: "4000",
@@ -110,7 +110,7 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   expect(await exit).toBe(0);
 
   // Claims the dead processes held: unknown, for review, never resent (settled by a redelivery, or here by the sweep).
-  await markStaleClaimsForReview(db.pool, new Date(Date.now() + 1000));
+  await markStaleClaimsForReview(db.as("campaign-remind"), new Date(Date.now() + 1000));
   const all = await deliveriesOf(campaignId);
   const counts = proxy.countsByRecipient();
 
@@ -132,19 +132,19 @@ test("killed with SIGKILL mid-plan and mid-send, then resumed: nobody sent twice
   }
   // Exactly one live token per invitation; every stale one revoked.
   expect(await count("SELECT COUNT(*) AS n FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE i.campaign_id = ? AND t.revoked_at IS NULL", [campaignId])).toBe(PATIENTS);
-  expect(await countUnqueued(db.pool, campaignId)).toBe(0);
+  expect(await countUnqueued(db.admin, campaignId)).toBe(0);
 }, 180_000);
 
 test("throttling answers: the cap and backoff still deliver every message exactly once", async () => {
   const seeded = syntheticPatients(90, { prefix: "T", first: 1000, condition: "faults-throttle" });
-  await seedPatients(db.pool, seeded);
-  const campaignId = await createCampaign(db.pool, { condition: "faults-throttle" });
+  await seedPatients(db.admin, seeded);
+  const campaignId = await createCampaign(db.admin, { condition: "faults-throttle" });
   const queueUrl = await createSendQueue(moto, `faults-throttle-${Date.now()}`, 1);
   const sqs = new SQSClient({ ...awsClientConfig(moto), maxAttempts: 3 });
-  await planCampaign({ pool: db.pool, queue: new SqsSendQueue(sqs, queueUrl) }, campaignId);
+  await planCampaign({ pool: db.as("campaign-plan"), queue: new SqsSendQueue(sqs, queueUrl) }, campaignId);
   proxy.setThrottleShare(0.5);
   // Two retries of our own: with half the sends throttled, some run out and go back to the queue.
-  const deps = sendDependencies(db.pool, proxy.endpoint, { backoff: { baseMs: 2, maxMs: 20, retries: 1 }, limiters: { sms: new RateLimiter(200), email: new RateLimiter(200) } });
+  const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint, { backoff: { baseMs: 2, maxMs: 20, retries: 1 }, limiters: { sms: new RateLimiter(200), email: new RateLimiter(200) } });
   const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendQueued(deps, request), concurrency: 2 });
   expect(proxy.throttled).toBeGreaterThan(0);
   expect(drained.retried).toBeGreaterThan(0);
@@ -164,7 +164,7 @@ describe("the send handler", () => {
   afterAll(async () => closeHandlerPool?.());
   beforeAll(() => {
     Object.assign(process.env, {
-      DB_AUTH: "password", DB_HOST: db.settings.host, DB_PORT: String(db.settings.port), DB_USER: db.settings.user, DB_PASSWORD: db.settings.password, DB_NAME: db.settings.database,
+      ...db.environmentAs("campaign-send"),
       PRACTICE_NAME: "Riverside Surgery", PUBLIC_BASE_URL: "https://book.example.org", EMAIL_SOURCE: "invitations@riverside.example.org", SES_CONFIGURATION_SET: "campaign",
       SMS_SENDER_ID: "Riverside", SMS_PER_SECOND: "100", EMAIL_PER_SECOND: "100", AWS_REGION: "eu-west-2", AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing",
       POWERTOOLS_DEV: "false", POWERTOOLS_LOG_LEVEL: "SILENT", POWERTOOLS_METRICS_DISABLED: "true",
@@ -180,10 +180,10 @@ describe("the send handler", () => {
 
   test("duplicate queue deliveries in one batch and across batches send once; a malformed record is dropped, not retried", async () => {
     const seeded = [{ ref: "H1", phone: "+447700955501", email: "h1@example.org", conditions: ["faults-handler"] }, { ref: "H2", email: "h2@example.org", conditions: ["faults-handler"] }];
-    await seedPatients(db.pool, seeded);
-    const campaignId = await createCampaign(db.pool, { condition: "faults-handler" });
+    await seedPatients(db.admin, seeded);
+    const campaignId = await createCampaign(db.admin, { condition: "faults-handler" });
     const queue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue }, campaignId);
+    await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId);
     expect(queue.requests).toHaveLength(2);
     const bodies = queue.requests.map((r) => JSON.stringify(r));
     const record = (id: string, body: string) => ({ messageId: id, receiptHandle: id, body, attributes: {}, messageAttributes: {}, md5OfBody: "", eventSource: "aws:sqs", eventSourceARN: "arn:aws:sqs:eu-west-2:000000000000:send", awsRegion: "eu-west-2" });
@@ -199,16 +199,16 @@ describe("the send handler", () => {
   });
 
   test("a throttled record is reported as a batch item failure, its delivery back to pending with the attempt counted", async () => {
-    await seedPatients(db.pool, [{ ref: "H3", email: "h3@example.org", conditions: ["faults-throttled-handler"] }]);
-    const campaignId = await createCampaign(db.pool, { condition: "faults-throttled-handler" });
+    await seedPatients(db.admin, [{ ref: "H3", email: "h3@example.org", conditions: ["faults-throttled-handler"] }]);
+    const campaignId = await createCampaign(db.admin, { condition: "faults-throttled-handler" });
     const queue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue }, campaignId);
+    await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId);
     expect(queue.requests).toHaveLength(1);
     const request = queue.requests[0];
     proxy.setThrottleShare(1);
     const result = await handler({ Records: [{ messageId: "t1", body: JSON.stringify(request) }] }, {});
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "t1" }]);
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT status, attempts, claimed_at FROM deliveries WHERE invitation_id = ?", [request.invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT status, attempts, claimed_at FROM deliveries WHERE invitation_id = ?", [request.invitationId]);
     expect(rows[0]).toMatchObject({ status: "pending", attempts: 1, claimed_at: null });
     proxy.setThrottleShare(0);
     expect((await handler({ Records: [{ messageId: "t2", body: JSON.stringify(request) }] }, {})).batchItemFailures).toEqual([]);

@@ -33,7 +33,7 @@ const PATIENTS = [
 ];
 
 const deliveries = async (ref: string): Promise<Record<string, string>> => {
-  const [rows] = await db.pool.query<RowDataPacket[]>(
+  const [rows] = await db.admin.query<RowDataPacket[]>(
     "SELECT d.channel, d.status FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.patient_id = ? ORDER BY d.channel",
     [ids.get(ref)],
   );
@@ -51,8 +51,8 @@ beforeAll(async () => {
   moto = (await localServices()).awsEndpoint;
   proxy = await startFaultProxy(moto);
   await verifyEmailSource(moto);
-  ids = await seedPatients(db.pool, PATIENTS);
-  campaignId = await createCampaign(db.pool);
+  ids = await seedPatients(db.admin, PATIENTS);
+  campaignId = await createCampaign(db.admin);
 });
 afterAll(async () => {
   await proxy?.close();
@@ -61,16 +61,16 @@ afterAll(async () => {
 
 describe("planning", () => {
   test("invites exactly the eligible patients: the condition, a usable channel, opted-out channels skipped", async () => {
-    const result = await planCampaign({ pool: db.pool, queue }, campaignId, { pageSize: 3 });
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue }, campaignId, { pageSize: 3 });
     expect(result).toMatchObject({ campaignId, invitations: 5, pendingDeliveries: 8, skippedOptedOut: 1, reissued: 0, ineligible: 3 });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id, round, issued_at FROM invitations WHERE campaign_id = ?", [campaignId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT id, patient_id, round, issued_at FROM invitations WHERE campaign_id = ?", [campaignId]);
     const byPatient = new Map(rows.map((r) => [Number(r.patient_id), r]));
     for (const [ref, id] of ids) if (byPatient.has(id)) invitationOf.set(ref, Number(byPatient.get(id)!.id));
     expect([...invitationOf.keys()].sort()).toEqual(["both", "carrier-out", "email-only", "email-out", "late-opt-out"]);
     // The patient whose only channel is opted out, the one with another condition, no details, or everything opted out: no invitation.
     for (const ref of ["sms-out-only-phone", "other-condition", "no-contact", "everything-out"]) expect(invitationOf.has(ref)).toBe(false);
     expect(rows.every((r) => r.round === 0 && r.issued_at !== null)).toBe(true);
-    expect(await countUnqueued(db.pool, campaignId)).toBe(0);
+    expect(await countUnqueued(db.admin, campaignId)).toBe(0);
     expect(await deliveries("both")).toEqual({ email: "pending", sms: "pending" });
     expect(await deliveries("email-out")).toEqual({ email: "skipped_opted_out", sms: "pending" });
     expect(await deliveries("email-only")).toEqual({ email: "pending" });
@@ -79,7 +79,7 @@ describe("planning", () => {
   });
 
   test("only the SHA-256 of each token is stored, one live token per invitation, with the campaign's expiry", async () => {
-    const [tokens] = await db.pool.query<RowDataPacket[]>("SELECT token_hash, invitation_id, round, expires_at, issued_at, revoked_at FROM invitation_tokens");
+    const [tokens] = await db.admin.query<RowDataPacket[]>("SELECT token_hash, invitation_id, round, expires_at, issued_at, revoked_at FROM invitation_tokens");
     expect(tokens).toHaveLength(5);
     for (const request of queue.requests) {
       const stored = tokens.filter((t) => Number(t.invitation_id) === request.invitationId);
@@ -89,30 +89,30 @@ describe("planning", () => {
       expect(stored[0].revoked_at).toBeNull();
       expect(stored[0].expires_at.getTime() - stored[0].issued_at.getTime()).toBe(28 * 86_400_000);
     }
-    const [text] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status_detail LIKE ?", [`%${queue.requests[0].token}%`]);
+    const [text] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status_detail LIKE ?", [`%${queue.requests[0].token}%`]);
     expect(text[0].n).toBe(0);
   });
 
   test("planning again invites nobody twice", async () => {
     const again = new InMemorySendQueue();
-    const result = await planCampaign({ pool: db.pool, queue: again }, campaignId);
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue: again }, campaignId);
     expect(result).toMatchObject({ invitations: 0, reissued: 0 });
     expect(again.requests).toHaveLength(0);
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM invitations");
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM invitations");
     expect(rows[0].n).toBe(5);
   });
 
   test("a cancelled or unknown campaign is refused with a clear error", async () => {
-    const cancelled = await createCampaign(db.pool, { status: "cancelled" });
-    await expect(planCampaign({ pool: db.pool, queue: new InMemorySendQueue() }, cancelled)).rejects.toThrow(/is cancelled; only a draft or running campaign/);
-    await expect(planCampaign({ pool: db.pool, queue: new InMemorySendQueue() }, 999999)).rejects.toThrow(/campaign 999999 does not exist/);
+    const cancelled = await createCampaign(db.admin, { status: "cancelled" });
+    await expect(planCampaign({ pool: db.as("campaign-plan"), queue: new InMemorySendQueue() }, cancelled)).rejects.toThrow(/is cancelled; only a draft or running campaign/);
+    await expect(planCampaign({ pool: db.as("campaign-plan"), queue: new InMemorySendQueue() }, 999999)).rejects.toThrow(/campaign 999999 does not exist/);
   });
 });
 
 describe("sending", () => {
   test("an opt-out recorded between planning and sending is honoured", async () => {
-    await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'sms', NOW(3), 'patient')", [ids.get("late-opt-out")]);
-    const result = await sendInvitation(sendDependencies(db.pool, proxy.endpoint), requestFor("late-opt-out"));
+    await db.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'sms', NOW(3), 'patient')", [ids.get("late-opt-out")]);
+    const result = await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint), requestFor("late-opt-out"));
     expect(result.outcomes).toEqual({ sms: "skipped_opted_out", email: "sent" });
     expect(await deliveries("late-opt-out")).toEqual({ email: "sent", sms: "skipped_opted_out" });
     expect(proxy.countsByRecipient().get("+447700900108")).toBeUndefined();
@@ -120,52 +120,52 @@ describe("sending", () => {
   });
 
   test("a number on the SNS opt-out list (moto: ending in 99) is skipped and recorded as a carrier opt-out", async () => {
-    const result = await sendInvitation(sendDependencies(db.pool, proxy.endpoint), requestFor("carrier-out"));
+    const result = await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint), requestFor("carrier-out"));
     expect(result.outcomes).toEqual({ sms: "skipped_opted_out", email: "sent" });
     expect(proxy.countsByRecipient().get("+447700900199")).toBeUndefined();
-    const [prefs] = await db.pool.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ?", [ids.get("carrier-out")]);
+    const [prefs] = await db.admin.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ?", [ids.get("carrier-out")]);
     expect(prefs).toHaveLength(1);
     expect(prefs[0]).toMatchObject({ channel: "sms", opt_out_source: "carrier" });
   });
 
   test("a redelivery while another delivery holds the claim stays queued, and sends once that claim is put back", async () => {
-    const deps = sendDependencies(db.pool, proxy.endpoint);
-    const campaign = await createCampaign(db.pool, { condition: "claimed-elsewhere" });
-    await seedPatients(db.pool, [{ ref: "claimed-elsewhere", email: "claimed-elsewhere@example.org", conditions: ["claimed-elsewhere"] }]);
+    const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint);
+    const campaign = await createCampaign(db.admin, { condition: "claimed-elsewhere" });
+    await seedPatients(db.admin, [{ ref: "claimed-elsewhere", email: "claimed-elsewhere@example.org", conditions: ["claimed-elsewhere"] }]);
     const ownQueue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue: ownQueue }, campaign);
+    await planCampaign({ pool: db.as("campaign-plan"), queue: ownQueue }, campaign);
     const [request] = ownQueue.requests;
     // Another worker's claim, outcome not yet recorded.
-    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    await db.admin.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
     const held = await sendInvitation(deps, request).catch((error: unknown) => error);
     expect(held).toBeInstanceOf(RetryLaterError);
     expect(((held as RetryLaterError).result as SendResult).outcomes).toEqual({ email: "claimed_elsewhere" });
     // That worker was throttled and put the claim back: the retried message sends it.
-    await db.pool.query("UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    await db.admin.query("UPDATE deliveries SET status = 'pending', claimed_at = NULL WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
     expect((await sendInvitation(deps, request)).outcomes).toEqual({ email: "sent" });
     expect(proxy.countsByRecipient().get("claimed-elsewhere@example.org")).toBe(1);
   });
 
   test("a redelivery that finds a claim older than the claim timeout settles it as unknown, without sending", async () => {
-    const campaign = await createCampaign(db.pool, { condition: "abandoned-claim" });
-    await seedPatients(db.pool, [{ ref: "abandoned-claim", email: "abandoned-claim@example.org", conditions: ["abandoned-claim"] }]);
+    const campaign = await createCampaign(db.admin, { condition: "abandoned-claim" });
+    await seedPatients(db.admin, [{ ref: "abandoned-claim", email: "abandoned-claim@example.org", conditions: ["abandoned-claim"] }]);
     const ownQueue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue: ownQueue }, campaign);
+    await planCampaign({ pool: db.as("campaign-plan"), queue: ownQueue }, campaign);
     const [request] = ownQueue.requests;
     // A worker claimed it two minutes ago and died.
-    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) - INTERVAL 2 MINUTE WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
-    const deps = sendDependencies(db.pool, proxy.endpoint, { claimTimeoutMs: 60_000 });
+    await db.admin.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) - INTERVAL 2 MINUTE WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint, { claimTimeoutMs: 60_000 });
     expect((await sendInvitation(deps, request)).outcomes).toEqual({ email: "unknown" });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ?", [request.invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT status FROM deliveries WHERE invitation_id = ?", [request.invitationId]);
     expect(rows.map((r) => r.status)).toEqual(["unknown"]);
     expect(proxy.countsByRecipient().get("abandoned-claim@example.org")).toBeUndefined();
     // Within the timeout it would still be the other worker's.
-    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
+    await db.admin.query("UPDATE deliveries SET status = 'sending', claimed_at = NOW(3) WHERE invitation_id = ? AND round = ?", [request.invitationId, request.round]);
     await expect(sendInvitation(deps, request)).rejects.toBeInstanceOf(RetryLaterError);
   });
 
   test("a request delivered twice, in turn and at the same time, sends each message once", async () => {
-    const deps = sendDependencies(db.pool, proxy.endpoint);
+    const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint);
     const first = await sendInvitation(deps, requestFor("both"));
     expect(first.outcomes).toEqual({ sms: "sent", email: "sent" });
     const second = await sendInvitation(deps, requestFor("both"));
@@ -188,7 +188,7 @@ describe("sending", () => {
     const request = requestFor("both");
     const sms = proxy.sends.find((s) => s.recipient === "+447700900101")!;
     expect(sms.message).toBe(`Riverside Surgery: book your free flu jab https://book.example.org/i/${request.token} Opt out: https://book.example.org/s/${optOutCodeOf(request.token)}`);
-    const [rows] = await db.pool.query<RowDataPacket[]>(
+    const [rows] = await db.admin.query<RowDataPacket[]>(
       "SELECT d.status, d.attempts, d.provider_message_id, d.sent_at, i.last_contacted_at FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.invitation_id = ?",
       [request.invitationId],
     );
@@ -201,7 +201,7 @@ describe("sending", () => {
 
   test("a request whose token is not the live one sends nothing", async () => {
     const forged = { ...requestFor("email-out"), token: "AAAAAAAAAAAAAAAAAAAAAA" };
-    const result = await sendInvitation(sendDependencies(db.pool, proxy.endpoint), forged);
+    const result = await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint), forged);
     expect(result.outcomes).toEqual({ sms: "superseded" });
     expect(await deliveries("email-out")).toEqual({ email: "skipped_opted_out", sms: "pending" });
     expect(proxy.countsByRecipient().get("+447700900103")).toBeUndefined();
@@ -209,36 +209,36 @@ describe("sending", () => {
 
   test("a definite rejection is `failed`; an unknown outcome is `unknown` and never sent again", async () => {
     // SES refuses an unverified sender: a definite 400 rejection.
-    const rejecting = sendDependencies(db.pool, proxy.endpoint);
+    const rejecting = sendDependencies(db.as("campaign-send"), proxy.endpoint);
     const unverified = { ...rejecting, settings: { ...rejecting.settings, emailSource: "nobody@unverified.example.net" } };
     const request = requestFor("email-out");
     const result = await sendInvitation(unverified, request);
     expect(result.outcomes).toEqual({ sms: "sent" });
     // A connection that is refused before any answer: outcome unknown.
-    const other = await createCampaign(db.pool);
-    await seedPatients(db.pool, [{ ref: "unknown-1", email: "unknown-1@example.org" }, { ref: "rejected-1", email: "rejected-1@example.org" }]);
+    const other = await createCampaign(db.admin);
+    await seedPatients(db.admin, [{ ref: "unknown-1", email: "unknown-1@example.org" }, { ref: "rejected-1", email: "rejected-1@example.org" }]);
     const localQueue = new InMemorySendQueue();
-    await planCampaign({ pool: db.pool, queue: localQueue }, other);
+    await planCampaign({ pool: db.as("campaign-plan"), queue: localQueue }, other);
     const [unknownRequest, rejectedRequest] = localQueue.requests.slice(-2);
-    const dead = sendDependencies(db.pool, "http://127.0.0.1:9");
+    const dead = sendDependencies(db.as("campaign-send"), "http://127.0.0.1:9");
     expect((await sendInvitation(dead, unknownRequest)).outcomes).toEqual({ email: "unknown" });
     expect((await sendInvitation(unverified, rejectedRequest)).outcomes).toEqual({ email: "failed" });
     // Neither is resent: the claim is spent.
-    expect((await sendInvitation(sendDependencies(db.pool, proxy.endpoint), unknownRequest)).outcomes).toEqual({ email: "already_claimed" });
-    expect((await sendInvitation(sendDependencies(db.pool, proxy.endpoint), rejectedRequest)).outcomes).toEqual({ email: "already_claimed" });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT invitation_id, status, status_detail FROM deliveries WHERE invitation_id IN (?) ORDER BY invitation_id", [[unknownRequest.invitationId, rejectedRequest.invitationId]]);
+    expect((await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint), unknownRequest)).outcomes).toEqual({ email: "already_claimed" });
+    expect((await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint), rejectedRequest)).outcomes).toEqual({ email: "already_claimed" });
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT invitation_id, status, status_detail FROM deliveries WHERE invitation_id IN (?) ORDER BY invitation_id", [[unknownRequest.invitationId, rejectedRequest.invitationId]]);
     expect(rows.map((r) => r.status).sort()).toEqual(["failed", "unknown"]);
     expect(rows.find((r) => r.status === "failed")!.status_detail).toMatch(/^rejected: MessageRejected/);
     expect(proxy.countsByRecipient().get("unknown-1@example.org")).toBeUndefined();
   });
 
   test("claims left `sending` by a dead worker become `unknown` for review once older than the cutoff", async () => {
-    const [inserted] = await db.pool.query<RowDataPacket[]>("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id LIMIT 1");
+    const [inserted] = await db.admin.query<RowDataPacket[]>("SELECT id FROM deliveries WHERE status = 'pending' ORDER BY id LIMIT 1");
     expect(inserted).toHaveLength(1);
-    await db.pool.query("UPDATE deliveries SET status = 'sending', claimed_at = ? WHERE id = ?", [new Date(Date.now() - 3_600_000), inserted[0].id]);
-    expect(await markStaleClaimsForReview(db.pool, new Date(Date.now() - 7_200_000))).toBe(0);
-    expect(await markStaleClaimsForReview(db.pool, new Date(Date.now() - 1_800_000))).toBe(1);
-    const [row] = await db.pool.query<RowDataPacket[]>("SELECT status, status_detail FROM deliveries WHERE id = ?", [inserted[0].id]);
+    await db.admin.query("UPDATE deliveries SET status = 'sending', claimed_at = ? WHERE id = ?", [new Date(Date.now() - 3_600_000), inserted[0].id]);
+    expect(await markStaleClaimsForReview(db.as("campaign-remind"), new Date(Date.now() - 7_200_000))).toBe(0);
+    expect(await markStaleClaimsForReview(db.as("campaign-remind"), new Date(Date.now() - 1_800_000))).toBe(1);
+    const [row] = await db.admin.query<RowDataPacket[]>("SELECT status, status_detail FROM deliveries WHERE id = ?", [inserted[0].id]);
     expect(row[0].status).toBe("unknown");
     expect(row[0].status_detail).toMatch(/review before any resend/);
   });
@@ -249,14 +249,14 @@ describe("through SQS", () => {
     const sqsEndpoint = moto;
     const queueUrl = await createSendQueue(sqsEndpoint, `dispatch-${Date.now()}`, 5);
     const sqs = new SQSClient({ ...awsClientConfig(sqsEndpoint), maxAttempts: 3 });
-    const campaign = await createCampaign(db.pool);
+    const campaign = await createCampaign(db.admin);
     const seeded = Array.from({ length: 23 }, (_, i) => ({ ref: `sqs-${i}`, email: `sqs-${i}@example.org` }));
-    await seedPatients(db.pool, seeded);
-    const result = await planCampaign({ pool: db.pool, queue: new SqsSendQueue(sqs, queueUrl) }, campaign, { pageSize: 7, writers: 3 });
+    await seedPatients(db.admin, seeded);
+    const result = await planCampaign({ pool: db.as("campaign-plan"), queue: new SqsSendQueue(sqs, queueUrl) }, campaign, { pageSize: 7, writers: 3 });
     // Every patient of the condition without an invitation in this campaign: the 23 plus the earlier ones.
     expect(result.invitations).toBeGreaterThanOrEqual(23);
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: "{\"invitationId\": \"x\"}" }));
-    const deps = sendDependencies(db.pool, proxy.endpoint);
+    const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint);
     const drained = await sendRequestsFromSqs({ sqs, queueUrl, handle: (request) => sendQueued(deps, request), concurrency: 2 });
     expect(drained).toEqual({ handled: result.invitations, retried: 0, malformed: 1 });
     const counts = proxy.countsByRecipient();

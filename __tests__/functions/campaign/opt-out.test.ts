@@ -36,15 +36,15 @@ beforeAll(async () => {
   db = await createTestDatabase("opt_out");
   moto = (await localServices()).awsEndpoint;
   await verifyEmailSource(moto);
-  ids = await seedPatients(db.pool, REFS.map((ref, i) => ({ ref, phone: `+4477009660${String(i + 10)}`, email: `${ref}@patients.example.org` })));
-  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+  ids = await seedPatients(db.admin, REFS.map((ref, i) => ({ ref, phone: `+4477009660${String(i + 10)}`, email: `${ref}@patients.example.org` })));
+  campaignId = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: at(0) }, campaignId);
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, patient_id FROM invitations");
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: at(0) }, campaignId);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT id, patient_id FROM invitations");
   const refOf = new Map([...ids].map(([ref, id]) => [id, ref]));
   const invitationRef = new Map(rows.map((r) => [Number(r.id), refOf.get(Number(r.patient_id))!]));
   for (const request of queue.take()) requests.set(invitationRef.get(request.invitationId)!, request);
-  handle = createWebHandler({ db: db.pool, practice, now: () => clock(), observe: (o) => observed.push(o) });
+  handle = createWebHandler({ db: db.as("campaign-web"), practice, now: () => clock(), observe: (o) => observed.push(o) });
 });
 afterAll(async () => db?.drop());
 
@@ -61,17 +61,17 @@ const tokenOf = (ref: string) => requests.get(ref)!.token;
 const invitationOf = (ref: string) => requests.get(ref)!.invitationId;
 
 async function preferences(ref: string): Promise<{ channel: string; source: string; at: number }[]> {
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel", [ids.get(ref)]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT channel, opt_out_source, opted_out_at FROM contact_preferences WHERE patient_id = ? AND opted_out_at IS NOT NULL ORDER BY channel", [ids.get(ref)]);
   return rows.map((r) => ({ channel: r.channel, source: r.opt_out_source, at: (r.opted_out_at as Date).getTime() }));
 }
 async function deliveries(ref: string): Promise<Record<string, string>> {
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT round, channel, status FROM deliveries WHERE invitation_id = ? ORDER BY round, channel", [invitationOf(ref)]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT round, channel, status FROM deliveries WHERE invitation_id = ? ORDER BY round, channel", [invitationOf(ref)]);
   return Object.fromEntries(rows.map((r) => [`${r.round}:${r.channel}`, r.status]));
 }
 async function everything(): Promise<unknown> {
   const state: Record<string, unknown> = {};
   for (const table of ["contact_preferences", "deliveries", "invitations", "invitation_tokens", "booking_sessions"]) {
-    const [rows] = await db.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
+    const [rows] = await db.admin.query(`SELECT * FROM ${table} ORDER BY 1, 2`);
     state[table] = rows;
   }
   return state;
@@ -124,9 +124,9 @@ test("a second POST changes nothing and says the patient is already opted out", 
 });
 
 test("a revoked, an expired and a redeemed link still opt out", async () => {
-  await db.pool.query("UPDATE invitation_tokens SET revoked_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("revoked")]);
-  await db.pool.query("UPDATE invitation_tokens SET expires_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("expired")]);
-  await db.pool.query("UPDATE invitation_tokens t JOIN invitations i ON i.id = t.invitation_id SET t.redeemed_at = ?, i.responded_at = ? WHERE t.invitation_id = ?", [at(0.5)(), at(0.5)(), invitationOf("redeemed")]);
+  await db.admin.query("UPDATE invitation_tokens SET revoked_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("revoked")]);
+  await db.admin.query("UPDATE invitation_tokens SET expires_at = ? WHERE invitation_id = ?", [at(0.5)(), invitationOf("expired")]);
+  await db.admin.query("UPDATE invitation_tokens t JOIN invitations i ON i.id = t.invitation_id SET t.redeemed_at = ?, i.responded_at = ? WHERE t.invitation_id = ?", [at(0.5)(), at(0.5)(), invitationOf("redeemed")]);
   for (const ref of ["revoked", "expired", "redeemed"]) {
     expect((await optOutGet(tokenOf(ref))).statusCode).toBe(200);
     const response = await optOutPost(tokenOf(ref), "email");
@@ -164,32 +164,32 @@ test("a POST without exactly one known choice is a bad request and changes nothi
 test("queued deliveries are skipped and the send worker then sends nothing for them", async () => {
   expect((await optOutPost(tokenOf("queued"))).statusCode).toBe(200);
   expect(await deliveries("queued")).toEqual({ "0:sms": "skipped_opted_out", "0:email": "skipped_opted_out" });
-  const deps = sendDependencies(db.pool, moto, { now: at(1) });
+  const deps = sendDependencies(db.as("campaign-send"), moto, { now: at(1) });
   const queued = await sendInvitation(deps, requests.get("queued")!);
   expect(queued.outcomes).toEqual({});
   const bystander = await sendInvitation(deps, requests.get("bystander")!);
   expect(bystander.outcomes).toEqual({ sms: "sent", email: "sent" });
-  const [rows] = await db.pool.query<RowDataPacket[]>(
+  const [rows] = await db.admin.query<RowDataPacket[]>(
     "SELECT channel, status, attempts, sent_at, provider_message_id, status_detail FROM deliveries WHERE invitation_id = ? ORDER BY channel",
     [invitationOf("queued")],
   );
   expect(rows.map((r) => ({ ...r }))).toEqual(
     ["sms", "email"].map((channel) => ({ channel, status: "skipped_opted_out", attempts: 0, sent_at: null, provider_message_id: null, status_detail: "opted out before sending" })),
   );
-  const [[invitation]] = await db.pool.query<RowDataPacket[]>("SELECT last_contacted_at FROM invitations WHERE id = ?", [invitationOf("queued")]);
+  const [[invitation]] = await db.admin.query<RowDataPacket[]>("SELECT last_contacted_at FROM invitations WHERE id = ?", [invitationOf("queued")]);
   expect(invitation.last_contacted_at).toBeNull();
 });
 
 test("a later reminder skips the opted-out channel and still sends the other", async () => {
-  const deps = sendDependencies(db.pool, moto, { now: at(0.1) });
+  const deps = sendDependencies(db.as("campaign-send"), moto, { now: at(0.1) });
   expect((await sendInvitation(deps, requests.get("reminded")!)).outcomes).toEqual({ sms: "sent", email: "sent" });
   expect((await optOutPost(tokenOf("reminded"), "email")).statusCode).toBe(200);
   const queue = new InMemorySendQueue();
-  await runReminders({ pool: db.pool, queue, now: at(8) });
+  await runReminders({ pool: db.as("campaign-remind"), queue, now: at(8) });
   const reminder = queue.take().find((r) => r.invitationId === invitationOf("reminded"));
   expect(reminder?.round).toBe(1);
   expect(await deliveries("reminded")).toEqual({ "0:sms": "sent", "0:email": "sent", "1:sms": "pending", "1:email": "skipped_opted_out" });
-  expect((await sendInvitation(sendDependencies(db.pool, moto, { now: at(8) }), reminder!)).outcomes).toEqual({ sms: "sent" });
+  expect((await sendInvitation(sendDependencies(db.as("campaign-send"), moto, { now: at(8) }), reminder!)).outcomes).toEqual({ sms: "sent" });
   // The reminder's old link (round 0, now revoked) still opts out of what is left.
   expect((await optOutPost(tokenOf("reminded"), "sms")).statusCode).toBe(200);
   expect((await preferences("reminded")).map((p) => p.channel)).toEqual(["sms", "email"]);
@@ -249,29 +249,29 @@ describe("fault test: concurrent opt-outs of different patients", () => {
     const race = await createTestDatabase("opt_out_race", 16);
     try {
       const refs = Array.from({ length: 64 }, (_, i) => `race-${i}`);
-      const raceIds = await seedPatients(race.pool, refs.map((ref, i) => ({ ref, phone: `+447700966${String(100 + i)}`, email: `${ref}@patients.example.org` })));
-      const raceCampaign = await createCampaign(race.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+      const raceIds = await seedPatients(race.admin, refs.map((ref, i) => ({ ref, phone: `+447700966${String(100 + i)}`, email: `${ref}@patients.example.org` })));
+      const raceCampaign = await createCampaign(race.admin, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
       const queue = new InMemorySendQueue();
-      await planCampaign({ pool: race.pool, queue, now: at(0) }, raceCampaign);
+      await planCampaign({ pool: race.as("campaign-plan"), queue, now: at(0) }, raceCampaign);
       const tokens = queue.take().map((r) => r.token);
       expect(tokens).toHaveLength(64);
       // A third already have a preference row (an earlier email opt-out), so both the insert and the update paths race.
       const some = refs.filter((_, i) => i % 3 === 0).map((ref) => [raceIds.get(ref), "email", new Date(T0), "patient"]);
-      await race.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?", [some]);
+      await race.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES ?", [some]);
       const outcomes: RequestOutcome[] = [];
       const errors: unknown[] = [];
-      const racing = createWebHandler({ db: race.pool, practice, now: at(1), observe: (o) => outcomes.push(o), onError: (e) => errors.push(e) });
+      const racing = createWebHandler({ db: race.as("campaign-web"), practice, now: at(1), observe: (o) => outcomes.push(o), onError: (e) => errors.push(e) });
       // Retries hide deadlocks from the patient; the server's counter does not.
-      const deadlocks = async () => Number(((await race.pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'"))[0][0] ?? { Value: 0 }).Value);
+      const deadlocks = async () => Number(((await race.admin.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'"))[0][0] ?? { Value: 0 }).Value);
       const deadlocksBefore = await deadlocks();
       const responses = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));
       expect(errors).toEqual([]);
       expect(responses.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
       expect(outcomes.filter((o) => o.outcome === "opted-out")).toHaveLength(64);
       expect(await deadlocks()).toBe(deadlocksBefore);
-      const [rows] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM contact_preferences WHERE opted_out_at IS NOT NULL");
+      const [rows] = await race.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM contact_preferences WHERE opted_out_at IS NOT NULL");
       expect(Number(rows[0].n)).toBe(128);
-      const [pending] = await race.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'");
+      const [pending] = await race.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'");
       expect(Number(pending[0].n)).toBe(0);
       // The same 64 again, at once: all "already", nothing changes.
       const again = await Promise.all(tokens.map((token) => racing(event("POST", `/i/${token}/opt-out`, "channels=both"))));

@@ -21,19 +21,19 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   db = await createTestDatabase("outcomes");
-  await seedPatients(db.pool, ["by-phone", "elsewhere", "declined", "silent"].map((ref, i) => ({ ref, phone: `+44770090050${i}` })));
-  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2 });
+  await seedPatients(db.admin, ["by-phone", "elsewhere", "declined", "silent"].map((ref, i) => ({ ref, phone: `+44770090050${i}` })));
+  campaignId = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: () => T0 }, campaignId);
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT i.id, p.external_ref AS ref FROM invitations i JOIN patients p ON p.id = i.patient_id");
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: () => T0 }, campaignId);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT i.id, p.external_ref AS ref FROM invitations i JOIN patients p ON p.id = i.patient_id");
   const refOf = new Map(rows.map((r) => [Number(r.id), r.ref as string]));
   for (const request of queue.take()) tokens.set(refOf.get(request.invitationId)!, request.token);
-  await db.pool.query("UPDATE invitations SET last_contacted_at = ?", [T0]);
+  await db.admin.query("UPDATE invitations SET last_contacted_at = ?", [T0]);
 });
 afterAll(async () => db?.drop());
 
 const handle = (body: unknown, options: { campaign?: string; user?: string | null } = {}) =>
-  createOutcomesHandler({ db: db.pool, now: () => new Date(T0.getTime() + DAY), log: { info: () => undefined, error: () => undefined } })(
+  createOutcomesHandler({ db: db.as("campaign-outcomes"), now: () => new Date(T0.getTime() + DAY), log: { info: () => undefined, error: () => undefined } })(
     restApiEvent({
       method: "POST",
       path: `/campaigns/${options.campaign ?? campaignId}/outcomes`,
@@ -46,7 +46,7 @@ const handle = (body: unknown, options: { campaign?: string; user?: string | nul
   );
 
 const invitationState = async () => {
-  const [rows] = await db.pool.query<RowDataPacket[]>(
+  const [rows] = await db.admin.query<RowDataPacket[]>(
     "SELECT p.external_ref AS ref, i.staff_outcome, i.staff_outcome_by, i.responded_at FROM invitations i JOIN patients p ON p.id = i.patient_id ORDER BY ref",
   );
   return rows;
@@ -73,14 +73,14 @@ test("staff record an outcome per patient; each becomes a respondent, with who a
 
 test("the reminder skips them: only the patient without an outcome is reminded", async () => {
   const queue = new InMemorySendQueue();
-  const result = await remindCampaign({ pool: db.pool, queue, now: () => new Date(T0.getTime() + 8 * DAY) }, campaignId);
+  const result = await remindCampaign({ pool: db.as("campaign-remind"), queue, now: () => new Date(T0.getTime() + 8 * DAY) }, campaignId);
   expect(result.invitations).toBe(1);
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT p.external_ref AS ref FROM invitations i JOIN patients p ON p.id = i.patient_id WHERE i.round = 1");
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT p.external_ref AS ref FROM invitations i JOIN patients p ON p.id = i.patient_id WHERE i.round = 1");
   expect(rows.map((r) => r.ref)).toEqual(["silent"]);
 });
 
 test("the report counts them: responded, not booked online, by outcome; the silent patient is the non-respondent", async () => {
-  const report = await buildCampaignReport(db.pool, campaignId, () => new Date(T0.getTime() + 9 * DAY));
+  const report = await buildCampaignReport(db.as("campaign-report"), campaignId, () => new Date(T0.getTime() + 9 * DAY));
   expect(report.patients).toEqual({
     invited: 4, respondents: 3, bookedOnline: 0, respondedNotBooked: 3, bookedByPhone: 1, vaccinatedElsewhere: 1, declined: 1, nonRespondents: 1, openedNotBooked: 0,
   });
@@ -89,9 +89,9 @@ test("the report counts them: responded, not booked online, by outcome; the sile
 
 test("the patient's link says what staff recorded, and a decline still lets them book", async () => {
   const at = () => new Date(T0.getTime() + DAY);
-  expect(await inspectToken(db.pool, tokens.get("by-phone"), at)).toEqual({ outcome: "answered-by-staff", staffOutcome: "booked-by-phone" });
-  expect(await inspectToken(db.pool, tokens.get("elsewhere"), at)).toEqual({ outcome: "answered-by-staff", staffOutcome: "vaccinated-elsewhere" });
-  expect(await inspectToken(db.pool, tokens.get("declined"), at)).toEqual({ outcome: "redeemable", staffOutcome: "declined" });
+  expect(await inspectToken(db.as("campaign-web"), tokens.get("by-phone"), at)).toEqual({ outcome: "answered-by-staff", staffOutcome: "booked-by-phone" });
+  expect(await inspectToken(db.as("campaign-web"), tokens.get("elsewhere"), at)).toEqual({ outcome: "answered-by-staff", staffOutcome: "vaccinated-elsewhere" });
+  expect(await inspectToken(db.as("campaign-web"), tokens.get("declined"), at)).toEqual({ outcome: "redeemable", staffOutcome: "declined" });
 });
 
 test.each([

@@ -16,11 +16,11 @@ let ids: Map<string, number>;
 
 const at = (days: number) => () => new Date(T0 + days * DAY);
 async function sendAll(requests: readonly SendRequest[], days: number): Promise<void> {
-  const deps = sendDependencies(db.pool, proxy.endpoint, { now: at(days) });
+  const deps = sendDependencies(db.as("campaign-send"), proxy.endpoint, { now: at(days) });
   for (const request of requests) await sendInvitation(deps, request);
 }
 const invitationOf = async (ref: string) => {
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT id, round, last_contacted_at FROM invitations WHERE patient_id = ? AND campaign_id = ?", [ids.get(ref), campaignId]);
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT id, round, last_contacted_at FROM invitations WHERE patient_id = ? AND campaign_id = ?", [ids.get(ref), campaignId]);
   return rows[0];
 };
 
@@ -31,15 +31,15 @@ beforeAll(async () => {
   const moto = (await localServices()).awsEndpoint;
   proxy = await startFaultProxy(moto);
   await verifyEmailSource(moto);
-  ids = await seedPatients(db.pool, [
+  ids = await seedPatients(db.admin, [
     { ref: "responds", phone: "+447700966601", email: "responds@example.org" },
     { ref: "silent", phone: "+447700966602", email: "silent@example.org" },
     { ref: "silent-email", email: "silent-email@example.org" },
     { ref: "opts-out", phone: "+447700966604" },
   ]);
-  campaignId = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
+  campaignId = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 2, tokenTtlDays: 14 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: at(0) }, campaignId);
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: at(0) }, campaignId);
   roundZero = queue.take();
   await sendAll(roundZero, 0);
 });
@@ -50,16 +50,16 @@ afterAll(async () => {
 
 test("nobody is reminded before the interval has passed", async () => {
   const queue = new InMemorySendQueue();
-  const result = await runReminders({ pool: db.pool, queue, now: at(6.9) });
+  const result = await runReminders({ pool: db.as("campaign-remind"), queue, now: at(6.9) });
   expect(result.campaigns).toEqual([{ campaignId, invitations: 0, pendingDeliveries: 0, skippedOptedOut: 0, reissued: 0 }]);
   expect(queue.requests).toHaveLength(0);
 });
 
 test("after the interval, non-respondents get round 1 with a new token, the old one revoked; respondents and fully opted-out patients get nothing", async () => {
-  await db.pool.query("UPDATE invitations SET responded_at = ? WHERE patient_id = ?", [at(2)(), ids.get("responds")]);
-  await db.pool.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'sms', ?, 'patient')", [ids.get("opts-out"), at(3)()]);
+  await db.admin.query("UPDATE invitations SET responded_at = ? WHERE patient_id = ?", [at(2)(), ids.get("responds")]);
+  await db.admin.query("INSERT INTO contact_preferences (patient_id, channel, opted_out_at, opt_out_source) VALUES (?, 'sms', ?, 'patient')", [ids.get("opts-out"), at(3)()]);
   const queue = new InMemorySendQueue();
-  const result = await runReminders({ pool: db.pool, queue, now: at(7.5) });
+  const result = await runReminders({ pool: db.as("campaign-remind"), queue, now: at(7.5) });
   expect(result.campaigns[0]).toMatchObject({ invitations: 2, pendingDeliveries: 3, skippedOptedOut: 0 });
   const reminders = queue.take();
   const silent = await invitationOf("silent");
@@ -67,7 +67,7 @@ test("after the interval, non-respondents get round 1 with a new token, the old 
   expect(reminders.map((r) => r.invitationId).sort()).toEqual([Number(silent.id), Number(silentEmail.id)].sort());
   expect(reminders.every((r) => r.round === 1)).toBe(true);
   for (const reminder of reminders) {
-    const [tokens] = await db.pool.query<RowDataPacket[]>("SELECT token_hash, round, revoked_at, expires_at FROM invitation_tokens WHERE invitation_id = ? ORDER BY round", [reminder.invitationId]);
+    const [tokens] = await db.admin.query<RowDataPacket[]>("SELECT token_hash, round, revoked_at, expires_at FROM invitation_tokens WHERE invitation_id = ? ORDER BY round", [reminder.invitationId]);
     expect(tokens.map((t) => [t.round, t.revoked_at === null])).toEqual([[0, false], [1, true]]);
     expect((tokens[1].token_hash as Buffer).equals(hashToken(reminder.token))).toBe(true);
     expect(tokens[1].expires_at.getTime()).toBe(at(7.5 + 14)().getTime());
@@ -75,13 +75,13 @@ test("after the interval, non-respondents get round 1 with a new token, the old 
   // The round-0 request, delivered again now, is stale: nothing is sent.
   const stale = roundZero.find((r) => r.invitationId === Number(silent.id))!;
   const before = proxy.sends.length;
-  const staleResult = await sendInvitation(sendDependencies(db.pool, proxy.endpoint, { now: at(7.6) }), stale);
+  const staleResult = await sendInvitation(sendDependencies(db.as("campaign-send"), proxy.endpoint, { now: at(7.6) }), stale);
   expect(Object.values(staleResult.outcomes).every((o) => o === "already_claimed" || o === "superseded")).toBe(true);
   expect(proxy.sends.length).toBe(before);
 
   // A second run in the same week finds nothing to do.
   const again = new InMemorySendQueue();
-  expect((await runReminders({ pool: db.pool, queue: again, now: at(8) })).campaigns[0].invitations).toBe(0);
+  expect((await runReminders({ pool: db.as("campaign-remind"), queue: again, now: at(8) })).campaigns[0].invitations).toBe(0);
   expect(again.requests).toHaveLength(0);
 
   await sendAll(reminders, 8);
@@ -93,14 +93,14 @@ test("after the interval, non-respondents get round 1 with a new token, the old 
 
 test("reminders stop at the campaign's maximum", async () => {
   const second = new InMemorySendQueue();
-  await runReminders({ pool: db.pool, queue: second, now: at(15.5) });
+  await runReminders({ pool: db.as("campaign-remind"), queue: second, now: at(15.5) });
   const round2 = second.take();
   expect(round2.map((r) => r.round)).toEqual([2, 2]);
   await sendAll(round2, 16);
   const third = new InMemorySendQueue();
-  const result = await runReminders({ pool: db.pool, queue: third, now: at(30) });
+  const result = await runReminders({ pool: db.as("campaign-remind"), queue: third, now: at(30) });
   expect(result.campaigns[0].invitations).toBe(0);
-  const [deliveries] = await db.pool.query<RowDataPacket[]>(
+  const [deliveries] = await db.admin.query<RowDataPacket[]>(
     "SELECT d.round, COUNT(*) AS n FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE i.campaign_id = ? AND d.status = 'sent' GROUP BY d.round ORDER BY d.round",
     [campaignId],
   );
@@ -108,23 +108,23 @@ test("reminders stop at the campaign's maximum", async () => {
 });
 
 test("a reminder run killed after committing but before enqueueing is finished by the next run, with new tokens", async () => {
-  const campaign = await createCampaign(db.pool, { reminderIntervalDays: 7, maxReminders: 3 });
+  const campaign = await createCampaign(db.admin, { reminderIntervalDays: 7, maxReminders: 3 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: at(0) }, campaign);
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: at(0) }, campaign);
   await sendAll(queue.take(), 0);
   const failing = { send: async () => { throw new Error("queue unavailable"); } };
-  await expect(runReminders({ pool: db.pool, queue: failing, now: at(8) })).rejects.toThrow("queue unavailable");
-  const unqueued = await countUnqueued(db.pool, campaign);
+  await expect(runReminders({ pool: db.as("campaign-remind"), queue: failing, now: at(8) })).rejects.toThrow("queue unavailable");
+  const unqueued = await countUnqueued(db.admin, campaign);
   expect(unqueued).toBeGreaterThan(0);
   const retry = new InMemorySendQueue();
-  const result = await runReminders({ pool: db.pool, queue: retry, now: at(8.1) });
+  const result = await runReminders({ pool: db.as("campaign-remind"), queue: retry, now: at(8.1) });
   const mine = result.campaigns.find((c) => c.campaignId === campaign)!;
   expect(mine.reissued).toBe(unqueued);
-  expect(await countUnqueued(db.pool, campaign)).toBe(0);
-  const [live] = await db.pool.query<RowDataPacket[]>(
+  expect(await countUnqueued(db.admin, campaign)).toBe(0);
+  const [live] = await db.admin.query<RowDataPacket[]>(
     "SELECT COUNT(*) AS n, SUM(t.round = 1) AS roundOne FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id WHERE i.campaign_id = ? AND t.revoked_at IS NULL",
     [campaign],
   );
-  const [invitations] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ?", [campaign]);
+  const [invitations] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM invitations WHERE campaign_id = ?", [campaign]);
   expect(Number(live[0].n)).toBe(Number(invitations[0].n));
 });

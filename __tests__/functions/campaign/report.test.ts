@@ -64,7 +64,7 @@ const counts = (values: Partial<ReportCounts>): ReportCounts => ({ ...zeroReport
 
 beforeAll(async () => {
   db = await createTestDatabase("campaign_report");
-  const q = (sql: string, values: unknown[] = []) => db.pool.query(sql, values);
+  const q = (sql: string, values: unknown[] = []) => db.admin.query(sql, values);
   for (const p of PATIENTS) await q("INSERT INTO patients (external_ref, given_name, family_name, phone_e164, email) VALUES (?, ?, ?, ?, ?)", [p.externalRef, p.given, p.family, p.phone, p.email]);
   await q("INSERT INTO campaigns (id, name, condition_code, status, token_ttl_days, reminder_interval_days, max_reminders, created_at) VALUES (1, ?, 'chronic-respiratory', 'running', 28, 7, 3, '2026-10-01 00:00:00')", [CAMPAIGN_NAME]);
   await q("INSERT INTO campaigns (id, name, condition_code, status, token_ttl_days, reminder_interval_days, max_reminders, created_at) VALUES (2, 'Other campaign', 'x', 'running', 28, 7, 3, '2026-10-01 00:00:00')");
@@ -98,7 +98,7 @@ beforeAll(async () => {
      (1, 'sms', '2026-10-20 10:00:00', 'carrier'),
      (7, 'email', '2026-10-13 10:00:00', 'patient')`,
   );
-  report = await buildCampaignReport(db.pool, campaignId, () => GENERATED_AT);
+  report = await buildCampaignReport(db.as("campaign-report"), campaignId, () => GENERATED_AT);
 });
 afterAll(async () => db?.drop());
 
@@ -156,15 +156,15 @@ describe("aggregates", () => {
   });
 
   test("a quiet week between busy ones appears as zeros; an unknown campaign is a clear error", async () => {
-    await db.pool.query("INSERT INTO deliveries (invitation_id, round, channel, status, claimed_at, sent_at) VALUES (1, 2, 'sms', 'delivered', '2026-11-03 09:00:00', '2026-11-03 09:00:01')");
+    await db.admin.query("INSERT INTO deliveries (invitation_id, round, channel, status, claimed_at, sent_at) VALUES (1, 2, 'sms', 'delivered', '2026-11-03 09:00:00', '2026-11-03 09:00:01')");
     try {
-      const later = await buildCampaignReport(db.pool, campaignId, () => new Date("2026-11-05T00:00:00Z"));
+      const later = await buildCampaignReport(db.as("campaign-report"), campaignId, () => new Date("2026-11-05T00:00:00Z"));
       expect([...new Set(later.rows.map((r) => r.week))]).toEqual(["2026-W42", "2026-W43", "2026-W44", "2026-W45"]);
       expect(later.rows.filter((r) => r.week === "2026-W44").map((r) => r.counts)).toEqual([counts({}), counts({}), counts({})]);
     } finally {
-      await db.pool.query("DELETE FROM deliveries WHERE invitation_id = 1 AND round = 2");
+      await db.admin.query("DELETE FROM deliveries WHERE invitation_id = 1 AND round = 2");
     }
-    await expect(buildCampaignReport(db.pool, 999, () => GENERATED_AT)).rejects.toThrow(new CampaignNotFoundError(999));
+    await expect(buildCampaignReport(db.as("campaign-report"), 999, () => GENERATED_AT)).rejects.toThrow(new CampaignNotFoundError(999));
   });
 });
 

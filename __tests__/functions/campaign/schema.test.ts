@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 test("every migration is recorded once with its checksum, and a second run applies nothing", async () => {
-  const [rows] = await db.pool.query("SELECT name, checksum FROM schema_migrations ORDER BY name");
+  const [rows] = await db.admin.query("SELECT name, checksum FROM schema_migrations ORDER BY name");
   expect(rows).toEqual(MIGRATIONS.map((m) => ({ name: m.name, checksum: checksumOf(m) })));
   const connection = await db.connect();
   try {
@@ -67,30 +67,30 @@ test("two runners at once: the named lock serializes them and the schema is appl
 
 describe("constraints the flows rely on", () => {
   beforeAll(async () => {
-    await db.pool.query("INSERT INTO patients (external_ref, given_name, family_name, phone_e164, email) VALUES ('P1', 'Ada', 'Lovelace', '+447700900001', 'ada@example.com')");
-    await db.pool.query("INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
+    await db.admin.query("INSERT INTO patients (external_ref, given_name, family_name, phone_e164, email) VALUES ('P1', 'Ada', 'Lovelace', '+447700900001', 'ada@example.com')");
+    await db.admin.query("INSERT INTO campaigns (name, condition_code, token_ttl_days, reminder_interval_days, max_reminders) VALUES ('flu', 'chronic-respiratory', 28, 7, 3)");
   });
 
   test("a slot can never hold more bookings than its capacity", async () => {
-    await db.pool.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (1, 'Clinic', '2026-12-01 09:00:00', 1, 1)");
-    await expect(db.pool.query("UPDATE appointment_slots SET booked = booked + 1")).rejects.toThrow(/appointment_slots_not_overbooked/);
+    await db.admin.query("INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (1, 'Clinic', '2026-12-01 09:00:00', 1, 1)");
+    await expect(db.admin.query("UPDATE appointment_slots SET booked = booked + 1")).rejects.toThrow(/appointment_slots_not_overbooked/);
   });
 
   test("one invitation per patient per campaign, one booking per invitation", async () => {
-    await db.pool.query("INSERT INTO invitations (campaign_id, patient_id) VALUES (1, 1)");
-    await expect(db.pool.query("INSERT INTO invitations (campaign_id, patient_id) VALUES (1, 1)")).rejects.toThrow(/Duplicate entry/);
+    await db.admin.query("INSERT INTO invitations (campaign_id, patient_id) VALUES (1, 1)");
+    await expect(db.admin.query("INSERT INTO invitations (campaign_id, patient_id) VALUES (1, 1)")).rejects.toThrow(/Duplicate entry/);
   });
 
   test("phone numbers must be E.164 and form definitions valid JSON", async () => {
-    await expect(db.pool.query("INSERT INTO patients (external_ref, given_name, family_name, phone_e164) VALUES ('P2', 'B', 'C', '07700 900002')")).rejects.toThrow(/patients_phone_e164/);
-    await expect(db.pool.query("INSERT INTO forms (slug, version, title, definition, created_by) VALUES ('f', 1, 'F', '{not json', 'staff')")).rejects.toThrow(/forms_definition_json|CONSTRAINT/);
+    await expect(db.admin.query("INSERT INTO patients (external_ref, given_name, family_name, phone_e164) VALUES ('P2', 'B', 'C', '07700 900002')")).rejects.toThrow(/patients_phone_e164/);
+    await expect(db.admin.query("INSERT INTO forms (slug, version, title, definition, created_by) VALUES ('f', 1, 'F', '{not json', 'staff')")).rejects.toThrow(/forms_definition_json|CONSTRAINT/);
   });
 
   test("the respondent views are queries over invitations", async () => {
-    const [before] = await db.pool.query("SELECT COUNT(*) AS n FROM non_respondents");
+    const [before] = await db.admin.query("SELECT COUNT(*) AS n FROM non_respondents");
     expect(before).toEqual([{ n: 1 }]);
-    await db.pool.query("UPDATE invitations SET responded_at = NOW(3)");
-    const [after] = await db.pool.query("SELECT (SELECT COUNT(*) FROM respondents) AS responded, (SELECT COUNT(*) FROM non_respondents) AS not_responded");
+    await db.admin.query("UPDATE invitations SET responded_at = NOW(3)");
+    const [after] = await db.admin.query("SELECT (SELECT COUNT(*) FROM respondents) AS responded, (SELECT COUNT(*) FROM non_respondents) AS not_responded");
     expect(after).toEqual([{ responded: 1, not_responded: 0 }]);
   });
 });

@@ -28,19 +28,19 @@ beforeAll(async () => {
   db = await createTestDatabase("sms_delivery_events");
   const moto = (await localServices()).awsEndpoint;
   await verifyEmailSource(moto);
-  const ids = await seedPatients(db.pool, REFS.map((ref, i) => ({ ref, phone: `+4477009671${String(i + 10)}`, email: `${ref}@patients.example.org` })));
-  const campaignId = await createCampaign(db.pool, { tokenTtlDays: 14 });
+  const ids = await seedPatients(db.admin, REFS.map((ref, i) => ({ ref, phone: `+4477009671${String(i + 10)}`, email: `${ref}@patients.example.org` })));
+  const campaignId = await createCampaign(db.admin, { tokenTtlDays: 14 });
   const queue = new InMemorySendQueue();
-  await planCampaign({ pool: db.pool, queue, now: () => new Date(T0) }, campaignId);
-  const deps = sendDependencies(db.pool, moto, { now: () => SENT_AT });
+  await planCampaign({ pool: db.as("campaign-plan"), queue, now: () => new Date(T0) }, campaignId);
+  const deps = sendDependencies(db.as("campaign-send"), moto, { now: () => SENT_AT });
   const refOfPatient = new Map([...ids].map(([ref, id]) => [id, ref]));
   for (const request of queue.take()) {
     expect((await sendInvitation(deps, request)).outcomes).toEqual({ sms: "sent", email: "sent" });
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT d.channel, d.provider_message_id, i.patient_id FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.invitation_id = ?", [request.invitationId]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT d.channel, d.provider_message_id, i.patient_id FROM deliveries d JOIN invitations i ON i.id = d.invitation_id WHERE d.invitation_id = ?", [request.invitationId]);
     for (const row of rows) (row.channel === "sms" ? smsIds : emailIds).set(refOfPatient.get(Number(row.patient_id))!, row.provider_message_id);
   }
   expect(smsIds.size).toBe(REFS.length);
-  handle = createDeliveryEventsHandler({ pool: db.pool });
+  handle = createDeliveryEventsHandler({ pool: db.as("campaign-delivery-events") });
 });
 afterAll(async () => db?.drop());
 
@@ -68,7 +68,7 @@ function logsEvent(lines: readonly { message: string; minutesAfterSend: number }
 
 async function row(ref: string, channel: "sms" | "email" = "sms"): Promise<{ status: string; status_at: Date | null; status_detail: string | null }> {
   const id = (channel === "sms" ? smsIds : emailIds).get(ref)!;
-  const [[found]] = await db.pool.query<RowDataPacket[]>("SELECT status, status_at, status_detail FROM deliveries WHERE provider_message_id = ? AND channel = ?", [id, channel]);
+  const [[found]] = await db.admin.query<RowDataPacket[]>("SELECT status, status_at, status_detail FROM deliveries WHERE provider_message_id = ? AND channel = ?", [id, channel]);
   return { status: found.status, status_at: found.status_at, status_detail: found.status_detail };
 }
 
@@ -114,14 +114,14 @@ test("every arrival order of a transient failure, a permanent failure and a succ
   ];
   const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
   for (const order of orders) {
-    await db.pool.query("UPDATE deliveries SET status = 'sent', status_at = ?, status_detail = NULL WHERE provider_message_id = ? AND channel = 'sms'", [SENT_AT, id]);
+    await db.admin.query("UPDATE deliveries SET status = 'sent', status_at = ?, status_detail = NULL WHERE provider_message_id = ? AND channel = 'sms'", [SENT_AT, id]);
     // One at a time (separate deliveries), as the two log groups' filters would invoke.
     for (const i of order) await handle(logsEvent([lines[i]]));
     expect({ order, row: await row("both-orders") }).toEqual({ order, row: { status: "delivered", status_at: at(3), status_detail: null } });
   }
   // Without the success, the permanent failure wins in either order.
   for (const order of [[0, 1], [1, 0]]) {
-    await db.pool.query("UPDATE deliveries SET status = 'sent', status_at = ?, status_detail = NULL WHERE provider_message_id = ? AND channel = 'sms'", [SENT_AT, id]);
+    await db.admin.query("UPDATE deliveries SET status = 'sent', status_at = ?, status_detail = NULL WHERE provider_message_id = ? AND channel = 'sms'", [SENT_AT, id]);
     for (const i of order) await handle(logsEvent([lines[i]]));
     expect({ order, status: (await row("both-orders")).status }).toEqual({ order, status: "undeliverable" });
   }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   db = await createTestDatabase("form_publish");
   s3 = new S3Client(awsTestConfig(await localServices()));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: TEST_REGION } }));
-  deps = { pool: db.pool, s3, bucket: BUCKET, kmsKeyId: KMS_KEY_ID, submitBaseUrl: "https://forms-api.example.org/", now: () => fixedNow };
+  deps = { pool: db.as("form-publish"), s3, bucket: BUCKET, kmsKeyId: KMS_KEY_ID, submitBaseUrl: "https://forms-api.example.org/", now: () => fixedNow };
 });
 afterAll(async () => {
   s3?.destroy();
@@ -63,7 +63,7 @@ test("the first publish stores version 1, writes the latest and versioned pages 
   const page = await body(result.key);
   expect(page).toContain("<title>Flu consent &lt;v1&gt;</title>");
   expect(page).toContain(`action="https://forms-api.example.org/forms/flu-consent"`);
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT slug, version, title, definition, created_by, published_key, published_at FROM forms");
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT slug, version, title, definition, created_by, published_key, published_at FROM forms");
   expect(rows).toEqual([
     {
       slug: "flu-consent",
@@ -87,7 +87,7 @@ test("publishing again makes version 2: the latest page changes, version 1's cop
   expect(first).toContain("I agree");
   expect(first).not.toContain("I agree to the jab");
   expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "forms/flu-consent/index.html" }))).Metadata).toEqual({ "form-version": "2" });
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT version, created_by FROM forms WHERE slug = 'flu-consent' ORDER BY version");
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT version, created_by FROM forms WHERE slug = 'flu-consent' ORDER BY version");
   expect(rows).toEqual([
     { version: 1, created_by: "staff-7" },
     { version: 2, created_by: "staff-8" },
@@ -102,7 +102,7 @@ test("two publishes of one slug at once get distinct versions", async () => {
 describe("the form-publish handler, called through either API format or directly", () => {
   const input = (title: string) => ({ slug: "staff-form", title, fields: [{ name: "consent", label: "I agree", type: "consent", required: true }] });
   const publisherOfVersion = async (version: number) => {
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT created_by FROM forms WHERE slug = 'staff-form' AND version = ?", [version]);
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT created_by FROM forms WHERE slug = 'staff-form' AND version = ?", [version]);
     return rows[0]?.created_by;
   };
   const responseOf = (result: unknown) => {
@@ -129,12 +129,12 @@ describe("the form-publish handler, called through either API format or directly
 
   test("an API request without verified claims, or not a request at all, publishes nothing", async () => {
     const handle = createFormPublishHandler(deps);
-    const [[{ n: before }]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
+    const [[{ n: before }]] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
     const anonymous = responseOf(await handle(restApiEvent({ method: "POST", path: "/forms", body: JSON.stringify(input("Anonymous")) })));
     expect(anonymous).toEqual({ statusCode: 401, body: { statusCode: 401, errors: [expect.stringMatching(/publisher is not known/)] } });
     const broken = responseOf(await handle({ requestContext: {}, body: JSON.stringify(input("Broken")) }));
     expect(broken.statusCode).toBe(400);
-    const [[{ n: after }]] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
+    const [[{ n: after }]] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM forms");
     expect(after).toBe(before);
   });
 

@@ -33,26 +33,26 @@ let patients = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase("form_invitation");
-  campaignId = await createCampaign(db.pool, { name: "flu" });
-  slotId = await insertId(db.pool, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
-  await db.pool.query("INSERT INTO forms (slug, version, title, definition, created_by, published_at) VALUES (?, 1, ?, ?, 'test', ?)", [SLUG, DEFINITION.title, JSON.stringify(DEFINITION), NOW]);
+  campaignId = await createCampaign(db.admin, { name: "flu" });
+  slotId = await insertId(db.admin, "INSERT INTO appointment_slots (campaign_id, site, starts_at, capacity, booked) VALUES (?, 'Riverside Surgery', ?, 100, 0)", [campaignId, new Date(NOW.getTime() + DAY)]);
+  await db.admin.query("INSERT INTO forms (slug, version, title, definition, created_by, published_at) VALUES (?, 1, ?, ?, 'test', ?)", [SLUG, DEFINITION.title, JSON.stringify(DEFINITION), NOW]);
 });
 afterAll(async () => db?.drop());
 
 /** A redeemed invitation and its booking session secret (2 hours from NOW). */
 async function session(): Promise<{ invitationId: number; secret: string }> {
   patients++;
-  const patientId = await insertId(db.pool, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`F${patients}`]);
-  const invitationId = await insertId(db.pool, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
+  const patientId = await insertId(db.admin, "INSERT INTO patients (external_ref, given_name, family_name) VALUES (?, 'Test', 'Patient')", [`F${patients}`]);
+  const invitationId = await insertId(db.admin, "INSERT INTO invitations (campaign_id, patient_id) VALUES (?, ?)", [campaignId, patientId]);
   const { token, hash } = mintToken();
-  await db.pool.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
-  const redeemed = await redeemToken(db.pool, token, () => NOW);
+  await db.admin.query("INSERT INTO invitation_tokens (token_hash, invitation_id, round, expires_at) VALUES (?, ?, 0, ?)", [hash, invitationId, new Date(NOW.getTime() + 28 * DAY)]);
+  const redeemed = await redeemToken(db.as("campaign-web"), token, () => NOW);
   if (redeemed.outcome !== "redeemed") throw new Error(`could not redeem: ${redeemed.outcome}`);
   return { invitationId, secret: redeemed.session.secret };
 }
 
 const submissions = async (): Promise<{ invitation_id: number | null; answers: string }[]> => {
-  const [rows] = await db.pool.query<RowDataPacket[]>("SELECT invitation_id, answers FROM form_submissions ORDER BY id");
+  const [rows] = await db.admin.query<RowDataPacket[]>("SELECT invitation_id, answers FROM form_submissions ORDER BY id");
   return rows.map((r) => ({ invitation_id: r.invitation_id === null ? null : Number(r.invitation_id), answers: r.answers }));
 };
 const fields = (values: Record<string, string | string[]>) => Object.assign(Object.create(null), values);
@@ -62,7 +62,7 @@ describe("submitForm", () => {
     const mine = await session();
     const other = await session();
     const before = (await submissions()).length;
-    const outcome = await submitForm(db.pool, SLUG, fields({ allergies: "No", [SESSION_FIELD]: mine.secret }), { now: () => new Date(NOW.getTime() + HOUR) });
+    const outcome = await submitForm(db.as("form-submit"), SLUG, fields({ allergies: "No", [SESSION_FIELD]: mine.secret }), { now: () => new Date(NOW.getTime() + HOUR) });
     expect(outcome).toMatchObject({ kind: "stored", invitationId: mine.invitationId });
     const stored = (await submissions()).slice(before);
     expect(stored).toEqual([{ invitation_id: mine.invitationId, answers: JSON.stringify({ allergies: "No" }) }]);
@@ -71,7 +71,7 @@ describe("submitForm", () => {
 
   test("no session field: stored anonymously, invitation_id NULL", async () => {
     const before = (await submissions()).length;
-    expect(await submitForm(db.pool, SLUG, fields({ allergies: "Yes" }), { now: () => NOW })).toMatchObject({ kind: "stored", invitationId: null });
+    expect(await submitForm(db.as("form-submit"), SLUG, fields({ allergies: "Yes" }), { now: () => NOW })).toMatchObject({ kind: "stored", invitationId: null });
     expect((await submissions()).slice(before)).toEqual([{ invitation_id: null, answers: JSON.stringify({ allergies: "Yes" }) }]);
   });
 
@@ -86,7 +86,7 @@ describe("submitForm", () => {
       [{ [SESSION_FIELD]: live.secret }, () => new Date(NOW.getTime() + 2 * HOUR), "session-expired"],
     ];
     for (const [extra, now, reason] of cases) {
-      const outcome = await submitForm(db.pool, SLUG, fields({ allergies: "No", ...extra }), { now });
+      const outcome = await submitForm(db.as("form-submit"), SLUG, fields({ allergies: "No", ...extra }), { now });
       expect([extra, outcome.kind, "reason" in outcome ? outcome.reason : undefined]).toEqual([extra, "session-invalid", reason]);
     }
     expect(await submissions()).toEqual(before);
@@ -99,10 +99,10 @@ describe("submitForm", () => {
 });
 
 describe("through the pages and form-submit", () => {
-  const web = () => createWebHandler({ db: db.pool, practice, now: () => NOW, followUpForm: followUp });
+  const web = () => createWebHandler({ db: db.as("campaign-web"), practice, now: () => NOW, followUpForm: followUp });
   const post = (rawPath: string, body: string): HttpApiV2Event => ({ rawPath, headers: { "content-type": FORM }, body, isBase64Encoded: false, requestContext: { http: { method: "POST" } } });
   const submit = (body: string, now = NOW) =>
-    createFormSubmitHandler({ pool: db.pool, now: () => now })({
+    createFormSubmitHandler({ pool: db.as("form-submit"), now: () => now })({
       rawPath: `/forms/${SLUG}`,
       pathParameters: { slug: SLUG },
       headers: { "content-type": FORM },
@@ -144,7 +144,7 @@ describe("through the pages and form-submit", () => {
     expect(questions.body).toContain(`action="${followUp.submitUrl}"`);
 
     const before = (await submissions()).length;
-    const response = await createFormSubmitHandler({ pool: db.pool, now: () => NOW })(
+    const response = await createFormSubmitHandler({ pool: db.as("form-submit"), now: () => NOW })(
       rest(`/forms/${SLUG}`, new URLSearchParams({ allergies: "Yes", [SESSION_FIELD]: secret }).toString(), "/forms/{slug}", { slug: SLUG }),
     );
     expect(response.statusCode).toBe(201);
@@ -179,7 +179,7 @@ describe("through the pages and form-submit", () => {
 
   test("form-submit refuses an event that is not an API Gateway request, storing nothing", async () => {
     const before = await submissions();
-    const handler = createFormSubmitHandler({ pool: db.pool, now: () => NOW });
+    const handler = createFormSubmitHandler({ pool: db.as("form-submit"), now: () => NOW });
     for (const event of [{}, { pathParameters: { slug: SLUG }, body: "allergies=No" }, restApiEvent({ method: "POST", path: "forms" })]) {
       expect((await handler(event)).statusCode).toBe(400);
     }
@@ -188,7 +188,7 @@ describe("through the pages and form-submit", () => {
 
   test("an expired session gets no form and no stored answers; without follow-up form /questions is not found", async () => {
     const { secret } = await session();
-    const late = createWebHandler({ db: db.pool, practice, now: () => new Date(NOW.getTime() + 3 * HOUR), followUpForm: followUp });
+    const late = createWebHandler({ db: db.as("campaign-web"), practice, now: () => new Date(NOW.getTime() + 3 * HOUR), followUpForm: followUp });
     const questions = await late(post("/questions", `session=${secret}`));
     expect(questions.statusCode).toBe(410);
     expect(questions.body).not.toContain(SESSION_FIELD);
@@ -200,7 +200,7 @@ describe("through the pages and form-submit", () => {
     expect(forged.statusCode).toBe(404);
     expect(await submissions()).toEqual(before);
 
-    const plain = createWebHandler({ db: db.pool, practice, now: () => NOW });
+    const plain = createWebHandler({ db: db.as("campaign-web"), practice, now: () => NOW });
     expect((await plain(post("/questions", `session=${secret}`))).statusCode).toBe(404);
     const booked = await plain(post("/book", new URLSearchParams({ session: (await session()).secret, slot: String(slotId) }).toString()));
     expect(booked.statusCode).toBe(200);

@@ -184,19 +184,19 @@ describe("storage (MariaDB)", () => {
   let db: TestDatabase;
   let formId: number;
   const storedAnswers = async (): Promise<unknown[]> => {
-    const [rows] = await db.pool.query<RowDataPacket[]>("SELECT form_id, invitation_id, answers FROM form_submissions ORDER BY id");
+    const [rows] = await db.admin.query<RowDataPacket[]>("SELECT form_id, invitation_id, answers FROM form_submissions ORDER BY id");
     return rows.map((r) => ({ formId: Number(r.form_id), invitationId: r.invitation_id, answers: JSON.parse(r.answers) }));
   };
 
   beforeAll(async () => {
     db = await createTestDatabase("form_submissions");
-    const [result] = await db.pool.query<import("mysql2/promise").ResultSetHeader>(
+    const [result] = await db.admin.query<import("mysql2/promise").ResultSetHeader>(
       "INSERT INTO forms (slug, version, title, definition, created_by, published_key, published_at) VALUES (?, 1, ?, ?, 'staff-1', 'forms/flu-consent/index.html', NOW(3))",
       [definition.slug, definition.title, JSON.stringify(definition)],
     );
     formId = result.insertId;
     // A newer version that was never published must not be used.
-    await db.pool.query("INSERT INTO forms (slug, version, title, definition, created_by) VALUES (?, 2, 'draft', ?, 'staff-1')", [
+    await db.admin.query("INSERT INTO forms (slug, version, title, definition, created_by) VALUES (?, 2, 'draft', ?, 'staff-1')", [
       definition.slug,
       JSON.stringify({ ...definition, fields: [{ name: "other", label: "Other", type: "text", required: true }] }),
     ]);
@@ -204,7 +204,7 @@ describe("storage (MariaDB)", () => {
   afterAll(async () => db?.drop());
 
   test("a valid submission is stored as one JSON document against the published version", async () => {
-    const outcome = await submitForm(db.pool, "flu-consent", parseSubmissionBody(urlencoded({ full_name: "Ada", arm: "Left", consent: "yes", doses: "1.5" }), FORM));
+    const outcome = await submitForm(db.as("form-submit"), "flu-consent", parseSubmissionBody(urlencoded({ full_name: "Ada", arm: "Left", consent: "yes", doses: "1.5" }), FORM));
     expect(outcome.kind).toBe("stored");
     expect(outcome.kind === "stored" && outcome.form).toMatchObject({ formId, version: 1 });
     expect(await storedAnswers()).toEqual([
@@ -214,7 +214,7 @@ describe("storage (MariaDB)", () => {
 
   test("an invalid submission stores nothing", async () => {
     const before = (await storedAnswers()).length;
-    const outcome = await submitForm(db.pool, "flu-consent", parseSubmissionBody(urlencoded({ full_name: "Ada", arm: "Up" }), FORM));
+    const outcome = await submitForm(db.as("form-submit"), "flu-consent", parseSubmissionBody(urlencoded({ full_name: "Ada", arm: "Up" }), FORM));
     expect(outcome.kind === "invalid" && outcome.errors).toEqual([
       { field: "arm", message: "Choose one of the options given." },
       { field: "consent", message: "You need to give consent to send this form." },
@@ -230,7 +230,7 @@ describe("storage (MariaDB)", () => {
       arm: "Right",
       consent: "yes",
     };
-    const outcome = await submitForm(db.pool, "flu-consent", parseSubmissionBody(JSON.stringify(hostile), "application/json"));
+    const outcome = await submitForm(db.as("form-submit"), "flu-consent", parseSubmissionBody(JSON.stringify(hostile), "application/json"));
     expect(outcome.kind).toBe("stored");
     const rows = await storedAnswers();
     expect(rows[rows.length - 1]).toEqual({
@@ -238,13 +238,13 @@ describe("storage (MariaDB)", () => {
       invitationId: null,
       answers: { full_name: hostile.full_name, notes: hostile.notes.trim(), email: hostile.email, phone: null, born: null, doses: null, site: null, arm: "Right", reminders: false, consent: true },
     });
-    const [tables] = await db.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'form_submissions'");
+    const [tables] = await db.admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'form_submissions'");
     expect(Number(tables[0].n)).toBe(1);
   });
 
   test("unknown, malformed and unpublished slugs find no form", async () => {
     for (const slug of ["no-such-form", "../forms", "FLU-CONSENT", "x' OR '1'='1"]) {
-      expect(await submitForm(db.pool, slug, parseSubmissionBody("", FORM))).toEqual({ kind: "unknown-form" });
+      expect(await submitForm(db.as("form-submit"), slug, parseSubmissionBody("", FORM))).toEqual({ kind: "unknown-form" });
     }
   });
 });

@@ -5,9 +5,14 @@
  * them after the schema migrations: it creates missing users, grants what is missing and revokes
  * whatever else a user holds, so re-running changes nothing.
  *
- * Privileges are compared as (table, column, privilege) tuples read from information_schema's
- * TABLE_PRIVILEGES and COLUMN_PRIVILEGES (the same in MySQL 8 and MariaDB); a schema-wide or
- * global privilege is always extra (no user here has one), and is revoked.
+ * Privileges are compared as (table, column, privilege) tuples read from the grant tables
+ * mysql.tables_priv and mysql.columns_priv (the same in MySQL 8 and MariaDB); a schema-wide
+ * (mysql.db) or global (mysql.user) privilege is always extra (no user here has one), and is
+ * revoked. Not information_schema: its TABLE_PRIVILEGES and COLUMN_PRIVILEGES show another
+ * user's rows only to a reader with SELECT on the whole `mysql` schema (password hashes
+ * included), so the schema owner, which may read just these tables, would see every user as
+ * holding nothing, grant everything again on each run and never revoke an extra grant (found
+ * by running db-migrate's path as the schema owner in the tests).
  */
 import type { Connection, RowDataPacket } from "mysql2/promise";
 import FUNCTION_GRANTS from "./function-grants.json";
@@ -147,21 +152,34 @@ async function applyLocked(connection: Connection, users: readonly DatabaseUser[
     if (existing.length === 0) {
       await run(`CREATE USER ${account} IDENTIFIED BY ?`, [await options.passwords.passwordFor(name)], `CREATE USER ${account} IDENTIFIED BY <password>`);
     }
-    const grantee = `'${name}'@'%'`;
-    const [wide] = await connection.query<RowDataPacket[]>(
-      "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ? AND PRIVILEGE_TYPE <> 'USAGE' UNION ALL SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?",
-      [grantee, grantee],
-    );
-    if (wide.length > 0) await run(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account}`);
-    const [tableRows] = await connection.query<RowDataPacket[]>("SELECT TABLE_NAME AS t, PRIVILEGE_TYPE AS p FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?", [grantee, schema]);
-    const [columnRows] = await connection.query<RowDataPacket[]>(
-      "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, PRIVILEGE_TYPE AS p FROM information_schema.COLUMN_PRIVILEGES WHERE GRANTEE = ? AND TABLE_SCHEMA = ?",
-      [grantee, schema],
-    );
-    const actual = new Set<Tuple>([...tableRows.map((r) => `${r.t}\t\t${r.p}`), ...columnRows.map((r) => `${r.t}\t${r.c}\t${r.p}`)]);
+    if (await holdsWidePrivileges(connection, name)) await run(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account}`);
+    const [tableRows] = await connection.query<RowDataPacket[]>("SELECT Table_name AS t, Table_priv AS p FROM mysql.tables_priv WHERE User = ? AND Host = '%' AND Db = ?", [name, schema]);
+    const [columnRows] = await connection.query<RowDataPacket[]>("SELECT Table_name AS t, Column_name AS c, Column_priv AS p FROM mysql.columns_priv WHERE User = ? AND Host = '%' AND Db = ?", [name, schema]);
+    const actual = new Set<Tuple>([
+      ...tableRows.flatMap((r) => privilegesOfSet(r.p).map((p) => `${r.t}\t\t${p}`)),
+      ...columnRows.flatMap((r) => privilegesOfSet(r.p).map((p) => `${r.t}\t${r.c}\t${p}`)),
+    ]);
     const desired = desiredTuples(user.grants);
     for (const tuple of [...actual].sort()) if (!desired.has(tuple)) await run(grantStatement("REVOKE", tuple, schema, account));
     for (const tuple of [...desired].sort()) if (!actual.has(tuple)) await run(grantStatement("GRANT", tuple, schema, account));
   }
   return ran;
+}
+
+/** A grant table's privilege SET (`Select,Insert,Grant`) as the names GRANT and REVOKE take. */
+function privilegesOfSet(set: unknown): string[] {
+  const names: Record<string, string> = { grant: "GRANT OPTION", "delete versioning rows": "DELETE HISTORY" };
+  return String(set ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .map((p) => names[p.toLowerCase()] ?? p.toUpperCase());
+}
+
+/** Whether the user holds any global (mysql.user `*_priv` = Y) or schema-wide (a mysql.db row) privilege. */
+async function holdsWidePrivileges(connection: Connection, user: string): Promise<boolean> {
+  const [global] = await connection.query<RowDataPacket[]>("SELECT * FROM mysql.user WHERE User = ? AND Host = '%'", [user]);
+  if (global.some((row) => Object.entries(row).some(([column, value]) => /_priv$/i.test(column) && String(value).toUpperCase() === "Y"))) return true;
+  const [schemas] = await connection.query<RowDataPacket[]>("SELECT 1 FROM mysql.db WHERE User = ? AND Host = '%' LIMIT 1", [user]);
+  return schemas.length > 0;
 }

@@ -6,13 +6,14 @@ import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { SESClient, VerifyDomainIdentityCommand } from "@aws-sdk/client-ses";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createConnection, Pool, ResultSetHeader } from "mysql2/promise";
+import { Connection, createConnection, Pool, ResultSetHeader } from "mysql2/promise";
 import { DrainResult, isConfirmationRequest, SendQueue, SendRequest, sendRequestsFromSqs, SqsSendQueue } from "../../../functions/campaign/dispatch";
 import { sendQueued } from "../../../functions/campaign/send-worker";
 import { MessagingSettings } from "../../../functions/campaign/messages";
 import { RateLimiter } from "../../../functions/campaign/rate-limit";
-import { migrate } from "../../../functions/campaign/schema/migrate";
-import { createDatabasePool } from "../../../functions/lib/database";
+import { upgradeDatabase } from "../../../functions/campaign/schema/upgrade";
+import { UserPasswords, userNameOf } from "../../../functions/campaign/schema/users";
+import { createDatabasePool, DatabaseSettings } from "../../../functions/lib/database";
 import { LocalServices } from "../../dev/lib/services";
 import { LUNG_CONDITION } from "./synthetic-patients";
 
@@ -21,18 +22,64 @@ export const LOCAL_SENDER_DOMAIN = "medicare.example";
 /** What the local campaign's messages say, and where their links point. */
 export const LOCAL_MESSAGING: MessagingSettings = { practiceName: "Riverside Surgery", baseUrl: "https://book.medicare.example" };
 
-/** Drops and recreates the database `name` on the local server and applies every migration. */
+/**
+ * The password of every database user on the local server (MariaDB for tests, demo and bench).
+ * In AWS each user's password is random and lives only in its own secret (secret-passwords.ts).
+ */
+export const LOCAL_USER_PASSWORD = "local-only-password";
+const localPasswords: UserPasswords = { passwordFor: async () => LOCAL_USER_PASSWORD };
+
+/**
+ * Step 1 of the bootstrap in docs/database-access.md, done locally by the server's root (the
+ * stand-in for the master user): the schema owner db-migrate signs in as, with exactly the
+ * rights the document gives it on `database`. Running db-migrate's own path as that user is
+ * what shows those rights suffice.
+ */
+export async function bootstrapSchemaOwner(root: Connection, database: string): Promise<void> {
+  const owner = `'${userNameOf("db-migrate")}'@'%'`;
+  await root.query(`CREATE USER IF NOT EXISTS ${owner} IDENTIFIED BY ?`, [LOCAL_USER_PASSWORD]);
+  await root.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO ${owner} WITH GRANT OPTION`);
+  await root.query(`GRANT CREATE USER ON *.* TO ${owner}`);
+  // It reads users and their grants from the grant tables (users.ts says why not information_schema).
+  for (const table of ["user", "db", "tables_priv", "columns_priv"]) await root.query(`GRANT SELECT ON mysql.${table} TO ${owner}`);
+}
+
+/**
+ * Drops and recreates the database `name` on the local server, then brings it up as db-migrate
+ * does in AWS (upgradeDatabase, signed in as the schema owner): every migration, and every
+ * function and persona user with exactly its grants on `name`.
+ */
 export async function createMigratedDatabase(services: LocalServices, name: string): Promise<void> {
   if (!/^[a-z][a-z0-9_]{0,63}$/i.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be letters, digits and underscores`);
-  const admin = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password });
+  const root = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: services.mysql.user, password: services.mysql.password });
   try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.changeUser({ database: name });
-    await migrate(admin);
+    await root.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await forgetGrantsOn(root, name);
+    await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await bootstrapSchemaOwner(root, name);
   } finally {
-    await admin.end();
+    await root.end();
   }
+  const owner = await createConnection({ host: services.mysql.host, port: services.mysql.port, user: userNameOf("db-migrate"), password: LOCAL_USER_PASSWORD, database: name });
+  try {
+    await upgradeDatabase(owner, { passwords: localPasswords });
+  } finally {
+    await owner.end();
+  }
+}
+
+/**
+ * Removes every user's grants on the database `name` (dropping a database keeps them, and the
+ * local users serve many short-lived test databases). Root only.
+ */
+export async function forgetGrantsOn(root: Connection, name: string): Promise<void> {
+  for (const table of ["db", "tables_priv", "columns_priv"]) await root.query(`DELETE FROM mysql.${table} WHERE Db = ?`, [name]);
+  await root.query("FLUSH PRIVILEGES");
+}
+
+/** Connection settings of `fn`'s own database user on the local database `database` (e.g. "campaign-web" -> fn_campaign_web). */
+export function localFunctionSettings(services: LocalServices, database: string, fn: string): DatabaseSettings & { kind: "password" } {
+  return { kind: "password", host: services.mysql.host, port: services.mysql.port, user: userNameOf(fn), password: LOCAL_USER_PASSWORD, database };
 }
 
 /** A freshly migrated database `name`, and a pool on it. */

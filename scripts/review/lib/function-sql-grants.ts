@@ -98,6 +98,8 @@ interface Accumulator {
   update: Set<string>;
   delete: boolean;
   lockingRead: boolean;
+  /** Where a `SELECT ... FOR UPDATE` reads the table (MySQL 8 checks more than SELECT for it: see requireLockPrivilege). */
+  forUpdateSite?: string;
   read: boolean;
 }
 
@@ -144,6 +146,7 @@ export function privilegesOfStatement(sql: string, site: string, tables: Map<str
     else if (kind !== "insert" && kind !== "update") throw new SqlGrantError(`${site}: unexpected table use \`${kind}\` of ${table}: ${oneLine(sql)}`);
   }
   if (/\bFOR\s+(UPDATE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i.test(text)) for (const t of statementTables) slot(t).lockingRead = true;
+  if (/\bFOR\s+UPDATE\b/i.test(text)) for (const t of statementTables) slot(t).forUpdateSite ??= site;
   // Output aliases (ORDER BY hour) and derived tables' aliases (`FROM (SELECT ...) c`): their columns are the subquery's, counted there.
   const aliases = new Set([...text.matchAll(/\bAS\s+`?(\w+)`?/gi), ...text.matchAll(/\)\s*`?(\w+)`?/g)].map((m) => m[1].toLowerCase()).filter((a) => !SQL_KEYWORDS.has(a.toUpperCase())));
   // INSERT ... ON DUPLICATE KEY UPDATE a = ...: the parser reads the right sides, not the columns written.
@@ -219,6 +222,25 @@ function outerLevel(sql: string, tables: readonly string[]): { tables: Set<strin
   return { tables: new Set(tables.filter((t) => new RegExp(`\\b(FROM|JOIN|UPDATE|INTO)\\s+\`?${t}\\b`, "i").test(outerText))), subqueries };
 }
 
+/**
+ * Aurora MySQL 3 (MySQL 8.0) checks more than MariaDB for `SELECT ... FOR UPDATE`: SELECT and
+ * at least one of UPDATE, DELETE or LOCK TABLES on each locked table (MySQL 8.0 Reference
+ * Manual, 17.7.2.4 "Locking Reads"; `check_locking_clause_access` in sql/sql_select.cc). A
+ * column-level UPDATE counts: check_grant() accepts a privilege held on any column of the
+ * table (`grant_table->cols`) and the columns read are then checked for SELECT only. A shared
+ * lock (FOR SHARE / LOCK IN SHARE MODE) needs SELECT only since MySQL 8.0.22 (Aurora MySQL 3.01
+ * is 8.0.23). MariaDB checks none of
+ * this, so the local tests cannot catch it: the analysis does. Where the function already
+ * updates or deletes the table nothing is added; where it does neither, the analysis fails
+ * rather than invent an UPDATE the code never runs (LOCK TABLES is schema-wide only).
+ */
+function requireLockPrivilege(table: string, a: Accumulator): void {
+  if (a.forUpdateSite === undefined || a.update.size > 0 || a.delete) return;
+  throw new SqlGrantError(
+    `${a.forUpdateSite}: SELECT ... FOR UPDATE of ${table} needs UPDATE or DELETE on ${table} beside SELECT on Aurora MySQL 3 (MySQL 8.0 "Locking Reads"; MariaDB does not check it), and this function neither updates nor deletes ${table}. Take a shared lock (LOCK IN SHARE MODE: SELECT only) if the rows need only to stay unchanged, or lock a row of a table the function updates.`,
+  );
+}
+
 function freeze(table: string, a: Accumulator): TablePrivileges {
   const list = (set: Set<string>): readonly string[] | "all" => (set.has(ALL) ? "all" : [...set].sort());
   // A table read with no column named (SELECT 1 FROM t, COUNT(*)) needs SELECT on the table.
@@ -284,19 +306,22 @@ export function sqlGrantsOf(entry: string, options: AnalysisOptions = {}): Funct
     throw new SqlGrantError(`${stray.map(site).join(", ")}: SQL text that reaches no query()/execute() call the analysis can follow (passed through an object, a callback or another library?); pass it to query() as a literal or through a function`);
   }
 
+  const statements = [...bySql.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sql, sites]) => ({ sql, sites: [...sites].sort() }));
+  return { entry, function: name, role: "derived", statements, ...tablePrivilegesOf(statements.map((s) => ({ sql: s.sql, site: s.sites[0] }))) };
+}
+
+/**
+ * The privileges a set of statements needs together, sorted by table: one function's whole SQL,
+ * or (`partial`: no Aurora lock check, which needs all of a function's statements) the part of
+ * it a test run saw.
+ */
+export function tablePrivilegesOf(statements: readonly { readonly sql: string; readonly site: string }[], options: { partial?: boolean } = {}): { tables: TablePrivileges[]; lockFunctions: string[] } {
   const tables = new Map<string, Accumulator>();
   const lockFunctions = new Set<string>();
-  const statements = [...bySql.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sql, sites]) => ({ sql, sites: [...sites].sort() }));
   const schema = migrationSchema();
-  for (const statement of statements) privilegesOfStatement(statement.sql, statement.sites[0], tables, lockFunctions, schema);
-  return {
-    entry,
-    function: name,
-    role: "derived",
-    statements,
-    tables: [...tables.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, a]) => freeze(t, a)),
-    lockFunctions: [...lockFunctions].sort(),
-  };
+  for (const statement of statements) privilegesOfStatement(statement.sql, statement.site, tables, lockFunctions, schema);
+  if (!options.partial) for (const [table, a] of tables) requireLockPrivilege(table, a);
+  return { tables: [...tables.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, a]) => freeze(t, a)), lockFunctions: [...lockFunctions].sort() };
 }
 
 /** Table or view -> its columns (lower case). */
