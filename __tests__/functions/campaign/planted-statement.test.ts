@@ -5,7 +5,7 @@
  * fn_campaign_web, the way the integration tests run it; the same copy run as root books, which
  * is how such a flaw went unnoticed while the tests signed in as root.
  */
-import { mkdtempSync, rmSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync } from "fs";
 import { join } from "path";
 import type { RowDataPacket } from "mysql2/promise";
 import * as Booking from "../../../functions/campaign/booking";
@@ -25,13 +25,16 @@ let plantedRoot: string;
 
 beforeAll(async () => {
   // Inside the project (reports/ is ignored) so the copy resolves node_modules as the original does.
-  plantedRoot = mkdtempSync(join(__dirname, "..", "..", "..", "reports", "planted-"));
+  // A fresh clone has no reports/ yet.
+  const reports = join(__dirname, "..", "..", "..", "reports");
+  mkdirSync(reports, { recursive: true });
+  plantedRoot = mkdtempSync(join(reports, "planted-"));
   plantContactRead(plantedRoot);
   planted = require(join(plantedRoot, "functions/campaign/booking.ts")) as typeof Booking;
   db = await createTestDatabase("planted_statement");
 });
 afterAll(async () => {
-  rmSync(plantedRoot, { recursive: true, force: true });
+  if (plantedRoot) rmSync(plantedRoot, { recursive: true, force: true });
   await db?.drop();
 });
 
