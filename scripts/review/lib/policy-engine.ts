@@ -459,9 +459,15 @@ export function runPolicies(files: readonly string[], options: RunOptions = {}):
 /** Arguments of `conftest verify` over the suite: every rule's passing and failing fixtures. */
 export const CONFTEST_VERIFY_ARGS: readonly string[] = ["verify", "--no-color", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR];
 
-/** Runs `conftest verify`; returns its output, success and test counts. */
-export function verifyPolicies(): { passed: boolean; output: string; testsPassed: number; testsFailed: number } {
-  const { stdout, stderr, status } = runConftest([...CONFTEST_VERIFY_ARGS]);
+/** The outcome of `conftest verify`: its output, success and test counts. */
+export interface VerifyResult {
+  passed: boolean;
+  output: string;
+  testsPassed: number;
+  testsFailed: number;
+}
+
+function verifyResult({ stdout, stderr, status }: { stdout: string; stderr: string; status: number | null }): VerifyResult {
   const counts = /(\d+) tests?, (\d+) passed, \d+ warnings?, (\d+) failures?/.exec(stdout);
   return {
     passed: status === 0,
@@ -469,4 +475,14 @@ export function verifyPolicies(): { passed: boolean; output: string; testsPassed
     testsPassed: counts ? Number(counts[2]) : 0,
     testsFailed: counts ? Number(counts[3]) : 1,
   };
+}
+
+/** Runs `conftest verify`. */
+export function verifyPolicies(): VerifyResult {
+  return verifyResult(runConftest([...CONFTEST_VERIFY_ARGS]));
+}
+
+/** Runs `conftest verify` without blocking this process (npm run test:quick runs other steps meanwhile). */
+export async function verifyPoliciesAsync(): Promise<VerifyResult> {
+  return verifyResult(await runConftestAsync(ensureConftest(), [...CONFTEST_VERIFY_ARGS]));
 }
