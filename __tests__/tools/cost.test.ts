@@ -191,7 +191,8 @@ describe("the difference a change makes", () => {
   });
 
   test("--base: the base synthesized in a temporary git worktree, the change read from --stacks", () => {
-    const dev = synthesize([require("../../modules/config/environments").ENVIRONMENTS.dev]);
+    // A copy of the run's shared synth (every environment; --env dev picks dev on both sides).
+    const dev = synthesize();
     const doc = JSON.parse(readFileSync(dev.file("dev-network"), "utf8"));
     const [, first] = Object.entries<any>(doc.resource.aws_nat_gateway)[0];
     doc.resource.aws_nat_gateway.planted = first;
