@@ -534,11 +534,11 @@ export async function verifyPoliciesAsync(options: { reusePassing?: boolean } = 
   return result;
 }
 
-/** SHA-256 over what `conftest verify` reads: every file under policies/ (path and content), the binary and the arguments. */
-function verifyInputsHash(conftest: string): string {
+/** SHA-256 over what `conftest verify` reads: every file under the policy folder (path and content), the binary and the arguments. */
+export function verifyInputsHash(conftest: string, policyDir = POLICY_DIR): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify(CONFTEST_VERIFY_ARGS)).update("\0").update(readFileSync(conftest));
-  for (const file of filesUnder(POLICY_DIR)) hash.update(`\0${relative(POLICY_DIR, file)}\0`).update(readFileSync(file));
+  for (const file of filesUnder(policyDir)) hash.update(`\0${relative(policyDir, file)}\0`).update(readFileSync(file));
   return hash.digest("hex");
 }
 
