@@ -1,8 +1,14 @@
 /**
- * Two Jest projects:
+ * Three Jest projects:
  * - unit: no database, no emulator (`npm run test:quick` runs only these). Tests that read
  *   the synthesized stacks share one synth of every environment, made once per run by the
  *   global setup (__tests__/support/global-setup.ts).
+ * - build: the build caches' end-to-end checks (BUILD_TESTS), each several synths of every
+ *   stack from scratch compared byte for byte. No service either, but a third of the unit
+ *   project's time, for what only a change to the build (synth.js, the app or function
+ *   bundles, esbuild) can break: `npm test` runs them, `npm run test:quick` does not. The
+ *   quick loop still compares its shared synth (the app bundle) with one from source
+ *   (__tests__/compute/lambda-function.test.ts).
  * - integration: the tests that run against the local MariaDB and moto, which start on first
  *   use and stop at the end of the run (global teardown).
  * A test file belongs to integration when its imports reach the local-services support
@@ -45,6 +51,9 @@ const INTEGRATION_TESTS = [
   "__tests__/tools/plan-and-send-redelivery.test.ts",
 ];
 
+/** The build project's test files (no service needed; see above), relative to the project root. */
+const BUILD_TESTS = ["__tests__/compute/bundle-cache-synth.test.ts", "__tests__/tools/synth-app-bundle.test.ts"];
+
 /** Modules that start or connect to the local services: reaching one makes a test integration. */
 const LOCAL_SERVICE_MODULES = ["__tests__/support/local-services.ts", "scripts/dev/lib/services.ts"];
 
@@ -67,12 +76,17 @@ function checkProjects() {
     if (listed && !needsServices) problems.push(`${file} is in INTEGRATION_TESTS but uses no local service: remove it there, it is a unit test`);
   }
   for (const file of INTEGRATION_TESTS) if (!testFiles("__tests__").includes(file)) problems.push(`INTEGRATION_TESTS names ${file}, which does not exist`);
+  for (const file of BUILD_TESTS) {
+    if (!testFiles("__tests__").includes(file)) problems.push(`BUILD_TESTS names ${file}, which does not exist`);
+    if (INTEGRATION_TESTS.includes(file)) problems.push(`${file} is in both BUILD_TESTS and INTEGRATION_TESTS: the build project runs without the local services`);
+  }
   if (problems.length > 0) throw new Error(`jest.config.js: the unit/integration split is out of date:\n  ${problems.join("\n  ")}`);
 }
 
 checkProjects();
 
 const escape = (path) => path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const exactly = (files) => files.map((file) => `^${escape(join(__dirname, file))}$`);
 const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
@@ -89,9 +103,14 @@ module.exports = {
       ...common,
       displayName: "unit",
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", ...INTEGRATION_TESTS.map((file) => `^${escape(join(__dirname, file))}$`)],
+      testPathIgnorePatterns: ["/node_modules/", ...exactly(INTEGRATION_TESTS), ...exactly(BUILD_TESTS)],
       globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
       globalTeardown: "<rootDir>/__tests__/support/global-teardown-unit.ts",
+    },
+    {
+      ...common,
+      displayName: "build",
+      testMatch: BUILD_TESTS.map((file) => `<rootDir>/${file}`),
     },
     {
       ...common,

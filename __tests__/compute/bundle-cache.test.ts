@@ -1,14 +1,13 @@
 /**
  * The function bundle cache: an entry is used only while every input esbuild read is
- * unchanged and the stored bundle matches its recorded hash; a synth from the cache writes
- * exactly what a synth that bundled every function wrote.
+ * unchanged and the stored bundle matches its recorded hash. That a synth from the cache
+ * writes exactly what a synth that bundled every function wrote is
+ * bundle-cache-synth.test.ts (the build project: two synths from scratch).
  */
-import { spawnSync } from "child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { join } from "path";
 import { BundleCache } from "../../modules/compute/bundle-cache";
-import { fileTree, temporaryDirectories } from "../support/files";
-import { BUNDLE_CACHE_ENV, functionEntries, PROJECT_ROOT } from "../../modules/compute/bundle";
+import { temporaryDirectories } from "../support/files";
 
 const tempDir = temporaryDirectories();
 
@@ -93,35 +92,5 @@ describe("BundleCache", () => {
     rmSync(dir, { recursive: true, force: true });
     cache().put("handler.ts", JS, ["handler.ts", "<virtual>"]);
     expect(cache().get("handler.ts")).toBeUndefined();
-  });
-});
-
-describe("a synth from the cache", () => {
-  it("writes byte for byte what a synth that bundled every function wrote, and reuses every entry", () => {
-    const cacheDir = tempDir("medicare-synth-cache-");
-    const synth = (outdir: string) => {
-      const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-        env: { ...process.env, CDKTF_OUTDIR: outdir, [BUNDLE_CACHE_ENV]: cacheDir },
-      });
-      expect(run.stderr).toBe("");
-      expect(run.status).toBe(0);
-      return fileTree(join(outdir, "stacks"));
-    };
-    const bundlesInCache = () => readdirSync(cacheDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
-    const inodes = () => bundlesInCache().map((f) => statSync(join(cacheDir, f)).ino);
-
-    // An empty cache: every function (each functions/<name>/handler.ts) is bundled by esbuild and stored.
-    const uncached = synth(tempDir("medicare-synth-uncached-"));
-    expect(bundlesInCache().length).toBe(functionEntries().length);
-    const stored = inodes();
-    // The same cache again: every bundle is read, none rebuilt (a rebuild replaces the file).
-    const cached = synth(tempDir("medicare-synth-cached-"));
-    expect(inodes()).toEqual(stored);
-
-    expect([...cached.keys()].sort()).toEqual([...uncached.keys()].sort());
-    const differing = [...uncached].filter(([file, contents]) => !cached.get(file)?.equals(contents)).map(([file]) => file);
-    expect(differing).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { SecurityStack } from "../../modules/security/security-stack";
 import { isSecretEnvironmentName } from "../../modules/compute/secret-patterns";
 import { conditionValues, scopableOnEverything, statementsOf } from "../support/policy";
 import { referencedResource, refersTo } from "../support/refs";
+import { fileTree } from "../support/files";
 import { synthesize, synthesizeFresh, SynthesizedApp, SynthResource } from "../support/synth";
 
 let app: SynthesizedApp;
@@ -25,7 +26,8 @@ let again: SynthesizedApp;
 
 beforeAll(() => {
   app = synthesize();
-  // Synthesized here, not copied from the run's shared synth: the test compares two synths.
+  // Synthesized here from source, not copied from the run's shared synth (npm run synth's app
+  // bundle): the tests compare the two synths.
   again = synthesizeFresh();
 });
 
@@ -172,6 +174,15 @@ describe("every Lambda function in every stack", () => {
       expect(packageOf(again, other).equals(zip)).toBe(true);
       expect(createHash("sha256").update(zip).digest("base64")).toBe(fn.values.source_code_hash);
     }
+  });
+
+  it("comes out of main.ts from source byte for byte as out of npm run synth's app bundle (every file of every stack)", () => {
+    // The quick loop's check of the app bundle; the build project's synth-app-bundle.test.ts
+    // also builds the bundle afresh and damages its code cache.
+    const bundled = fileTree(join(app.outdir, "stacks"));
+    const fromSource = fileTree(join(again.outdir, "stacks"));
+    expect([...fromSource.keys()].sort()).toEqual([...bundled.keys()].sort());
+    expect([...bundled].filter(([file, contents]) => !fromSource.get(file)?.equals(contents)).map(([file]) => file)).toEqual([]);
   });
 
   it("has a bundle within the size limit (printed)", () => {

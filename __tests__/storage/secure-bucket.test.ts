@@ -25,8 +25,8 @@ const S3_LOG_DELIVERY = "logging.s3.amazonaws.com";
 
 /** A stack for buckets under test, next to the environment's security stack. */
 class BucketTestStack extends MedicareStack {
-  constructor(scope: Construct, env: EnvironmentConfig) {
-    super(scope, { env, component: "buckets", dataClassification: "phi" });
+  constructor(scope: Construct, env: EnvironmentConfig, component = "buckets") {
+    super(scope, { env, component, dataClassification: "phi" });
   }
 }
 
@@ -435,18 +435,22 @@ describe("SecureBucket of each kind", () => {
 describe("SecureBucket refuses insecure or unworkable props", () => {
   const env = ENVIRONMENTS.dev;
 
-  /** Builds a bucket with `props` over a phi bucket's defaults in a fresh app; returns the error message. */
+  // One app and security stack for every attempt (building a security stack takes about half a
+  // second); each attempt builds its bucket in a test stack of its own, which nothing reads after.
+  let shared: { app: App; security: SecurityStack; attempts: number } | undefined;
+  afterAll(() => shared && rmSync(shared.app.outdir, { recursive: true, force: true }));
+
+  /** Builds a bucket with `props` over a phi bucket's defaults in a fresh test stack; throws what SecureBucket throws. */
   function attempt(props: Partial<SecureBucketProps> | ((security: SecurityStack, stack: MedicareStack) => Partial<SecureBucketProps>)): () => void {
     return () => {
-      const app = new App({ outdir: mkdtempSync(join(tmpdir(), "medicare-bucket-props-")) });
-      try {
-        const security = new SecurityStack(app, env);
-        const stack = new BucketTestStack(app, env);
-        const overrides = typeof props === "function" ? props(security, stack) : props;
-        new SecureBucket(stack, "under-test", { name: "export", contents: "phi", key: security.keys.data, foundation: security.buckets, lockDays: 14, ...overrides });
-      } finally {
-        rmSync(app.outdir, { recursive: true, force: true });
+      if (!shared) {
+        const app = new App({ outdir: mkdtempSync(join(tmpdir(), "medicare-bucket-props-")) });
+        shared = { app, security: new SecurityStack(app, env), attempts: 0 };
       }
+      const { app, security } = shared;
+      const stack = new BucketTestStack(app, env, `buckets-attempt-${++shared.attempts}`);
+      const overrides = typeof props === "function" ? props(security, stack) : props;
+      new SecureBucket(stack, "under-test", { name: "export", contents: "phi", key: security.keys.data, foundation: security.buckets, lockDays: 14, ...overrides });
     };
   }
 

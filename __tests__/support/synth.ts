@@ -1,8 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { App } from "cdktf";
-import { buildApp, withPlainStackTraces } from "../../main";
+import type { App } from "cdktf";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { EnvironmentConfig } from "../../modules/config/schema";
 import { ORGANIZATION, OrganizationConfig } from "../../modules/config/organization";
@@ -52,6 +51,14 @@ export function synthesize(
   return synthesizeFresh(environments, undefined, organization);
 }
 
+/**
+ * main.ts, loaded on first use: with it come cdktf, the provider classes and every construct
+ * (over a second per test file), which a file that reads only the shared synth never needs.
+ */
+function appModule(): typeof import("../../main") {
+  return require("../../main");
+}
+
 /** True for no selection, or for every environment in order, each the configuration itself (what the shared synth built). */
 function isEveryEnvironmentUnchanged(environments?: readonly EnvironmentConfig[]): boolean {
   const all = Object.values(ENVIRONMENTS);
@@ -64,14 +71,15 @@ export function synthesizeFresh(
   prefix?: string,
   organization: OrganizationConfig | undefined = ORGANIZATION,
 ): SynthesizedApp {
-  return synthesizeWith((app) => buildApp(app, environments, organization), prefix);
+  return synthesizeWith((app) => appModule().buildApp(app, environments, organization), prefix);
 }
 
 /** Synthesizes whatever `build` adds to a fresh app (e.g. a test stack) into a fresh temp directory. */
 export function synthesizeWith(build: (app: App) => void, prefix = "medicare-synth-"): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), prefix));
+  const { App } = require("cdktf") as typeof import("cdktf");
   const app = new App({ outdir });
-  withPlainStackTraces(() => {
+  appModule().withPlainStackTraces(() => {
     build(app);
     app.synth();
   });

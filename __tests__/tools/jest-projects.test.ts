@@ -1,6 +1,7 @@
 /**
- * The unit/integration split of jest.config.js: a test that reaches the local services,
- * however indirectly, is found, so it cannot sit in the unit project (npm run test:quick).
+ * The unit/build/integration split of jest.config.js: a test that reaches the local services,
+ * however indirectly, is found, so it cannot sit in the unit project (npm run test:quick); the
+ * build project's synths from scratch stay out of the unit project.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -61,5 +62,17 @@ describe("jest.config.js", () => {
       expect(unit.testPathIgnorePatterns.some((p: string) => new RegExp(p).test(join(ROOT, file)))).toBe(true);
     }
     expect(unit.testPathIgnorePatterns.some((p: string) => new RegExp(p).test(__filename))).toBe(false);
+  });
+
+  it("runs every test file in exactly one project: the build project's outside the unit project (test:quick), and none of them needing a service", () => {
+    const build = config.projects.find((p: { displayName: string }) => p.displayName === "build");
+    const listed = (project: { testMatch: string[] }) => project.testMatch.map((m: string) => m.replace("<rootDir>/", ""));
+    const buildFiles = listed(build);
+    expect(buildFiles).toEqual(expect.arrayContaining(["__tests__/tools/synth-app-bundle.test.ts", "__tests__/compute/bundle-cache-synth.test.ts"]));
+    for (const file of buildFiles) {
+      expect(unit.testPathIgnorePatterns.some((p: string) => new RegExp(p).test(join(ROOT, file)))).toBe(true);
+      expect(listed(integration)).not.toContain(file);
+      expect(reachesAny(ROOT, file, SERVICES)).toBeUndefined();
+    }
   });
 });

@@ -9,12 +9,12 @@
  * flag or ref, a synth that failed).
  */
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { dirname, join, resolve } from "path";
+import { mkdirSync, writeFileSync } from "fs";
+import { dirname, resolve } from "path";
 import { loadStacks } from "./lib/access-matrix";
 import { postureDiff, renderPostureMarkdown } from "./lib/posture-diff";
 import { ROOT } from "../paths";
+import { CommitSynthError, synthesizedCommit } from "../platform/lib/commit-synth";
 import { ensureSynthesized, stackFiles } from "../platform/lib/synth";
 
 const USAGE = `Usage: npm run policy:diff -- --base <git ref> [--out FILE] [--json]
@@ -66,22 +66,14 @@ export function resolveRef(ref: string): string {
   return result.stdout.trim();
 }
 
-/** Synthesizes `commit` in a temporary worktree (node_modules linked); returns its stacks. */
+/** The stacks of `commit` (scripts/platform/lib/commit-synth.ts: synthesized in a temporary worktree, or kept from an earlier run). */
 export function synthesizeRef(commit: string, log: (line: string) => void): Record<string, any> {
-  const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-diff-"));
-  const tree = join(scratch, "tree");
-  const add = git(["worktree", "add", "--detach", "--quiet", tree, commit]);
-  if (add.status !== 0) throw new DiffInputError(`could not check out ${commit} into a temporary worktree: ${add.stderr.trim()}`);
   try {
-    symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
-    log(`Synthesizing the base (${commit.slice(0, 12)}) in ${tree}...`);
-    const synth = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: tree, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: join(tree, "cdktf.out") } });
-    if (synth.status !== 0) throw new DiffInputError(`the base ${commit.slice(0, 12)} does not synthesize (exit ${synth.status}):\n${(synth.stderr || synth.stdout).trim().split("\n").slice(-15).join("\n")}`);
-    return loadStacks(stackFiles(join(tree, "cdktf.out")));
-  } finally {
-    git(["worktree", "remove", "--force", tree]);
-    rmSync(scratch, { recursive: true, force: true });
-    git(["worktree", "prune"]);
+    // The environments npm run synth selects for the working tree's side (MEDICARE_ENV, or all).
+    return loadStacks(stackFiles(synthesizedCommit(commit, { environments: process.env.MEDICARE_ENV || undefined, log })));
+  } catch (error) {
+    if (error instanceof CommitSynthError) throw new DiffInputError(`the base ${error.message}`);
+    throw error;
   }
 }
 

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { createHash } from "crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { basename, dirname, join, relative } from "path";
-import { ROOT, POLICY_DATA_DIR, POLICY_DIR } from "../../paths";
+import { ROOT, POLICY_DATA_DIR, POLICY_DIR, TOOLS_DIR } from "../../paths";
 import { ensureConftest, ToolError } from "../../platform/lib/tools";
 
 /** A rule of the suite, as its `metadata` declares it. */
@@ -183,6 +184,33 @@ const byStackRuleResource = (a: Finding, b: Finding) =>
  * runs in parallel. One run when there is one core or only a few files.
  */
 function evaluate(files: readonly string[]): { rules: RuleInfo[]; findings: Finding[] } {
+  const key = evaluationKey(files);
+  const known = evaluations.get(key);
+  if (known) return structuredClone(known);
+  const result = evaluateWithConftest(files);
+  evaluations.set(key, result);
+  return structuredClone(result);
+}
+
+/**
+ * Evaluations this process already made, by evaluationKey: conftest is a pure function of the
+ * files, the policies and their data, and a process that checks the same files again (the
+ * policy tests, one stack under a dozen exception registers) need not pay ~1.5 s each time.
+ */
+const evaluations = new Map<string, { rules: RuleInfo[]; findings: Finding[] }>();
+
+/** Everything an evaluation depends on: each file's path and content, and every file under policies/ (path, size, mtime). */
+function evaluationKey(files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update("\0");
+  for (const file of filesUnder(POLICY_DIR)) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${file}\0${size}\0${mtimeMs}\0`);
+  }
+  return hash.digest("hex");
+}
+
+function evaluateWithConftest(files: readonly string[]): { rules: RuleInfo[]; findings: Finding[] } {
   const scratch = mkdtempSync(join(tmpdir(), "medicare-policy-"));
   const catalogRequest = join(scratch, "catalog-request.json");
   writeFileSync(catalogRequest, JSON.stringify({ catalog_request: true }));
@@ -459,9 +487,15 @@ export function runPolicies(files: readonly string[], options: RunOptions = {}):
 /** Arguments of `conftest verify` over the suite: every rule's passing and failing fixtures. */
 export const CONFTEST_VERIFY_ARGS: readonly string[] = ["verify", "--no-color", "--policy", POLICY_DIR, "--data", POLICY_DATA_DIR];
 
-/** Runs `conftest verify`; returns its output, success and test counts. */
-export function verifyPolicies(): { passed: boolean; output: string; testsPassed: number; testsFailed: number } {
-  const { stdout, stderr, status } = runConftest([...CONFTEST_VERIFY_ARGS]);
+/** The outcome of `conftest verify`: its output, success and test counts. */
+export interface VerifyResult {
+  passed: boolean;
+  output: string;
+  testsPassed: number;
+  testsFailed: number;
+}
+
+function verifyResult({ stdout, stderr, status }: { stdout: string; stderr: string; status: number | null }): VerifyResult {
   const counts = /(\d+) tests?, (\d+) passed, \d+ warnings?, (\d+) failures?/.exec(stdout);
   return {
     passed: status === 0,
@@ -469,4 +503,48 @@ export function verifyPolicies(): { passed: boolean; output: string; testsPassed
     testsPassed: counts ? Number(counts[2]) : 0,
     testsFailed: counts ? Number(counts[3]) : 1,
   };
+}
+
+/** Runs `conftest verify`. */
+export function verifyPolicies(): VerifyResult {
+  return verifyResult(runConftest([...CONFTEST_VERIFY_ARGS]));
+}
+
+/**
+ * Runs `conftest verify` without blocking this process (npm run test:quick runs other steps
+ * meanwhile). `reusePassing`: when a run passed with exactly these inputs (the content of every
+ * file under policies/, the conftest binary and the arguments), that result is returned instead
+ * of running again, with a line saying so; a failing run is never stored. Rego tests are
+ * deterministic over those inputs, so this is the run's own result, kept for the inner loop
+ * (npm run test:quick); `npm test` always runs verify.
+ */
+export async function verifyPoliciesAsync(options: { reusePassing?: boolean } = {}): Promise<VerifyResult> {
+  const conftest = ensureConftest();
+  const stored = join(TOOLS_DIR, "cache", "conftest-verify", `${verifyInputsHash(conftest)}.json`);
+  if (options.reusePassing && existsSync(stored)) {
+    const result = JSON.parse(readFileSync(stored, "utf8")) as VerifyResult & { at: string };
+    return { ...result, output: `${result.output}\n(the result of a passing run at ${result.at} over these exact policies, fixtures and data; npm test always runs verify)` };
+  }
+  const result = verifyResult(await runConftestAsync(conftest, [...CONFTEST_VERIFY_ARGS]));
+  if (result.passed) {
+    rmSync(dirname(stored), { recursive: true, force: true }); // one entry: the last passing inputs
+    mkdirSync(dirname(stored), { recursive: true });
+    writeFileSync(stored, JSON.stringify({ ...result, at: new Date().toISOString() }));
+  }
+  return result;
+}
+
+/** SHA-256 over what `conftest verify` reads: every file under the policy folder (path and content), the binary and the arguments. */
+export function verifyInputsHash(conftest: string, policyDir = POLICY_DIR): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify(CONFTEST_VERIFY_ARGS)).update("\0").update(readFileSync(conftest));
+  for (const file of filesUnder(policyDir)) hash.update(`\0${relative(policyDir, file)}\0`).update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+/** Every file under `dir`, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]))
+    .sort();
 }

@@ -5,10 +5,8 @@
  * so the difference is what the infrastructure change adds, not a price review.
  */
 import { spawnSync } from "child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
 import { ROOT } from "../../../paths";
+import { CommitSynthError, synthesizedCommit } from "../commit-synth";
 import { CostLine, Estimate } from "./estimate";
 
 export interface DiffRow {
@@ -87,8 +85,8 @@ function git(args: readonly string[], cwd = ROOT): string {
 }
 
 /**
- * Synthesizes `ref` in a temporary git worktree (sharing this checkout's node_modules) and hands
- * its cdktf.out to `use`; the worktree is removed afterwards, whatever happens.
+ * Hands the synthesized stacks of `ref` (scripts/platform/lib/commit-synth.ts: synthesized in a
+ * temporary git worktree, or kept from an earlier run for the same commit) to `use`.
  */
 export function withSynthesizedBase<T>(ref: string, environments: string | undefined, use: (outdir: string) => T, log: (line: string) => void): T {
   const commit = (() => {
@@ -98,22 +96,10 @@ export function withSynthesizedBase<T>(ref: string, environments: string | undef
       throw new BaseSynthError(`--base ${ref} is not a commit, branch or tag of this repository (git rev-parse found nothing); give e.g. --base main or --base HEAD~1`);
     }
   })();
-  const dir = mkdtempSync(join(tmpdir(), "medicare-cost-base-"));
-  const tree = join(dir, "tree");
-  git(["worktree", "add", "--detach", tree, commit]);
   try {
-    symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
-    log(`Synthesizing the base ${ref} (${commit.slice(0, 12)}) in a temporary worktree...`);
-    const args = ["--import", "tsx", join(tree, "main.ts"), ...(environments ? ["--env", environments] : [])];
-    const env = { ...process.env };
-    delete env.MEDICARE_ENV; // --env decides, as for the change's own synth
-    const result = spawnSync(process.execPath, args, { cwd: tree, encoding: "utf8", env });
-    if (result.status !== 0) throw new BaseSynthError(`synthesizing the base ${ref} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim()}`);
-    const outdir = join(tree, "cdktf.out");
-    if (!existsSync(join(outdir, "stacks"))) throw new BaseSynthError(`the base ${ref} synthesized no stacks into cdktf.out/stacks`);
-    return use(outdir);
-  } finally {
-    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: ROOT });
-    rmSync(dir, { recursive: true, force: true });
+    return use(synthesizedCommit(commit, { environments, log }));
+  } catch (error) {
+    if (error instanceof CommitSynthError) throw new BaseSynthError(`the base ${ref}: ${error.message}`);
+    throw error;
   }
 }
