@@ -69,6 +69,12 @@ describe("npm run synth from the app bundle", () => {
   // A damaged or stale bundle is a BundleCache miss (__tests__/compute/bundle-cache.test.ts),
   // which synth.js meets as in the first case above: it builds the bundle again.
 
+  // cdktf's importFrom runs `terraform version` during synth; the organization stack writes
+  // its import blocks itself, so no Terraform binary on the PATH is needed or used.
+  it("needs no terraform binary: the same output when the one cdktf would call does not exist", () => {
+    expect(differences(fromSource, synth({ TERRAFORM_BINARY_NAME: "/nonexistent/terraform" }))).toEqual([]);
+  });
+
   it("runs main.ts from source on request, with the same output", () => {
     expect(differences(fromSource, synth({ MEDICARE_SYNTH_FROM_SOURCE: "1" }))).toEqual([]);
   });

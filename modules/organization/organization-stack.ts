@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack } from "cdktf";
+import { Aspects, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { GuarddutyOrganizationAdminAccount } from "@cdktf/provider-aws/lib/guardduty-organization-admin-account";
 import { Inspector2DelegatedAdminAccount } from "@cdktf/provider-aws/lib/inspector2-delegated-admin-account";
@@ -150,9 +150,23 @@ export class OrganizationStack extends TerraformStack {
       lifecycle: { preventDestroy: true, ignoreChanges: ["role_name", "iam_user_access_to_billing"] },
       dependsOn: [this.organization],
     });
-    resource.importFrom(account.id);
+    this.importExisting(resource, account.id);
     return resource;
   }
+
+  /**
+   * An `import` block for an existing resource, written as Terraform JSON. cdktf's
+   * `importFrom` writes the same block but first runs `terraform version` on this machine
+   * (a check that Terraform >= 1.5 is installed): synth would then fail, or depend on
+   * whatever binary happens to be on the PATH. The plan's own tool (OpenTofu in `npm run
+   * validate`, Terraform at deploy) reads the block and checks its own version.
+   */
+  private importExisting(resource: TerraformResource, id: string): void {
+    this.importBlocks.push({ id, to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}` });
+    this.addOverride("import", this.importBlocks);
+  }
+
+  private readonly importBlocks: { id: string; to: string }[] = [];
 
   /**
    * The security account administers detection for the organization. GuardDuty, Security
