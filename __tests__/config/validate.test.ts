@@ -264,30 +264,6 @@ describe("an invalid environment throws ConfigError naming the field and what to
       /must be a whole number of years/,
     ],
     [
-      "persona roles trusted by no one",
-      withEnv("dev", { identity: { trustedPrincipalArns: [] } }),
-      "environments.dev.identity.trustedPrincipalArns",
-      /lists no principal/,
-    ],
-    [
-      "persona roles trusted by everyone",
-      withEnv("dev", { identity: { trustedPrincipalArns: ["*"] } }),
-      "environments.dev.identity.trustedPrincipalArns[0]",
-      /not an account root or role ARN without wildcards/,
-    ],
-    [
-      "persona roles trusted by a wildcard role",
-      withEnv("dev", { identity: { trustedPrincipalArns: ["arn:aws:iam::333333333333:role/*"] } }),
-      "environments.dev.identity.trustedPrincipalArns[0]",
-      /without wildcards/,
-    ],
-    [
-      "persona roles trusted by the environment's own account",
-      withEnv("prod", { identity: { trustedPrincipalArns: ["arn:aws:iam::222222222222:root"] } }),
-      "environments.prod.identity.trustedPrincipalArns[0]",
-      /this environment's own account 222222222222/,
-    ],
-    [
       "MFA a day old accepted",
       withEnv("dev", { identity: { mfaMaxAgeSeconds: 86400 } }),
       "environments.dev.identity.mfaMaxAgeSeconds",

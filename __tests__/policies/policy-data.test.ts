@@ -99,23 +99,32 @@ describe("the principal allowlist (policies/data/principal_allowlist.json)", () 
     expect(entries[ORGANIZATION_DETECTION_STACK].account).toBe(org.accounts[org.securityAccount].id);
     expect(entries[ORGANIZATION_DETECTION_STACK].foreign_accounts).toEqual({});
     const foreign = entries[ORGANIZATION_STACK].foreign_accounts;
-    expect(Object.keys(foreign)).toEqual([org.accounts[org.securityAccount].id]);
-    for (const type of Object.values(foreign)[0].types) expect(type).toMatch(/_(admin_account|delegated_administrator)$/);
+    const security = org.accounts[org.securityAccount].id;
+    const environmentAccounts = Object.values(org.accounts).filter((a) => a.environment).map((a) => a.id);
+    expect(Object.keys(foreign).sort()).toEqual([security, ...environmentAccounts].sort());
+    for (const type of foreign[security].types) expect(type).toMatch(/_(admin_account|delegated_administrator)$/);
     // Only the security account's alert topics have a subscriber: the configured address.
     expect(entries[ORGANIZATION_STACK].subscription_endpoints).toEqual([]);
     expect(entries[ORGANIZATION_DETECTION_STACK].subscription_endpoints).toEqual([org.securityAlertEmail]);
     for (const entry of Object.values(entries)) {
-      expect(entry.trusted_principals).toEqual([]);
       expect(entry.regions).toEqual([...org.allowedRegions].sort());
     }
   });
 
-  it("names the identity account only for trust policies", () => {
-    const env = ENVIRONMENTS.prod;
-    const entry = JSON.parse(principalAllowlistJson()).principal_allowlist.prod;
-    const identity = env.identity.trustedPrincipalArns[0].split(":")[4];
-    expect(entry.foreign_accounts[identity].types).toEqual(["aws_iam_role"]);
-    expect(entry.trusted_principals).toEqual([...env.identity.trustedPrincipalArns].sort());
+  it("allows no other account in any trust policy: people come through Identity Center, not an identity principal", () => {
+    for (const env of Object.values(ENVIRONMENTS)) {
+      const entry = JSON.parse(principalAllowlistJson()).principal_allowlist[env.name];
+      expect(entry).not.toHaveProperty("trusted_principals");
+      for (const foreign of Object.values<{ types: string[] }>(entry.foreign_accounts)) expect(foreign.types).not.toContain("aws_iam_role");
+    }
+  });
+
+  it("lets the organization stack name each environment account only in Identity Center account assignments", () => {
+    const org = ORGANIZATION!;
+    const foreign = organizationAllowlists(org)[ORGANIZATION_STACK].foreign_accounts;
+    const assigned = new Set(Object.values(org.identityCenter.personas).flatMap((p) => p.accounts));
+    expect(assigned.size).toBeGreaterThan(0);
+    for (const key of assigned) expect(foreign[org.accounts[key].id].types).toEqual(["aws_ssoadmin_account_assignment"]);
   });
 });
 

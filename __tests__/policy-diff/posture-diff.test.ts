@@ -33,7 +33,7 @@ describe("posture diff of planted changes", () => {
 
   it("reports a widened IAM statement and a trust change", () => {
     const changes = planted("dev-security", (doc) => {
-      const role = Object.values<any>(doc.resource.aws_iam_role).find((r) => r.tags?.persona === "care-provider");
+      const role = Object.values<any>(doc.resource.aws_iam_role).find((r) => r["//"].metadata.path.endsWith("audit-trail/cloudwatch-logs-role/role"));
       const trust = JSON.parse(role.assume_role_policy);
       trust.Statement[0].Principal = { AWS: "arn:aws:iam::999999999999:root" };
       role.assume_role_policy = JSON.stringify(trust);
@@ -46,6 +46,21 @@ describe("posture diff of planted changes", () => {
     expect(principals.map((c) => [c.kind, c.detail])).toEqual(expect.arrayContaining([
       ["widened", expect.stringMatching(/^assume_role_policy statement .*Principal \+AWS:arn:aws:iam::999999999999:root/)],
       ["widened", expect.stringMatching(/^policy statement .*Action \+s3:DeleteObject/)],
+    ]));
+  });
+
+  it("reports people's access changing in Identity Center: a longer session, a persona's set given to another group", () => {
+    const changes = planted("organization", (doc) => {
+      const sets = Object.entries<any>(doc.resource.aws_ssoadmin_permission_set);
+      const [itSupport] = sets.find(([, s]) => s.tags.persona === "it-support")!;
+      doc.resource.aws_ssoadmin_permission_set[itSupport].session_duration = "PT8H";
+      const assignment = Object.values<any>(doc.resource.aws_ssoadmin_account_assignment).find((a) => a.permission_set_arn.includes(itSupport));
+      assignment.principal_id = "${aws_identitystore_group.somebody_else.group_id}";
+    });
+    const details = changes.filter((c) => c.category === "principals").map((c) => `${c.kind} ${c.type} ${c.detail}`);
+    expect(details).toEqual(expect.arrayContaining([
+      expect.stringMatching(/aws_ssoadmin_permission_set session_duration: PT1H -> PT8H/),
+      expect.stringMatching(/aws_ssoadmin_account_assignment principal_id: .* -> \$\{aws_identitystore_group.somebody_else.group_id\}/),
     ]));
   });
 

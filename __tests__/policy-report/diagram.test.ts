@@ -86,7 +86,7 @@ describe("the screenshot", () => {
       excepted: [],
       exceptionProblems: [],
     } as unknown as PolicyReport;
-    const page = renderHtml({ report, exceptions: [], stacks: app.stacks, accessMatrix: { environments: [] } as never, functions: [], now: new Date("2026-12-03T12:00:00Z") }).replace(
+    const page = renderHtml({ report, exceptions: [], stacks: app.stacks, accessMatrix: { personas: [] } as never, functions: [], now: new Date("2026-12-03T12:00:00Z") }).replace(
       /<section id="(?!architecture)[^"]*">[\s\S]*?<\/section>/g,
       "",
     );

@@ -298,7 +298,7 @@ describe("reviewer report", () => {
       report: report({ findings: [finding()], passed: false }),
       exceptions: [{ rule: "NET-001", resource: "dev-network/<b>x</b>", reason: "reason with <i>markup</i> that is long enough", owner: "security-team", expires: "2026-12-01" }],
       stacks: { "dev-network": { resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } } } },
-      accessMatrix: { environments: [] },
+      accessMatrix: { personas: [] },
       functions: [],
       now: NOW,
     });
@@ -326,7 +326,7 @@ describe("reviewer report", () => {
       report: report({ findings: [], passed: true }),
       exceptions: [],
       stacks: {},
-      accessMatrix: { environments: [] },
+      accessMatrix: { personas: [] },
       functions: [fn("medicare-dev-exact", []), fn("medicare-dev-wide", ["sns:*"])],
       sqlGrants: [
         {

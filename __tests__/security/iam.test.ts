@@ -1,9 +1,9 @@
 import { rmSync } from "fs";
 import { ENVIRONMENTS } from "../../modules/config/environments";
 import { HUMAN_FORBIDDEN_ACTIONS } from "../../modules/iam/human-boundary";
-import { IAM_PERSONAS, isWildcardAction } from "../../modules/iam/personas";
+import { IAM_PERSONAS, PERSONA_POLICY_PATH, isWildcardAction, personaPolicyName } from "../../modules/iam/personas";
 import { conditionValues, describeStatement, scopableOnEverything, statementsOf } from "../support/policy";
-import { expectRefTo, referencedResource } from "../support/refs";
+import { referencedResource } from "../support/refs";
 import { SynthResource, SynthesizedApp, synthesize } from "../support/synth";
 
 let app: SynthesizedApp;
@@ -66,37 +66,40 @@ describe("IAM across every stack of every environment", () => {
   });
 });
 
-describe.each(Object.keys(ENVIRONMENTS))("%s persona roles", (envName) => {
+describe.each(Object.keys(ENVIRONMENTS))("%s persona policies", (envName) => {
   const env = ENVIRONMENTS[envName];
   const stack = `${envName}-security`;
-  const personaRoles = () => app.resources("aws_iam_role").filter((r) => r.stack.startsWith(`${envName}-`) && r.values.tags?.persona);
-  const humanBoundary = () => app.resources("aws_iam_policy", stack).find((p) => p.values.name === `medicare-${envName}-human-boundary`)!;
+  const personaPolicies = () => app.resources("aws_iam_policy").filter((p) => p.stack.startsWith(`${envName}-`) && p.values.tags?.persona);
+  const humanBoundary = () => app.resources("aws_iam_policy", stack).find((p) => p.values.name === "medicare-human-boundary")!;
 
-  it("one role per IAM persona (six: patients use Cognito only), all in the security stack", () => {
-    expect(personaRoles().map((r) => r.values.tags.persona).sort()).toEqual(
+  it("one customer-managed policy per IAM persona (six: patients use Cognito only), in the security stack, named as the permission sets refer to it", () => {
+    expect(personaPolicies().map((p) => p.values.tags.persona).sort()).toEqual(
       ["care-provider", "database-administrator", "it-support", "security-team", "super-admin", "system-administrator"],
     );
-    expect(personaRoles().every((r) => r.stack === stack)).toBe(true);
-  });
-
-  it("every trust statement trusts only the identity principals, with MFA no older than configured", () => {
-    for (const role of personaRoles()) {
-      const trust = statementsOf(role.values.assume_role_policy);
-      expect(trust.length).toBeGreaterThan(0);
-      for (const s of trust) {
-        expect(s.principals).toEqual({ AWS: [...env.identity.trustedPrincipalArns] });
-        expect(s.actions).toEqual(["sts:AssumeRole"]);
-        expect(conditionValues(s, "aws:MultiFactorAuthPresent", ["Bool"])).toEqual(["true"]);
-        expect(conditionValues(s, "aws:MultiFactorAuthAge", ["NumericLessThan"])).toEqual([String(env.identity.mfaMaxAgeSeconds)]);
-      }
-      expect(role.values.max_session_duration).toBe(3600);
-      expectRefTo(app, stack, role.values.permissions_boundary, humanBoundary(), "arn");
+    for (const policy of personaPolicies()) {
+      expect({ path: policy.path, stack: policy.stack, name: policy.values.name, iamPath: policy.values.path }).toEqual({
+        path: policy.path,
+        stack,
+        name: personaPolicyName(policy.values.tags.persona),
+        iamPath: PERSONA_POLICY_PATH,
+      });
     }
   });
 
+  it("no role of the environment is tagged with a persona or trusts another account: people come through Identity Center", () => {
+    const roles = app.resources("aws_iam_role").filter((r) => r.stack.startsWith(`${envName}-`));
+    expect(roles.filter((r) => r.values.tags?.persona).map((r) => r.path)).toEqual([]);
+    const foreign = roles.flatMap((r) =>
+      statementsOf(r.values.assume_role_policy)
+        .flatMap((s) => [s.principals.AWS ?? []].flat())
+        .filter((principal) => !String(principal).includes(`:${env.accountId}:`))
+        .map((principal) => `${r.path}: ${principal}`),
+    );
+    expect(foreign).toEqual([]);
+  });
+
   it("every grant names this environment's resources (or this account's, for generated ids and listings)", () => {
-    for (const role of personaRoles()) {
-      const policy = app.resources("aws_iam_role_policy", stack).find((p) => p.values.role === `\${aws_iam_role.${role.name}.name}`)!;
+    for (const policy of personaPolicies()) {
       for (const s of statementsOf(policy.values.policy)) {
         for (const resource of s.resources) {
           const ok =
@@ -105,7 +108,7 @@ describe.each(Object.keys(ENVIRONMENTS))("%s persona roles", (envName) => {
             resource.includes(`/medicare/${envName}/`) ||
             resource.includes(`:${env.accountId}:`) ||
             resource.startsWith("${aws_kms_key.");
-          expect({ role: role.path, sid: s.sid, resource, ok }).toEqual({ role: role.path, sid: s.sid, resource, ok: true });
+          expect({ policy: policy.path, sid: s.sid, resource, ok }).toEqual({ policy: policy.path, sid: s.sid, resource, ok: true });
         }
       }
     }
@@ -113,21 +116,15 @@ describe.each(Object.keys(ENVIRONMENTS))("%s persona roles", (envName) => {
 
   it("the human boundary is the union of the persona grants and denies audit tampering and new credentials", () => {
     const boundary = statementsOf(humanBoundary().values.policy);
-    const granted = new Set(
-      app
-        .resources("aws_iam_role_policy", stack)
-        .filter((p) => p.path.includes("/personas/"))
-        .flatMap((p) => statementsOf(p.values.policy).flatMap((s) => s.actions)),
-    );
+    const granted = new Set(personaPolicies().flatMap((p) => statementsOf(p.values.policy).flatMap((s) => s.actions)));
     const allowed = new Set(boundary.filter((s) => s.effect === "Allow").flatMap((s) => s.actions));
     expect([...allowed].sort()).toEqual([...granted].sort());
     const denied = boundary.filter((s) => s.effect === "Deny").flatMap((s) => s.actions);
     expect(denied).toEqual(expect.arrayContaining([...HUMAN_FORBIDDEN_ACTIONS, "cloudtrail:StopLogging", "iam:CreateAccessKey", "kms:ScheduleKeyDeletion"]));
     const roleChanges = boundary.find((s) => s.sid === "RolesChangedByPeopleCarryABoundary")!;
-    expect(conditionValues(roleChanges, "iam:PermissionsBoundary", ["StringNotEquals"]).sort()).toEqual([
-      `arn:aws:iam::${env.accountId}:policy/medicare-${envName}-human-boundary`,
-      `arn:aws:iam::${env.accountId}:policy/medicare-${envName}-workload-boundary`,
-    ]);
+    expect(conditionValues(roleChanges, "iam:PermissionsBoundary", ["StringNotEquals"]).sort()).toEqual(
+      [`arn:aws:iam::${env.accountId}:policy/medicare-${envName}-workload-boundary`, `arn:aws:iam::${env.accountId}:policy/medicare-human-boundary`].sort(),
+    );
   });
 
   it("the account password policy is CIS-strength", () => {

@@ -274,7 +274,7 @@ describe("the reviewer page's cost section", () => {
     const stacks = copy(app.stacks);
     stacks["dev-edge"].resource["aws_<b>odd</b>"] = { x: {} };
     expect(renderCostSection(stacks)).toContain("The estimate could not be made: no price for aws_&lt;b&gt;odd&lt;/b&gt;: add it to the price file");
-    const page = renderHtml({ report: { files: [], rules: [], findings: [], excepted: [], exceptionProblems: [], warnings: [], passed: true } as any, exceptions: [], stacks: app.stacks, accessMatrix: { environments: [] }, functions: [], now: new Date("2026-12-03T00:00:00Z") });
+    const page = renderHtml({ report: { files: [], rules: [], findings: [], excepted: [], exceptionProblems: [], warnings: [], passed: true } as any, exceptions: [], stacks: app.stacks, accessMatrix: { personas: [] }, functions: [], now: new Date("2026-12-03T00:00:00Z") });
     expect(page).toContain('<a href="#cost">Cost</a>');
     expect(page).toContain('<section id="cost">');
   });

@@ -9,12 +9,6 @@ const PLACEHOLDER_ONPREM_CA = readFileSync(join(__dirname, "certificates", "onpr
 const PLACEHOLDER_ONPREM_DNS = { domain: "medicare.internal", servers: ["192.168.0.2", "192.168.0.3"] };
 
 /**
- * Placeholder identity account whose (MFA-authenticated) people assume the persona roles;
- * replace with the organization's identity account or its IAM Identity Center role ARNs.
- */
-const PLACEHOLDER_IDENTITY_ACCOUNT = "arn:aws:iam::333333333333:root";
-
-/**
  * Placeholder public zone: medicare.example is reserved (RFC 2606) until mediCARE's registered
  * domain is chosen; replace it and delegate each environment's zone from the parent.
  */
@@ -53,7 +47,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     },
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 14, pullerCommonName: "medicare-dev-export-puller" },
     audit: { retentionYears: 1 },
-    identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
+    identity: { mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
     edge: {
       zoneName: `dev.${PLACEHOLDER_DOMAIN}`,
@@ -109,7 +103,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     export: { schedule: "cron(30 1 * * ? *)", retentionDays: 35, pullerCommonName: "medicare-prod-export-puller" },
     // Six years: HIPAA's documentation retention period (164.316(b)(2)).
     audit: { retentionYears: 6 },
-    identity: { trustedPrincipalArns: [PLACEHOLDER_IDENTITY_ACCOUNT], mfaMaxAgeSeconds: 3600 },
+    identity: { mfaMaxAgeSeconds: 3600 },
     state: { kind: "local" },
     edge: {
       zoneName: `prod.${PLACEHOLDER_DOMAIN}`,

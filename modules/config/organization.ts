@@ -7,6 +7,7 @@
  * Like the environment config, nothing here can switch a guardrail off: which services the
  * SCPs protect, and what they deny, live in modules/organization.
  */
+import { IAM_PERSONAS, IamPersona } from "../iam/persona-names";
 import { EnvironmentConfig, StateBackendConfig } from "./schema";
 
 /** The OUs, by path under the root; `workloads/prod` is the OU `prod` inside `workloads`. */
@@ -24,6 +25,28 @@ export interface OrganizationAccountConfig {
   readonly ou: Exclude<OrganizationalUnitPath, "workloads">;
   /** The environment whose stacks deploy into this account, if any (`ENVIRONMENTS` key). */
   readonly environment?: string;
+}
+
+/** One persona's access: the Identity Center group its people belong to, and where the group gets the persona's permission set. */
+export interface PersonaAssignmentConfig {
+  /** Display name of the persona's group in the identity store (created by the organization stack; membership is managed by people or the IdP). */
+  readonly group: string;
+  /** Keys of `accounts` the persona's permission set is assigned in; each must host an environment (its persona policies live there). */
+  readonly accounts: readonly string[];
+}
+
+/**
+ * IAM Identity Center, in the management account and `homeRegion`. The instance is created
+ * once in the console (the API cannot create an organization instance), so its ARN and
+ * identity store id are config, not looked up: the stacks plan offline.
+ */
+export interface IdentityCenterConfig {
+  /** `arn:aws:sso:::instance/ssoins-<16 hex>` (IAM Identity Center > Settings). */
+  readonly instanceArn: string;
+  /** `d-<10 hex>` (IAM Identity Center > Settings > Identity source). */
+  readonly identityStoreId: string;
+  /** Every persona that reaches AWS, each with its own group; no group serves two personas. */
+  readonly personas: Readonly<Record<IamPersona, PersonaAssignmentConfig>>;
 }
 
 export interface OrganizationConfig {
@@ -56,6 +79,8 @@ export interface OrganizationConfig {
   readonly deploymentRoleName: string;
   /** Name of the break-glass role in every account: the only one that may delete KMS keys or change key policies. */
   readonly breakGlassRoleName: string;
+  /** People's access: a permission set per persona, assigned per account to the persona's group. */
+  readonly identityCenter: IdentityCenterConfig;
   /** Remote state of the organization's stacks. */
   readonly state: StateBackendConfig;
   /** Team that owns the organization stacks; written to the `owner` tag. */
@@ -78,6 +103,18 @@ export const ORGANIZATION: OrganizationConfig | undefined = {
   securityAlertEmail: "security-oncall@medicare.example",
   deploymentRoleName: "medicare-deployment",
   breakGlassRoleName: "medicare-break-glass",
+  identityCenter: {
+    instanceArn: "arn:aws:sso:::instance/ssoins-0000000000000000",
+    identityStoreId: "d-0000000000",
+    personas: {
+      "care-provider": { group: "medicare-care-providers", accounts: ["prod", "dev"] },
+      "it-support": { group: "medicare-it-support", accounts: ["prod", "dev"] },
+      "database-administrator": { group: "medicare-database-administrators", accounts: ["prod", "dev"] },
+      "security-team": { group: "medicare-security-team", accounts: ["prod", "dev"] },
+      "system-administrator": { group: "medicare-system-administrators", accounts: ["prod", "dev"] },
+      "super-admin": { group: "medicare-super-admins", accounts: ["prod", "dev"] },
+    },
+  },
   state: { kind: "local" },
   owner: "platform-team",
 };
@@ -86,6 +123,63 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const NAME = /^[a-z][a-z0-9-]{1,20}$/;
+const SSO_INSTANCE_ARN = /^arn:aws:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+const IDENTITY_STORE_ID = /^d-[0-9a-f]{10}$/;
+/** Identity store group display names: printable, no leading or trailing space, at most 1,024 characters. */
+const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}](?:[\p{L}\p{M}\p{S}\p{N}\p{P} ]{0,1022}[\p{L}\p{M}\p{S}\p{N}\p{P}])?$/u;
+
+/** Problems with `identityCenter`: every IAM persona once, a group of its own, assigned only in accounts that hold its policies. */
+function identityCenterProblems(org: OrganizationConfig, add: (field: string, message: string) => void): void {
+  const ic = org.identityCenter as IdentityCenterConfig | undefined;
+  if (!ic) {
+    add("identityCenter", "is missing; give the Identity Center instance (instanceArn, identityStoreId) and a group and accounts per persona");
+    return;
+  }
+  if (!SSO_INSTANCE_ARN.test(String(ic.instanceArn))) {
+    add("identityCenter.instanceArn", `${JSON.stringify(ic.instanceArn)} is not an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-<16 characters>; IAM Identity Center > Settings)`);
+  }
+  if (!IDENTITY_STORE_ID.test(String(ic.identityStoreId))) {
+    add("identityCenter.identityStoreId", `${JSON.stringify(ic.identityStoreId)} is not an identity store id (d-<10 hex digits>; IAM Identity Center > Settings > Identity source)`);
+  }
+  const personas = ic.personas ?? ({} as IdentityCenterConfig["personas"]);
+  for (const key of Object.keys(personas)) {
+    if (!(IAM_PERSONAS as readonly string[]).includes(key)) add(`identityCenter.personas.${key}`, `is not a persona that reaches AWS; use ${IAM_PERSONAS.join(", ")} (patients sign in through Cognito only)`);
+  }
+  const groups = new Map<string, string>();
+  for (const persona of IAM_PERSONAS) {
+    if (!/^[\w+=,.@-]{1,32}$/.test(`${org.name}-${persona}`)) {
+      add("name", `${org.name}-${persona}, the ${persona} permission set's name, is longer than Identity Center's 32 characters; shorten the name`);
+    }
+    const at = (field: string) => `identityCenter.personas.${persona}${field}`;
+    const assignment = personas[persona];
+    if (!assignment) {
+      add(at(""), `is missing; every persona needs its own group and the accounts it works in (${persona} would have no access)`);
+      continue;
+    }
+    if (typeof assignment.group !== "string" || !GROUP_NAME.test(assignment.group)) {
+      add(at(".group"), `${JSON.stringify(assignment.group)} is not a group display name (1-1024 printable characters, no leading or trailing space)`);
+    } else {
+      const other = groups.get(assignment.group.toLowerCase());
+      if (other) add(at(".group"), `${assignment.group} is also the group of ${other}; each persona needs its own group, or its people get both personas' access`);
+      groups.set(assignment.group.toLowerCase(), persona);
+    }
+    const accounts: unknown = assignment.accounts;
+    if (!Array.isArray(accounts) || accounts.length === 0) {
+      add(at(".accounts"), "lists no account; give the keys of `accounts` whose environment this persona works in");
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const key of accounts as string[]) {
+      const account = org.accounts[key];
+      if (seen.has(key)) add(at(".accounts"), `lists ${key} twice`);
+      seen.add(key);
+      if (!account) add(at(".accounts"), `${JSON.stringify(key)} is not a key of accounts; use one of ${Object.keys(org.accounts).join(", ")}`);
+      else if (account.environment === undefined) {
+        add(at(".accounts"), `${key} hosts no environment, so it has no ${persona} policy for the permission set to refer to; assign only environment accounts (${Object.entries(org.accounts).filter(([, a]) => a.environment).map(([k]) => k).join(", ")})`);
+      }
+    }
+  }
+}
 
 /**
  * Problems with the organization config, each naming the field to change; cross-checked
@@ -131,7 +225,14 @@ export function organizationProblems(org: OrganizationConfig, environments: Read
   if (!security) add("securityAccount", `${JSON.stringify(org.securityAccount)} is not a key of accounts`);
   else if (security.ou !== "security") add(`accounts.${org.securityAccount}.ou`, `the security account belongs in the security OU, not ${security.ou}`);
 
+  identityCenterProblems(org, add);
+
+  const environmentOf = new Map<string, string>();
   for (const [name, env] of Object.entries(environments)) {
+    // Persona policies have the same name in every account (permission sets name them), so one environment per account.
+    const other = environmentOf.get(env.accountId);
+    if (other) add("accounts", `environments.${other} and environments.${name} share account ${env.accountId}; give each environment its own account (the persona policies and the human boundary have one name per account)`);
+    environmentOf.set(env.accountId, name);
     if (![...ids.keys()].includes(env.accountId)) add("accounts", `environments.${name}.accountId ${env.accountId} is not a member account; add it with environment: "${name}"`);
     for (const region of [env.region, env.backupRegion]) {
       if (!org.allowedRegions.includes(region)) add("allowedRegions", `environments.${name} uses ${region}; allow it`);

@@ -113,14 +113,13 @@ export interface AuditConfig {
   readonly retentionYears: number;
 }
 
+/**
+ * People reach the environment's account through their persona's IAM Identity Center
+ * permission set (`ORGANIZATION.identityCenter`, modules/config/organization.ts); no role
+ * here trusts another account's principals.
+ */
 export interface IdentityConfig {
-  /**
-   * Principals allowed to assume the persona roles, always with MFA: the identity account
-   * (`arn:aws:iam::<account>:root`) or named roles in it (e.g. an IAM Identity Center
-   * permission-set role). Never `*` and never this environment's own account.
-   */
-  readonly trustedPrincipalArns: readonly string[];
-  /** Oldest MFA sign-in, in seconds, with which a persona role may be assumed (300..3600). */
+  /** Oldest MFA sign-in, in seconds, any role people assume may accept (300..3600; IAM-004). */
   readonly mfaMaxAgeSeconds: number;
 }
 

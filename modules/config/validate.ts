@@ -219,34 +219,18 @@ function validateData(env: EnvironmentConfig, problems: Problems, at: (field: st
 /** CloudTrail retention years (Object Lock): at least a year, at most what S3 Object Lock takes here. */
 export const AUDIT_RETENTION_YEARS = { min: 1, max: 10 } as const;
 
-/** How old an MFA sign-in may be when a persona role is assumed: 5 minutes..1 hour. */
+/** How old an MFA sign-in may be when a role people assume is assumed: 5 minutes..1 hour. */
 export const MFA_MAX_AGE_SECONDS = { min: 300, max: 3600 } as const;
 
-/** An IAM principal that may be trusted: an account root or a named role (no wildcards). */
-const TRUSTED_PRINCIPAL = /^arn:aws:iam::(\d{12}):(root|role\/[A-Za-z0-9+=,.@_\/-]{1,512})$/;
-
-/** Audit retention and who may assume persona roles: amounts and names only, never a switch. */
+/** Audit retention and the oldest MFA sign-in a role people assume may accept: amounts only, never a switch. */
 function validateAuditAndIdentity(env: EnvironmentConfig, problems: Problems, at: (field: string) => string): void {
   const years = env.audit?.retentionYears;
   if (!Number.isInteger(years) || years < AUDIT_RETENTION_YEARS.min || years > AUDIT_RETENTION_YEARS.max) {
     problems.add(at("audit.retentionYears"), `${JSON.stringify(years)} must be a whole number of years, ${AUDIT_RETENTION_YEARS.min}..${AUDIT_RETENTION_YEARS.max} (the CloudTrail bucket's Object Lock retention)`);
   }
-  const principals: unknown = env.identity?.trustedPrincipalArns;
-  if (!Array.isArray(principals) || principals.length === 0) {
-    problems.add(at("identity.trustedPrincipalArns"), "lists no principal; give the identity account (arn:aws:iam::<account>:root) or its role ARNs that people sign in through");
-  } else {
-    principals.forEach((principal, i) => {
-      const match = typeof principal === "string" ? TRUSTED_PRINCIPAL.exec(principal) : null;
-      if (!match) {
-        problems.add(at(`identity.trustedPrincipalArns[${i}]`), `${JSON.stringify(principal)} is not an account root or role ARN without wildcards (arn:aws:iam::<12 digits>:root or arn:aws:iam::<12 digits>:role/<name>)`);
-      } else if (match[1] === env.accountId) {
-        problems.add(at(`identity.trustedPrincipalArns[${i}]`), `${principal} is in this environment's own account ${env.accountId}; people sign in in the identity account and assume persona roles from there`);
-      }
-    });
-  }
   const age = env.identity?.mfaMaxAgeSeconds;
   if (!Number.isInteger(age) || age < MFA_MAX_AGE_SECONDS.min || age > MFA_MAX_AGE_SECONDS.max) {
-    problems.add(at("identity.mfaMaxAgeSeconds"), `${JSON.stringify(age)} must be ${MFA_MAX_AGE_SECONDS.min}..${MFA_MAX_AGE_SECONDS.max} seconds (how old an MFA sign-in may be when a persona role is assumed)`);
+    problems.add(at("identity.mfaMaxAgeSeconds"), `${JSON.stringify(age)} must be ${MFA_MAX_AGE_SECONDS.min}..${MFA_MAX_AGE_SECONDS.max} seconds (how old an MFA sign-in may be when a role people assume is assumed)`);
   }
 }
 

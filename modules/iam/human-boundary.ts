@@ -4,6 +4,12 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { policyJson } from "./policy-document";
 import { ceilingWithinAccount } from "./permission-boundary";
+import { HUMAN_BOUNDARY_POLICY_NAME, PERSONA_POLICY_PATH } from "./persona-names";
+
+/** The human boundary's ARN in an account (the literal, for conditions and Deny resources). */
+export function humanBoundaryArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:policy${PERSONA_POLICY_PATH}${HUMAN_BOUNDARY_POLICY_NAME}`;
+}
 
 /**
  * What no person may do through a persona role, whatever its policy says: switch off or
@@ -53,7 +59,7 @@ export const HUMAN_FORBIDDEN_ACTIONS: readonly string[] = [
 ];
 
 /**
- * The permission boundary of every persona role: the ceiling of what people can do here.
+ * The permission boundary of every persona's Identity Center role: the ceiling of what people can do here.
  * Its Allow lists exactly the actions the persona roles are granted (each registers its
  * own through `permit`), in this account only; its Deny forbids audit tampering, new
  * long-lived credentials, changes to the boundaries themselves, and creating or changing a
@@ -69,12 +75,14 @@ export class HumanBoundary extends Construct {
     super(scope, id);
     const stack = MedicareStack.of(this);
     this.policy = new IamPolicy(this, "policy", {
-      name: stack.resourceName("human-boundary"),
-      description: "Permission boundary of every mediCARE persona role: the ceiling of what people may do",
+      // The same name in every account: the permission sets name it as their boundary.
+      name: HUMAN_BOUNDARY_POLICY_NAME,
+      path: PERSONA_POLICY_PATH,
+      description: "Permission boundary of every mediCARE persona (IAM Identity Center permission sets): the ceiling of what people may do",
       policy: Lazy.stringValue({ produce: () => this.render(stack) }),
       tags: { "policy-role": "permission-boundary" },
     });
-    this.boundaryArns.push(`arn:aws:iam::${stack.accountId}:policy/${stack.resourceName("human-boundary")}`);
+    this.boundaryArns.push(humanBoundaryArn(stack.accountId));
   }
 
   get arn(): string {
@@ -108,7 +116,7 @@ export class HumanBoundary extends Construct {
         sid: "NoChangesToTheBoundaries",
         effect: "Deny",
         actions: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
-        resources: [`arn:aws:iam::${stack.accountId}:policy/${stack.resourceName()}-*-boundary`],
+        resources: [`arn:aws:iam::${stack.accountId}:policy/${stack.resourceName()}-*-boundary`, humanBoundaryArn(stack.accountId)],
       },
       {
         // iam:PermissionsBoundary is in the request context of these actions; a role

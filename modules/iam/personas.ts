@@ -1,34 +1,16 @@
 import { Construct } from "constructs";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { MedicareStack } from "../core/medicare-stack";
 import { AUDIT_TRAIL_BUCKET, CONFIG_HISTORY_BUCKET, trailArn } from "../security/audit-names";
 import { DomainKey, requireKeyOf, viaService } from "../security/keys";
 import { bucketName } from "../storage/names";
 import { HumanBoundary } from "./human-boundary";
-import { PolicyStatement, policyJson, trustPolicyJson } from "./policy-document";
+import { IAM_PERSONAS, IamPersona, PERSONA_POLICY_PATH, PERSONA_TAG, personaPolicyName } from "./persona-names";
+import { PolicyStatement, policyJson } from "./policy-document";
 import { UNSCOPED_ACTIONS } from "./unscoped-actions";
 
-/** The seven personas of the source documents (003, "Architecture details from ... point of view"). */
-export const PERSONAS = [
-  "patient",
-  "care-provider",
-  "it-support",
-  "database-administrator",
-  "security-team",
-  "system-administrator",
-  "super-admin",
-] as const;
-export type Persona = (typeof PERSONAS)[number];
-
-/** Personas that reach AWS through an IAM role here; patients sign in to the portal with Cognito only. */
-export const IAM_PERSONAS: readonly Exclude<Persona, "patient">[] = PERSONAS.filter((p): p is Exclude<Persona, "patient"> => p !== "patient");
-
-/** The tag that names a persona role's persona; the access matrix and the IAM rules read it. */
-export const PERSONA_TAG = "persona";
-
-/** Persona sessions last at most an hour (IAM's minimum for a role's maximum). */
-export const PERSONA_SESSION_SECONDS = 3600;
+export { HUMAN_BOUNDARY_POLICY_NAME, IAM_PERSONAS, PERSONAS, PERSONA_POLICY_PATH, PERSONA_SESSION_DURATION, PERSONA_SESSION_SECONDS, PERSONA_TAG, personaPolicyName } from "./persona-names";
+export type { IamPersona, Persona } from "./persona-names";
 
 /** What the persona statements are scoped to. */
 interface Scope {
@@ -51,7 +33,7 @@ interface PersonaDefinition {
  * this environment's resources (`medicare-<env>-*`) or, where AWS names resources by
  * generated ids, this account's resources tagged with this environment.
  */
-export const PERSONA_DEFINITIONS: Readonly<Record<Exclude<Persona, "patient">, PersonaDefinition>> = {
+export const PERSONA_DEFINITIONS: Readonly<Record<IamPersona, PersonaDefinition>> = {
   "care-provider": {
     job: "views, uploads and downloads patient records and keeps them up to date",
     statements: ({ stack, dataKey }): PolicyStatement[] => {
@@ -267,7 +249,7 @@ export const PERSONA_DEFINITIONS: Readonly<Record<Exclude<Persona, "patient">, P
   },
 };
 
-export interface PersonaRolesProps {
+export interface PersonaPoliciesProps {
   readonly boundary: HumanBoundary;
   readonly dataKey: DomainKey;
   readonly logsKey: DomainKey;
@@ -280,53 +262,39 @@ export function isWildcardAction(action: string): boolean {
 }
 
 /**
- * One IAM role per persona (patients have none: they use the portal through Cognito). A
- * person of the identity account assumes it only with MFA no older than
- * `env.identity.mfaMaxAgeSeconds`, for at most an hour; every role carries the human
- * boundary and one inline policy with its persona's statements. No IAM users are created.
+ * Each persona's grants in this account, as one customer-managed policy per persona
+ * (`medicare-persona-<persona>`), under the human boundary. People get them through the
+ * persona's IAM Identity Center permission set (modules/organization/identity-center.ts),
+ * which refers to this policy and to the boundary by name: Identity Center creates the
+ * persona's role in this account (`AWSReservedSSO_<permission set>_*`), trusted by its own
+ * permission set only, with a one-hour session. No role here trusts people (no shared
+ * identity principal), and no IAM users are created.
  */
-export class PersonaRoles extends Construct {
-  readonly roles: Readonly<Record<Exclude<Persona, "patient">, IamRole>>;
+export class PersonaPolicies extends Construct {
+  readonly policies: Readonly<Record<IamPersona, IamPolicy>>;
 
-  constructor(scope: Construct, id: string, props: PersonaRolesProps) {
+  constructor(scope: Construct, id: string, props: PersonaPoliciesProps) {
     super(scope, id);
     const stack = MedicareStack.of(this);
     requireKeyOf("data", props.dataKey, this, "dataKey");
     requireKeyOf("logs", props.logsKey, this, "logsKey");
     requireKeyOf("messaging", props.messagingKey, this, "messagingKey");
     const context: Scope = { stack, dataKey: props.dataKey, logsKey: props.logsKey, messagingKey: props.messagingKey, roleBoundaryArns: props.boundary.roleBoundaryArns };
-    const roles: Partial<Record<Exclude<Persona, "patient">, IamRole>> = {};
+    const policies: Partial<Record<IamPersona, IamPolicy>> = {};
     for (const persona of IAM_PERSONAS) {
       const definition = PERSONA_DEFINITIONS[persona];
       const statements = definition.statements(context);
       checkLeastPrivilege(this.node.path, persona, statements);
-      const role = new IamRole(this, persona, {
-        name: stack.resourceName(persona),
+      policies[persona] = new IamPolicy(this, persona, {
+        name: personaPolicyName(persona),
+        path: PERSONA_POLICY_PATH,
         description: `mediCARE ${stack.env.name} ${persona}: ${definition.job}`,
-        permissionsBoundary: props.boundary.arn,
-        maxSessionDuration: PERSONA_SESSION_SECONDS,
-        assumeRolePolicy: trustPolicyJson([
-          {
-            sid: "PeopleOfTheIdentityAccountWithRecentMfa",
-            principals: { AWS: stack.env.identity.trustedPrincipalArns },
-            actions: ["sts:AssumeRole"],
-            conditions: {
-              Bool: { "aws:MultiFactorAuthPresent": true },
-              NumericLessThan: { "aws:MultiFactorAuthAge": stack.env.identity.mfaMaxAgeSeconds },
-            },
-          },
-        ]),
+        policy: policyJson(statements),
         tags: { [PERSONA_TAG]: persona },
       });
-      new IamRolePolicy(this, `${persona}-policy`, {
-        name: persona,
-        role: role.name,
-        policy: policyJson(statements),
-      });
       props.boundary.permit(statements.flatMap((s) => s.actions));
-      roles[persona] = role;
     }
-    this.roles = roles as Record<Exclude<Persona, "patient">, IamRole>;
+    this.policies = policies as Record<IamPersona, IamPolicy>;
   }
 }
 

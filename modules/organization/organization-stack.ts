@@ -15,6 +15,7 @@ import { OrganizationConfig, OrganizationAccountConfig } from "../config/organiz
 import { EnvironmentConfig } from "../config/schema";
 import { configureStateBackend } from "../core/medicare-stack";
 import { RequiredTagsAspect } from "../core/tagging";
+import { IdentityCenter } from "./identity-center";
 import { ScpTarget, checkServiceControlPolicies, scpJson, serviceControlPolicies } from "./service-control-policies";
 
 /** The stacks' names: one per account that the organization's own resources live in. */
@@ -64,7 +65,8 @@ export function tagOrganizationStack(stack: TerraformStack, org: OrganizationCon
  * trusted access above, the OUs, the member accounts (existing accounts, imported), the
  * service control policies attached to the root and the OUs, and the security account
  * registered as delegated administrator of GuardDuty, Security Hub, Inspector and Macie in
- * every region that holds data, and of Config and Access Analyzer organization-wide.
+ * every region that holds data, and of Config and Access Analyzer organization-wide; and
+ * IAM Identity Center's permission sets, groups and account assignments (people's access).
  *
  * Deployed first: the SCPs and the delegated administration must exist before the
  * environments' stacks and `organization-detection` (docs/organization.md).
@@ -75,6 +77,8 @@ export class OrganizationStack extends TerraformStack {
   readonly organizationalUnits: Readonly<Record<string, OrganizationsOrganizationalUnit>>;
   readonly accounts: Readonly<Record<string, OrganizationsAccount>>;
   readonly policies: Readonly<Record<string, OrganizationsPolicy>>;
+  /** A permission set per persona, assigned per account to the persona's group. */
+  readonly identityCenter: IdentityCenter;
   /** The management account's provider in each region that holds data. */
   readonly regionProviders: Readonly<Record<string, AwsProvider>>;
 
@@ -133,6 +137,7 @@ export class OrganizationStack extends TerraformStack {
     this.policies = policies;
 
     this.delegateToSecurityAccount(org.accounts[org.securityAccount].id);
+    this.identityCenter = new IdentityCenter(this, "identity-center", org);
   }
 
   /**

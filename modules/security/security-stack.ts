@@ -5,7 +5,7 @@ import { MedicareStack } from "../core/medicare-stack";
 import { HumanBoundary } from "../iam/human-boundary";
 import { AccountPasswordPolicy } from "../iam/password-policy";
 import { PermissionBoundary } from "../iam/permission-boundary";
-import { PersonaRoles } from "../iam/personas";
+import { PersonaPolicies } from "../iam/personas";
 import { StorageFoundation } from "../storage/bucket-foundation";
 import { AuditTrail } from "./audit-trail";
 import { SecurityAlarms } from "./cis-alarms";
@@ -16,7 +16,8 @@ import { ThreatDetection } from "./threat-detection";
 /**
  * `<env>-security`: the keys every other stack encrypts with and the permission boundary
  * every workload role carries; the audit trail, AWS Config, threat detection and the CIS
- * alarms; the account password policy and one MFA-only role per persona. Deployed first;
+ * alarms; the account password policy and one policy per persona (people reach them
+ * through IAM Identity Center, configured in the organization stack). Deployed first;
  * other stacks receive its constructs.
  */
 export class SecurityStack extends MedicareStack {
@@ -32,9 +33,10 @@ export class SecurityStack extends MedicareStack {
   readonly threatDetection: ThreatDetection;
   /** GuardDuty, Inspector, Security Hub and Access Analyzer in the backup region. */
   readonly backupRegionThreatDetection: ThreatDetection;
-  /** The ceiling of every persona role. */
+  /** The ceiling of every persona's Identity Center role. */
   readonly humanBoundary: HumanBoundary;
-  readonly personas: PersonaRoles;
+  /** Each persona's grants here, which its Identity Center permission set refers to by name. */
+  readonly personas: PersonaPolicies;
 
   constructor(scope: Construct, env: EnvironmentConfig) {
     super(scope, { env, component: "security", dataClassification: "confidential" });
@@ -69,7 +71,7 @@ export class SecurityStack extends MedicareStack {
     new AccountPasswordPolicy(this, "password-policy");
     this.humanBoundary = new HumanBoundary(this, "human-boundary");
     this.humanBoundary.acceptForNewRoles(`arn:aws:iam::${this.accountId}:policy/${this.resourceName("workload-boundary")}`);
-    this.personas = new PersonaRoles(this, "personas", {
+    this.personas = new PersonaPolicies(this, "personas", {
       boundary: this.humanBoundary,
       dataKey: this.keys.data,
       logsKey: this.keys.logs,

@@ -16,7 +16,7 @@ metadata := {
 	"hipaa": ["A"],
 	"control": "every human persona group requires MFA (`aws:MultiFactorAuthPresent`); roles have permission boundaries",
 	"references": ["cfg:MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", "own"],
-	"fix": "Create people's roles with PersonaRoles (modules/iam/personas.ts): each trust statement has Bool aws:MultiFactorAuthPresent = true and NumericLessThan aws:MultiFactorAuthAge = env.identity.mfaMaxAgeSeconds.",
+	"fix": "Give people access through their persona's IAM Identity Center permission set (modules/organization/identity-center.ts), not a role; a role people must assume has Bool aws:MultiFactorAuthPresent = true and NumericLessThan aws:MultiFactorAuthAge = env.identity.mfaMaxAgeSeconds on each trust statement.",
 }
 
 deny contains cdktf.violation(metadata, role, sprintf("trust statement %v does not require aws:MultiFactorAuthPresent = true", [object.get(stmt, "Sid", i)])) if {

@@ -1,8 +1,8 @@
 # IAM-011: no IAM users, groups, access keys, login profiles or other long-lived credentials.
-# People sign in in the identity account and assume persona roles with MFA; workloads use
+# People sign in through IAM Identity Center (their persona's permission set, with MFA); workloads use
 # roles. A user, a key or a console password in an environment account would be a standing
 # credential outside that design (no MFA age, no boundary, no expiry). The design has no
-# groups: personas are roles, so a group would be a second, unreviewed way to grant.
+# groups: personas are permission sets, so an IAM group would be a second, unreviewed way to grant.
 package rules.iam.no_long_lived_credentials
 
 import data.lib.cdktf
@@ -12,9 +12,9 @@ metadata := {
 	"title": "No IAM users, groups, access keys, login profiles or other long-lived credentials",
 	"severity": "critical",
 	"hipaa": ["A"],
-	"control": "no IAM users, groups, access keys or login profiles: people assume persona roles (added row, docs/policy-data.md)",
+	"control": "no IAM users, groups, access keys or login profiles: people sign in through their persona's Identity Center permission set (added row, docs/policy-data.md)",
 	"references": ["nag:IAMUserGroupMembership", "ckv:CKV_AWS_273", "own"],
-	"fix": "Remove the user, key or group; give the person a persona role (modules/iam/personas.ts) assumed from the identity account with MFA, and the workload a role.",
+	"fix": "Remove the user, key or group; put the person in their persona's Identity Center group (organization.identityCenter, docs/organization.md), and give the workload a role.",
 }
 
 credential_types := {

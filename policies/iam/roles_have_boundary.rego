@@ -11,7 +11,7 @@ metadata := {
 	"hipaa": ["A"],
 	"control": "every human persona group requires MFA (`aws:MultiFactorAuthPresent`); roles have permission boundaries",
 	"references": ["own"],
-	"fix": "Create workload roles with ServiceRole (boundary security.workloadBoundary) and people's roles with PersonaRoles (boundary security.humanBoundary).",
+	"fix": "Create workload roles with ServiceRole (boundary security.workloadBoundary) and give people access through Identity Center permission sets, whose roles carry the human boundary (modules/organization/identity-center.ts).",
 }
 
 deny contains cdktf.violation(metadata, role, "has no permissions_boundary") if {

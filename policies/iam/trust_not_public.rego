@@ -13,7 +13,7 @@ metadata := {
 	"hipaa": ["A"],
 	"control": "trust policies never allow `*` principals; service principals scoped with `aws:SourceArn`/`SourceAccount` where supported",
 	"references": ["ckv:CKV_AWS_60", "ckv:CKV_AWS_61"],
-	"fix": "Trust named principals only: ServiceRole (modules/iam/service-role.ts) for services, with aws:SourceAccount and aws:SourceArn; PersonaRoles for people, trusting env.identity.trustedPrincipalArns.",
+	"fix": "Trust named principals only: ServiceRole (modules/iam/service-role.ts) for services, with aws:SourceAccount and aws:SourceArn; people through their persona's Identity Center permission set, not a role trusting an identity principal.",
 }
 
 deny contains cdktf.violation(metadata, role, sprintf("trust statement %v allows a * principal", [object.get(stmt, "Sid", i)])) if {

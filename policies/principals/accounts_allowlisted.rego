@@ -1,7 +1,8 @@
 # PRN-001: a stack names only the accounts, principals and regions its environment's
 # allowlist (policies/data/principal_allowlist.json, generated from the typed config) allows:
-# its own account anywhere; the identity account's named principals in trust policies; the
-# region's ELB log-delivery account in the access-log bucket policy; the primary, backup and
+# its own account anywhere; an allowlisted account only on the resource types its entry
+# names (the organization stack: the security account in delegation resources, the
+# environments' accounts in Identity Center account assignments); the region's ELB log-delivery account in the access-log bucket policy; the primary, backup and
 # edge regions; the configured alarm and staff addresses as topic subscribers. Any other
 # account id, principal, ARN account or wildcard account fails, wherever it appears: trust and
 # resource policies (bucket, queue, topic, secret, key, vault, endpoint), identity policies,
@@ -78,19 +79,6 @@ deny_problems(resource, stmt, where) := {msg |
 condition_wildcards(resource, text, where) := set() if {
 	resource.type == "aws_organizations_policy"
 } else := wildcard_account_problems(text, where)
-
-# A trust policy names the identity account only through the configured principals.
-deny contains cdktf.violation(metadata, role, sprintf("trust statement %v trusts %s, which is not one of identity.trustedPrincipalArns (%s)", [object.get(stmt, "Sid", i), p, concat(", ", principals.allowlist.trusted_principals)])) if {
-	principals.allowlist
-	some role in cdktf.resources("aws_iam_role")
-	some i, stmt in cdktf.statements(role.values.assume_role_policy)
-	object.get(stmt, "Effect", "") == "Allow"
-	is_object(stmt.Principal)
-	some p in cdktf.as_array(object.get(stmt.Principal, "AWS", []))
-	some account in principals.account_ids(as_text(p))
-	account != principals.allowlist.account
-	not p in principals.allowlist.trusted_principals
-}
 
 # Topics deliver to the configured addresses, or to resources (functions, queues) by ARN.
 deny contains cdktf.violation(metadata, subscription, sprintf("delivers %s to %q, which the config does not name (alarmEmail, campaign.operationsEmail, campaign.staffEmail)", [protocol, endpoint])) if {

@@ -35,11 +35,6 @@ test_fail_allowlisted_account_on_the_wrong_type if {
 	fails_with(d, "account 333333333333, which the allowlist does not allow on aws_sqs_queue_policy")
 }
 
-test_fail_identity_account_principal_not_configured if {
-	d := f.with_resource(f.good, "aws_iam_role", "other", {"assume_role_policy": f.doc([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::333333333333:role/anyone-else"}, "Action": "sts:AssumeRole"}])})
-	fails_with(d, "not one of identity.trustedPrincipalArns")
-}
-
 # Lambda permissions: a foreign source account, a wildcard account in the source ARN; a layer
 # published by another account.
 test_fail_permission_and_layer_accounts if {

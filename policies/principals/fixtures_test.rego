@@ -4,7 +4,6 @@ package rules.principals.fixtures_test
 allowlist := {"dev": {
 	"account": "111111111111",
 	"regions": ["eu-west-1", "eu-west-2", "us-east-1"],
-	"trusted_principals": ["arn:aws:iam::333333333333:role/people"],
 	"mfa_max_age_seconds": 3600,
 	"foreign_accounts": {
 		"333333333333": {"types": ["aws_iam_role"], "why": "identity account"},

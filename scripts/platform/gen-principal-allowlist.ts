@@ -34,8 +34,6 @@ export interface EnvironmentAllowlist {
   readonly account: string;
   /** Regions an ARN may name: primary, backup copies, and us-east-1 for CloudFront, its WAF, certificate and logs. */
   readonly regions: readonly string[];
-  /** The only AWS principals a persona role may trust (identity.trustedPrincipalArns). */
-  readonly trusted_principals: readonly string[];
   /** Oldest MFA sign-in (seconds) a trust policy may accept (identity.mfaMaxAgeSeconds). */
   readonly mfa_max_age_seconds: number;
   /** Other accounts, each only on the resource types that need it. */
@@ -48,17 +46,10 @@ export interface EnvironmentAllowlist {
   readonly vpc_peers: readonly string[];
 }
 
-const accountOf = (arn: string) => arn.split(":")[4];
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
 export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowlist {
   const foreign: Record<string, ForeignAccount> = {};
-  for (const account of sorted(env.identity.trustedPrincipalArns.map(accountOf))) {
-    foreign[account] = {
-      types: ["aws_iam_role"],
-      why: "identity account: its MFA-authenticated people assume the persona roles (identity.trustedPrincipalArns); named in trust policies only",
-    };
-  }
   const elb = ELB_LOG_DELIVERY_ACCOUNTS[env.region];
   if (elb) {
     foreign[elb] = {
@@ -69,7 +60,6 @@ export function environmentAllowlist(env: EnvironmentConfig): EnvironmentAllowli
   return {
     account: env.accountId,
     regions: sorted([env.region, env.backupRegion, EDGE_REGION]),
-    trusted_principals: sorted(env.identity.trustedPrincipalArns),
     mfa_max_age_seconds: env.identity.mfaMaxAgeSeconds,
     foreign_accounts: foreign,
     subscription_endpoints: sorted([env.alarmEmail, env.campaign.operationsEmail, env.campaign.staffEmail]),
@@ -91,7 +81,6 @@ export function organizationAllowlists(org: OrganizationConfig): Record<string, 
   const entry = (account: string, foreign: Record<string, ForeignAccount>, subscribers: readonly string[] = []): EnvironmentAllowlist => ({
     account,
     regions: sorted(org.allowedRegions),
-    trusted_principals: [],
     mfa_max_age_seconds: 0,
     foreign_accounts: foreign,
     subscription_endpoints: sorted(subscribers),
@@ -105,13 +94,22 @@ export function organizationAllowlists(org: OrganizationConfig): Record<string, 
     "aws_inspector2_delegated_admin_account",
     "aws_macie2_organization_admin_account",
   ];
+  const management: Record<string, ForeignAccount> = {
+    [security.id]: {
+      types: administered,
+      why: `security account (organization.accounts.${org.securityAccount}): registered as delegated administrator of the detection services; named in the delegation resources only`,
+    },
+  };
+  // Identity Center assigns the persona permission sets in the environments' accounts.
+  const assigned = sorted(Object.values(org.identityCenter.personas).flatMap((p) => p.accounts));
+  for (const key of assigned) {
+    management[org.accounts[key].id] = {
+      types: ["aws_ssoadmin_account_assignment"],
+      why: `environment account (organization.accounts.${key}): the persona permission sets are assigned in it (organization.identityCenter); named in account assignments only`,
+    };
+  }
   return {
-    [ORGANIZATION_STACK]: entry(org.managementAccountId, {
-      [security.id]: {
-        types: administered,
-        why: `security account (organization.accounts.${org.securityAccount}): registered as delegated administrator of the detection services; named in the delegation resources only`,
-      },
-    }),
+    [ORGANIZATION_STACK]: entry(org.managementAccountId, management),
     [ORGANIZATION_DETECTION_STACK]: entry(security.id, {}, [org.securityAlertEmail]),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * npm run access-matrix [-- --json] [FILE...]
  *
- * Prints who can do what: persona -> role -> allowed actions -> resources (and conditions),
- * read from the synthesized stacks (synthesized first when cdktf.out is missing or stale).
+ * Prints who can do what: persona -> Identity Center permission set (session, group, policy
+ * and boundary references) -> each account it is assigned in -> allowed actions -> resources
+ * (and conditions), read from the synthesized stacks (synthesized first when cdktf.out is missing or stale).
  * --json prints the same as JSON (for reports). Exit codes: 0 printed; 2 bad arguments or files.
  */
 import { buildAccessMatrix, renderAccessMatrix } from "./lib/access-matrix";

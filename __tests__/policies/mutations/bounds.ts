@@ -53,7 +53,7 @@ export const BOUND_MUTATIONS: readonly PolicyMutation[] = [
   bound("edge", "the ALB's WAF rate limit raised to 2001 per 5 minutes", "aws_wafv2_web_acl", "alb-waf/acl", (b) => {
     member<any>(b.rule, (r) => r.statement?.rate_based_statement, "rate rule").statement.rate_based_statement.limit = 2001;
   }),
-  bound("security", "a persona role's sessions last 12 hours", "aws_iam_role", "personas/it-support", (b) => (b.max_session_duration = 43200)),
+  bound("security", "the trail's CloudWatch Logs role's sessions last 12 hours", "aws_iam_role", "audit-trail/cloudwatch-logs-role/role", (b) => (b.max_session_duration = 43200)),
   bound("campaign", "a function on a Node.js runtime past its support (nodejs18.x)", "aws_lambda_function", "functions/send/function", (b) => (b.runtime = "nodejs18.x")),
   bound("edge", "DNSSEC signing turned off", "aws_route53_hosted_zone_dnssec", "*", (b) => (b.signing_status = "NOT_SIGNING")),
   bound("edge", "the key-signing key made inactive", "aws_route53_key_signing_key", "*", (b) => (b.status = "INACTIVE")),

@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, atPath, editDocument, editPersonaTrust, editStatement, find, member, ref, tagged } from "./kit";
+import { PolicyMutation, addResource, atPath, editDocument, addPersonaRole, editStatement, find, member, ref } from "./kit";
 
 const HUMAN_BOUNDARY = "human-boundary/policy";
 const WORKLOAD_BOUNDARY = "workload-boundary/policy";
@@ -8,18 +8,16 @@ function editBoundary(doc: any, path: string, edit: (statements: any[]) => void)
   editDocument(find(doc, "aws_iam_policy", atPath(path), path).body, "policy", (document) => edit(document.Statement));
 }
 
-const persona = (name: string) => tagged("persona", name);
-
 /** Mutations for the identity rules: managed policies (IAM-009), boundaries (IAM-010), users and keys (IAM-011), grants (KMS-005), MFA age (IAM-004), roles serving their service (IAM-012). */
 export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-009",
     stack: "security",
-    description: "AdministratorAccess attached to the IT-support persona",
+    description: "AdministratorAccess attached to the trail's CloudWatch Logs delivery role",
     mutate: (doc) => {
-      const role = find(doc, "aws_iam_role", persona("it-support"), "persona=it-support");
-      addResource(doc, "aws_iam_role_policy_attachment", "it_support_admin", {
-        "//": { metadata: { path: "dev-security/personas/it-support-admin" } },
+      const role = find(doc, "aws_iam_role", atPath("audit-trail/cloudwatch-logs-role/role"), "the trail's delivery role");
+      addResource(doc, "aws_iam_role_policy_attachment", "trail_delivery_admin", {
+        "//": { metadata: { path: "dev-security/audit-trail/cloudwatch-logs-role/admin" } },
         role: ref(role, "name"),
         policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess",
       });
@@ -97,12 +95,12 @@ export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "KMS-005",
     stack: "security",
-    description: "a standing grant on the data key to a persona role",
+    description: "a standing grant on the data key to the audit bucket's replication role",
     mutate: (doc) => {
       const key = find(doc, "aws_kms_key", atPath("keys/data/key"), "keys/data/key");
-      const role = find(doc, "aws_iam_role", persona("care-provider"), "persona=care-provider");
-      addResource(doc, "aws_kms_grant", "care_provider_decrypt", {
-        "//": { metadata: { path: "dev-security/keys/data/care-provider-grant" } },
+      const role = find(doc, "aws_iam_role", atPath("audit-trail/bucket/replication-role/role"), "the replication role");
+      addResource(doc, "aws_kms_grant", "replication_decrypt", {
+        "//": { metadata: { path: "dev-security/keys/data/replication-grant" } },
         key_id: ref(key, "key_id"),
         grantee_principal: ref(role, "arn"),
         operations: ["Decrypt", "GenerateDataKey"],
@@ -112,8 +110,8 @@ export const IDENTITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-004",
     stack: "security",
-    description: "a persona accepts an MFA sign-in up to a day old",
-    mutate: (doc) => editPersonaTrust(doc, "system-administrator", (s) => (s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400)),
+    description: "a persona role beside the permission sets accepts an MFA sign-in up to a day old",
+    mutate: (doc) => addPersonaRole(doc, "system-administrator", (s) => (s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] = 86400)),
   },
   {
     ruleId: "IAM-012",

@@ -92,8 +92,27 @@ export function editDocument(body: any, attribute: string, edit: (document: any)
   body[attribute] = JSON.stringify(document);
 }
 
-/** Edits the first trust statement of the persona role `name`. */
-export function editPersonaTrust(doc: any, name: string, edit: (statement: any) => void): void {
-  const role = find(doc, "aws_iam_role", tagged("persona", name), `persona=${name}`).body;
-  editDocument(role, "assume_role_policy", (trust) => edit(trust.Statement[0]));
+/**
+ * People reach the accounts through Identity Center permission sets, so the security stack has
+ * no role people assume: these mutations bring one back (the old design's persona role, under
+ * the human boundary), with its trust statement as given and then changed by `edit`: a role
+ * trusting an identity principal with MFA no older than an hour, unless `edit` weakens it.
+ */
+export function addPersonaRole(doc: any, persona: string, edit: (statement: any) => void = () => undefined): void {
+  const statement = {
+    Sid: "PeopleOfTheIdentityAccountWithRecentMfa",
+    Effect: "Allow",
+    Principal: { AWS: ["arn:aws:iam::333333333333:root"] },
+    Action: "sts:AssumeRole",
+    Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": 3600 } },
+  };
+  edit(statement);
+  addResource(doc, "aws_iam_role", `${persona.replace(/-/g, "_")}_MUTATED`, {
+    "//": { metadata: { path: `dev-security/personas/${persona}-role` } },
+    name: `medicare-dev-${persona}`,
+    max_session_duration: 3600,
+    permissions_boundary: "arn:aws:iam::111111111111:policy/medicare-human-boundary",
+    assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+    tags: { persona },
+  });
 }

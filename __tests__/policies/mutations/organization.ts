@@ -1,4 +1,4 @@
-import { PolicyMutation, all, find, atPath, deleteAll } from "./kit";
+import { PolicyMutation, addPersonaRole, addResource, all, atPath, deleteAll, find, ref, tagged } from "./kit";
 
 /** Edits the statements of the SCP `name` (its construct is `scp-<name>`). */
 function editScp(doc: any, name: string, edit: (statements: any[]) => any[]): void {
@@ -12,6 +12,15 @@ function editScp(doc: any, name: string, edit: (statements: any[]) => any[]): vo
 function detach(doc: any, name: string, target: string): void {
   const attachment = find(doc, "aws_organizations_policy_attachment", atPath(`scp-${name}-on-${target}`), `scp-${name}-on-${target}`);
   delete doc.resource.aws_organizations_policy_attachment[attachment.name];
+}
+
+/** The permission set of `persona` in the organization stack. */
+const permissionSet = (doc: any, persona: string) => find(doc, "aws_ssoadmin_permission_set", tagged("persona", persona), `permission set of ${persona}`);
+
+/** The resource of `type` that refers to the permission set of `persona`. */
+function ofPermissionSet(doc: any, type: string, persona: string) {
+  const set = permissionSet(doc, persona);
+  return find(doc, type, (b) => b.permission_set_arn === ref(set, "arn"), `${type} of ${persona}`);
 }
 
 /** Mutations of the organization stack's guardrails (issue 19). */
@@ -231,6 +240,74 @@ export const ORGANIZATION_MUTATIONS: readonly PolicyMutation[] = [
     description: "the security account's alert topic is subscribed by an address the organization config does not name",
     mutate: (doc) => {
       find(doc, "aws_sns_topic_subscription", atPath("security-alerts-eu-west-2/security-team"), "home-region alert subscription").body.endpoint = "someone@elsewhere.example";
+    },
+  },
+
+  // ORG-007: each persona is its own permission set; no two personas share a principal
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "the IT-support permission set's session lengthened to a working day",
+    mutate: (doc) => (permissionSet(doc, "it-support").body.session_duration = "PT8H"),
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "the care providers' group is also given the super-admin permission set in prod (one principal, two personas)",
+    mutate: (doc) => {
+      const careProviders = ofPermissionSet(doc, "aws_ssoadmin_account_assignment", "care-provider").body;
+      const superAdmin = find(doc, "aws_ssoadmin_account_assignment", (b) => b.permission_set_arn === ref(permissionSet(doc, "super-admin"), "arn") && b.target_id === "222222222222", "super-admin in prod");
+      superAdmin.body.principal_id = careProviders.principal_id;
+    },
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "AdministratorAccess attached to the IT-support permission set (the same grant in every account)",
+    mutate: (doc) =>
+      addResource(doc, "aws_ssoadmin_managed_policy_attachment", "it_support_admin", {
+        "//": { metadata: { path: "organization/identity-center/it-support-admin" } },
+        instance_arn: permissionSet(doc, "it-support").body.instance_arn,
+        permission_set_arn: ref(permissionSet(doc, "it-support"), "arn"),
+        managed_policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess",
+      }),
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "the DBA permission set loses its permissions boundary",
+    mutate: (doc) => delete doc.resource.aws_ssoadmin_permissions_boundary_attachment[ofPermissionSet(doc, "aws_ssoadmin_permissions_boundary_attachment", "database-administrator").name],
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "the super-admin permission set refers to the security team's policy instead of its own",
+    mutate: (doc) => (ofPermissionSet(doc, "aws_ssoadmin_customer_managed_policy_attachment", "super-admin").body.customer_managed_policy_reference.name = "medicare-persona-security-team"),
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "organization",
+    description: "a second permission set for the care provider, assigned to a user directly",
+    mutate: (doc) => {
+      const original = permissionSet(doc, "care-provider").body;
+      addResource(doc, "aws_ssoadmin_permission_set", "care_provider_extra", { ...original, name: "medicare-care-provider-2" });
+      addResource(doc, "aws_ssoadmin_account_assignment", "care_provider_extra_user", {
+        instance_arn: original.instance_arn,
+        permission_set_arn: "${aws_ssoadmin_permission_set.care_provider_extra.arn}",
+        principal_type: "USER",
+        principal_id: "90000000-0000-0000-0000-000000000001",
+        target_type: "AWS_ACCOUNT",
+        target_id: "222222222222",
+      });
+    },
+  },
+  {
+    ruleId: "ORG-007",
+    stack: "security",
+    description: "the one shared identity principal brought back: two persona roles both trusting the identity account",
+    mutate: (doc) => {
+      addPersonaRole(doc, "care-provider");
+      addPersonaRole(doc, "database-administrator", (s) => (s.Principal.AWS = ["arn:aws:iam::333333333333:role/people"]));
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { PolicyMutation, addResource, all, atPath, editDocument, editPersonaTrust, editStatement, find, member } from "./kit";
+import { PolicyMutation, addResource, all, atPath, editDocument, addPersonaRole, editStatement, find, member } from "./kit";
 
 const DATA_KEY = "keys/data/key";
 
@@ -12,14 +12,14 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "PRN-001",
     stack: "security",
-    description: "a vendor account added beside the identity account in a persona's trust",
-    mutate: (doc) => editPersonaTrust(doc, "it-support", (s) => s.Principal.AWS.push("arn:aws:iam::444455556666:root")),
+    description: "a persona role people assume from a vendor account, beside the Identity Center permission sets",
+    mutate: (doc) => addPersonaRole(doc, "it-support", (s) => (s.Principal.AWS = ["arn:aws:iam::444455556666:root"])),
   },
   {
     ruleId: "PRN-001",
     stack: "security",
-    description: "the identity account's root swapped for an unconfigured role of that account",
-    mutate: (doc) => editPersonaTrust(doc, "super-admin", (s) => (s.Principal.AWS = ["arn:aws:iam::333333333333:role/contractor"])),
+    description: "the one shared identity principal brought back: a persona role trusting a role of another account",
+    mutate: (doc) => addPersonaRole(doc, "super-admin", (s) => (s.Principal.AWS = ["arn:aws:iam::333333333333:role/contractor"])),
   },
   {
     ruleId: "PRN-001",
@@ -99,7 +99,7 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
     stack: "security",
     description: "a persona reads a key in a region outside the environment",
     mutate: (doc) => {
-      const policy = find(doc, "aws_iam_role_policy", atPath("personas/it-support-policy"), "personas/it-support-policy").body;
+      const policy = find(doc, "aws_iam_policy", atPath("personas/it-support"), "personas/it-support").body;
       addStatement(policy, { Sid: "Elsewhere", Effect: "Allow", Action: "kms:DescribeKey", Resource: "arn:aws:kms:us-west-2:111111111111:key/*" });
     },
   },
@@ -126,9 +126,9 @@ export const PRINCIPAL_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "PRN-002",
     stack: "security",
-    description: "a persona trust's MFA check made IfExists (true for sessions without MFA context)",
+    description: "a persona role whose MFA check is IfExists (true for sessions without MFA context)",
     mutate: (doc) =>
-      editPersonaTrust(doc, "database-administrator", (s) => {
+      addPersonaRole(doc, "database-administrator", (s) => {
         s.Condition.BoolIfExists = s.Condition.Bool;
         delete s.Condition.Bool;
       }),

@@ -1,19 +1,9 @@
-import { PolicyMutation, addResource, all, atPath, deleteAll, editStatement, find, member, pathEndsWith, policyOf, ref, tagged } from "./kit";
+import { PolicyMutation, addPersonaRole, addResource, all, atPath, deleteAll, editStatement, find, member, pathEndsWith, policyOf, ref } from "./kit";
 
 const TRAIL = "audit-trail/trail";
-const persona = (name: string) => tagged("persona", name);
-
-/** Edits the trust policy of a persona role. */
-function editTrust(doc: any, name: string, edit: (statement: any) => void): void {
-  const role = find(doc, "aws_iam_role", persona(name), `persona=${name}`).body;
-  const trust = JSON.parse(role.assume_role_policy);
-  edit(trust.Statement[0]);
-  role.assume_role_policy = JSON.stringify(trust);
-}
-
-/** Edits one statement (by Sid) of a persona role's inline policy. */
+/** Edits one statement (by Sid) of a persona's customer-managed policy (what its permission set refers to). */
 function editPersonaPolicy(doc: any, name: string, sid: string, edit: (statement: any) => void): void {
-  const policy = find(doc, "aws_iam_role_policy", atPath(`personas/${name}-policy`), `personas/${name}-policy`).body;
+  const policy = find(doc, "aws_iam_policy", atPath(`personas/${name}`), `personas/${name}`).body;
   const document = policyOf(policy);
   edit(member<any>(document.Statement, (s) => s.Sid === sid, `statement ${sid} of ${name}`));
   policy.policy = JSON.stringify(document);
@@ -242,8 +232,8 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-003",
     stack: "security",
-    description: "a persona role trusts any AWS principal",
-    mutate: (doc) => editTrust(doc, "it-support", (s) => (s.Principal = { AWS: "*" })),
+    description: "a persona role beside the permission sets trusts any AWS principal",
+    mutate: (doc) => addPersonaRole(doc, "it-support", (s) => (s.Principal = { AWS: "*" })),
   },
   {
     ruleId: "IAM-003",
@@ -261,14 +251,14 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-004",
     stack: "security",
-    description: "a persona role (security team) without the MFA condition",
-    mutate: (doc) => editTrust(doc, "security-team", (s) => delete s.Condition),
+    description: "a persona role (security team) beside the permission sets, without the MFA condition",
+    mutate: (doc) => addPersonaRole(doc, "security-team", (s) => delete s.Condition),
   },
   {
     ruleId: "IAM-004",
     stack: "security",
-    description: "a persona role accepts MFA of any age",
-    mutate: (doc) => editTrust(doc, "super-admin", (s) => delete s.Condition.NumericLessThan),
+    description: "a persona role beside the permission sets accepts MFA of any age",
+    mutate: (doc) => addPersonaRole(doc, "super-admin", (s) => delete s.Condition.NumericLessThan),
   },
   {
     ruleId: "IAM-004",
@@ -278,7 +268,7 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
       addResource(doc, "aws_iam_role", "break_glass_MUTATED", {
         "//": { metadata: { path: "dev-data/break-glass/role" } },
         name: "medicare-dev-break-glass",
-        permissions_boundary: "arn:aws:iam::111111111111:policy/medicare-dev-human-boundary",
+        permissions_boundary: "arn:aws:iam::111111111111:policy/medicare-human-boundary",
         assume_role_policy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [{ Sid: "Identity", Effect: "Allow", Principal: { AWS: "arn:aws:iam::333333333333:root" }, Action: "sts:AssumeRole" }],
@@ -290,9 +280,9 @@ export const SECURITY_MUTATIONS: readonly PolicyMutation[] = [
   {
     ruleId: "IAM-005",
     stack: "security",
-    description: "a persona role without its permission boundary",
+    description: "the trail's CloudWatch Logs delivery role without its permission boundary",
     mutate: (doc) => {
-      delete find(doc, "aws_iam_role", persona("system-administrator"), "persona=system-administrator").body.permissions_boundary;
+      delete find(doc, "aws_iam_role", atPath("audit-trail/cloudwatch-logs-role/role"), "the trail's delivery role").body.permissions_boundary;
     },
   },
   {

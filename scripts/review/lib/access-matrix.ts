@@ -1,8 +1,12 @@
 /**
- * Who can do what: for every persona of every environment, the role people assume, who may
- * assume it and with what MFA, its boundary, and each allowed action with its resources and
- * conditions. Built from the SYNTHESIZED Terraform JSON (cdktf.out/stacks/<stack>/cdk.tf.json),
- * not from the TypeScript, so it shows what would be deployed.
+ * Who can do what: persona -> IAM Identity Center permission set (session, groups, the
+ * policy and boundary it refers to) -> each account it is assigned in -> the actions that
+ * account's persona policy allows, with resources and conditions, under that account's
+ * boundary. Built from the SYNTHESIZED Terraform JSON (cdktf.out/stacks/<stack>/cdk.tf.json),
+ * not from the TypeScript, so it shows what would be deployed: the organization stack's
+ * permission sets and assignments joined, by policy name and account id, with each
+ * environment's security stack. Any role tagged with a persona (people reaching an account
+ * some other way) is listed too, with who it trusts.
  */
 import { readFileSync } from "fs";
 import { PERSONA_USERS, userNameOf } from "../../../functions/campaign/schema/users";
@@ -21,21 +25,42 @@ export interface Grant {
   readonly source: string;
 }
 
-export interface PersonaAccess {
-  readonly persona: string;
-  /** Role name, or undefined for a persona with no IAM role (patients: Cognito only). */
-  readonly role?: string;
+/** A persona's access in one account: the policy the permission set refers to, as found there. */
+export interface AccountAccess {
+  readonly account: string;
+  /** The environment whose stacks deploy into the account, if any. */
+  readonly environment?: string;
+  /** The stack holding the persona's policy there. */
   readonly stack?: string;
-  readonly note?: string;
-  /** Principals allowed to assume the role. */
-  readonly trustedBy: readonly string[];
-  /** Every trust statement requires aws:MultiFactorAuthPresent. */
-  readonly mfaRequired: boolean;
-  readonly mfaMaxAgeSeconds?: number;
+  /** The persona's policy there, or undefined when the account has none (the assignment cannot provision). */
+  readonly policy?: string;
   readonly boundary?: string;
   readonly grants: readonly Grant[];
   /** The database users its rds-db:connect names, with the grants the migrations give them (functions/campaign/schema/users.ts). */
   readonly databaseUsers?: readonly DatabaseUserAccess[];
+  readonly note?: string;
+}
+
+/** A role tagged with a persona: people reaching an account other than through the permission set. */
+export interface PersonaRole {
+  readonly role: string;
+  readonly stack: string;
+  readonly trustedBy: readonly string[];
+}
+
+export interface PersonaAccess {
+  readonly persona: string;
+  readonly note?: string;
+  /** The persona's permission set (name), its stack and session duration; undefined when none is synthesized. */
+  readonly permissionSet?: string;
+  readonly sessionDuration?: string;
+  /** Display names of the groups the permission set is assigned to. */
+  readonly groups: readonly string[];
+  /** Names of the customer-managed policies and the boundary the permission set refers to. */
+  readonly policyReferences: readonly string[];
+  readonly boundaryReference?: string;
+  readonly accounts: readonly AccountAccess[];
+  readonly roles: readonly PersonaRole[];
 }
 
 export interface DatabaseUserAccess {
@@ -60,13 +85,8 @@ function databaseUsersOf(grants: readonly Grant[]): DatabaseUserAccess[] | undef
   });
 }
 
-export interface EnvironmentAccess {
-  readonly name: string;
-  readonly personas: readonly PersonaAccess[];
-}
-
 export interface AccessMatrix {
-  readonly environments: readonly EnvironmentAccess[];
+  readonly personas: readonly PersonaAccess[];
 }
 
 type Stacks = Readonly<Record<string, any>>;
@@ -165,74 +185,112 @@ export function namesRole(value: unknown, role: { readonly name: string; readonl
   return value === role.body.name || new RegExp(`^\\$\\{aws_iam_role\\.${role.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.(name|id)\\}$`).test(value);
 }
 
-function personaAccess(stacks: Stacks, role: Found, persona: string): PersonaAccess {
-  const doc = stacks[role.stack];
-  const trust = many(parse(role.body.assume_role_policy).Statement).filter((s) => s.Effect === "Allow");
-  const trustedBy = trust.flatMap((s) => Object.entries<unknown>(s.Principal ?? {}).flatMap(([type, values]) => many(values).map((v) => `${type} ${v}`)));
-  const mfaRequired = trust.length > 0 && trust.every((s) => ["true", true].includes(s.Condition?.Bool?.["aws:MultiFactorAuthPresent"]));
-  const ages = trust.map((s) => Number(s.Condition?.NumericLessThan?.["aws:MultiFactorAuthAge"] ?? s.Condition?.NumericLessThanEquals?.["aws:MultiFactorAuthAge"])).filter((n) => Number.isFinite(n));
-  const grants: Grant[] = [];
-  for (const inline of many(role.body.inline_policy)) grants.push(...grantsOf(stacks, role.stack, inline.policy, `inline ${inline.name}`));
-  for (const [name, body] of Object.entries<any>(doc.resource?.aws_iam_role_policy ?? {})) {
-    if (namesRole(body.role, role)) grants.push(...grantsOf(stacks, role.stack, body.policy, body["//"]?.metadata?.path ?? name));
+/** The resources of `type` in every stack. */
+function everywhere(stacks: Stacks, type: string): Found[] {
+  return Object.keys(stacks)
+    .sort()
+    .flatMap((stack) => Object.entries<any>(stacks[stack].resource?.[type] ?? {}).map(([name, body]) => ({ stack, type, name, body })));
+}
+
+/** True when `value` is a reference to `target` (any attribute). */
+function refersTo(value: unknown, target: Found): boolean {
+  return typeof value === "string" && value.startsWith(`\${${target.type}.${target.name}.`);
+}
+
+/** Account id -> the environment stacks whose providers are locked to it (the organization's own stacks excepted). */
+function stacksByAccount(stacks: Stacks): Map<string, string[]> {
+  const byAccount = new Map<string, string[]>();
+  for (const stack of Object.keys(stacks).sort()) {
+    if (stacks[stack].resource?.aws_organizations_organization || stacks[stack].resource?.aws_ssoadmin_permission_set) continue;
+    for (const provider of many(stacks[stack].provider?.aws)) {
+      for (const id of many(provider.allowed_account_ids)) {
+        const list = byAccount.get(String(id)) ?? [];
+        if (!list.includes(stack)) list.push(stack);
+        byAccount.set(String(id), list);
+      }
+    }
   }
-  for (const body of Object.values<any>(doc.resource?.aws_iam_role_policy_attachment ?? {})) {
-    if (!namesRole(body.role, role)) continue;
-    const match = /^\$\{(.+)\}$/.exec(String(body.policy_arn));
-    const target = match ? resolve(stacks, role.stack, match[1]) : undefined;
-    if (target?.found.type === "aws_iam_policy") grants.push(...grantsOf(stacks, target.found.stack, target.found.body.policy, target.found.body.name));
-    else grants.push({ actions: [`(every action of ${body.policy_arn}; not expanded)`], resources: [], conditions: [], source: String(body.policy_arn) });
+  return byAccount;
+}
+
+const referenceName = (block: any): string | undefined => {
+  const reference = many(block)[0];
+  return typeof reference?.name === "string" ? reference.name : undefined;
+};
+
+/** The persona's policy `policyName` and the boundary `boundaryName` in one account, as its stacks declare them. */
+function accountAccess(stacks: Stacks, byAccount: Map<string, string[]>, account: string, policyName: string | undefined, boundaryName: string | undefined): AccountAccess {
+  const accountStacks = byAccount.get(account) ?? [];
+  const environment = accountStacks[0]?.split("-")[0];
+  const policies = accountStacks.flatMap((stack) => Object.entries<any>(stacks[stack].resource?.aws_iam_policy ?? {}).map(([name, body]) => ({ stack, type: "aws_iam_policy", name, body })));
+  const policy = policies.find((p) => p.body.name === policyName);
+  const boundary = policies.find((p) => p.body.name === boundaryName);
+  if (!policy) {
+    return {
+      account,
+      environment,
+      grants: [],
+      note: accountStacks.length === 0 ? "no synthesized stack deploys into this account" : `NO POLICY ${policyName ?? "(none referenced)"} in this account: the assignment cannot provision`,
+    };
   }
-  const boundary = role.body.permissions_boundary ? readable(stacks, role.stack, String(role.body.permissions_boundary)) : undefined;
+  const grants = grantsOf(stacks, policy.stack, policy.body.policy, policy.body.name);
+  const databaseUsers = databaseUsersOf(grants);
   return {
-    persona,
-    role: role.body.name,
-    stack: role.stack,
-    trustedBy,
-    mfaRequired,
-    mfaMaxAgeSeconds: ages.length > 0 ? Math.max(...ages) : undefined,
-    boundary,
+    account,
+    environment,
+    stack: policy.stack,
+    policy: policy.body.name,
+    boundary: boundary ? `<${describeResource(boundary, "arn")}>` : undefined,
     grants,
+    ...(databaseUsers ? { databaseUsers } : {}),
   };
 }
 
-/** The matrix for every environment found in the stacks, personas in the source documents' order. */
+function personaRoles(stacks: Stacks, persona: string): PersonaRole[] {
+  return everywhere(stacks, "aws_iam_role")
+    .filter((r) => r.body.tags?.persona === persona)
+    .map((r) => ({
+      role: r.body.name ?? r.name,
+      stack: r.stack,
+      trustedBy: many(parse(r.body.assume_role_policy).Statement)
+        .filter((s) => s.Effect === "Allow")
+        .flatMap((s) => Object.entries<unknown>(s.Principal ?? {}).flatMap(([type, values]) => many(values).map((v) => `${type} ${v}`))),
+    }));
+}
+
+/** The matrix: every persona in the source documents' order (and any other persona a stack tags). */
 export function buildAccessMatrix(stacks: Stacks): AccessMatrix {
-  const byEnvironment = new Map<string, Found[]>();
-  for (const stack of Object.keys(stacks).sort()) {
-    const environment = stack.split("-")[0];
-    // An environment is what has a <env>-security stack (the organization's stacks are not one).
-    if (!stacks[`${environment}-security`]) continue;
-    if (!byEnvironment.has(environment)) byEnvironment.set(environment, []);
-    for (const [name, body] of Object.entries<any>(stacks[stack].resource?.aws_iam_role ?? {})) {
-      if (typeof body.tags?.persona === "string") byEnvironment.get(environment)!.push({ stack, type: "aws_iam_role", name, body });
+  const sets = everywhere(stacks, "aws_ssoadmin_permission_set");
+  const assignments = everywhere(stacks, "aws_ssoadmin_account_assignment");
+  const groups = everywhere(stacks, "aws_identitystore_group");
+  const byAccount = stacksByAccount(stacks);
+  const tagged = new Set([...sets, ...everywhere(stacks, "aws_iam_role"), ...everywhere(stacks, "aws_iam_policy")].map((r) => r.body.tags?.persona).filter((p): p is string => typeof p === "string"));
+  const known = new Set<string>(PERSONAS);
+  const personas = [...PERSONAS, ...[...tagged].filter((p) => !known.has(p)).sort()].map((persona): PersonaAccess => {
+    const roles = personaRoles(stacks, persona);
+    const set = sets.find((s) => s.body.tags?.persona === persona);
+    if (!set) {
+      const note = persona === "patient" ? "no AWS access: patients sign in to the portal through Cognito only" : "NO PERMISSION SET FOUND for this persona (is the organization stack synthesized?)";
+      return { persona, note, groups: [], policyReferences: [], accounts: [], roles };
     }
-  }
-  const environments = [...byEnvironment.entries()].map(([name, roles]) => {
-    const known = new Set<string>(PERSONAS);
-    const personas: PersonaAccess[] = [];
-    for (const persona of [...PERSONAS, ...new Set(roles.map((r) => r.body.tags.persona).filter((p) => !known.has(p)))]) {
-      const mine = roles.filter((r) => r.body.tags.persona === persona);
-      if (mine.length === 0) {
-        personas.push({
-          persona,
-          trustedBy: [],
-          mfaRequired: false,
-          grants: [],
-          note: persona === "patient" ? "no IAM access: patients sign in to the portal through Cognito only" : "NO ROLE FOUND for this persona",
-        });
-      }
-      personas.push(
-        ...mine.map((r) => {
-          const access = personaAccess(stacks, r, persona);
-          const databaseUsers = databaseUsersOf(access.grants);
-          return databaseUsers ? { ...access, databaseUsers } : access;
-        }),
-      );
-    }
-    return { name, personas };
+    const ofSet = (type: string) => everywhere(stacks, type).filter((r) => refersTo(r.body.permission_set_arn, set));
+    const policyReferences = ofSet("aws_ssoadmin_customer_managed_policy_attachment").map((a) => referenceName(a.body.customer_managed_policy_reference)).filter((n): n is string => !!n);
+    const boundaryReference = ofSet("aws_ssoadmin_permissions_boundary_attachment").map((b) => referenceName(many(b.body.permissions_boundary)[0]?.customer_managed_policy_reference)).find((n) => !!n);
+    const mine = assignments.filter((a) => refersTo(a.body.permission_set_arn, set));
+    const groupNames = [...new Set(mine.map((a) => groups.find((g) => refersTo(a.body.principal_id, g))?.body.display_name ?? `${a.body.principal_type} ${a.body.principal_id}`))];
+    const accounts = [...new Set(mine.map((a) => String(a.body.target_id)))].map((account) => accountAccess(stacks, byAccount, account, policyReferences[0], boundaryReference));
+    return {
+      persona,
+      permissionSet: set.body.name,
+      sessionDuration: set.body.session_duration,
+      groups: groupNames,
+      policyReferences,
+      boundaryReference,
+      accounts,
+      roles,
+    };
   });
-  return { environments };
+  return { personas };
 }
 
 function table(rows: readonly (readonly string[])[], header: readonly string[], indent: string): string[] {
@@ -241,33 +299,41 @@ function table(rows: readonly (readonly string[])[], header: readonly string[], 
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
+/** The ACTION / RESOURCE / CONDITION rows of grants: each statement's actions apply to every resource it lists, under every condition. */
+function grantRows(grants: readonly Grant[]): string[][] {
+  const rows: string[][] = [];
+  for (const grant of grants) {
+    rows.push([`# ${grant.sid ?? grant.source}`, "", ""]);
+    const height = Math.max(grant.actions.length, grant.resources.length, grant.conditions.length, 1);
+    for (let i = 0; i < height; i++) rows.push([grant.actions[i] ?? "", grant.resources[i] ?? "", grant.conditions[i] ?? ""]);
+  }
+  return rows;
+}
+
 /**
- * The matrix as text for people: one block per persona; within it one group per statement
- * (headed by its Sid), whose every action applies to every resource listed, under every condition.
+ * The matrix as text for people: one block per persona (its permission set, session, groups,
+ * policy and boundary references), then one block per account it is assigned in, with that
+ * account's grants; roles that carry a persona tag are listed with who they trust.
  */
 export function renderAccessMatrix(matrix: AccessMatrix): string {
   const out: string[] = [];
-  for (const environment of matrix.environments) {
-    out.push(`Environment ${environment.name}`, "");
-    for (const p of environment.personas) {
-      if (!p.role) {
-        out.push(`  ${p.persona}: ${p.note}`, "");
+  for (const p of matrix.personas) {
+    if (!p.permissionSet) out.push(`${p.persona}: ${p.note}`);
+    else {
+      out.push(`${p.persona}: permission set ${p.permissionSet}, session ${p.sessionDuration ?? "UNSET (Identity Center's default)"}, group(s) ${p.groups.join(", ") || "NONE"}`);
+      out.push(`  policy ${p.policyReferences.join(", ") || "NONE"}; boundary ${p.boundaryReference ?? "NONE"}; MFA: the Identity Center instance's sign-in setting (docs/organization.md)`);
+    }
+    for (const role of p.roles) out.push(`  ROLE ${role.role} (${role.stack}) tagged ${p.persona}, trusted by ${role.trustedBy.join(", ") || "nobody"}`);
+    out.push("");
+    for (const a of p.accounts) {
+      const where = a.environment ? ` (environment ${a.environment}${a.stack ? `, ${a.stack}` : ""})` : "";
+      if (!a.policy) {
+        out.push(`  account ${a.account}${where}: ${a.note}`, "");
         continue;
       }
-      const mfa = p.mfaRequired ? `MFA required${p.mfaMaxAgeSeconds !== undefined ? `, at most ${p.mfaMaxAgeSeconds} s old` : ""}` : "NO MFA REQUIRED";
-      out.push(`  ${p.persona}: role ${p.role} (${p.stack})`);
-      out.push(`    assumed by ${p.trustedBy.join(", ") || "nobody"}; ${mfa}; boundary ${p.boundary ?? "NONE"}`);
-      const rows: string[][] = [];
-      for (const grant of p.grants) {
-        // Each statement grants every action on every resource it lists (under its conditions).
-        rows.push([`# ${grant.sid ?? grant.source}`, "", ""]);
-        const height = Math.max(grant.actions.length, grant.resources.length, grant.conditions.length, 1);
-        for (let i = 0; i < height; i++) {
-          rows.push([grant.actions[i] ?? "", grant.resources[i] ?? "", grant.conditions[i] ?? ""]);
-        }
-      }
-      out.push(...table(rows, ["ACTION", "RESOURCE", "CONDITION"], "    "), "");
-      for (const db of p.databaseUsers ?? []) {
+      out.push(`  account ${a.account}${where}: policy ${a.policy}, boundary ${a.boundary ?? "NONE FOUND"}`);
+      out.push(...table(grantRows(a.grants), ["ACTION", "RESOURCE", "CONDITION"], "    "), "");
+      for (const db of a.databaseUsers ?? []) {
         if (!db.tables) {
           out.push(`    database user ${db.user}: NOT CREATED by the migrations (functions/campaign/schema/users.ts)`, "");
           continue;
@@ -277,7 +343,8 @@ export function renderAccessMatrix(matrix: AccessMatrix): string {
       }
     }
   }
-  const personas = new Set(matrix.environments.flatMap((e) => e.personas.map((p) => p.persona)));
-  out.push(`${personas.size} personas in ${matrix.environments.length} environment(s).`);
+  const sets = matrix.personas.filter((p) => p.permissionSet).length;
+  const accounts = new Set(matrix.personas.flatMap((p) => p.accounts.map((a) => a.account)));
+  out.push(`${matrix.personas.length} personas, ${sets} permission set(s), ${accounts.size} account(s).`);
   return `${out.join("\n")}\n`;
 }

@@ -8,7 +8,7 @@ import { renderCostSection } from "./cost-section";
 import { FunctionPermissions, RoleStatement } from "./function-permissions";
 import type { FunctionSqlGrants } from "./function-sql-grants";
 import { privilegeList } from "./sql-privileges";
-import { AccessMatrix, Grant, PersonaAccess, resolve as resolveRef } from "./access-matrix";
+import { AccessMatrix, AccountAccess, Grant, PersonaAccess, resolve as resolveRef } from "./access-matrix";
 import { EXPIRY_WARNING_DAYS, Finding, PolicyException, PolicyReport, RuleInfo, stackOf } from "./policy-engine";
 import { HIPAA_REFERENCES } from "./report-formats";
 
@@ -525,13 +525,19 @@ ${report.exceptionProblems.length ? `<h3>Exception problems</h3><ul>${report.exc
 ${environments.map((env) => `<h3>Environment ${esc(env)}</h3>${renderDiagramHtml(buildDiagram(input.stacks, env))}`).join("")}</section>`);
 
   // Access matrix
-  const personaBlock = (p: PersonaAccess) =>
-    p.role
-      ? `<details><summary>${esc(p.persona)} · <code>${esc(p.role)}</code> · ${p.mfaRequired ? `<span class="ok">MFA${p.mfaMaxAgeSeconds !== undefined ? ` ≤ ${esc(p.mfaMaxAgeSeconds)} s` : ""}</span>` : `<span class="bad">no MFA</span>`} · ${p.grants.length} statements</summary>
-<p class="muted">Assumed by ${esc(p.trustedBy.join(", ") || "nobody")}; boundary ${p.boundary ? `<code>${esc(p.boundary)}</code>` : `<span class="bad">none</span>`}.</p>
-<table><thead><tr><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${grantRows(p.grants)}</tbody></table></details>`
-      : `<p><b>${esc(p.persona)}</b>: <span class="muted">${esc(p.note ?? "")}</span></p>`;
-  s.push(`<section id="access"><h2>Persona access matrix</h2>${input.accessMatrix.environments.map((e) => `<h3>Environment ${esc(e.name)}</h3>${e.personas.map(personaBlock).join("")}`).join("")}</section>`);
+  const accountBlock = (p: PersonaAccess, a: AccountAccess) =>
+    a.policy
+      ? `<details><summary>${esc(p.persona)} in account ${esc(a.account)}${a.environment ? ` (${esc(a.environment)})` : ""} · <code>${esc(a.policy)}</code> · ${a.grants.length} statements</summary>
+<p class="muted">Boundary ${a.boundary ? `<code>${esc(a.boundary)}</code>` : `<span class="bad">none found</span>`}.</p>
+<table><thead><tr><th>statement</th><th>actions</th><th>resources</th><th>conditions</th></tr></thead><tbody>${grantRows(a.grants)}</tbody></table></details>`
+      : `<p>${esc(p.persona)} in account ${esc(a.account)}: <span class="bad">${esc(a.note ?? "")}</span></p>`;
+  const personaBlock = (p: PersonaAccess) => {
+    const roles = p.roles.map((r) => `<p><span class="bad">role ${esc(r.role)} (${esc(r.stack)})</span> trusted by ${esc(r.trustedBy.join(", ") || "nobody")}</p>`).join("");
+    if (!p.permissionSet) return `<p><b>${esc(p.persona)}</b>: <span class="muted">${esc(p.note ?? "")}</span></p>${roles}`;
+    const session = p.sessionDuration ? `<span class="ok">session ${esc(p.sessionDuration)}</span>` : `<span class="bad">session unset</span>`;
+    return `<h3>${esc(p.persona)}</h3><p>Permission set <code>${esc(p.permissionSet)}</code> · ${session} · group(s) ${esc(p.groups.join(", ") || "none")} · policy <code>${esc(p.policyReferences.join(", ") || "none")}</code> · boundary ${p.boundaryReference ? `<code>${esc(p.boundaryReference)}</code>` : `<span class="bad">none</span>`}; MFA is the Identity Center instance's sign-in setting.</p>${roles}${p.accounts.map((a) => accountBlock(p, a)).join("")}`;
+  };
+  s.push(`<section id="access"><h2>Persona access matrix</h2>${input.accessMatrix.personas.map(personaBlock).join("")}</section>`);
 
   // Functions
   const statementRows = (kind: string, statements: readonly RoleStatement[], f: FunctionPermissions) =>

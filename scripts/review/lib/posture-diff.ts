@@ -40,7 +40,7 @@ const POLICY_ATTRIBUTES = new Set(["policy", "assume_role_policy", "access_polic
 
 /** Resource types wholly in a category (their creation, removal and every value change count). */
 const TYPE_CATEGORY: readonly [RegExp, Category][] = [
-  [/^aws_(iam_(user|access_key|group|user_policy|user_login_profile|role_policy_attachment|policy_attachment|group_policy|user_group_membership|openid_connect_provider|saml_provider)|kms_grant|lambda_permission|lambda_layer_version_permission|ram_|rolesanywhere_)/, "principals"],
+  [/^aws_(iam_(user|access_key|group|user_policy|user_login_profile|role_policy_attachment|policy_attachment|group_policy|user_group_membership|openid_connect_provider|saml_provider)|kms_grant|lambda_permission|lambda_layer_version_permission|ram_|rolesanywhere_|ssoadmin_|identitystore_)/, "principals"],
   [/^aws_(security_group|vpc_security_group_(ingress|egress)_rule|network_acl|network_acl_rule|default_network_acl|default_security_group|route|route_table|vpc_endpoint|vpc_peering_connection|internet_gateway|nat_gateway|egress_only_internet_gateway|route53_resolver_firewall_rule|route53_resolver_firewall_config|vpn_connection_route|ec2_transit_gateway)/, "network"],
   [/^aws_(cloudtrail|flow_log|cloudwatch_log_metric_filter|cloudwatch_metric_alarm|sns_topic_subscription|cloudwatch_event_rule|cloudwatch_event_target|guardduty_|securityhub_|config_|inspector2_|accessanalyzer_|wafv2_web_acl_logging_configuration|route53_query_log|route53_resolver_query_log|s3_bucket_logging|cloudwatch_log_delivery|macie2_)/, "detection"],
 ];
