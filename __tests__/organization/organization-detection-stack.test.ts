@@ -5,7 +5,7 @@ import { ORGANIZATION_DETECTION_STACK } from "../../modules/organization/organiz
 import { GUARDDUTY_ALERT_MIN_SEVERITY, GUARDDUTY_FEATURES, HIGH_SEVERITY_FINDINGS } from "../../modules/security/threat-detection";
 import { statementsOf } from "../support/policy";
 import { resolveRef } from "../support/refs";
-import { SynthResource, synthesizeWith } from "../support/synth";
+import { regionOf, SynthResource, synthesizeWith } from "../support/synth";
 
 const org = ORGANIZATION as OrganizationConfig;
 const environments = Object.values(ENVIRONMENTS);
@@ -14,10 +14,7 @@ const doc = app.stacks[ORGANIZATION_DETECTION_STACK];
 const all = (type: string) => app.resources(type, ORGANIZATION_DETECTION_STACK);
 const securityId = org.accounts[org.securityAccount].id;
 /** The region of a resource, from its provider. */
-const regionOf = (r: SynthResource): string => {
-  const alias = (r.values.provider ?? "aws").replace(/^aws\.?/, "");
-  return (doc.provider.aws as any[]).find((p) => (p.alias ?? "") === alias).region;
-};
+const regionIn = (r: SynthResource) => regionOf(doc, r.values);
 const DATA_REGIONS = ["eu-west-1", "eu-west-2"];
 
 describe("the organization-detection stack (security account)", () => {
@@ -40,7 +37,7 @@ describe("the organization-detection stack (security account)", () => {
     "aws_macie2_organization_configuration",
     "aws_accessanalyzer_analyzer",
   ])("declares %s once in every region that holds data", (type) => {
-    expect(all(type).map(regionOf).sort()).toEqual(DATA_REGIONS);
+    expect(all(type).map(regionIn).sort()).toEqual(DATA_REGIONS);
   });
 
   it("GuardDuty enables every member account, old and new, with every protection plan of the platform", () => {
@@ -65,7 +62,7 @@ describe("the organization-detection stack (security account)", () => {
 
   it("aggregates the backup region's findings into the home region", () => {
     const [aggregator] = all("aws_securityhub_finding_aggregator");
-    expect(regionOf(aggregator)).toBe(org.homeRegion);
+    expect(regionIn(aggregator)).toBe(org.homeRegion);
     expect(aggregator.values).toMatchObject({ linking_mode: "SPECIFIED_REGIONS", specified_regions: DATA_REGIONS.filter((r) => r !== org.homeRegion) });
   });
 
@@ -91,7 +88,7 @@ describe("the organization-detection stack (security account)", () => {
 
   it("sends the security account's own high-severity findings, in every region, to a topic of that region", () => {
     const rules = all("aws_cloudwatch_event_rule");
-    expect(rules.map((r) => `${regionOf(r)} ${r.values.name}`).sort()).toEqual(
+    expect(rules.map((r) => `${regionIn(r)} ${r.values.name}`).sort()).toEqual(
       DATA_REGIONS.flatMap((region) => Object.keys(HIGH_SEVERITY_FINDINGS).map((name) => `${region} ${org.name}-security-account-${name}`)).sort(),
     );
     for (const rule of rules) {
@@ -102,7 +99,7 @@ describe("the organization-detection stack (security account)", () => {
       expect(targets).toHaveLength(1);
       const topic = referenced(targets[0].values.arn);
       expect(topic?.type).toBe("aws_sns_topic");
-      expect(regionOf(topic!)).toBe(regionOf(rule));
+      expect(regionIn(topic!)).toBe(regionIn(rule));
     }
     const guardduty = rules.filter((r) => JSON.parse(r.values.event_pattern).source[0] === "aws.guardduty");
     for (const rule of guardduty) expect(JSON.parse(rule.values.event_pattern).detail.severity).toEqual([{ numeric: [">=", GUARDDUTY_ALERT_MIN_SEVERITY] }]);
@@ -110,11 +107,11 @@ describe("the organization-detection stack (security account)", () => {
 
   it("encrypts every alert topic with a rotating key of its region and subscribes the configured address only", () => {
     const topics = all("aws_sns_topic");
-    expect(topics.map(regionOf).sort()).toEqual(DATA_REGIONS);
+    expect(topics.map(regionIn).sort()).toEqual(DATA_REGIONS);
     for (const topic of topics) {
       const key = referenced(topic.values.kms_master_key_id);
       expect(key?.type).toBe("aws_kms_key");
-      expect(regionOf(key!)).toBe(regionOf(topic));
+      expect(regionIn(key!)).toBe(regionIn(topic));
       expect(key!.values).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 30 });
       const subscriptions = all("aws_sns_topic_subscription").filter((s) => referenced(s.values.topic_arn)?.address === topic.address);
       expect(subscriptions.map((s) => [s.values.protocol, s.values.endpoint])).toEqual([["email", org.securityAlertEmail]]);
@@ -125,7 +122,7 @@ describe("the organization-detection stack (security account)", () => {
   it("lets only the account's own finding rules of the topic's region publish, and only over TLS", () => {
     for (const policy of all("aws_sns_topic_policy")) {
       const topic = referenced(policy.values.arn)!;
-      const region = regionOf(topic);
+      const region = regionIn(topic);
       const statements = statementsOf(policy.values.policy);
       const allows = statements.filter((s) => s.effect !== "Deny");
       expect(allows.map((s) => s.principals)).toEqual([{ Service: ["events.amazonaws.com"] }]);

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "fs";
 import { loadOwnedReferences, OwnedReference, stepsBetween, valuesAtDotted } from "../../scripts/review/lib/mutation-generator";
-import { synthesize, SynthesizedApp } from "../support/synth";
+import { regionOf, synthesize, SynthesizedApp } from "../support/synth";
 
 // The resource a reference starts with ("${aws_cloudwatch_log_group.x.arn}:*" included).
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\./;
@@ -23,12 +23,8 @@ interface Wired {
   readonly nearest: number;
 }
 
-/** The region a resource is in, through its provider alias (the default provider's without one). */
-function regionOf(doc: any, body: any): string {
-  const providers: any[] = doc.provider?.aws ?? [];
-  const alias = typeof body.provider === "string" ? body.provider.replace(/^aws\.?/, "") : "";
-  return providers.find((p) => (p.alias ?? "") === alias)?.region ?? `provider ${body.provider ?? "aws"}`;
-}
+/** The region a resource is in; a provider without one is told apart by its name. */
+const regionIn = (doc: any, body: any): string => regionOf(doc, body) ?? `provider ${body.provider ?? "aws"}`;
 
 function wiredReferences(app: SynthesizedApp): Wired[] {
   const found: Wired[] = [];
@@ -45,8 +41,8 @@ function wiredReferences(app: SynthesizedApp): Wired[] {
             found.push({
               stack,
               entry,
-              from: { address: `${entry.type}.${name}`, path, region: regionOf(doc, body) },
-              to: { address: `${m[1]}.${m[2]}`, path: target["//"].metadata.path, region: regionOf(doc, target) },
+              from: { address: `${entry.type}.${name}`, path, region: regionIn(doc, body) },
+              to: { address: `${m[1]}.${m[2]}`, path: target["//"].metadata.path, region: regionIn(doc, target) },
               nearest,
             });
           }

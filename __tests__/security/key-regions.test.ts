@@ -5,7 +5,7 @@
  * cross-stack outputs, which name the key's resource in the stack that holds it). Copies to
  * another region (a replication rule's replica key, a DLM cross-region copy) use a key there.
  */
-import { synthesize } from "../support/synth";
+import { regionOf, synthesize } from "../support/synth";
 
 const IN_STACK = /^\$\{aws_kms_key\.([A-Za-z0-9_-]+)\.(arn|id|key_id)\}$/;
 const CROSS_STACK = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([a-z]+-[a-z-]+)\.outputs\.cross-stack-output-aws_kms_key([A-Za-z0-9_-]+?)(arn|id|key_id)\}$/;
@@ -13,11 +13,7 @@ const KEY_TYPES = new Set(["aws_kms_key", "aws_kms_alias", "aws_kms_key_policy",
 
 describe("key regions and usage", () => {
   const app = synthesize();
-  const regionOf = (stack: string, body: any): string => {
-    const alias = (body?.provider ?? "aws").replace(/^aws\.?/, "");
-    const block = [app.stacks[stack].provider?.aws ?? []].flat().find((p: any) => (p.alias ?? "") === alias);
-    return block?.region;
-  };
+  const regionIn = (stack: string, body: any) => regionOf(app.stacks[stack], body);
 
   it.each(Object.keys(app.stacks).sort())("%s: each key named is of the resource's region and usage", (stack) => {
     const problems: string[] = [];
@@ -34,21 +30,21 @@ describe("key regions and usage", () => {
       const key = app.stacks[keyStack]?.resource?.aws_kms_key?.[keyName];
       if (!key) return problems.push(`${type}.${name} ${path.join(".")}: no key ${keyStack}/${keyName}`);
       named += 1;
-      let expected = regionOf(stack, body);
+      let expected = regionIn(stack, body);
       if (type === "aws_route53_key_signing_key") expected = "us-east-1";
       // A Config delivery channel encrypts into its bucket, which may be another region's.
       if (type === "aws_config_delivery_channel") {
         const bucket = /^\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\./.exec(body.s3_bucket_name ?? "");
-        if (bucket) expected = regionOf(stack, resources.aws_s3_bucket[bucket[1]]);
+        if (bucket) expected = regionIn(stack, resources.aws_s3_bucket[bucket[1]]);
       }
       // A cross-region copy is encrypted in its target region.
       const copyRule = path.lastIndexOf("cross_region_copy_rule");
       if (copyRule >= 0) expected = path.slice(0, copyRule + 2).reduce((node: any, step) => node[step], body).target;
       if (path[path.length - 1] === "replica_kms_key_id") {
         const bucket = IN_STACK.exec(body.rule[path[1] as number].destination.bucket.replace("aws_s3_bucket", "aws_kms_key"));
-        expected = regionOf(stack, resources.aws_s3_bucket[bucket![1]]);
+        expected = regionIn(stack, resources.aws_s3_bucket[bucket![1]]);
       }
-      if (regionOf(keyStack, key) !== expected) problems.push(`${type}.${name} ${path.join(".")}: key ${keyName} in ${regionOf(keyStack, key)}, resource needs ${expected}`);
+      if (regionIn(keyStack, key) !== expected) problems.push(`${type}.${name} ${path.join(".")}: key ${keyName} in ${regionIn(keyStack, key)}, resource needs ${expected}`);
       const signing = (key.key_usage ?? "ENCRYPT_DECRYPT") === "SIGN_VERIFY";
       if (signing !== (type === "aws_route53_key_signing_key")) problems.push(`${type}.${name} ${path.join(".")}: ${key.key_usage ?? "ENCRYPT_DECRYPT"} key ${keyName}`);
     };

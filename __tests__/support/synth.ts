@@ -117,6 +117,12 @@ export function allResources(stack: string, doc: any): SynthResource[] {
   );
 }
 
+/** The region a resource's provider is configured for (its `provider` alias, else the default provider), if the document says. */
+export function regionOf(doc: any, body: any): string | undefined {
+  const alias = typeof body?.provider === "string" ? body.provider.replace(/^aws\.?/, "") : "";
+  return [doc.provider?.aws ?? []].flat().find((p: any) => (p.alias ?? "") === alias)?.region;
+}
+
 /** Every statement of the literal JSON policy documents a synthesized resource holds (top level or inline). */
 export function policyStatements(body: any): any[] {
   const documents = [body.policy, body.assume_role_policy, body.policy_document, ...(body.inline_policy ?? []).map((p: any) => p.policy)];
